@@ -1,0 +1,29 @@
+# ucnb: two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SAMPLE ?= sample_outputs/ex1_cucm_amc/before
+
+.PHONY: demo test lint bench notebooks app clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,bench]'
+	touch $@
+
+demo: $(VENV)/.installed
+	$(VENV)/bin/ucnb inspect $(SAMPLE)
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check ucnb tests bench tools
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check ucnb tests bench tools
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

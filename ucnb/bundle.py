@@ -1,0 +1,390 @@
+"""Layer 4: read a bundle (folders, files, archives) into nodes and their snapshots.
+
+    >>> import ucnb
+    >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
+    >>> node = bundle.nodes[0]
+    >>> node.name, node.product, node.latest_load.summary.zombie
+    ('cucm-pub', 'CUCM', 1)
+    >>> node.listing.processes.query("zombie")[["pid", "ppid", "command", "source"]]
+
+`Node.loads[i].processes` and `Node.listing.processes` are DataFrames whose columns are documented
+in `ucnb.model` (`LOAD_COLUMNS`, `LISTING_COLUMNS`); `Node.services` has `SERVICE_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from os import PathLike
+from typing import Any
+
+import pandas as pd
+
+from ucnb.capture import LISTING_COMMANDS, Capture, CaptureSection, read_capture
+from ucnb.errors import InputError
+from ucnb.model import (
+    Bundle,
+    FileInfo,
+    Identity,
+    Listing,
+    LoadCapture,
+    Node,
+    Section,
+    ServiceList,
+    Unparsed,
+)
+from ucnb.parsers.identity import parse_identity
+from ucnb.parsers.listing import parse_listing
+from ucnb.parsers.load import parse_load
+from ucnb.parsers.services import parse_service_restart, parse_services
+from ucnb.sources import read_sources
+
+IDENTITY_COMMANDS = ("show status", "show version active", "show network cluster", "show tech ccm_service")
+# Output of these commands is recognised and needs no parsing (a confirmation dialogue).
+RECOGNISED_ONLY = ("utils system restart",)
+
+DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
+DEFAULT_MAX_MEMBERS = 10_000
+
+
+@dataclass
+class ParsedSection:
+    """A capture section and what its parser made of it."""
+
+    section: CaptureSection
+    result: Any  # LoadCapture | Listing | ServiceList | Identity | dict | None
+    rows: int
+    unparsed: list[Unparsed]
+    warnings: list[str]
+
+
+@dataclass
+class _Session:
+    """The sections of one session of one file (a file without banners is one session)."""
+
+    file: str
+    root: str
+    index: int
+    started: datetime | None
+    parsed: list[ParsedSection] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+
+    @property
+    def hostname(self) -> str | None:
+        for item in self.parsed:
+            if isinstance(item.result, Identity) and item.result.hostname:
+                return item.result.hostname
+        return None
+
+
+def load(
+    *paths: str | PathLike[str],
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
+    max_members: int = DEFAULT_MAX_MEMBERS,
+) -> Bundle:
+    """Read captures (folders, files, archives; several paths form one bundle) into a Bundle.
+
+    Raises `InputError` when nothing usable is found (empty, binary, no capture, bad archive).
+    """
+    if not paths:
+        raise InputError("no input path given")
+    sources = read_sources(list(paths), max_total_bytes=max_total_bytes, max_members=max_members)
+    bundle = Bundle(warnings=list(sources.warnings))
+    sessions: list[_Session] = []
+    problems: list[str] = []
+    for src in sources.files:
+        bundle.files.append(FileInfo(src.name, len(src.data), hashlib.sha256(src.data).hexdigest()))
+        if not src.data.strip():
+            problems.append(f"{src.name}: empty file")
+            continue
+        try:
+            capture = read_capture(src)
+        except InputError as error:
+            problems.append(str(error))
+            continue
+        bundle.warnings.extend(capture.warnings)
+        sessions.extend(_parse_capture(capture))
+    if not any(session.parsed for session in sessions):
+        if len(problems) == 1 and not sessions:
+            raise InputError(problems[0])
+        what = "; ".join(problems[:3]) if problems else "no show process / service / status output found"
+        names = ", ".join(f.name for f in bundle.files[:3]) + (" ..." if len(bundle.files) > 3 else "")
+        raise InputError(f"no UC CLI capture found in {names} ({what})")
+    bundle.warnings.extend(f"{problem}: skipped" for problem in problems)
+    bundle.nodes = _assemble_nodes(sessions)
+    return bundle
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def _parse_capture(capture: Capture) -> list[_Session]:
+    sessions = {
+        index: _Session(capture.file, capture.root, index, capture.session_times.get(index))
+        for index in range(capture.session_count)
+    }
+    # text outside any section is kept with the first session of the file that has sections
+    for section in capture.sections:
+        sessions[section.session].parsed.append(parse_section(section))
+    first = next((s for s in sessions.values() if s.parsed), sessions[0])
+    first.unparsed.extend(capture.unparsed)
+    return [s for s in sessions.values() if s.parsed or s.unparsed]
+
+
+def parse_section(section: CaptureSection) -> ParsedSection:
+    """Run the parser of the section's command over its lines."""
+    command = section.command
+    where = {"file": section.file, "first_line": section.first_line}
+    result: Any = None
+    rows = 0
+    unparsed: list[Unparsed] = []
+    warnings: list[str] = []
+    if command == "show process load":
+        result = parse_load(section.lines, **where)
+        rows = sum(len(s.processes) for s in result.snapshots)
+    elif command in LISTING_COMMANDS:
+        result = parse_listing(section.lines, **where)
+        result.command = command
+        rows = len(result.processes)
+    elif command == "utils service list":
+        result = parse_services(section.lines, **where)
+        rows = len(result.services)
+    elif command == "utils service restart":
+        result = parse_service_restart(section.lines, **where)
+        rows = 1 if result.get("service") else 0
+    elif command in IDENTITY_COMMANDS:
+        result = parse_identity(section.lines, command=command, **where)
+        rows = len(result.cluster) if command == "show network cluster" else int(_identity_found(result))
+    elif command in RECOGNISED_ONLY:
+        pass
+    else:
+        typed = section.typed or "?"
+        unparsed = [
+            Unparsed(f"{section.file}:{section.first_line + i}", text.strip(), f"output of `{typed}`, not read by ucnb")
+            for i, text in enumerate(section.lines)
+            if text.strip()
+        ]
+    if result is not None and hasattr(result, "unparsed"):
+        unparsed = list(result.unparsed)
+        warnings = list(result.warnings)
+    if isinstance(result, dict):
+        unparsed = list(result.get("unparsed", []))
+        warnings = list(result.get("warnings", []))
+    if section.cut_short:
+        warnings.append(
+            f"{section.source}: `{section.typed or command}` was cut short at the pager: "
+            "the capture is incomplete (capture it again with the `file` option or page to the end)"
+        )
+        if isinstance(result, Listing):
+            result.warnings.append(warnings[-1])
+    return ParsedSection(section, result, rows, unparsed, warnings)
+
+
+def _identity_found(identity: Identity) -> bool:
+    return any((identity.hostname, identity.product, identity.version, identity.os_version, identity.date))
+
+
+# --- nodes ---------------------------------------------------------------------------------------
+
+
+def _fallback_name(session: _Session) -> str:
+    folder = posixpath.dirname(session.file)
+    if folder:
+        return posixpath.basename(folder)
+    if session.file != session.root:
+        return re.sub(r"(\.tar\.gz|\.tgz|\.tar|\.zip)$", "", session.root)
+    return posixpath.splitext(posixpath.basename(session.file))[0]
+
+
+def _assemble_nodes(sessions: list[_Session]) -> list[Node]:
+    """Give each session a node name: its own host name, else its folder's, else its neighbours'."""
+    by_folder: dict[str, list[_Session]] = {}
+    for session in sessions:
+        by_folder.setdefault(posixpath.dirname(session.file) or "\0" + session.root, []).append(session)
+    names: dict[int, str] = {}
+    for group in by_folder.values():
+        hosts = sorted({s.hostname for s in group if s.hostname})
+        for session in group:
+            if session.hostname:
+                names[id(session)] = session.hostname
+            elif len(hosts) == 1:
+                names[id(session)] = hosts[0]
+            elif hosts:
+                names[id(session)] = _neighbour_host(session, group) or _fallback_name(session)
+            else:
+                names[id(session)] = _fallback_name(session)
+    nodes: dict[str, Node] = {}
+    for session in sessions:
+        name = names[id(session)]
+        node = nodes.setdefault(name, Node(name=name))
+        _add_session(node, session)
+    for node in nodes.values():
+        _finish_node(node)
+    return [nodes[name] for name in sorted(nodes)]
+
+
+def _neighbour_host(session: _Session, group: list[_Session]) -> str | None:
+    same_file = [s for s in group if s.file == session.file and s.hostname]
+    before = [s for s in same_file if s.index < session.index]
+    after = [s for s in same_file if s.index > session.index]
+    if before:
+        return before[-1].hostname
+    if after:
+        return after[0].hostname
+    return None
+
+
+def _add_session(node: Node, session: _Session) -> None:
+    status_date = None
+    for item in session.parsed:
+        if isinstance(item.result, Identity) and item.result.date:
+            status_date = parse_status_date(item.result.date)
+    reference = status_date or session.started
+    node.unparsed.extend(session.unparsed)
+    for item in session.parsed:
+        result = item.result
+        section = item.section
+        snapshots = None
+        if isinstance(result, LoadCapture):
+            snapshots = len(result.snapshots)
+            for snapshot in result.snapshots:
+                snapshot.captured_at = _combine(reference, snapshot.summary.time)
+                if snapshot.captured_at is not None and reference is not None:
+                    reference = snapshot.captured_at
+            node.loads.extend(result.snapshots)
+        elif isinstance(result, Listing):
+            result.captured_at = status_date or session.started
+            node.listings.append(result)
+        elif isinstance(result, ServiceList):
+            node.services = _merge_services(node.services, result.services)
+        elif isinstance(result, Identity):
+            _merge_identity(node.identity, result)
+        elif isinstance(result, dict):
+            node.restarts.append(result)
+        node.sections.append(Section(section.command, section.source, item.rows, snapshots))
+        node.unparsed.extend(item.unparsed)
+        node.warnings.extend(item.warnings)
+
+
+def parse_status_date(text: str) -> datetime | None:
+    """`show status` date: "Thu Nov 20, 2026 10:29:45" (also without the weekday)."""
+    cleaned = re.sub(r"^[A-Z][a-z]{2}\s+(?=[A-Z][a-z]{2}\s)", "", text.strip())
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    for fmt in ("%b %d, %Y %H:%M:%S", "%b %d %Y %H:%M:%S", "%b %d %H:%M:%S %Z %Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _combine(reference: datetime | None, clock: str | None) -> datetime | None:
+    """A top `HH:MM:SS` on the day of the reference moment (rolling over midnight forwards)."""
+    if reference is None or not clock:
+        return None
+    try:
+        hour, minute, second = (int(x) for x in clock.split(":"))
+        moment = reference.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    except ValueError:
+        return None
+    if moment < reference - timedelta(hours=12):
+        moment += timedelta(days=1)
+    elif moment > reference + timedelta(hours=12):
+        moment -= timedelta(days=1)
+    return moment
+
+
+def _merge_services(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    if old.empty:
+        return new.reset_index(drop=True)
+    merged = pd.concat([old, new], ignore_index=True)
+    return merged.drop_duplicates("service", keep="last").reset_index(drop=True)
+
+
+def _merge_identity(target: Identity, found: Identity) -> None:
+    for name in ("hostname", "product", "version", "os_version", "date", "uptime"):
+        value = getattr(found, name)
+        if value and not getattr(target, name):
+            setattr(target, name, value)
+    if found.cluster and not target.cluster:
+        target.cluster = list(found.cluster)
+    if found.source and not target.source:
+        target.source = found.source
+
+
+PRODUCT_BY_SERVICE = {
+    "Cisco CallManager": "CUCM",
+    "Cisco CTIManager": "CUCM",
+    "Cisco Tftp": "CUCM",
+    "Cisco XCP Router": "IMnP",
+    "Cisco SIP Proxy": "IMnP",
+    "Cisco Presence Engine": "IMnP",
+    "Connection Conversation Manager": "CUC",
+    "Connection Mixer": "CUC",
+}
+PRODUCT_BY_PROCESS = {"ccm": "CUCM", "jabberd": "IMnP", "sipd": "IMnP", "pe": "IMnP", "CuCsMgr": "CUC"}
+PRODUCT_BY_CLUSTER_TYPE = {"callmanager": "CUCM", "cups": "IMnP", "cuc": "CUC", "connection": "CUC"}
+PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
+                   (re.compile(r"cucm|callmanager|\bcm\b", re.I), "CUCM"),
+                   (re.compile(r"cuc|unity|connection", re.I), "CUC")]
+
+
+def detect_product(node: Node) -> str:
+    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name."""
+    if node.identity.product:
+        return node.identity.product
+    for row in node.identity.cluster:
+        if row.get("hostname") == node.name or str(row.get("fqdn", "")).split(".")[0] == node.name:
+            product = PRODUCT_BY_CLUSTER_TYPE.get(str(row.get("type", "")).lower())
+            if product:
+                return product
+    found = {PRODUCT_BY_SERVICE[s] for s in node.services["service"].dropna() if s in PRODUCT_BY_SERVICE}
+    if len(found) == 1:
+        return found.pop()
+    commands: set[str] = set()
+    for listing in node.listings:
+        commands.update(listing.processes["comm"].dropna().unique())
+    for snapshot in node.loads:
+        commands.update(snapshot.processes["command"].dropna().str.rstrip("+").unique())
+    found = {PRODUCT_BY_PROCESS[c] for c in commands if c in PRODUCT_BY_PROCESS}
+    if len(found) == 1:
+        return found.pop()
+    for pattern, product in PRODUCT_BY_NAME:
+        if pattern.search(node.name):
+            return product
+    return "unknown"
+
+
+def _finish_node(node: Node) -> None:
+    node.product = detect_product(node)
+
+
+# --- inspect -------------------------------------------------------------------------------------
+
+
+def inspect_json(bundle: Bundle) -> dict[str, Any]:
+    """The `ucnb.inspect/1` document of cli-contract.md."""
+    nodes = []
+    for node in bundle.nodes:
+        sections = []
+        for section in node.sections:
+            entry: dict[str, Any] = {"command": section.command, "source": section.source, "rows": section.rows}
+            if section.snapshots is not None:
+                entry["snapshots"] = section.snapshots
+            sections.append(entry)
+        nodes.append(
+            {
+                "node": node.name,
+                "product": node.product,
+                "sections": sections,
+                "unparsed": [item.to_json() for item in node.unparsed],
+                "warnings": list(dict.fromkeys(node.warnings)),
+            }
+        )
+    document: dict[str, Any] = {"schema": "ucnb.inspect/1", "nodes": nodes}
+    if bundle.warnings:
+        document["warnings"] = list(dict.fromkeys(bundle.warnings))
+    return document

@@ -1,0 +1,160 @@
+"""The `ucnb` command line (contract: docs/cli-contract.md).
+
+    ucnb inspect PATH... [--json]
+    ucnb analyze PATH... [--json]
+    ucnb verify BEFORE AFTER [--json]
+
+Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
+Only the standard library is imported at start; each subcommand imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from ucnb.errors import InputError
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Show control characters (ESC, BEL, CR...) as `\\xNN`, so bundle text cannot drive the terminal.
+
+    >>> terminal_safe("amc\\x1b[31m")
+    'amc\\\\x1b[31m'
+    """
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise InputError(f"{message} (see `ucnb --help`)")
+
+
+def _size(text: str) -> int:
+    match = re.fullmatch(r"(\d+)\s*([KMG]i?B?)?", text.strip(), re.I)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512MiB)")
+    unit = (match.group(2) or "").upper()[:1]
+    return int(match.group(1)) * {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}[unit]
+
+
+def _load_options(args: argparse.Namespace) -> dict[str, int]:
+    return {"max_total_bytes": args.max_bytes, "max_members": args.max_members}
+
+
+def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(terminal_safe(human or "").replace("\\x0a", "\n") + "\n")
+
+
+def cmd_inspect(args: argparse.Namespace) -> None:
+    from ucnb.bundle import inspect_json, load
+
+    document = inspect_json(load(*args.paths, **_load_options(args)))
+    _emit(document, None if args.json else format_inspect(document), args.json)
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    from ucnb.bundle import load
+    from ucnb.diagnosis import analyze
+    from ucnb.tree import format_analysis
+
+    document = analyze(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
+    _emit(document, None if args.json else format_analysis(document), args.json)
+
+
+def cmd_verify(args: argparse.Namespace) -> None:
+    from ucnb.bundle import load
+    from ucnb.tree import format_verify
+    from ucnb.verify import verify
+
+    document = verify(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)))
+    _emit(document, None if args.json else format_verify(document), args.json)
+
+
+def format_inspect(document: dict[str, Any]) -> str:
+    """Human summary of an inspect document."""
+    out: list[str] = []
+    for node in document["nodes"]:
+        out.append(f"{node['node']} ({node['product']})")
+        for section in node["sections"]:
+            extra = f", {section['snapshots']} snapshot(s)" if "snapshots" in section else ""
+            out.append(f"  {section['command']:<28} {section['rows']:>6} rows{extra}  {section['source']}")
+        if node["unparsed"]:
+            out.append(f"  {len(node['unparsed'])} line(s) not understood:")
+            for item in node["unparsed"][:10]:
+                out.append(f"    {item['source']}: {item['text'][:80]}  ({item['reason']})")
+            if len(node["unparsed"]) > 10:
+                out.append(f"    ... {len(node['unparsed']) - 10} more (use --json for all)")
+        for warning in node["warnings"]:
+            out.append(f"  warning: {warning}")
+    for warning in document.get("warnings", []):
+        out.append(f"warning: {warning}")
+    return "\n".join(out)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ucnb", description="Zombie-process triage for Cisco UC admin-CLI captures.")
+    from ucnb import __version__
+
+    parser.add_argument("--version", action="version", version=f"ucnb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
+        p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
+                       help="cap on the bundle's total uncompressed size (default 512MiB)")
+        p.add_argument("--max-members", type=int, default=10_000, metavar="N",
+                       help="cap on the number of files in archives (default 10000)")
+        return p
+
+    inspect = with_limits(sub.add_parser("inspect", help="what was found in the capture(s)"))
+    inspect.add_argument("paths", nargs="+", metavar="PATH")
+    inspect.set_defaults(run=cmd_inspect)
+    analyze = with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
+    analyze.add_argument("paths", nargs="+", metavar="PATH")
+    analyze.add_argument("--pid-max", type=int, default=32768, metavar="N",
+                         help="the node's kernel pid_max, for the PID headroom (default 32768)")
+    analyze.set_defaults(run=cmd_analyze)
+    verify = with_limits(sub.add_parser("verify", help="did the remediation clear the zombies?"))
+    verify.add_argument("before", metavar="BEFORE")
+    verify.add_argument("after", metavar="AFTER")
+    verify.set_defaults(run=cmd_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        args.run(args)
+    except InputError as error:
+        message = " ".join(str(error).split())
+        sys.stderr.write(terminal_safe(f"ucnb: error: {message}") + "\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        sys.stderr.write("ucnb: error: interrupted\n")
+        return 2
+    except Exception as error:  # an internal bug: say so in one line, details on request
+        if os.environ.get("UCNB_DEBUG"):
+            raise
+        sys.stderr.write(
+            terminal_safe(f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)")
+            + "\n"
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+"""Layer 4, the model: what a bundle holds once read.
+
+Every parser (layer 3) returns one of the small dataclasses below; `ucnb.bundle` assembles them
+into `Bundle -> Node -> snapshots`. Column names of the DataFrames are part of the public API
+(notebooks and reports use them) and listed here once.
+
+Line numbers are 1-based and refer to the original file, so `source` strings (`file:line`)
+always point at the evidence in what the customer sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+
+# `show process list*`, `ps ...` listings: one row per process.
+LISTING_COLUMNS = {
+    "pid": "Int64",  # process id
+    "ppid": "Int64",  # parent pid; <NA> when the listing has no PPID column (ps aux)
+    "user": "string",  # as printed (may be truncated, e.g. "ccmserv+")
+    "state": "string",  # STAT/S column ("S", "Ssl", "Z"...); <NA> when absent
+    "comm": "string",  # short name: basename of CMD's first word, brackets removed ("[sh] <defunct>" -> "sh")
+    "command": "string",  # CMD/COMMAND/ARGS with its spaces, forest markers removed
+    "depth": "int64",  # forest depth (0 when the listing is not a forest)
+    "zombie": "bool",  # state starts with Z, or the command ends with "<defunct>"
+    "stime": "string",  # STIME/START when present
+    "tty": "string",
+    "time": "string",  # cumulative CPU time as printed
+    "source": "string",  # "file:line"
+}
+
+# `show process load` process table: one row per process of one snapshot.
+LOAD_COLUMNS = {
+    "pid": "Int64",
+    "user": "string",  # as printed (8 characters, maybe ending in "+")
+    "user_truncated": "bool",  # True when the name ends in "+" or fills the 8-character column
+    "pr": "Int64",  # priority; <NA> for real-time
+    "rt": "bool",  # PR printed as "rt"/"RT"
+    "ni": "Int64",
+    "virt_kib": "Int64",  # VIRT/RES/SHR in KiB whatever the printed unit (m, g, t suffixes)
+    "res_kib": "Int64",
+    "shr_kib": "Int64",
+    "state": "string",
+    "cpu_pct": "float64",
+    "mem_pct": "float64",
+    "time_s": "float64",  # TIME+ in seconds (M:SS.hh, MMMM:SS, H:MM:SS forms)
+    "command": "string",  # 15-character comm name, as printed (maybe ending in "+")
+    "zombie": "bool",
+    "source": "string",
+}
+
+# `utils service list`: one row per service.
+SERVICE_COLUMNS = {
+    "service": "string",  # display name, exact case ("Cisco AMC Service")
+    "state": "string",  # STARTED, STOPPED, STARTING, STOPPING, NOTRUNNING
+    "reason": "string",  # text after the state ("Service Not Activated"), <NA> when none
+    "platform": "bool",  # platform rows have a space before "["
+    "source": "string",
+}
+
+
+def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
+    """An empty DataFrame with the given typed columns."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+@dataclass(frozen=True)
+class Unparsed:
+    """A line that is neither data nor a recognised artefact."""
+
+    source: str  # "file:line"
+    text: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"source": self.source, "text": self.text, "reason": self.reason}
+
+
+@dataclass
+class ParseResult:
+    """What every parser returns on top of its own payload."""
+
+    unparsed: list[Unparsed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadSummary:
+    """The summary lines of one `top` snapshot, by field label.
+
+    Memory figures are in KiB whatever unit top printed. Missing fields stay None.
+    """
+
+    time: str | None = None  # "09:14:02" from "top - 09:14:02 up ..."
+    uptime: str | None = None  # "41 days,  3:07" as printed
+    uptime_s: int | None = None
+    users: int | None = None
+    load_average: tuple[float, float, float] | None = None
+    count_kind: str = "tasks"  # "tasks" or "threads" (show process load thread)
+    total: int | None = None
+    running: int | None = None
+    sleeping: int | None = None
+    stopped: int | None = None
+    zombie: int | None = None  # THE zombie count of the seed procedure
+    cpu: dict[str, float] = field(default_factory=dict)  # us, sy, ni, id, wa, hi, si, st
+    mem: dict[str, int] = field(default_factory=dict)  # total, used, free, buffers, cached, buff/cache, avail
+    swap: dict[str, int] = field(default_factory=dict)
+    source: str = ""  # "file:line" of the "top -" line (or first summary line)
+
+
+@dataclass
+class LoadSnapshot:
+    """One `show process load` snapshot: summary + process table."""
+
+    summary: LoadSummary
+    processes: pd.DataFrame  # LOAD_COLUMNS
+    source: str  # "file:first-last"
+    captured_at: datetime | None = None  # filled by ucnb.bundle when the date is known
+
+
+@dataclass
+class LoadCapture(ParseResult):
+    """A `show process load` output: one snapshot, or several with `cont`."""
+
+    snapshots: list[LoadSnapshot] = field(default_factory=list)
+
+
+@dataclass
+class Listing(ParseResult):
+    """A process listing (`show process list [detail]`, `ps -ef`, forest, `-elf`, `aux`, `-eo`)."""
+
+    processes: pd.DataFrame = field(default_factory=lambda: empty_frame(LISTING_COLUMNS))
+    flavour: str = "unknown"  # "ps -ef", "ps -elf", "ps aux", "custom"
+    forest: bool = False
+    has_ppid: bool = True
+    columns: list[str] = field(default_factory=list)  # header column names as printed
+    source: str = ""
+    command: str = "show process list detail"  # canonical command it came from (set by ucnb.bundle)
+    captured_at: datetime | None = None  # filled by ucnb.bundle when the date is known
+
+
+@dataclass
+class ServiceList(ParseResult):
+    """`utils service list`."""
+
+    services: pd.DataFrame = field(default_factory=lambda: empty_frame(SERVICE_COLUMNS))
+
+
+@dataclass
+class Identity(ParseResult):
+    """Who the node is, from `show status`, `show version active`, `show network cluster`,
+    `show tech ccm_service`. Every field optional; `cluster` lists the nodes of
+    `show network cluster` as dicts (ip, fqdn, hostname, role, type)."""
+
+    hostname: str | None = None
+    product: str | None = None  # CUCM, IMnP, CUC when the output says so
+    version: str | None = None
+    os_version: str | None = None
+    date: str | None = None  # "Thu Nov 20, 2026 10:29:45" as printed by show status
+    uptime: str | None = None
+    cluster: list[dict[str, Any]] = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass
+class Section:
+    """One command's output found in a file: what `inspect` reports."""
+
+    command: str  # canonical command, or "unknown"
+    source: str  # "file:first-last"
+    rows: int = 0
+    snapshots: int | None = None  # show process load only
+
+
+@dataclass
+class Node:
+    """One UC server as seen in the bundle. Lists are in capture order (oldest first)."""
+
+    name: str
+    product: str = "unknown"  # CUCM, IMnP, CUC, unknown
+    identity: Identity = field(default_factory=Identity)
+    loads: list[LoadSnapshot] = field(default_factory=list)  # every show process load snapshot
+    listings: list[Listing] = field(default_factory=list)  # every process listing
+    services: pd.DataFrame = field(default_factory=lambda: empty_frame(SERVICE_COLUMNS))
+    restarts: list[dict[str, Any]] = field(default_factory=list)  # utils service restart transcripts
+    sections: list[Section] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def listing(self) -> Listing | None:
+        """The process listing to diagnose: the latest full one (with PPID when there is one)."""
+        with_ppid = [x for x in self.listings if x.has_ppid]
+        candidates = with_ppid or self.listings
+        return candidates[-1] if candidates else None
+
+    @property
+    def latest_load(self) -> LoadSnapshot | None:
+        return self.loads[-1] if self.loads else None
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    name: str  # path inside the bundle
+    size: int
+    sha256: str
+
+
+@dataclass
+class Bundle:
+    """Everything read from the PATHs given to `ucnb.load`."""
+
+    nodes: list[Node] = field(default_factory=list)
+    files: list[FileInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def node(self, name: str) -> Node:
+        for candidate in self.nodes:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(name)
