@@ -264,18 +264,13 @@ class _Reader:
     def read_capped(self, stream: BinaryIO, where: str) -> bytes:
         """All of `stream`, counting the bytes that actually come out against the limits."""
         limit = self._limit()
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = stream.read(min(_CHUNK, limit - size + 1))
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > limit:
+        buffer = io.BytesIO()  # getvalue() hands over its buffer: no second copy of a big file
+        while chunk := stream.read(min(_CHUNK, limit - buffer.tell() + 1)):
+            if buffer.tell() + len(chunk) > limit:
                 raise self._too_big(where)
-            chunks.append(chunk)
-        self.left -= size
-        return b"".join(chunks)
+            buffer.write(chunk)
+        self.left -= buffer.tell()
+        return buffer.getvalue()
 
     # --- PATHs and folders ---
 
