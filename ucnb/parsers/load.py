@@ -1,0 +1,614 @@
+"""Layer 3: `show process load`, a `top -b` batch snapshot (or several, with `cont`).
+
+Sample input (old and new `top` generations are both read; fields are found by their labels)::
+
+    top - 09:14:02 up 41 days,  3:07,  1 user,  load average: 0.52, 0.48, 0.40
+    Tasks: 318 total,   1 running, 314 sleeping,   0 stopped,   3 zombie
+    Cpu(s):  4.1%us,  1.9%sy,  0.0%ni, 93.6%id,  0.2%wa,  0.0%hi,  0.2%si,  0.0%st
+    Mem:   8062276k total,  7411032k used,   651244k free,   190112k buffers
+    Swap:  2064376k total,   102400k used,  1961976k free,  2931544k cached
+      PID USER      PR  NI  VIRT  RES  SHR S %CPU %MEM    TIME+  COMMAND
+     7313 ccmservi  20   0 1204m 411m  14m S  6.3  5.2 190:11.07 amc
+    22908 ccmservi  20   0     0    0    0 Z  0.0  0.0   0:00.00 sh
+
+`parse_load(lines, file="load.txt")` returns a `LoadCapture` with one `LoadSnapshot` whose
+`summary.zombie == 3`, `summary.mem["cached"] == 2931544` and whose `processes` frame (columns of
+`ucnb.model.LOAD_COLUMNS`) holds two rows, the second with `zombie == True`.
+
+Notes:
+- Each `top -` line starts a snapshot; so does a summary line (`Tasks:`, `Cpu(s):`, `Mem:`...) that
+  comes after a table or repeats a label already seen, and a table header with no snapshot open.
+- Memory is converted to KiB (`k`/`m`/`g`/`t` suffixes, `KiB`/`MiB`/`GiB Mem` lines). `cached` and
+  `avail` go to `summary.mem` even though top prints them on the Swap line.
+- Per-CPU lines (`%Cpu0  : ...`, top's `1` toggle) land in `summary.cpu` as `cpu0.us`, `cpu0.sy`...
+- `user_truncated`: the name ends in `+`; or it fills the 8-character column and this snapshot's
+  top does not mark truncation with `+` (no user in it ends in `+`), so it may have been cut.
+- The table is read column by column from its header; COMMAND keeps its spaces when it is last.
+  A row whose field count or typed values do not fit is reported in `unparsed`, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ucnb.model import LOAD_COLUMNS, LoadCapture, LoadSnapshot, LoadSummary, Unparsed, empty_frame
+
+__all__ = ["parse_load"]
+
+# ---------------------------------------------------------------------------------------------
+# summary lines
+
+_TOP_RE = re.compile(r"top\s+-\s+")
+_TOP_TIME_RE = re.compile(r"top\s+-\s+(\d{1,2}:\d{2}(?::\d{2})?)\b")
+_UP_RE = re.compile(r"\bup\s+")
+_INT = r"(?<!\d)\d{1,15}(?!\d)"  # bounded, so absurd digit runs are not read at all
+_FLOAT = r"(?<!\d)\d{1,15}(?:[.,]\d{1,15})?(?!\d)"
+_USERS_RE = re.compile(rf"({_INT})\s+users?\b")
+_LOAD_RE = re.compile(r"load\s+averages?:\s*(.*)$")
+_NUMBER_RE = re.compile(_FLOAT)
+_UPTIME_RE = re.compile(r"(?:(\d{1,6})\s+days?,?\s*)?(?:(\d{1,2}):(\d{2})|(\d{1,6})\s+min)?,?")
+
+_COUNT_RE = re.compile(r"^(Tasks|Threads)\s*:\s*(.*)$")
+_COUNT_FIELD_RE = re.compile(rf"({_INT})\s+(total|running|sleeping|stopped|zombie)\b")
+
+_CPU_RE = re.compile(r"^%?Cpu(\(s\)|\d+)\s*:\s*(.*)$")
+_CPU_FIELD_RE = re.compile(rf"({_FLOAT})\s*%?\s*([a-z]+)\b")
+_CPU_LONG_NAMES = {"user": "us", "system": "sy", "nice": "ni", "idle": "id", "iowait": "wa",
+                   "irq": "hi", "softirq": "si", "steal": "st"}
+
+_MEM_RE = re.compile(r"^(?:([KMGTPE])iB\s+)?(Mem|Swap)\s*:\s*(.*)$")
+_MEM_FIELD_RE = re.compile(
+    rf"({_FLOAT})([kKmMgGtTpPeE])?\s+(total|used|free|buffers|cached|buff/cache|avail|shared)\b"
+)
+_UNIT_POWER = {"k": 0, "m": 1, "g": 2, "t": 3, "p": 4, "e": 5}
+_MEM_ONLY_KEYS = {"cached", "avail", "buff/cache", "buffers", "shared"}  # never about swap
+
+# first characters of anything that is not a process row when the table starts with PID
+_NON_ROW_INITIALS = frozenset("tTCMSKGPE%")
+
+# ---------------------------------------------------------------------------------------------
+# the process table
+
+# header name -> internal key; the other columns top can show are kept as untyped fields
+_HEADER_KEYS = {"PID": "pid", "USER": "user", "PR": "pr", "NI": "ni", "VIRT": "virt", "RES": "res",
+                "SHR": "shr", "S": "state", "%CPU": "cpu", "%MEM": "mem", "TIME+": "time", "TIME": "time",
+                "COMMAND": "command"}
+_KNOWN_TOP_COLUMNS = frozenset(_HEADER_KEYS) | frozenset(
+    ["PPID", "RUSER", "UID", "GROUP", "TTY", "P", "SWAP", "CODE", "DATA", "nFLT", "nDRT", "WCHAN",
+     "FLAGS", "nTH", "nMaj", "nMin", "USED", "SUID", "SUSER", "SID", "PGRP", "TPGID", "ENVIRON"])
+
+_INT64_LIMIT = 2**63
+_BAD = object()  # a value that does not fit its column
+_MISSING = object()
+_TIME_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
+_NEXT_UNIT = {"w": "d", "d": "h", "h": "m", "m": "s"}
+_TIME_PARTS_RE = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)([wdhms])")
+_FLOAT_CHARS_RE = re.compile(r"[0-9.]*")
+_MINUTES_SECONDS_RE = re.compile(r"(?:[0-9]+:[0-5][0-9]\.[0-9][0-9]\n)*[0-9]+:[0-5][0-9]\.[0-9][0-9]")
+_MEM_VALUE_RE = re.compile(r"(\d+(?:\.\d+)?)([kmgtpeKMGTPE])")
+
+
+@dataclass
+class _Header:
+    names: list[str]  # as printed
+    index: dict[str, int]  # internal key -> field position
+    command_last: bool
+    line: int  # index in lines
+
+
+@dataclass
+class _Snapshot:
+    first: int
+    last: int
+    summary: LoadSummary
+    seen: set[str] = field(default_factory=set)  # summary labels seen: top, count, cpu, mem, swap
+    header: _Header | None = None
+    rows: list[list[str]] = field(default_factory=list)
+    row_lines: list[int] = field(default_factory=list)
+
+
+def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> LoadCapture:
+    """Parse one `show process load` output (one or more `top -b` snapshots).
+
+    Sample input::
+
+        top - 22:51:40 up 12 days, 22:03,  1 user,  load average: 1.10, 0.93, 0.88
+        Tasks: 297 total,   2 running, 295 sleeping,   0 stopped,   0 zombie
+        %Cpu(s):  2.7 us,  1.0 sy,  0.3 ni, 95.7 id,  0.2 wa,  0.0 hi,  0.1 si,  0.0 st
+        KiB Mem :  8009116 total,   312448 free,  5066440 used,  2630228 buff/cache
+        KiB Swap:  4095996 total,  3900112 free,   195884 used.  2190340 avail Mem
+          PID USER      PR  NI    VIRT    RES    SHR S  %CPU %MEM     TIME+ COMMAND
+        19822 ccmserv+  20   0 1033236 210004  21880 S   5.9  2.6 812:40.19 RisDC
+
+    Line `i` of `lines` is line `first_line + i` of `file`; every row's `source` is `file:line`.
+    Never raises: odd lines go to `result.unparsed`, doubts to `result.warnings`.
+    """
+    result = LoadCapture()
+    current: _Snapshot | None = None
+
+    def unparsed(idx: int, reason: str) -> None:
+        result.unparsed.append(Unparsed(f"{file}:{first_line + idx}", lines[idx], reason))
+
+    def close() -> None:
+        if current is not None:
+            result.snapshots.append(_finish(current, lines, file, first_line, result))
+
+    idx = -1
+    while idx + 1 < len(lines):
+        idx += 1
+        header = current.header if current is not None else None
+        if header is not None:
+            assert current is not None
+            idx = _read_rows(lines, idx, current)  # the fast path: rows of the open table
+            if idx >= len(lines):
+                break
+        raw = lines[idx]
+        line = raw.strip()
+        if not line:
+            continue
+        kind = _line_kind(line)
+        if kind is None:
+            if header is not None:
+                assert current is not None
+                current.last = idx
+                parts = line.split(None, len(header.names) - 1) if header.command_last else line.split()
+                if len(parts) == len(header.names):
+                    current.rows.append(parts)
+                    current.row_lines.append(idx)
+                else:
+                    unparsed(idx, f"row with {len(line.split())} fields, expected {len(header.names)} "
+                                  f"({' '.join(header.names)})")
+            elif current is not None:
+                current.last = idx
+                unparsed(idx, "neither a top summary line nor a table header (no table started yet)")
+            else:
+                unparsed(idx, "not part of a top snapshot (no `top -` line or summary before it)")
+            continue
+
+        if kind == "header":
+            if current is None or current.rows:
+                close()
+                current = _Snapshot(idx, idx, LoadSummary(source=f"{file}:{first_line + idx}"))
+            names = line.split()
+            index = {}
+            for pos, name in enumerate(names):
+                key = _HEADER_KEYS.get(name.upper())
+                if key is not None and key not in index:
+                    index[key] = pos
+            current.header = _Header(names, index, names[-1].upper() == "COMMAND", idx)
+            current.last = idx
+            continue
+
+        # a summary line
+        if current is None or kind == "top" or kind in current.seen or current.header is not None:
+            close()
+            current = _Snapshot(idx, idx, LoadSummary(source=f"{file}:{first_line + idx}"))
+        current.seen.add(kind)
+        current.last = idx
+        reason = _read_summary(kind, line, current.summary)
+        if reason:
+            unparsed(idx, reason)
+    close()
+    # rows rejected for their values are found after their snapshot: put everything in line order
+    result.unparsed.sort(key=lambda item: int(item.source.rsplit(":", 1)[1]))
+    return result
+
+
+def _read_rows(lines: Sequence[str], start: int, snap: _Snapshot) -> int:
+    """Append the rows of the open table from `start` on; return the index of the first other line."""
+    header = snap.header
+    assert header is not None
+    width = len(header.names)
+    maxsplit = width - 1 if header.command_last else -1
+    add_row = snap.rows.append
+    add_line = snap.row_lines.append
+    not_row = _NON_ROW_INITIALS
+    last = snap.last
+    for idx in range(start, len(lines)):
+        parts = lines[idx].rstrip().split(None, maxsplit)
+        if not parts:
+            continue
+        if len(parts) != width or parts[0][0] in not_row:
+            snap.last = last
+            return idx
+        add_row(parts)
+        add_line(idx)
+        last = idx
+    snap.last = last
+    return len(lines)
+
+
+def _line_kind(line: str) -> str | None:
+    """What a stripped, non-blank line is: top, count, cpu, mem, swap, header, or None (a row?)."""
+    first = line[0]
+    if first == "t" and _TOP_RE.match(line):
+        return "top"
+    if first == "T" and _COUNT_RE.match(line):
+        return "count"
+    if first in "%C" and line.lstrip("%").startswith("Cpu"):
+        match = _CPU_RE.match(line)
+        if match:
+            return "cpu" if match.group(1) == "(s)" else "cpu:" + match.group(1)
+    if first in "MSKGTPE":
+        match = _MEM_RE.match(line)
+        if match:
+            return match.group(2).lower()
+    if "PID" in line:
+        names = line.split()
+        if "PID" in names and sum(name.upper() in _KNOWN_TOP_COLUMNS for name in names) >= 3:
+            return "header"
+    return None
+
+
+def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
+    """Fill `summary` from one summary line; return a reason when nothing could be read."""
+    if kind == "top":
+        return _read_top_line(line, summary)
+    if kind == "count":
+        match = _COUNT_RE.match(line)
+        assert match is not None
+        summary.count_kind = "threads" if match.group(1) == "Threads" else "tasks"
+        found = _COUNT_FIELD_RE.findall(match.group(2))
+        for number, label in found:
+            setattr(summary, label, int(number))
+        return None if found else f"{match.group(1)} line without counts"
+    if kind.startswith("cpu"):
+        match = _CPU_RE.match(line)
+        assert match is not None
+        prefix = "" if kind == "cpu" else f"cpu{match.group(1)}."
+        found = _CPU_FIELD_RE.findall(match.group(2))
+        for number, label in found:
+            summary.cpu[prefix + _CPU_LONG_NAMES.get(label, label)] = float(number.replace(",", "."))
+        return None if found else "Cpu line without percentages"
+    match = _MEM_RE.match(line)
+    assert match is not None
+    unit, label, rest = match.groups()
+    line_power = _UNIT_POWER[unit.lower()] if unit else 0
+    found = _MEM_FIELD_RE.findall(rest)
+    for number, suffix, key in found:
+        power = _UNIT_POWER[suffix.lower()] if suffix else line_power
+        kib = round(float(number.replace(",", ".")) * 1024**power)
+        target = summary.mem if (label == "Mem" or key in _MEM_ONLY_KEYS) else summary.swap
+        target[key] = kib
+    return None if found else f"{label} line without figures"
+
+
+def _read_top_line(line: str, summary: LoadSummary) -> str | None:
+    time = _TOP_TIME_RE.match(line)
+    if time:
+        summary.time = time.group(1)
+    load = _LOAD_RE.search(line)
+    head = line[: load.start()] if load else line
+    if load:
+        numbers = [float(n.replace(",", ".")) for n in _NUMBER_RE.findall(load.group(1))]
+        if len(numbers) == 3:
+            summary.load_average = (numbers[0], numbers[1], numbers[2])
+    users = _USERS_RE.search(head)
+    if users:
+        summary.users = int(users.group(1))
+        head = head[: users.start()]
+    up = _UP_RE.search(head)
+    if up:
+        uptime = head[up.end():].strip().rstrip(",").strip()
+        summary.uptime = uptime
+        summary.uptime_s = _uptime_seconds(uptime)
+    if summary.time is None and summary.load_average is None and summary.uptime is None:
+        return "top line without time, uptime or load average"
+    return None
+
+
+def _uptime_seconds(text: str) -> int | None:
+    """'41 days,  3:07' -> 3_553_620; '12 min' -> 720; '1 day, 10 min' -> 87_000; else None."""
+    match = _UPTIME_RE.fullmatch(text)
+    if not match or not text:
+        return None
+    days, hours, minutes, only_minutes = match.groups()
+    seconds = int(days or 0) * 86400
+    if hours is not None:
+        seconds += int(hours) * 3600 + int(minutes) * 60
+    elif only_minutes is not None:
+        seconds += int(only_minutes) * 60
+    return seconds
+
+
+# ---------------------------------------------------------------------------------------------
+# building the typed frame
+
+
+def _finish(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
+            result: LoadCapture) -> LoadSnapshot:
+    summary = snap.summary
+    source = f"{file}:{first_line + snap.first}-{first_line + snap.last}"
+    if snap.header is None or not snap.rows:
+        frame = empty_frame(LOAD_COLUMNS)
+    else:
+        frame = _frame(snap, lines, file, first_line, result)
+    snapshot = LoadSnapshot(summary=summary, processes=frame, source=source)
+    _warn(snapshot, snap.header is not None, result)
+    return snapshot
+
+
+def _convert(column: Sequence[str], convert: Callable[[str], Any],
+             fast: Callable[[Sequence[str]], Any] | None = None) -> tuple[Any, list[int]]:
+    """Convert one column of strings; return (values, indexes of values that do not fit).
+
+    `fast` converts the whole column at once (numpy) and returns None when it cannot; otherwise
+    each distinct value goes once through `convert`, which returns a number, None (NA) or _BAD.
+    """
+    if fast is not None:
+        values = fast(column)
+        if values is not None:
+            return values, []
+    memo: dict[str, Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for value in column:
+        converted = memo.get(value, _MISSING)
+        if converted is _MISSING:
+            converted = memo[value] = convert(value)
+        append(converted)
+    bad = [i for i, value in enumerate(out) if value is _BAD] if _BAD in memo.values() else []
+    return out, bad
+
+
+def _fast_int(column: Sequence[str]) -> np.ndarray | None:
+    joined = "".join(column)
+    if not (joined.isascii() and joined.isdigit()):
+        return None
+    try:
+        return np.fromiter(map(int, column), dtype=np.int64, count=len(column))
+    except (OverflowError, ValueError):
+        return None
+
+
+def _fast_float(column: Sequence[str]) -> np.ndarray | None:
+    if not _FLOAT_CHARS_RE.fullmatch("".join(column)):
+        return None
+    try:
+        values = np.fromiter(map(float, column), dtype=np.float64, count=len(column))
+    except ValueError:
+        return None
+    return values if np.isfinite(values).all() else None
+
+
+def _int(value: str) -> Any:
+    body = value[1:] if value[:1] in "+-" else value
+    if len(body) <= 18 and body.isascii() and body.isdigit():
+        number = int(value)
+        if -_INT64_LIMIT < number < _INT64_LIMIT:
+            return number
+    return _BAD
+
+
+def _nice(value: str) -> Any:
+    return None if value == "-" else _int(value)
+
+
+def _priority(value: str) -> Any:
+    return None if value.lower() == "rt" else _int(value)
+
+
+def _float(value: str) -> Any:
+    text = value.replace(",", ".", 1)
+    if len(text) <= 30 and _FLOAT_CHARS_RE.fullmatch(text) and text.count(".") <= 1 and text.strip("."):
+        return float(text)
+    return _BAD
+
+
+def _kib(value: str) -> Any:
+    """'411m' -> 420864, '1.2g' -> 1258291, '14020' -> 14020."""
+    if len(value) > 30:
+        return _BAD
+    if value.isascii() and value.isdigit():
+        number = int(value)
+        return number if number < _INT64_LIMIT else _BAD
+    match = _MEM_VALUE_RE.fullmatch(value.replace(",", ".", 1))
+    if not match:
+        return _BAD
+    number = round(float(match.group(1)) * 1024 ** _UNIT_POWER[match.group(2).lower()])
+    return number if number < _INT64_LIMIT else _BAD
+
+
+def _seconds(value: str) -> Any:
+    """TIME+ in seconds: 'M:SS.hh', 'MMMM:SS', 'H:MM:SS', 'D-HH:MM:SS', 'H,MM', '12h', '3d4h', '2w'."""
+    if len(value) > 30 or not value.isascii():
+        return _BAD
+    if ":" in value:
+        days = 0
+        if "-" in value:
+            day_text, _, value = value.partition("-")
+            if not day_text.isdigit():
+                return _BAD
+            days = int(day_text)
+        fields = value.split(":")
+        if len(fields) > 3 or not all(f.isdigit() for f in fields[:-1]):
+            return _BAD
+        last = fields[-1]
+        whole, _, hundredths = last.partition(".")
+        if not whole.isdigit() or (hundredths and not hundredths.isdigit()) or (_ and not hundredths):
+            return _BAD
+        seconds = float(last)
+        for position, text in enumerate(reversed(fields[:-1])):
+            seconds += int(text) * 60 ** (position + 1)
+        return seconds + days * 86400
+    if "," in value:  # top's "hours,minutes"
+        hours, _, minutes = value.partition(",")
+        if hours.isdigit() and minutes.isdigit():
+            return int(hours) * 3600.0 + int(minutes) * 60.0
+        return _BAD
+    seconds = 0.0
+    position = 0
+    last_unit = None
+    for match in _TIME_PARTS_RE.finditer(value):
+        if match.start() != position:
+            return _BAD
+        seconds += float(match.group(1)) * _TIME_UNITS[match.group(2)]
+        position = match.end()
+        last_unit = match.group(2)
+    if last_unit is None:
+        return _BAD
+    rest = value[position:]
+    if rest:  # "12h34": a bare number after a unit counts in the next smaller unit
+        next_unit = _NEXT_UNIT.get(last_unit)
+        if next_unit is None or not rest.isdigit():
+            return _BAD
+        seconds += int(rest) * _TIME_UNITS[next_unit]
+    return seconds
+
+
+def _fast_seconds(column: Sequence[str]) -> np.ndarray | None:
+    """The common 'M:SS.hh' form for a whole column at once, or None."""
+    if not _MINUTES_SECONDS_RE.fullmatch("\n".join(column)):
+        return None
+    try:
+        return np.fromiter((int(v[:-6]) * 60 + float(v[-5:]) for v in column), dtype=np.float64,
+                           count=len(column))
+    except (OverflowError, ValueError):  # absurd digit runs: let the per-value path report them
+        return None
+
+
+def _state(value: str) -> Any:
+    return value if len(value) == 1 and value.isalpha() else _BAD
+
+
+_COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
+    # key: (per-value converter, whole-column fast path, what it should be)
+    "pid": (_int, _fast_int, "not a process id"),
+    "pr": (_priority, _fast_int, "not a priority (a number or rt)"),
+    "ni": (_nice, _fast_int, "not a nice value"),
+    "virt": (_kib, _fast_int, "not a memory size"),
+    "res": (_kib, _fast_int, "not a memory size"),
+    "shr": (_kib, _fast_int, "not a memory size"),
+    "cpu": (_float, _fast_float, "not a percentage"),
+    "mem": (_float, _fast_float, "not a percentage"),
+    "time": (_seconds, _fast_seconds, "not a CPU time"),
+    "state": (_state, None, "not a process state"),
+}
+
+
+def _int_array(values: Any, keep: np.ndarray | None) -> pd.arrays.IntegerArray:
+    if isinstance(values, np.ndarray):
+        data = values if keep is None else values[keep]
+        return pd.arrays.IntegerArray(data, np.zeros(len(data), dtype=bool))
+    if keep is not None:
+        values = [v for v, k in zip(values, keep, strict=True) if k]
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=len(values))
+    return pd.arrays.IntegerArray(data, mask)
+
+
+def _float_array(values: Any, keep: np.ndarray | None) -> np.ndarray:
+    data = np.asarray(values, dtype=np.float64)
+    return data if keep is None else data[keep]
+
+
+def _frame(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
+           result: LoadCapture) -> pd.DataFrame:
+    header = snap.header
+    assert header is not None
+    columns = list(zip(*snap.rows, strict=True))
+    count = len(snap.rows)
+    converted: dict[str, Any] = {}
+    bad_reason: dict[int, str] = {}
+    for key, (convert, fast, meaning) in _COLUMN_RULES.items():
+        position = header.index.get(key)
+        if position is None:
+            continue
+        column = columns[position]
+        values, bad = _convert(column, convert, fast)
+        converted[key] = values
+        for row in bad:
+            bad_reason.setdefault(row, f"{header.names[position]} {column[row]!r} is {meaning}")
+
+    keep = None
+    if bad_reason:
+        keep = np.ones(count, dtype=bool)
+        for row in sorted(bad_reason):
+            keep[row] = False
+            idx = snap.row_lines[row]
+            result.unparsed.append(Unparsed(f"{file}:{first_line + idx}", lines[idx], bad_reason[row]))
+        for key, values in converted.items():
+            if not isinstance(values, np.ndarray):
+                converted[key] = [None if v is _BAD else v for v in values]
+    kept_rows = count if keep is None else int(keep.sum())
+
+    def strings(key: str) -> list[Any]:
+        position = header.index.get(key)
+        if position is None:
+            return [None] * kept_rows
+        column = columns[position]
+        return list(column) if keep is None else [v for v, k in zip(column, keep, strict=True) if k]
+
+    def ints(key: str) -> pd.arrays.IntegerArray:
+        if key not in converted:
+            return pd.array([None] * kept_rows, dtype="Int64")
+        return _int_array(converted[key], keep)
+
+    def floats(key: str) -> np.ndarray:
+        if key not in converted:
+            return np.full(kept_rows, np.nan)
+        return _float_array(converted[key], keep)
+
+    users = strings("user")
+    states = strings("state")
+    commands = strings("command")
+    raw_pr = strings("pr")
+    row_lines = snap.row_lines
+    if keep is not None:
+        row_lines = [i for i, k in zip(row_lines, keep, strict=True) if k]
+    marks_truncation = any(u is not None and u[-1] == "+" for u in users)
+    data = {
+        "pid": ints("pid"),
+        "user": pd.array(users, dtype="string"),
+        "user_truncated": np.array(
+            [u is not None and (u[-1] == "+" or (len(u) == 8 and not marks_truncation)) for u in users],
+            dtype=bool),
+        "pr": ints("pr"),
+        "rt": np.array([p is not None and len(p) == 2 and p.lower() == "rt" for p in raw_pr], dtype=bool),
+        "ni": ints("ni"),
+        "virt_kib": ints("virt"),
+        "res_kib": ints("res"),
+        "shr_kib": ints("shr"),
+        "state": pd.array(states, dtype="string"),
+        "cpu_pct": floats("cpu"),
+        "mem_pct": floats("mem"),
+        "time_s": floats("time"),
+        "command": pd.array(commands, dtype="string"),
+        "zombie": np.array([s == "Z" for s in states], dtype=bool),
+        "source": pd.array([f"{file}:{first_line + i}" for i in row_lines], dtype="string"),
+    }
+    frame = pd.DataFrame(data)
+    return frame.astype(LOAD_COLUMNS) if dict(frame.dtypes.astype(str)) != LOAD_COLUMNS else frame
+
+
+def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:
+    summary = snapshot.summary
+    where = f"snapshot {snapshot.source}"
+    if summary.time:
+        where = f"snapshot at {summary.time} ({snapshot.source})"
+    kind = summary.count_kind
+    if summary.uptime is not None and summary.uptime_s is None:
+        result.warnings.append(f"{where}: uptime {summary.uptime!r} not understood")
+    if summary.zombie is None and (summary.time is not None or summary.cpu or summary.mem):
+        result.warnings.append(f"{where} has no Tasks:/Threads: line: its zombie count is unknown")
+    if not has_table:
+        return
+    rows = len(snapshot.processes)
+    shown_zombies = int(snapshot.processes["zombie"].sum())
+    if summary.total is not None and rows < summary.total:
+        one = "a thread" if kind == "threads" else "a process"
+        text = (f"{where} shows {rows} of {summary.total} {kind}: {one} absent from it may still be "
+                f"running (`show process load num all` lists every one)")
+        if summary.zombie and shown_zombies < summary.zombie:
+            text += (f"; {summary.zombie} zombie(s) counted but {shown_zombies} in the table: "
+                     f"find them with `show process list detail`")
+        result.warnings.append(text)
+    elif summary.zombie is not None and shown_zombies != summary.zombie:
+        result.warnings.append(f"{where} counts {summary.zombie} zombie(s) but its table shows "
+                               f"{shown_zombies} row(s) in state Z")
