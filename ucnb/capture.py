@@ -406,8 +406,6 @@ COMMAND_WORD = re.compile(r"^(show|utils|file|set|run|delete|license|unset)\b")
 def _starts_new_output(current: CaptureSection, detected: str) -> bool:
     if detected == current.command or current.command == "show tech ccm_service":
         return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
-    if current.command == "show process load" and detected == "show process list detail":
-        return False  # top's own table header
     if current.command in LISTING_COMMANDS and detected == "show process list detail":
         return False
     return True
