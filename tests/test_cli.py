@@ -1,0 +1,121 @@
+"""The `ucnb` command line: exit codes, one-line errors, JSON contract shapes."""
+
+import io
+import json
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ucnb.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+PUTTY = ROOT / "tests" / "fixtures" / "capture" / "putty_two_sessions.log"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process and return (status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        status = main([str(a) for a in args])
+    finally:
+        sys.stdout, sys.stderr = old
+    return status, out.getvalue(), err.getvalue()
+
+
+def assert_one_error_line(status: int, err: str, *fragments: str) -> None:
+    assert status == 2
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("ucnb: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+    assert "Traceback" not in err
+
+
+def test_inspect_json_follows_the_contract():
+    status, out, err = run("inspect", PUTTY, "--json")
+    assert status == 0, err
+    document = json.loads(out)
+    assert document["schema"] == "ucnb.inspect/1"
+    assert [n["node"] for n in document["nodes"]] == ["cucm-pub", "imp-pub"]
+    pub = document["nodes"][0]
+    assert pub["product"] == "CUCM"
+    assert {"command": "show process load", "source": "putty_two_sessions.log:26-35", "rows": 3,
+            "snapshots": 1} in pub["sections"]
+    assert {"command": "show process list detail", "source": "putty_two_sessions.log:38-42",
+            "rows": 4} in pub["sections"]
+    imp = document["nodes"][1]
+    assert imp["product"] == "IMnP"
+    assert [u["source"] for u in imp["unparsed"]] == ["putty_two_sessions.log:60", "putty_two_sessions.log:61"]
+    assert any("cut short" in w for w in imp["warnings"])
+    for node in document["nodes"]:
+        assert set(node) >= {"node", "product", "sections", "unparsed", "warnings"}
+
+
+def test_missing_path(tmp_path):
+    status, _, err = run("inspect", tmp_path / "nope")
+    assert_one_error_line(status, err, "nope")
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    status, _, err = run("inspect", tmp_path / "empty.txt")
+    assert_one_error_line(status, err, "empty.txt", "empty")
+
+
+def test_binary_file(tmp_path):
+    (tmp_path / "core.bin").write_bytes(bytes(range(256)) * 64)
+    status, _, err = run("inspect", tmp_path / "core.bin")
+    assert_one_error_line(status, err, "core.bin", "binary")
+
+
+def test_text_without_any_capture(tmp_path):
+    (tmp_path / "notes.txt").write_text("Dear TAC,\nplease find attached the logs.\n")
+    status, _, err = run("analyze", tmp_path / "notes.txt")
+    assert_one_error_line(status, err, "notes.txt", "no UC CLI capture")
+
+
+def test_corrupt_archive(tmp_path):
+    good = io.BytesIO()
+    with zipfile.ZipFile(good, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("cucm-pub/load.txt", PUTTY.read_bytes())
+    (tmp_path / "bundle.zip").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
+    status, _, err = run("inspect", tmp_path / "bundle.zip")
+    assert_one_error_line(status, err, "bundle.zip")
+
+
+def test_archive_over_the_size_cap(tmp_path):
+    with tarfile.open(tmp_path / "big.tgz", "w:gz") as archive:
+        data = PUTTY.read_bytes() * 50
+        info = tarfile.TarInfo("node/log.txt")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    status, _, err = run("inspect", "--max-bytes", "64KiB", tmp_path / "big.tgz")
+    assert_one_error_line(status, err, "big.tgz")
+
+
+def test_bad_usage_is_one_line_too():
+    status, _, err = run("inspect")
+    assert_one_error_line(status, err)
+    status, _, err = run("frobnicate")
+    assert_one_error_line(status, err)
+
+
+def test_real_process_exit_status_and_quick_start():
+    """The installed console script: exit 2 and no traceback; inspect does not import matplotlib."""
+    done = subprocess.run([sys.executable, "-m", "ucnb.cli", "inspect", "/nonexistent/x"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("ucnb: error: ")
+    probe = (
+        "import sys; from ucnb.cli import main; main(['inspect', sys.argv[1]]);"
+        "bad = [m for m in ('matplotlib', 'ipywidgets', 'networkx') if m in sys.modules];"
+        "sys.exit(3 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, str(PUTTY)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
