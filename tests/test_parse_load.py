@@ -314,6 +314,14 @@ def test_header_with_other_columns_is_read_by_name() -> None:
     assert frame["virt_kib"].isna().all() and frame["pr"].isna().all()
 
 
+def test_a_ps_listing_is_not_read_as_a_top_table() -> None:
+    lines = [TOP_LINE, TASKS_LINE, "UID          PID    PPID  C STIME TTY          TIME CMD",
+             "root           1       0  0 Oct10 ?        00:01:02 /sbin/init"]
+    result = parse_load(lines)
+    assert result.snapshots[0].processes.empty
+    assert [u.source for u in result.unparsed] == ["<text>:3", "<text>:4"]
+
+
 def test_command_not_last_must_not_contain_spaces() -> None:
     lines = ["  PID COMMAND  S %CPU", " 7313 amc      S  6.3", " 7314 a b      S  6.3"]
     result = parse_load(lines)
@@ -344,7 +352,8 @@ def _check_invariants(lines: list[str]) -> None:
     for snapshot in result.snapshots:
         assert {c: str(t) for c, t in snapshot.processes.dtypes.items()} == LOAD_COLUMNS
         assert set(snapshot.processes["source"]) <= nonblank
-        assert all(not isinstance(x, float) or math.isfinite(x) for x in snapshot.processes["cpu_pct"])
+        for column in ("cpu_pct", "mem_pct", "time_s"):  # NaN when the column is absent, never inf
+            assert not snapshot.processes[column].map(math.isinf).any()
     assert {u.source for u in result.unparsed} <= nonblank
 
 

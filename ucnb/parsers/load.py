@@ -82,6 +82,9 @@ _HEADER_KEYS = {"PID": "pid", "USER": "user", "PR": "pr", "NI": "ni", "VIRT": "v
 _KNOWN_TOP_COLUMNS = frozenset(_HEADER_KEYS) | frozenset(
     ["PPID", "RUSER", "UID", "GROUP", "TTY", "P", "SWAP", "CODE", "DATA", "nFLT", "nDRT", "WCHAN",
      "FLAGS", "nTH", "nMaj", "nMin", "USED", "SUID", "SUSER", "SID", "PGRP", "TPGID", "ENVIRON"])
+# names only `ps` prints: such a header is a process listing, not a top table
+_PS_ONLY_COLUMNS = frozenset(["VSZ", "RSS", "STAT", "START", "STIME", "CMD", "C", "F", "ADDR", "SZ", "PRI",
+                              "ARGS", "LSTART", "ELAPSED"])
 
 _INT64_LIMIT = 2**63
 _BAD = object()  # a value that does not fit its column
@@ -241,7 +244,8 @@ def _line_kind(line: str) -> str | None:
             return match.group(2).lower()
     if "PID" in line:
         names = line.split()
-        if "PID" in names and sum(name.upper() in _KNOWN_TOP_COLUMNS for name in names) >= 3:
+        if ("PID" in names and sum(name.upper() in _KNOWN_TOP_COLUMNS for name in names) >= 3
+                and not _PS_ONLY_COLUMNS.intersection(names)):
             return "header"
     return None
 
