@@ -1,0 +1,451 @@
+"""Layer 6, knowledge: the service catalogue (`ucnb/data/services.toml`) and process matching.
+
+    >>> match_process("tracecollection", None, "CUCM").name      # comm capped at 15 characters
+    'Cisco Trace Collection Service'
+    >>> match_process("sh", "/usr/local/cm/bin/amc -d", "CUCM").name   # CMD's first word decides
+    'Cisco AMC Service'
+    >>> match_process("java", "java -Xmx256m com.cisco.Foo", "CUCM") is None   # never guess
+    True
+
+The file is loaded and validated when this module is imported; a broken entry raises
+`InputError` naming the entry. `load_catalogue(path)` reads another copy (a TAC-corrected one).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ucnb.errors import InputError
+from ucnb.graph import ancestors
+
+__all__ = [
+    "PRODUCTS",
+    "IMPACTS",
+    "COMM_LENGTH",
+    "Service",
+    "SpecialRule",
+    "Catalogue",
+    "Owner",
+    "load_catalogue",
+    "CATALOGUE",
+    "match_process",
+    "match_special",
+    "find_owner",
+    "command_name",
+    "host_argument",
+    "ancestry",
+]
+
+PRODUCTS = ("CUCM", "IMnP", "CUC")
+IMPACTS = ("low", "medium", "high", "cosmetic")
+COMM_LENGTH = 15  # Linux TASK_COMM_LEN - 1
+# With an unknown product, names shorter than this (`cm`, `pe`, `tc`, `ma`...) are too generic to trust.
+MIN_NAME_UNKNOWN_PRODUCT = 4
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the catalogue."""
+
+    name: str  # display name, exact: the restart name
+    products: tuple[str, ...]
+    processes: tuple[str, ...]
+    args: tuple[re.Pattern[str], ...] = ()
+    restart: tuple[str, ...] = ()
+    impact: str = "low"
+    impact_note: str = ""
+    notes: str = ""
+
+    @property
+    def restart_command(self) -> str:
+        """The restart as one line ("utils service restart Cisco AMC Service"; steps joined by '; ')."""
+        return "; ".join(self.restart)
+
+
+@dataclass(frozen=True)
+class SpecialRule:
+    """A seed special case (e.g. IM&P SFTP/SSH to a peer node: cosmetic, reboot)."""
+
+    id: str
+    products: tuple[str, ...]
+    processes: tuple[str, ...]
+    requires_host: bool
+    action: str
+    impact: str
+    reason: str
+
+
+@dataclass
+class Catalogue:
+    services: list[Service]
+    special: list[SpecialRule]
+    generic_processes: frozenset[str]
+    walk_stops: frozenset[str]
+    source: str = ""
+    _by_name: dict[str, list[Service]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for service in self.services:
+            for process in service.processes:
+                self._by_name.setdefault(process, []).append(service)
+
+    def service(self, name: str) -> Service:
+        """The service with this display name (KeyError if none)."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+
+def _fail(source: str, index: int, name: Any, problem: str) -> InputError:
+    label = f"entry {index}" + (f" ({name!r})" if name else "")
+    return InputError(f"{source}: {label}: {problem}")
+
+
+def _str_list(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return list(value)
+    return None
+
+
+def _parse(data: dict[str, Any], source: str) -> Catalogue:
+    services: list[Service] = []
+    seen: set[str] = set()
+    known = {"name", "products", "processes", "args", "restart", "impact", "impact_note", "notes"}
+    for index, entry in enumerate(data.get("service", []), start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            raise _fail(source, index, None, "is not a table")
+        if not isinstance(name, str) or not name.strip():
+            raise _fail(source, index, None, "needs a non-empty 'name'")
+        if name in seen:
+            raise _fail(source, index, name, "duplicate service name")
+        seen.add(name)
+        unknown = set(entry) - known
+        if unknown:
+            raise _fail(source, index, name, f"unknown field(s) {sorted(unknown)}")
+        products = _str_list(entry.get("products"))
+        if not products:
+            raise _fail(source, index, name, "'products' must be a non-empty list of strings")
+        if products == ["all"]:
+            products = list(PRODUCTS)
+        bad = [p for p in products if p not in PRODUCTS]
+        if bad:
+            raise _fail(source, index, name, f"product(s) {bad} not one of {list(PRODUCTS)} or 'all'")
+        processes = _str_list(entry.get("processes"))
+        if not processes:
+            raise _fail(source, index, name, "'processes' must be a non-empty list of strings")
+        impact = entry.get("impact")
+        if impact not in IMPACTS:
+            raise _fail(source, index, name, f"impact {impact!r} is not one of {list(IMPACTS)}")
+        args_text = entry.get("args", [])
+        if _str_list(args_text) is None and args_text != []:
+            raise _fail(source, index, name, "'args' must be a list of regular expressions")
+        try:
+            args = tuple(re.compile(a) for a in args_text)
+        except re.error as exc:
+            raise _fail(source, index, name, f"bad 'args' regular expression: {exc}") from None
+        restart = entry.get("restart", [f"utils service restart {name}"])
+        if isinstance(restart, str):
+            restart = [restart]
+        if not _str_list(restart):
+            raise _fail(source, index, name, "'restart' must be a command or a list of commands")
+        for text_field in ("impact_note", "notes"):
+            if not isinstance(entry.get(text_field, ""), str):
+                raise _fail(source, index, name, f"'{text_field}' must be a string")
+        services.append(
+            Service(
+                name=name,
+                products=tuple(products),
+                processes=tuple(processes),
+                args=args,
+                restart=tuple(restart),
+                impact=impact,
+                impact_note=entry.get("impact_note", ""),
+                notes=entry.get("notes", ""),
+            )
+        )
+    if not services:
+        raise InputError(f"{source}: no [[service]] entries")
+
+    special: list[SpecialRule] = []
+    for index, entry in enumerate(data.get("special", []), start=1):
+        rule_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(rule_id, str) or not rule_id:
+            raise _fail(source, index, None, "special rule needs an 'id'")
+        products = _str_list(entry.get("products")) or []
+        if products == ["all"]:
+            products = list(PRODUCTS)
+        processes = _str_list(entry.get("processes"))
+        if not products or any(p not in PRODUCTS for p in products) or not processes:
+            raise _fail(source, index, rule_id, "special rule needs valid 'products' and 'processes'")
+        if entry.get("action") not in ("reboot", "restart_service", "leave"):
+            raise _fail(source, index, rule_id, f"special rule action {entry.get('action')!r} unknown")
+        if entry.get("impact") not in IMPACTS:
+            raise _fail(source, index, rule_id, f"impact {entry.get('impact')!r} not one of {list(IMPACTS)}")
+        special.append(
+            SpecialRule(
+                id=rule_id,
+                products=tuple(products),
+                processes=tuple(processes),
+                requires_host=bool(entry.get("requires_host", False)),
+                action=entry["action"],
+                impact=entry["impact"],
+                reason=str(entry.get("reason", "")),
+            )
+        )
+    generic = _str_list(data.get("generic_processes", [])) or []
+    stops = _str_list(data.get("walk_stops", [])) or []
+    return Catalogue(services, special, frozenset(generic), frozenset(stops), source)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Read and validate a catalogue file (default: the packaged `ucnb/data/services.toml`)."""
+    if path is None:
+        source = "ucnb/data/services.toml"
+        text = resources.files("ucnb").joinpath("data/services.toml").read_text(encoding="utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read the service catalogue: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML: {exc}") from None
+    return _parse(data, source)
+
+
+CATALOGUE = load_catalogue()
+
+
+def command_name(command: str | None) -> str | None:
+    """Basename of a command line's first word, brackets removed ("[sh] <defunct>" -> "sh")."""
+    if not command or not command.split():
+        return None
+    first = command.split()[0].strip("[]")
+    return first.rsplit("/", 1)[-1] or None
+
+
+def _name_matches(observed: str, full: str, truncated: bool) -> bool:
+    """Equal, or `observed` is the 15-character comm prefix of `full` (or a `+`-truncated prefix)."""
+    if observed == full:
+        return True
+    if len(full) > len(observed) and full.startswith(observed):
+        return len(observed) == COMM_LENGTH or (truncated and len(observed) >= MIN_NAME_UNKNOWN_PRODUCT)
+    return False
+
+
+def _by_names(names: list[tuple[str, bool]], product: str, catalogue: Catalogue) -> set[Service]:
+    found: set[Service] = set()
+    for observed, truncated in names:
+        for service in catalogue.services:
+            if product in PRODUCTS and product not in service.products:
+                continue
+            for full in service.processes:
+                if product not in PRODUCTS and len(full) < MIN_NAME_UNKNOWN_PRODUCT:
+                    continue
+                if _name_matches(observed, full, truncated):
+                    found.add(service)
+    return found
+
+
+def _by_args(command: str, product: str, catalogue: Catalogue) -> set[Service]:
+    arguments = command.split(None, 1)[1] if len(command.split(None, 1)) > 1 else ""
+    if not arguments:
+        return set()
+    return {
+        service
+        for service in catalogue.services
+        if service.args
+        and (product not in PRODUCTS or product in service.products)
+        and any(pattern.search(arguments) for pattern in service.args)
+    }
+
+
+def match_process(
+    comm: str | None, command: str | None, product: str, catalogue: Catalogue | None = None
+) -> Service | None:
+    """The service a process belongs to, or None when it is not one (or not certain).
+
+    `comm` is the short name (top's COMMAND or the listing's comm, a trailing `+` is stripped),
+    `command` the full command line when known, `product` CUCM/IMnP/CUC/unknown. A `java`/`tomcat`
+    process is told apart by its arguments only; two candidates means None.
+    """
+    catalogue = catalogue or CATALOGUE
+    names: list[tuple[str, bool]] = []
+    if comm and comm.strip():
+        observed = comm.strip()
+        truncated = observed.endswith("+")
+        observed = observed.rstrip("+")
+        if observed:
+            names.append((observed, truncated))
+    first = command_name(command)
+    if first and first not in [n for n, _ in names]:
+        names.append((first, False))
+    if not names:
+        return None
+    generic = [n for n, _ in names if n in catalogue.generic_processes]
+    if generic:
+        # An interpreter: the arguments decide; without a decision only a service whose own
+        # process is that interpreter's name (Cisco Tomcat for `tomcat`) qualifies.
+        if command:
+            by_args = _by_args(command, product, catalogue)
+            if len(by_args) == 1:
+                return next(iter(by_args))
+            if len(by_args) > 1:
+                return None
+        exact = {
+            s for s in _by_names([(n, False) for n in generic], product, catalogue)
+            if any(p in generic for p in s.processes)
+        }
+        return next(iter(exact)) if len(exact) == 1 else None
+    found = _by_names(names, product, catalogue)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def host_argument(command: str | None) -> str | None:
+    """The remote host an ssh/sftp command line names (`user@host` or a bare host word), else None.
+
+    >>> host_argument("/usr/bin/sftp -oPort=22 admin@imp-sub1.example.com")
+    'imp-sub1.example.com'
+    """
+    if not command:
+        return None
+    words = command.split()[1:]
+    skip_next = skip_value = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+            continue
+        if word == "--":
+            continue
+        if word.startswith("-"):
+            # options that take a separate value (-o X, -l user, -p port, -i file, -F file, ...)
+            if len(word) == 2 and word[1] in "oilpPFJbcDeEmQRSWLw":
+                skip_next = True
+            # sftp passes "-oForwardX11 no" to ssh as one argument: the value shows as a word
+            elif word.startswith("-o") and "=" not in word:
+                skip_value = True
+            continue
+        if skip_value:
+            skip_value = False
+            if word.lower() in ("yes", "no") or word.isdigit():
+                continue
+        host = word.rsplit("@", 1)[-1].split(":", 1)[0]
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", host):
+            return host
+    return None
+
+
+def _is_peer(host: str, peers: set[str]) -> bool:
+    host = host.lower()
+    return host in peers or host.split(".", 1)[0] in peers
+
+
+def match_special(
+    comm: str | None,
+    command: str | None,
+    product: str,
+    catalogue: Catalogue | None = None,
+    peers: set[str] | None = None,
+) -> SpecialRule | None:
+    """A seed special case for this parent process, e.g. `sftp admin@imp-sub1` on IM&P.
+
+    `peers` (host names, short names and IPs of the cluster, lower case) narrows a rule that
+    requires a host to connections to those nodes; without it any named host qualifies.
+    """
+    catalogue = catalogue or CATALOGUE
+    name = (comm or "").rstrip("+") or None
+    first = command_name(command)
+    for rule in catalogue.special:
+        if product not in rule.products:
+            continue
+        if name not in rule.processes and first not in rule.processes:
+            continue
+        if rule.requires_host:
+            host = host_argument(command)
+            if host is None or (peers and not _is_peer(host, peers)):
+                continue
+        return rule
+    return None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who owns a zombie group: the parent or its nearest ancestor that is a service process.
+
+    `kind` is "service", "special", "init" (parent is PID 1), "missing" (parent not in the
+    listing), or "unknown" (present but no known service up to PID 1 / servM).
+    """
+
+    kind: str
+    pid: int | None = None  # the owning process (service or special), else None
+    service: Service | None = None
+    special: SpecialRule | None = None
+    path: tuple[int, ...] = ()  # parent first, then the ancestors that were looked at
+
+
+def find_owner(
+    g: nx.DiGraph,
+    ppid: int,
+    product: str,
+    catalogue: Catalogue | None = None,
+    peers: set[str] | None = None,
+) -> Owner:
+    """Walk from the zombies' parent `ppid` up to the first service process.
+
+    Helpers (`sh -c ...`, `perl`, `bash`, any unknown process) are walked through; the walk stops
+    at PID 1 and at Service Manager (`servM`): a child of servM that is no known service is unknown.
+    The parent itself being servM means Service Manager owns the zombies.
+    """
+    catalogue = catalogue or CATALOGUE
+    if ppid == 1:
+        return Owner("init", path=(1,))
+    if ppid not in g or g.nodes[ppid].get("missing"):
+        return Owner("missing", path=(ppid,))
+    chain = [ppid] + ancestors(g, ppid)
+    looked: list[int] = []
+    for position, pid in enumerate(chain):
+        attrs = g.nodes[pid]
+        if attrs.get("missing") or pid == 1:
+            break
+        comm, command = attrs.get("comm"), attrs.get("command")
+        name = (comm or "").rstrip("+")
+        if position > 0 and (name in catalogue.walk_stops or command_name(command) in catalogue.walk_stops):
+            break
+        looked.append(pid)
+        rule = match_special(comm, command, product, catalogue, peers)
+        if rule is not None:
+            return Owner("special", pid=pid, special=rule, path=tuple(looked))
+        service = match_process(comm, command, product, catalogue)
+        if service is not None:
+            return Owner("service", pid=pid, service=service, path=tuple(looked))
+    return Owner("unknown", path=tuple(looked))
+
+
+def ancestry(
+    g: nx.DiGraph, ppid: int, product: str, catalogue: Catalogue | None = None
+) -> list[dict[str, Any]]:
+    """The chain from the root down to `ppid` (parent last), each as
+    {"pid", "command", "service" (display name or None), "missing"}."""
+    catalogue = catalogue or CATALOGUE
+    chain = list(reversed([ppid] + ancestors(g, ppid))) if ppid in g else [ppid]
+    rows = []
+    for pid in chain:
+        attrs = g.nodes[pid] if pid in g else {"missing": True}
+        missing = bool(attrs.get("missing"))
+        service = (
+            None if missing else match_process(attrs.get("comm"), attrs.get("command"), product, catalogue)
+        )
+        rows.append({"pid": pid, "command": None if missing else attrs.get("command"),
+                     "service": service.name if service else None, "missing": missing})
+    return rows

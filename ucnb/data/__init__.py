@@ -1,0 +1,1 @@
+"""Package data: services.toml, the service catalogue read by ucnb.catalogue."""
