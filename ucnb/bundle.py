@@ -153,7 +153,9 @@ def parse_section(section: CaptureSection) -> ParsedSection:
         result = parse_services(section.lines, **where)
         rows = len(result.services)
     elif command == "utils service restart":
-        result = parse_service_restart(section.lines, **where)
+        typed = section.typed or ""
+        named = re.sub(r"^\S+\s+\S+\s+\S+\s*", "", typed) if typed else ""
+        result = parse_service_restart(section.lines, service=named or None, **where)
         rows = 1 if result.get("service") else 0
     elif command in IDENTITY_COMMANDS:
         result = parse_identity(section.lines, command=command, **where)
@@ -326,7 +328,6 @@ PRODUCT_BY_SERVICE = {
     "Connection Mixer": "CUC",
 }
 PRODUCT_BY_PROCESS = {"ccm": "CUCM", "jabberd": "IMnP", "sipd": "IMnP", "pe": "IMnP", "CuCsMgr": "CUC"}
-PRODUCT_BY_CLUSTER_TYPE = {"callmanager": "CUCM", "cups": "IMnP", "cuc": "CUC", "connection": "CUC"}
 PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
                    (re.compile(r"cucm|callmanager|\bcm\b", re.I), "CUCM"),
                    (re.compile(r"cuc|unity|connection", re.I), "CUC")]
@@ -338,7 +339,7 @@ def detect_product(node: Node) -> str:
         return node.identity.product
     for row in node.identity.cluster:
         if row.get("hostname") == node.name or str(row.get("fqdn", "")).split(".")[0] == node.name:
-            product = PRODUCT_BY_CLUSTER_TYPE.get(str(row.get("type", "")).lower())
+            product = row.get("product")
             if product:
                 return product
     found = {PRODUCT_BY_SERVICE[s] for s in node.services["service"].dropna() if s in PRODUCT_BY_SERVICE}
