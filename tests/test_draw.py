@@ -269,3 +269,27 @@ def test_trend_of_no_or_one_snapshot(counts):
     fig = draw_zombie_trend(counts)
     assert len(fig.axes[0].patches) == len(counts)
     assert figure_to_png_bytes(fig).startswith(b"\x89PNG")
+
+
+def test_draws_a_group_of_the_real_analysis():
+    diagnosis = pytest.importorskip("ucnb.diagnosis")
+    from ucnb.model import Node
+
+    listing = ps_ef(
+        BASE
+        + [
+            (26732, 1200, "ccmserv+", "/usr/local/cm/bin/tracecollectionservice"),
+            (26800, 26732, "ccmserv+", "/bin/sh -c /usr/local/cm/bin/collect.sh"),
+            (10025, 26800, "ccmserv+", "[perl] <defunct>"),
+        ]
+    )
+    node = diagnosis.analyze_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
+    fig = draw_zombie_tree(listing, node["groups"][0], node_name=node["node"])
+    labels = texts(fig)
+    assert "1200 servM\nService Manager" in labels  # ancestry services are named...
+    assert to_hex(box_with(fig, "1200 servM").get_facecolor()) == PALETTE["process"][0].lower()
+    # ...but only the owner of the parent is coloured as the service.
+    owner = box_with(fig, "26732 tracecollectionservice\nCisco Trace Collection\nService")
+    assert to_hex(owner.get_facecolor()) == PALETTE["service"][0].lower()
+    assert "10025 perl" in labels
+    assert_nothing_overlaps(fig)

@@ -172,10 +172,27 @@ def zombie_tree_nodes(
 
     parent_known = ppid is not None and ppid in g and not g.nodes[ppid].get("missing")
     chain = ancestors(g, ppid) if parent_known else []  # nearest first
-    services: dict[int, str] = dict(service_by_pid or {})
-    if service_by_pid is None and service and ppid is not None:
-        owner = _find_service_pid(g, [ppid, *chain], service) if parent_known else None
-        services[owner if owner is not None else ppid] = service
+    # Service names to print under PIDs, and the service process that owns the parent (coloured).
+    if service_by_pid is not None:
+        services: dict[int, str] = {int(pid): name for pid, name in service_by_pid.items() if name}
+    else:
+        services = {
+            int(entry["pid"]): entry["service"]
+            for entry in group.get("ancestry") or []
+            if entry.get("service") and entry.get("pid") is not None
+        }
+    owner: int | None = None
+    if service and parent_known:
+        path = [ppid, *chain]
+        hinted = group.get("owner_pid")
+        if hinted in path:
+            owner = int(hinted)
+        else:
+            owner = next((pid for pid in path if services.get(pid) == service), None)
+            if owner is None:
+                owner = _find_service_pid(g, path, service)
+        if service_by_pid is None:
+            services.setdefault(owner if owner is not None else ppid, service)
 
     rows: list[list[_Box]] = []
     # Ancestors, root first.
@@ -184,7 +201,7 @@ def zombie_tree_nodes(
         if attrs.get("missing"):
             box = _Box(f"pid:{pid}", "missing", [f"PID {pid}", "not in the listing"], pid)
         else:
-            kind = "service" if pid in services else "process"
+            kind = "service" if pid == owner else "process"
             box = _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
         if rows:
             rows[-1][0].children = [box.key]
@@ -204,7 +221,7 @@ def zombie_tree_nodes(
         others = [c for c in g.successors(grandparent) if c != ppid]
         shown = _pick_siblings(others, ppid, max_siblings)
         for pid in shown:
-            kind = "zombie" if g.nodes[pid].get("zombie") else "service" if pid in services else "process"
+            kind = "zombie" if g.nodes[pid].get("zombie") else "process"
             parent_row.append(
                 _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
             )
