@@ -1,0 +1,261 @@
+"""Process-listing parser: every ps flavour, forests, Cisco slices, odd rows, zombies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ucnb.model import LISTING_COLUMNS
+from ucnb.parsers.listing import looks_like_listing_header, parse_listing
+
+FIXTURES = Path(__file__).parent / "fixtures" / "listing"
+EXPECTED = {name: want for name, want in json.loads((FIXTURES / "expected.json").read_text()).items()
+            if name.endswith(".txt")}
+ROW_FIELDS = ["pid", "ppid", "user", "state", "comm", "command", "depth", "zombie", "source"]
+PS_EF_HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
+
+
+def listing(name: str):
+    return parse_listing((FIXTURES / name).read_text().splitlines(), file=name)
+
+
+def parse(*lines: str, **kwargs):
+    return parse_listing(list(lines), **kwargs)
+
+
+def rows_of(frame: pd.DataFrame) -> list[list]:
+    """The asserted columns as plain Python values, <NA> as None."""
+    out = []
+    for record in frame[ROW_FIELDS].astype(object).to_dict("records"):
+        out.append([None if value is pd.NA else value for value in record.values()])
+    return out
+
+
+def assert_dtypes(frame: pd.DataFrame) -> None:
+    assert list(frame.columns) == list(LISTING_COLUMNS)
+    assert {name: str(dtype) for name, dtype in frame.dtypes.items()} == LISTING_COLUMNS
+
+
+def ps_ef_row(user: str, pid: int, ppid: int, command: str, stime: str = "Oct19", tty: str = "?",
+              time: str = "00:00:00") -> str:
+    return f"{user:<8} {pid:>5} {ppid:>5}  0 {stime:<5} {tty:<8} {time:>8} {command}"
+
+
+# --- every fixture against its hand-written expectations ---------------------------------------
+
+
+def test_every_fixture_has_expectations() -> None:
+    assert sorted(EXPECTED) == sorted(p.name for p in FIXTURES.glob("*.txt"))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_matches_expected_values(name: str) -> None:
+    want = EXPECTED[name]
+    result = listing(name)
+    expected_rows = [[*row[:-1], f"{name}:{row[-1]}"] for row in want["rows"]]
+    assert rows_of(result.processes) == expected_rows
+    assert_dtypes(result.processes)
+    assert result.flavour == want["flavour"]
+    assert result.forest is want["forest"]
+    assert result.has_ppid is want["has_ppid"]
+    assert result.source == f"{name}:{want['source']}"
+    if "columns" in want:
+        assert result.columns == want["columns"]
+    assert [u.source for u in result.unparsed] == [f"{name}:{line}" for line, _ in want["unparsed"]]
+    text = (FIXTURES / name).read_text().splitlines()
+    for unparsed, (line, words) in zip(result.unparsed, want["unparsed"], strict=True):
+        assert all(word in unparsed.reason for word in words), unparsed
+        assert unparsed.text == text[line - 1]
+    assert len(result.warnings) == len(want["warnings"]), result.warnings
+    for warning, words in zip(result.warnings, want["warnings"], strict=True):
+        assert all(word in warning for word in words), warning
+
+
+# --- zombies -------------------------------------------------------------------------------------
+
+
+def test_the_word_defunct_in_arguments_is_not_a_zombie() -> None:
+    result = parse(
+        PS_EF_HEADER,
+        ps_ef_row("admin", 100, 1, "/bin/grep defunct"),
+        ps_ef_row("root", 101, 1, "perl check_defunct.pl"),
+        ps_ef_row("root", 102, 1, "echo <defunct> is a word here"),
+        ps_ef_row("ccmserv+", 103, 1, "[sh] <defunct>"),
+        ps_ef_row("ccmserv+", 104, 1, "[sh] <defunct>   "),  # trailing spaces of a paste
+    )
+    frame = result.processes
+    assert frame["zombie"].tolist() == [False, False, False, True, True]
+    assert frame["command"].iloc[4] == "[sh] <defunct>"
+
+
+def test_zombie_from_the_state_column_alone() -> None:
+    result = parse("  PID  PPID S CMD", "  200     1 Z [java]", "  201     1 S java -jar x.jar")
+    assert result.processes["zombie"].tolist() == [True, False]
+    assert result.processes["comm"].tolist() == ["java", "java"]
+
+
+# --- header, slices, layouts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", [
+    PS_EF_HEADER,
+    "F S UID        PID  PPID  C PRI  NI ADDR SZ WCHAN  STIME TTY          TIME CMD",
+    "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND",
+    "  PID  PPID STAT CMD",
+    "  PID COMMAND",
+    "  PID  PPID USER     ARGS",
+])
+def test_listing_headers_are_recognised(line: str) -> None:
+    assert looks_like_listing_header(line)
+
+
+@pytest.mark.parametrize("line", [
+    "  PID USER      PR  NI    VIRT    RES    SHR S  %CPU %MEM     TIME+ COMMAND",  # top, not ps
+    "  PID USER      PR  NI  VIRT  RES  SHR S %CPU %MEM    TIME+  COMMAND",
+    "ccmserv+ 29815     1  0 Oct19 ?        03:10:11 /usr/local/cm/bin/amc",
+    "UID PID PPID",  # no command column
+    "Searching for PID of CMD",
+    "",
+])
+def test_other_lines_are_not_listing_headers(line: str) -> None:
+    assert not looks_like_listing_header(line)
+
+
+def test_no_header_reports_every_line_and_returns_typed_empty_frame() -> None:
+    result = parse("Executed command unsuccessfully", "", "ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc", file="f")
+    assert [u.source for u in result.unparsed] == ["f:1", "f:3"]
+    assert all("no process listing header" in u.reason for u in result.unparsed)
+    assert result.warnings and "no process listing header" in result.warnings[0]
+    assert result.processes.empty
+    assert_dtypes(result.processes)
+
+
+def test_header_only_gives_typed_empty_frame() -> None:
+    result = parse(PS_EF_HEADER, file="f")
+    assert result.processes.empty and result.unparsed == [] and result.warnings == []
+    assert_dtypes(result.processes)
+    assert result.source == "f:1-1"
+
+
+def test_sources_count_from_first_line() -> None:
+    result = parse("", PS_EF_HEADER, ps_ef_row("root", 1, 0, "/sbin/init"), file="cli.log", first_line=120)
+    assert result.processes["source"].tolist() == ["cli.log:122"]
+    assert result.source == "cli.log:121-122"
+
+
+def test_a_different_header_starts_a_new_layout() -> None:
+    result = parse(
+        "  PID  PPID STAT CMD",
+        "29815     1 Ssl  /usr/local/cm/bin/amc",
+        PS_EF_HEADER,
+        ps_ef_row("ccmserv+", 22908, 29815, "[sh] <defunct>", stime="09:10"),
+        file="f",
+    )
+    assert result.unparsed == []
+    frame = result.processes
+    assert frame["pid"].tolist() == [29815, 22908]
+    assert frame["ppid"].tolist() == [1, 29815]
+    assert frame["state"].tolist()[0] == "Ssl" and frame["state"].isna().tolist() == [False, True]
+    assert frame["user"].isna().tolist() == [True, False]
+    assert frame["stime"].tolist()[1] == "09:10"
+    assert result.columns == ["PID", "PPID", "STAT", "CMD"] and result.flavour == "custom"
+    assert any("f:3" in w and "new listing header" in w for w in result.warnings)
+    assert_dtypes(frame)
+
+
+def test_a_listing_without_ppid_in_one_of_its_layouts_has_no_ppid() -> None:
+    result = parse(PS_EF_HEADER, ps_ef_row("root", 1, 0, "/sbin/init"), "  PID STAT COMMAND", "  7 S x")
+    assert result.has_ppid is False
+    assert result.processes["ppid"].isna().tolist() == [False, True]
+
+
+# --- odd rows ------------------------------------------------------------------------------------
+
+
+def test_numbers_with_other_digits_or_too_long_are_rejected() -> None:
+    result = parse(
+        "  PID  PPID CMD",
+        "  \u0663\u0663     1 arabic-indic digits",
+        "99999999999     1 eleven digits",
+        "   10     1 fine",
+        file="f",
+    )
+    assert result.processes["pid"].tolist() == [10]
+    assert [u.source for u in result.unparsed] == ["f:2", "f:3"]
+
+
+def test_the_wrapped_tail_of_a_rejected_row_is_unparsed_too() -> None:
+    result = parse(
+        PS_EF_HEADER,
+        "tomcat    4415     1  2 Oct19 ?        xx:01:33 /usr/bin/java -Xmx768m",
+        "          -Dcatalina.base=/usr/local/tomcat",
+        ps_ef_row("root", 1, 0, "/sbin/init"),
+        file="f",
+    )
+    assert result.processes["pid"].tolist() == [1]
+    assert [(u.source, u.reason.split()[0]) for u in result.unparsed] == [("f:2", "TIME"), ("f:3", "wrapped")]
+    assert not any("joined" in w for w in result.warnings)
+
+
+def test_a_blank_line_stops_a_wrapped_tail_from_joining() -> None:
+    result = parse(PS_EF_HEADER, ps_ef_row("root", 1, 0, "/sbin/init"), "", "    --tail", file="f")
+    assert result.processes["command"].tolist() == ["/sbin/init"]
+    assert [u.source for u in result.unparsed] == ["f:4"]
+
+
+def test_an_indented_damaged_row_is_not_joined_as_a_tail() -> None:
+    result = parse("  PID  PPID STAT CMD", "  100     1 S    a", "  101     1", file="f")
+    assert result.processes["command"].tolist() == ["a"]
+    assert [u.source for u in result.unparsed] == ["f:3"]
+    assert "2 fields" in result.unparsed[0].reason
+
+
+# --- generated listings --------------------------------------------------------------------------
+
+users = st.sampled_from(["root", "ccmserv+", "informix", "database", "tomcat", "admin"])
+commands = st.sampled_from([
+    "/usr/local/cm/bin/amc -x", "[kthreadd]", "[kworker/0:1]", "[sh] <defunct>", "sh -c a  b",
+    "/bin/grep defunct", "-bash", "oninit -w",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(users, st.integers(1, 4_194_304), st.integers(0, 4_194_304), commands),
+                min_size=1, max_size=30))
+def test_generated_ps_ef_rows_read_back(rows: list[tuple[str, int, int, str]]) -> None:
+    text = [PS_EF_HEADER] + [f"{u:<8} {p:>7} {pp:>7}  0 Oct19 ?        00:00:00 {c}" for u, p, pp, c in rows]
+    result = parse_listing(text, file="g")
+    assert result.unparsed == []
+    frame = result.processes
+    assert frame["pid"].tolist() == [p for _, p, _, _ in rows]
+    assert frame["ppid"].tolist() == [pp for _, _, pp, _ in rows]
+    assert frame["user"].tolist() == [u for u, _, _, _ in rows]
+    assert frame["command"].tolist() == [c for _, _, _, c in rows]
+    assert frame["zombie"].tolist() == [c.endswith("<defunct>") for _, _, _, c in rows]
+    assert frame["depth"].tolist() == [0] * len(rows)
+
+
+line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r"), max_size=60)
+listing_like = st.one_of(
+    line_text,
+    st.sampled_from([PS_EF_HEADER, "  PID  PPID STAT CMD", "", "   ", "  12  1 Z  \\_ [sh] <defunct>",
+                     ps_ef_row("root", 1, 0, " |   \\_ x"), "    |   \\_", "1 2 3 4 5 6 7 8 9"]),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(listing_like, max_size=25), st.integers(1, 5))
+def test_random_text_never_raises_and_every_line_is_accounted_for(lines: list[str], first_line: int) -> None:
+    result = parse_listing(lines, file="r", first_line=first_line)
+    assert_dtypes(result.processes)
+    rows = result.processes["source"].tolist()
+    unparsed = [u.source for u in result.unparsed]
+    assert len(set(rows)) == len(rows) and not set(rows) & set(unparsed)
+    non_blank = {f"r:{first_line + i}" for i, line in enumerate(lines) if line.strip()}
+    assert set(rows) | set(unparsed) <= non_blank
+    assert (result.processes["depth"] >= 0).all()

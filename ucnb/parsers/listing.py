@@ -1,0 +1,435 @@
+"""Process listings: `show process list [detail]`, its slices, and every procps `ps` listing.
+
+One header-driven parser reads them all. The header is found by its column names (a `PID` column,
+the command column `CMD`, `COMMAND`, `ARGS` or `COMM` last); every row is split into as many fields
+as the header has columns, the last one keeping its spaces, and the fields with a known form (PID,
+PPID, C, PRI, NI, SZ, %CPU, TIME, STAT...) are checked so that a shifted row is reported, not misread::
+
+    UID          PID    PPID  C STIME TTY          TIME CMD
+    ccmserv+    7313       1  0 Oct19 ?        03:10:11 /usr/local/cm/bin/amc
+    ccmserv+   12345    7313  0 09:10 ?        00:00:00  \\_ [sh] <defunct>
+
+gives two rows: amc (depth 0) and its zombie child sh (depth 1, command `[sh] <defunct>`).
+
+Choices:
+- `comm` is the basename of the command's first word; a bracketed name is unwrapped whole
+  (`[kworker/0:1]` -> `kworker/0:1`, `[sh] <defunct>` -> `sh`); a login shell's leading `-` and a
+  process title's trailing `:` are dropped (`-bash` -> `bash`, `sshd: admin@pts/0` -> `sshd`).
+- Forests: `ps --forest` drawing (` \\_ `, ` |  `, 4 characters a level) and `ps -H` indentation
+  (2 spaces a level) are measured from the header's command column and removed from `command`;
+  `forest` is True when any row is deeper than 0.
+- A wrapped command line (a line that is not a row, follows a row directly, starts with whitespace
+  and has no number where PID belongs) is joined to that row's command with one space; a warning
+  lists the joins. A wrap without leading whitespace cannot be told from stray text: it is unparsed.
+- A repeated identical header is skipped; a different header starts a new column layout (warning).
+- Values are checked column by column once all rows are split (fast on 100k rows); a row with a
+  bad value goes to `unparsed` with the column named, and so do the wrapped lines joined to it.
+- Not supported: a command column that is not last, and other columns whose values contain spaces
+  (`lstart`); such rows are unparsed when a checked column catches the shift, else read as split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ucnb.model import LISTING_COLUMNS, Listing, Unparsed, empty_frame
+
+# Column names that end a listing: the command, keeping its spaces.
+_COMMAND_NAMES = frozenset({"CMD", "COMMAND", "ARGS", "COMM"})
+# `top` headers look alike ("PID ... COMMAND") but carry columns ps never prints.
+_TOP_ONLY = frozenset({"TIME+", "PR", "VIRT", "RES", "SHR"})
+_HEADER_WORD = re.compile(r"[A-Z%][A-Z0-9%_+-]*")
+
+# Which model column each header name fills (the first one found wins).
+_FIELD_OF = {
+    "PID": "pid",
+    "PPID": "ppid",
+    "UID": "user",
+    "USER": "user",
+    "EUSER": "user",
+    "RUSER": "user",
+    "S": "state",
+    "STAT": "state",
+    "STIME": "stime",
+    "START": "stime",
+    "TTY": "tty",
+    "TT": "tty",
+    "TIME": "time",
+}
+
+# Checked columns. Whole numbers: the most digits a value may have (PID < 10**10).
+_DIGITS_OF = {"PID": 10, "PPID": 10, "PGID": 10, "SID": 10, "LWP": 10, "SPID": 10, "TID": 10}
+_DIGITS_OF |= {name: 18 for name in ("C", "F", "SZ", "VSZ", "RSS", "RSZ", "NLWP", "PSR")}
+# Other forms, as regular expressions a value must match whole.
+_STATE = r"[DIRSTtWXZPK][<NLsl+]*"
+_PATTERN_OF = {
+    name: re.compile(pattern, re.ASCII)
+    for name, pattern in {
+        "TPGID": r"-?\d{1,10}",
+        "PRI": r"[-+]?\d{1,18}",
+        "NI": r"[-+]?\d{1,3}|-",
+        "%CPU": r"\d{1,18}(?:\.\d+)?",
+        "%MEM": r"\d{1,18}(?:\.\d+)?",
+        "ADDR": r"-|[0-9a-fA-F]+",
+        "S": _STATE,
+        "STAT": _STATE,
+    }.items()
+}
+
+# Checks of whole columns joined by spaces: what is left after deleting the allowed characters.
+_NUMBER_CHARS = str.maketrans("", "", "0123456789 ")
+# TIME ("03:10:11", "1-03:10:11", "190:11"): digits, ":", "-", "." with at least one ":".
+_TIME_CHARS = str.maketrans("", "", "0123456789:-. ")
+_NO_COLON = re.compile(r" [0-9.-]+ ")
+
+_CHECKED = {*_DIGITS_OF, *_PATTERN_OF, "TIME"}
+
+# ps --forest drawing in front of a command: " |   |   \_ cmd" (4 characters a level).
+_FOREST_MARK = re.compile(r"([ |]*)\\_ ")
+
+_FLAVOURS = {
+    ("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"): "ps -ef",
+    (
+        *("F", "S", "UID", "PID", "PPID", "C", "PRI", "NI"),
+        *("ADDR", "SZ", "WCHAN", "STIME", "TTY", "TIME", "CMD"),
+    ): "ps -elf",
+    ("USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"): "ps aux",
+}
+
+_NO_PPID_WARNING = (
+    "the listing has no PPID column: the parent of a zombie cannot be known: "
+    "capture `show process list detail`"
+)
+
+
+def _header_names(line: str) -> list[str] | None:
+    """The column names of `line` when it is a process-listing header, else None."""
+    if "PID" not in line:
+        return None
+    names = line.split()
+    if (
+        len(names) < 2
+        or names[-1] not in _COMMAND_NAMES
+        or "PID" not in names
+        or not _TOP_ONLY.isdisjoint(names)
+        or not all(_HEADER_WORD.fullmatch(name) for name in names)
+    ):
+        return None
+    return names
+
+
+def looks_like_listing_header(line: str) -> bool:
+    """True when `line` is the header of a procps-style listing, e.g.
+    `UID          PID    PPID  C STIME TTY          TIME CMD` or `  PID  PPID STAT CMD`
+    (not the `top` table header of `show process load`)."""
+    return _header_names(line) is not None
+
+
+def _is_number(value: str, digits: int) -> bool:
+    return value.isascii() and value.isdigit() and int(value) < 10**digits
+
+
+def _numbers(column: list[str], digits: int) -> np.ndarray | None:
+    """The column as int64 when every value is ASCII digits below 10**digits, else None."""
+    joined = " ".join(column)
+    if joined.translate(_NUMBER_CHARS):
+        return None
+    numbers = np.fromstring(joined, dtype=np.int64, sep=" ")  # one C pass; saturates on overflow
+    if len(numbers) != len(column) or numbers.max(initial=0) >= 10**digits:
+        return None
+    return numbers
+
+
+def _bad_values(name: str, column: list[str]) -> set[str]:
+    """The values of a checked column (not a whole-number one) that do not have the column's form."""
+    if name == "TIME":
+        joined = " ".join(column)
+        if not joined.translate(_TIME_CHARS) and not _NO_COLON.search(f" {joined} "):
+            return set()
+        return {value for value in set(column) if value.translate(_TIME_CHARS) or ":" not in value}
+    pattern = _PATTERN_OF[name]  # few distinct values in practice (states, %CPU...): check each once
+    return {value for value in set(column) if not pattern.fullmatch(value)}
+
+
+def _forest(line: str, command: str, command_pos: int) -> tuple[int, str]:
+    """Depth and clean command of a row whose command may carry forest drawing or indentation."""
+    token_start = len(line) - len(command)
+    previous_end = len(line[:token_start].rstrip())
+    start = min(max(command_pos, previous_end + 1), token_start)
+    raw = line[start:]
+    mark = _FOREST_MARK.match(raw)
+    if mark and raw[mark.end() :].strip():
+        # " \_ " is depth 1, " |   \_ " depth 2: "\_" sits at 1, 5, 9...; round to the nearest level.
+        return 1 + (len(mark.group(1)) + 1) // 4, raw[mark.end() :].strip()
+    return (token_start - start) // 2, command.strip()
+
+
+def _comm(command: str) -> str:
+    """Short name of a command: `/usr/local/cm/bin/amc -x` -> `amc`, `[sh] <defunct>` -> `sh`."""
+    if command.startswith("["):
+        end = command.find("]")
+        if end > 1:
+            return command[1:end]
+        return command.split(None, 1)[0]
+    word = command.split(None, 1)[0].rstrip(":") if command else ""
+    word = word.rsplit("/", 1)[-1] or word
+    return word[1:] if word.startswith("-") and len(word) > 1 else word
+
+
+class _Layout:
+    """What one header says about the rows below it."""
+
+    def __init__(self, line: str, names: list[str]) -> None:
+        self.names = names
+        self.ncols = len(names)
+        self.command_pos = line.rfind(names[-1])  # the base of forest indentation
+        self.index: dict[str, int] = {}
+        for position, name in enumerate(names[:-1]):
+            field = _FIELD_OF.get(name)
+            if field:
+                self.index.setdefault(field, position)
+        self.pid = self.index["pid"]
+        self.checked = [i for i, name in enumerate(names[:-1]) if name in _CHECKED]
+
+    def why_not(self, line: str, after_row: bool) -> str:
+        """The reason a line that is not a header nor a joined tail is not a row."""
+        parts = line.split(None, self.ncols - 1)
+        if len(parts) < self.ncols:
+            reason = f"{len(parts)} fields, the header has {self.ncols} ({' '.join(self.names)})"
+        else:
+            reason = f"PID {parts[self.pid]!r} is not a process id (shifted or damaged row)"
+        if after_row and not self.row_like(line):
+            reason += "; not joined as a wrapped command tail: it does not start with a space"
+        return reason
+
+    def row_like(self, line: str) -> bool:
+        """True when the line has a number where PID belongs: a damaged row, not a wrapped tail."""
+        parts = line.split(None, self.pid + 1)
+        return len(parts) > self.pid and parts[self.pid].isdigit()
+
+
+class _Segment:
+    """The rows read under one header, kept as one flat list of fields (fast to build and to slice)."""
+
+    def __init__(self, layout: _Layout) -> None:
+        self.layout = layout
+        self.fields: list[str] = []  # row after row, `layout.ncols` fields each
+        self.lines: list[int] = []  # index in `lines` of each row
+        self.depths: dict[int, int] = {}  # row index -> depth, for rows deeper than 0 only
+        self.tails: dict[int, list[int]] = {}  # row index -> wrapped lines joined to its command
+
+    def frame(self, file: str, first_line: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+        """The rows as one DataFrame with exactly LISTING_COLUMNS, and the rejected lines with reasons."""
+        ncols = self.layout.ncols
+        columns = [self.fields[i::ncols] for i in range(ncols)]
+        numbers: dict[int, np.ndarray] = {}  # column index -> values, for whole-number columns
+        rejected = self._reject(columns, numbers)
+        if rejected:
+            columns = self._drop(columns, {line for line, _ in rejected})
+            numbers.clear()  # converted again below from the remaining rows
+        n = len(self.lines)
+        if not n:
+            return empty_frame(LISTING_COLUMNS), rejected
+        index = self.layout.index
+
+        def column(field: str) -> list[str] | None:
+            return columns[index[field]] if field in index else None
+
+        commands = list(map(str.rstrip, columns[-1]))
+        unique = set(commands)
+        comm_of = {command: _comm(command) for command in unique}
+        defunct = {command for command in unique if command.endswith("<defunct>")}
+        zombie = np.fromiter(map(defunct.__contains__, commands), dtype=bool, count=n)
+        states = column("state")
+        if states is not None:
+            z_states = {state for state in set(states) if state.startswith("Z")}
+            zombie |= np.fromiter(map(z_states.__contains__, states), dtype=bool, count=n)
+        depth = np.zeros(n, dtype=np.int64)
+        if self.depths:
+            depth[list(self.depths)] = list(self.depths.values())
+
+        def ints(field: str) -> pd.api.extensions.ExtensionArray:
+            if field not in index:
+                return _missing(n, "Int64")
+            values = numbers.get(index[field])
+            if values is None:
+                values = _numbers(columns[index[field]], 18)
+            if values is None:  # pragma: no cover - the checks let no other value through
+                values = np.fromiter(map(int, columns[index[field]]), dtype=np.int64, count=n)
+            return pd.array(values, dtype="Int64")
+
+        frame = pd.DataFrame(
+            {
+                "pid": ints("pid"),
+                "ppid": ints("ppid"),
+                "user": _strings(column("user"), n),
+                "state": _strings(states, n),
+                "comm": _strings(list(map(comm_of.__getitem__, commands)), n),
+                "command": _strings(commands, n),
+                "depth": depth,
+                "zombie": zombie,
+                "stime": _strings(column("stime"), n),
+                "tty": _strings(column("tty"), n),
+                "time": _strings(column("time"), n),
+                "source": _strings([f"{file}:{first_line + i}" for i in self.lines], n),
+            },
+            copy=False,  # the arrays are new: spare pandas a copy
+        )
+        return frame, rejected
+
+    def _reject(self, columns: list[list[str]], numbers: dict[int, np.ndarray]) -> list[tuple[int, str]]:
+        """(line index, reason) of every row with a value of the wrong form, and of its joined tails.
+        Whole-number columns found valid are stored, converted, in `numbers`."""
+        reasons: dict[int, str] = {}  # row index -> reason (first bad column)
+        for i in self.layout.checked:
+            name = self.layout.names[i]
+            digits = _DIGITS_OF.get(name)
+            if digits is None:
+                bad = _bad_values(name, columns[i])
+            elif (values := _numbers(columns[i], digits)) is not None:
+                numbers[i] = values
+                continue
+            else:
+                bad = {value for value in set(columns[i]) if not _is_number(value, digits)}
+            for row, value in enumerate(columns[i] if bad else ()):
+                if value in bad and row not in reasons:
+                    reasons[row] = f"{name} {value!r} is not a valid {name} value (shifted or damaged row)"
+        rejected = []
+        for row, reason in reasons.items():
+            rejected.append((self.lines[row], reason))
+            rejected.extend((tail, "wrapped line of a rejected row") for tail in self.tails.get(row, ()))
+        return rejected
+
+    def _drop(self, columns: list[list[str]], gone: set[int]) -> list[list[str]]:
+        """Forget the rows at the line indices in `gone`; return the remaining columns."""
+        keep = [row for row, line in enumerate(self.lines) if line not in gone]
+        new_index = {old: new for new, old in enumerate(keep)}
+        self.lines = [self.lines[row] for row in keep]
+        self.depths = {new_index[row]: d for row, d in self.depths.items() if row in new_index}
+        return [[values[row] for row in keep] for values in columns]
+
+
+def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
+    return pd.array(np.full(n, pd.NA, dtype=object), dtype=dtype)
+
+
+def _strings(values: list[str] | None, n: int) -> pd.api.extensions.ExtensionArray:
+    return _missing(n, "string") if values is None else pd.array(values, dtype="string")
+
+
+def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> Listing:
+    """Read a process listing (`ps -ef`, `-elf`, `aux`, `--forest`, `-H`, `-eo ...`,
+    `show process list [detail]` and its slices) into a `Listing`.
+
+    Example input::
+
+          PID  PPID STAT CMD
+         7313     1 Ssl  /usr/local/cm/bin/amc
+        12345  7313 Z     \\_ [sh] <defunct>
+
+    Text before the header and lines that are not rows go to `unparsed` with a reason.
+    """
+    result = Listing()
+    problems: list[tuple[int, str]] = []  # (line index, reason), sorted into result.unparsed at the end
+
+    header_at = None
+    names: list[str] | None = None
+    for i, line in enumerate(lines):
+        names = _header_names(line)
+        if names is not None:
+            header_at = i
+            break
+        if line.strip():
+            problems.append((i, "text before the listing header"))
+    if header_at is None or names is None:
+        result.unparsed = [
+            Unparsed(f"{file}:{first_line + i}", lines[i], "no process listing header (PID ... CMD) found")
+            for i, _ in problems
+        ]
+        result.warnings.append("no process listing header (a line with PID ... CMD/COMMAND) was found")
+        return result
+
+    layout = _Layout(lines[header_at], names)
+    segments = [_Segment(layout)]  # a different header starts a new segment
+    joined: list[int] = []
+    last = header_at
+    after_row = False  # the previous line was a row (or its joined tail): a wrapped tail may follow
+    segment = segments[0]
+    fields, row_lines, depths = segment.fields, segment.lines, segment.depths
+    ncols, pid, command_pos = layout.ncols, layout.pid, layout.command_pos
+
+    for i in range(header_at + 1, len(lines)):
+        line = lines[i]
+        parts = line.split(None, ncols - 1)
+        if len(parts) == ncols and parts[pid].isdigit():
+            command = parts[-1]
+            if command[0] in "\\|" or len(line) - len(command) > command_pos:
+                depth, parts[-1] = _forest(line, command, command_pos)
+                if depth:
+                    depths[len(row_lines)] = depth
+            fields.extend(parts)
+            row_lines.append(i)
+            after_row = True
+            last = i
+        elif not parts:
+            after_row = False
+        elif (names := _header_names(line)) is not None:
+            last = i
+            after_row = False
+            if names != layout.names:
+                result.warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
+                layout = _Layout(line, names)
+                segment = _Segment(layout)
+                segments.append(segment)
+                fields, row_lines, depths = segment.fields, segment.lines, segment.depths
+                ncols, pid, command_pos = layout.ncols, layout.pid, layout.command_pos
+        elif after_row and line[0].isspace() and not layout.row_like(line):
+            fields[-1] = f"{fields[-1].rstrip()} {line.strip()}"
+            segment.tails.setdefault(len(row_lines) - 1, []).append(i)
+            joined.append(i)
+            last = i
+        else:
+            problems.append((i, layout.why_not(line, after_row)))
+            after_row = False
+
+    frames = []
+    for each in segments:
+        frame, rejected = each.frame(file, first_line)
+        frames.append(frame)
+        problems.extend(rejected)
+    if problems:
+        problems.sort()
+        joined = sorted(set(joined) - {line for line, _ in problems})
+    result.unparsed = [Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems]
+
+    result.processes = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    result.columns = segments[0].layout.names
+    result.flavour = _FLAVOURS.get(tuple(result.columns), "custom")
+    result.forest = any(each.depths for each in segments)
+    result.has_ppid = all("ppid" in each.layout.index for each in segments)
+    result.source = f"{file}:{first_line + header_at}-{first_line + last}"
+    result.warnings.extend(_warnings(result, joined, file, first_line))
+    return result
+
+
+def _warnings(result: Listing, joined: list[int], file: str, first_line: int) -> list[str]:
+    """Joined wrapped lines, a missing PPID column, duplicate PIDs."""
+    warnings = []
+    if joined:
+        shown = ", ".join(f"{file}:{first_line + i}" for i in joined[:10])
+        more = " ..." if len(joined) > 10 else ""
+        warnings.append(f"{len(joined)} wrapped command line(s) joined to the row above: {shown}{more}")
+    if not result.has_ppid:
+        warnings.append(_NO_PPID_WARNING)
+    processes = result.processes
+    repeated = processes[processes["pid"].duplicated(keep=False)]
+    if len(repeated):
+        groups = list(repeated.groupby("pid", sort=False)["source"])
+        shown = "; ".join(f"{pid} ({', '.join(sources)})" for pid, sources in groups[:10])
+        more = " ..." if len(groups) > 10 else ""
+        warnings.append(f"duplicate PIDs (two captures mixed?): {shown}{more}")
+    return warnings
