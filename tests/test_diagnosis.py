@@ -478,3 +478,11 @@ def test_more_tasks_than_pid_max_asks_for_the_real_value():
     )
     bigger = analyze(make_bundle(make_node("n", "CUCM", loads=[make_load(3, total=40000)])), pid_max=4194304)
     assert bigger["nodes"][0]["pid_headroom"]["free"] == 4194304 - 40000
+
+
+def test_a_few_seconds_of_cont_give_a_rate_but_no_forecast():
+    loads = [make_load(z, time=t) for z, t in ((1, "10:29:45"), (2, "10:29:48"), (3, "10:29:51"))]
+    node = analyze(make_bundle(make_node("n", "CUCM", loads=loads)))["nodes"][0]
+    assert node["leak_rate_per_hour"] == 1200.0 and node["trend_hours"] == pytest.approx(6 / 3600, abs=1e-3)
+    assert node["pid_headroom"]["days_to_exhaustion"] is None
+    assert "only 6 seconds: too short to forecast" in node["pid_headroom"]["forecast"]

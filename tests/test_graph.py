@@ -1,6 +1,8 @@
 """The parent -> child graph of a listing: placeholders, PID 1, helpers, odd listings."""
 
 from diag_helpers import CUCM_BASE, make_listing
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ucnb.graph import ancestors, build_graph, children, siblings, subtree, zombie_children
 
@@ -86,3 +88,34 @@ def test_duplicate_pids_keep_the_first_row_and_warn():
 def test_accepts_a_bare_dataframe():
     g = build_graph(_amc_listing().processes)
     assert ancestors(g, 22908)[0] == 29815
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 40), st.one_of(st.none(), st.integers(0, 40)), st.booleans()),
+        max_size=40,
+    )
+)
+def test_any_listing_builds_and_analyses_without_hanging(rows):
+    """Random PIDs/PPIDs (duplicates, loops, self-parents, missing parents): never raise or hang."""
+    from diag_helpers import make_bundle, make_load, make_node
+
+    from ucnb.diagnosis import analyze
+    from ucnb.tree import format_analysis
+
+    listing = make_listing(
+        [
+            (pid, ppid, "u", "Z" if z else "S", "[x] <defunct>" if z else "/usr/local/cm/bin/amc")
+            for pid, ppid, z in rows
+        ]
+    )
+    g = build_graph(listing)
+    for pid in list(g.nodes):
+        chain = ancestors(g, pid)
+        assert len(chain) == len(set(chain)) and pid not in chain
+        assert subtree(g, pid)[0] == pid
+    result = analyze(make_bundle(make_node("n", "CUCM", listing=listing, loads=[make_load(len(rows))])))
+    node = result["nodes"][0]
+    assert sum(group["count"] for group in node["groups"]) == len(node["zombies"])
+    assert format_analysis(result)

@@ -220,7 +220,7 @@ def _node_rate(loads: list[LoadSnapshot]) -> tuple[float | None, float | None]:
     if not hours or hours <= 0:
         return None, hours
     rate = (counted[-1].summary.zombie - counted[0].summary.zombie) / hours  # type: ignore[operator]
-    return round(rate, 3), round(hours, 3)
+    return round(rate, 3), hours
 
 
 def _duration(days: float) -> str:
@@ -229,8 +229,19 @@ def _duration(days: float) -> str:
     return f"about {round(days):,} days" if days >= 1.5 else "about 1 day"
 
 
+def _seconds_text(hours: float) -> str:
+    seconds = hours * 3600
+    if seconds < 120:
+        return f"{round(seconds)} seconds"
+    return f"{round(seconds / 60)} minutes"
+
+
 def _headroom(
-    latest: LoadSnapshot | None, rate: float | None, hours: float | None, pid_max: int
+    latest: LoadSnapshot | None,
+    rate: float | None,
+    hours: float | None,
+    pid_max: int,
+    min_trend_hours: float = 1.0,
 ) -> dict[str, Any]:
     tasks = latest.summary.total if latest else None
     zombies = latest.summary.zombie if latest else None
@@ -255,6 +266,11 @@ def _headroom(
             f"{used}; capture `show process load cont` over time (or several dated captures) "
             "to estimate a leak rate"
         )
+    elif hours is not None and hours < min_trend_hours:
+        result["forecast"] = (
+            f"{used}; the captures cover only {_seconds_text(hours)}: too short to forecast "
+            f"(capture over at least {min_trend_hours:g} hour{'s' if min_trend_hours != 1 else ''})"
+        )
     elif rate <= 0:
         result["forecast"] = (
             f"{used}; the zombie count did not grow over {hours:g} hours of captures: "
@@ -264,7 +280,7 @@ def _headroom(
         days = free / rate / 24
         result["days_to_exhaustion"] = round(days, 1)
         result["forecast"] = (
-            f"{used}; at this rate ({rate:g} zombies per hour) the PID space is exhausted in "
+            f"{used}; at this rate ({rate:,g} zombies per hour) the PID space is exhausted in "
             f"{_duration(days)}"
         )
     return result
@@ -393,6 +409,7 @@ def analyze_node(
     pid_max: int = DEFAULT_PID_MAX,
     many_zombies: int = 50,
     moment_tolerance: timedelta = timedelta(minutes=5),
+    min_trend_hours: float = 1.0,
     catalogue: Catalogue | None = None,
 ) -> dict[str, Any]:
     """One node's entry of `analyze`."""
@@ -488,8 +505,8 @@ def analyze_node(
         # added fields
         "trend": _trend(node.loads),
         "leak_rate_per_hour": node_rate,
-        "trend_hours": hours,
-        "pid_headroom": _headroom(latest, node_rate, hours, pid_max),
+        "trend_hours": None if hours is None else round(hours, 4),
+        "pid_headroom": _headroom(latest, node_rate, hours, pid_max, min_trend_hours),
         "sources": {
             "load": latest.source if latest else None,
             "listing": listing.source if listing else None,
@@ -513,20 +530,22 @@ def analyze(
     pid_max: int = DEFAULT_PID_MAX,
     many_zombies: int = 50,
     moment_tolerance: timedelta = timedelta(minutes=5),
+    min_trend_hours: float = 1.0,
     catalogue: Catalogue | None = None,
 ) -> dict[str, Any]:
     """The `ucnb.analysis/1` dict for every node of the bundle, in the bundle's node order.
 
     `pid_max` is the PID space for the headroom forecast (Linux default 32768); `many_zombies` the
     group size that earns an "unusual number" warning; `moment_tolerance` how far apart the count
-    and the listing may be captured before a "different moments" warning.
+    and the listing may be captured before a "different moments" warning; `min_trend_hours` the
+    shortest span of captures that earns a PID-exhaustion forecast (the rate is reported anyway).
     """
     return {
         "schema": SCHEMA,
         "nodes": [
             analyze_node(
                 node, pid_max=pid_max, many_zombies=many_zombies,
-                moment_tolerance=moment_tolerance, catalogue=catalogue,
+                moment_tolerance=moment_tolerance, min_trend_hours=min_trend_hours, catalogue=catalogue,
             )
             for node in bundle.nodes
         ],
