@@ -293,3 +293,9 @@ def test_draws_a_group_of_the_real_analysis():
     assert to_hex(owner.get_facecolor()) == PALETTE["service"][0].lower()
     assert "10025 perl" in labels
     assert_nothing_overlaps(fig)
+
+
+def test_figures_show_themselves_as_png_in_a_notebook():
+    fig = draw_zombie_tree(ex1_listing(), EX1_GROUP)
+    assert fig._repr_png_() == figure_to_png_bytes(fig)
+    assert draw_zombie_trend([("a", 1)])._repr_png_().startswith(b"\x89PNG")

@@ -30,19 +30,18 @@ import io
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pandas as pd
+from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 
 from ucnb.graph import ancestors, build_graph
 from ucnb.model import Listing
 
-if TYPE_CHECKING:  # imported lazily at run time
-    from matplotlib.figure import Figure
-
 __all__ = [
     "PALETTE",
+    "PictureFigure",
     "draw_zombie_tree",
     "draw_zombie_trend",
     "figure_to_png_bytes",
@@ -319,7 +318,6 @@ def draw_zombie_tree(
     >>> fig = draw_zombie_tree(listing, {"ppid": 29815, "zombie_pids": [22908],
     ...                                  "service": "Cisco AMC Service"}, node_name="cucm-pub")
     """
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch, Patch
 
@@ -341,7 +339,7 @@ def draw_zombie_tree(
     legend_in = 0.40
     width = max(width, len(title) * 11 / 72 * 0.62 + 2 * _MARGIN, 1.7 * len(kinds) + 0.5, 4.0)
     fig_height = height + title_in + legend_in
-    fig = Figure(figsize=(width, fig_height), dpi=100, layout=None)
+    fig = PictureFigure(figsize=(width, fig_height), dpi=100, layout=None)
     ax = fig.add_axes((0, legend_in / fig_height, 1, height / fig_height))
     ax.set_xlim(0, width)
     ax.set_ylim(0, height)
@@ -427,12 +425,10 @@ def draw_zombie_trend(
 
     A count of None (no `show process load` in that snapshot) is drawn as a gap labelled "n/a".
     """
-    from matplotlib.figure import Figure
-
     labels = [str(label) for label, _ in snapshot_counts]
     counts = [None if count is None or pd.isna(count) else int(count) for _, count in snapshot_counts]
     width = min(14.0, max(4.0, 0.7 * len(labels) + 1.5))
-    fig = Figure(figsize=(width, 3.0), dpi=100, layout="constrained")
+    fig = PictureFigure(figsize=(width, 3.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     positions = list(range(len(labels)))
     heights = [c if c is not None else 0 for c in counts]
@@ -447,6 +443,14 @@ def draw_zombie_trend(
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=11)
     return fig
+
+
+class PictureFigure(Figure):
+    """A Figure that shows itself as a PNG when it ends a notebook cell (a Figure made without
+    pyplot otherwise shows only its text repr under nbclient/papermill)."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_to_png_bytes(self)
 
 
 def figure_to_png_bytes(fig: Figure, *, dpi: int | None = None) -> bytes:
