@@ -214,6 +214,8 @@ def format_verify(result: dict[str, Any]) -> str:
                 )
             elif parent.get("after_pid") is not None:
                 out.append(f"  {parent.get('service') or parent['command']}: still PID {parent['ppid']}")
+        if node.get("restarted_services"):
+            out.append("  restarted in the after capture: " + ", ".join(node["restarted_services"]))
         if node.get("reason"):
             out.append(f"  {node['reason']}")
         out.append("")
