@@ -299,3 +299,13 @@ def test_figures_show_themselves_as_png_in_a_notebook():
     fig = draw_zombie_tree(ex1_listing(), EX1_GROUP)
     assert fig._repr_png_() == figure_to_png_bytes(fig)
     assert draw_zombie_trend([("a", 1)])._repr_png_().startswith(b"\x89PNG")
+
+
+def test_cosmetic_groups_say_so_in_the_title():
+    listing = ps_ef(
+        BASE + [(1775, 1, "root", "/usr/bin/sftp admin@imp-sub1"), (1806, 1775, "root", "[ssh] <defunct>")]
+    )
+    group = {"ppid": 1775, "zombie_pids": [1806], "service": None, "action": "reboot", "impact": "cosmetic"}
+    fig = draw_zombie_tree(listing, group, node_name="imp-pub")
+    assert fig.texts[0].get_text() == "imp-pub: 1 zombie under PID 1775 (cosmetic)"
+    assert "1775 sftp" in texts(fig) and "1806 ssh" in texts(fig)

@@ -333,6 +333,8 @@ def draw_zombie_tree(
     title += f" under PID {ppid}" if ppid is not None else " (parent unknown)"
     if group.get("service"):
         title += f" ({group['service']})"
+    elif group.get("impact") == "cosmetic":
+        title += " (cosmetic)"
 
     kinds = [k for k in PALETTE if any(box.kind == k for row in rows for box in row)]
     title_in = 0.45
