@@ -13,7 +13,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	$(VENV)/bin/ucnb inspect $(SAMPLE)
+	$(VENV)/bin/ucnb analyze $(SAMPLE)
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check ucnb tests bench tools

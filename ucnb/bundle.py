@@ -147,6 +147,9 @@ def parse_section(section: CaptureSection) -> ParsedSection:
         rows = sum(len(s.processes) for s in result.snapshots)
     elif command in LISTING_COMMANDS:
         result = parse_listing(section.lines, **where)
+        if section.typed is None and result.forest:
+            command = "show process list"  # recognised by content: the tree view is `show process list`
+            section.command = command
         result.command = command
         rows = len(result.processes)
     elif command == "utils service list":
