@@ -8,8 +8,6 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from ucnb.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

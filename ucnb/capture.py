@@ -35,10 +35,12 @@ PAGER_PRESS = re.compile(r"Press <enter> for 1 line, <space> for one page, or <q
 END_OF_FILE = re.compile(r"end of the file reached")
 CTRL_C = re.compile(r"\^C")
 LOGGER_HEADER = re.compile(
-    r"^=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (\d{4})\.(\d{2})\.(\d{2}) (\d{2}):(\d{2}):(\d{2}) =~=~=~=~=~=~=~=~=~=~=~=$"
+    r"^=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (\d{4})\.(\d{2})\.(\d{2}) (\d{2}):(\d{2}):(\d{2})"
+    r" =~=~=~=~=~=~=~=~=~=~=~=$"
 )
 BANNER = re.compile(
-    r"^(Command Line Interface is starting up, please wait \.\.\.|Welcome to the Platform Command Line Interface)"
+    r"^(Command Line Interface is starting up, please wait \.\.\."
+    r"|Welcome to the Platform Command Line Interface)"
 )
 LOGIN_NOISE = re.compile(
     r"^(login as: .*|.*'s password:.*|Password:.*|Using keyboard-interactive authentication\.|"

@@ -148,10 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # an internal bug: say so in one line, details on request
         if os.environ.get("UCNB_DEBUG"):
             raise
-        sys.stderr.write(
-            terminal_safe(f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)")
-            + "\n"
-        )
+        message = f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)"
+        sys.stderr.write(terminal_safe(message) + "\n")
         return 1
     return 0
 
