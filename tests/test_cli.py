@@ -50,7 +50,7 @@ def test_inspect_json_follows_the_contract():
             "rows": 4} in pub["sections"]
     imp = document["nodes"][1]
     assert imp["product"] == "IMnP"
-    assert [u["source"] for u in imp["unparsed"]] == ["putty_two_sessions.log:60", "putty_two_sessions.log:61"]
+    assert [u["source"] for u in imp["unparsed"]] == [f"putty_two_sessions.log:{n}" for n in (60, 61)]
     assert any("cut short" in w for w in imp["warnings"])
     for node in document["nodes"]:
         assert set(node) >= {"node", "product", "sections", "unparsed", "warnings"}

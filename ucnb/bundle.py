@@ -167,8 +167,9 @@ def parse_section(section: CaptureSection) -> ParsedSection:
         pass
     else:
         typed = section.typed or "?"
+        reason = f"output of `{typed}`, not read by ucnb"
         unparsed = [
-            Unparsed(f"{section.file}:{section.first_line + i}", text.strip(), f"output of `{typed}`, not read by ucnb")
+            Unparsed(f"{section.file}:{section.first_line + i}", text.strip(), reason)
             for i, text in enumerate(section.lines)
             if text.strip()
         ]
@@ -375,7 +376,9 @@ def inspect_json(bundle: Bundle) -> dict[str, Any]:
     for node in bundle.nodes:
         sections = []
         for section in node.sections:
-            entry: dict[str, Any] = {"command": section.command, "source": section.source, "rows": section.rows}
+            entry: dict[str, Any] = {
+                "command": section.command, "source": section.source, "rows": section.rows
+            }
             if section.snapshots is not None:
                 entry["snapshots"] = section.snapshots
             sections.append(entry)
