@@ -907,6 +907,7 @@ EX1 = Example(
     ),
     after=(
         FileSpec("restart_amc.txt", ("utils service restart Cisco AMC Service",)),
+        FileSpec("show_status.txt", ("show status",), gap_min=1),
         FileSpec("show_process_load.txt", ("show process load num all",), gap_min=2),
         FileSpec("show_process_list_detail.txt", ("show process list detail",)),
     ),
@@ -966,7 +967,11 @@ EX2 = Example(
     after=(
         FileSpec(
             "cli_sub2_2026-11-18_after.log",
-            ("utils service restart Cisco Trace Collection Service", "show process load num all"),
+            (
+                "utils service restart Cisco Trace Collection Service",
+                "show status",
+                "show process load num all",
+            ),
         ),
         FileSpec("process_list_detail_after.txt", ("show process list detail",), "file"),
     ),
@@ -1031,6 +1036,7 @@ EX3 = Example(
             "putty_cucm-pub_2026-11-20_after.log",
             (
                 "utils service restart Cisco CDR Repository Manager",
+                "show status",
                 "show process load num all",
                 "show process list detail",
             ),
@@ -1086,7 +1092,7 @@ EX4 = Example(
         FileSpec("services.txt", ("utils service list",)),
     ),
     after=(
-        FileSpec("restart_filesync.txt", ("utils service restart Connection File Syncer",)),
+        FileSpec("restart_filesync.txt", ("utils service restart Connection File Syncer", "show status")),
         FileSpec("load_after.txt", ("show process load num all",), "file", gap_min=3),
         FileSpec("ps_detail_after.txt", ("show process list detail",), "file"),
     ),
