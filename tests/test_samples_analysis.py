@@ -15,9 +15,32 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_outputs"
 SEED = {
     "ex1_cucm_amc": ("cucm-sub1", "CUCM", [22908], 29815, "Cisco AMC Service", "restart_service", "low"),
     "ex2_cucm_tracecollection": (
-        "cucm-sub2", "CUCM", [10025], 26732, "Cisco Trace Collection Service", "restart_service", "low"),
-    "ex3_cucm_cdrrep": ("cucm-pub", "CUCM", [23959], 26764, "Cisco CDR Repository Manager", "restart_service", "low"),
-    "ex4_cuc_filesync": ("cuc-sub", "CUC", [325, 370, 387], 7827, "Connection File Syncer", "restart_service", "low"),
+        "cucm-sub2",
+        "CUCM",
+        [10025],
+        26732,
+        "Cisco Trace Collection Service",
+        "restart_service",
+        "low",
+    ),
+    "ex3_cucm_cdrrep": (
+        "cucm-pub",
+        "CUCM",
+        [23959],
+        26764,
+        "Cisco CDR Repository Manager",
+        "restart_service",
+        "low",
+    ),
+    "ex4_cuc_filesync": (
+        "cuc-sub",
+        "CUC",
+        [325, 370, 387],
+        7827,
+        "Connection File Syncer",
+        "restart_service",
+        "low",
+    ),
     "ex5_imnp_sftp": ("imp-pub", "IMnP", [1806], 1775, None, "reboot", "cosmetic"),
 }
 
@@ -45,7 +68,12 @@ def test_analyze_gives_the_seed_answer(example):
     assert sorted(z["pid"] for z in node["zombies"]) == zombie_pids
     assert all(z["ppid"] == ppid and ":" in z["source"] for z in node["zombies"])
     [group] = node["groups"]
-    assert (group["ppid"], group["service"], group["action"], group["impact"]) == (ppid, service, action, impact)
+    assert (group["ppid"], group["service"], group["action"], group["impact"]) == (
+        ppid,
+        service,
+        action,
+        impact,
+    )
     assert group["zombie_pids"] == zombie_pids
     if action == "restart_service":
         assert group["command"] == f"utils service restart {service}"
@@ -80,10 +108,12 @@ def test_cluster_bundle_has_one_node_with_zombies():
     assert [n["node"] for n in with_zombies] == ["cucm-sub1"]
 
 
-@pytest.mark.parametrize("path", sorted(p.name for p in SAMPLES.iterdir() if p.name.startswith(("ex", "cluster"))))
+@pytest.mark.parametrize(
+    "path", sorted(p.name for p in SAMPLES.iterdir() if p.name.startswith(("ex", "cluster")))
+)
 def test_every_sample_line_is_understood(path):
     target = SAMPLES / path
-    for part in ([target / "before", target / "after"] if target.is_dir() else [target]):
+    for part in [target / "before", target / "after"] if target.is_dir() else [target]:
         document = cli_json("inspect", part)
         for node in document["nodes"]:
             assert node["unparsed"] == [], (part, node["unparsed"][:3])
