@@ -69,15 +69,8 @@ CANONICAL = [
     "show network cluster",
     "show tech ccm_service",
 ]
-LISTING_COMMANDS = {
-    "show process list detail",
-    "show process list",
-    "show process search",
-    "show process name",
-    "show process pid",
-    "show process user",
-    "show process using-most",
-}
+# every `show process ...` but load prints a slice of the process listing
+LISTING_COMMANDS = {c for c in CANONICAL if c.startswith("show process ") and c != "show process load"}
 
 
 def canonical_command(typed: str) -> str:
