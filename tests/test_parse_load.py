@@ -245,7 +245,8 @@ def test_absurd_digit_runs_are_reported_not_raised() -> None:
     summary = result.snapshots[0].summary
     assert summary.total is None and summary.running == 0 and summary.mem == {"free": 312448}
     assert result.snapshots[0].processes.empty
-    assert [u.source for u in result.unparsed] == ["<text>:5", "<text>:6"]
+    assert [u.source for u in result.unparsed] == ["<text>:2", "<text>:3", "<text>:5", "<text>:6"]
+    assert "Tasks line partly read: no number for total" in result.unparsed[0].reason
 
 
 # --- summary and value forms -------------------------------------------------------------------

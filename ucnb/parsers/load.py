@@ -57,6 +57,8 @@ _UPTIME_RE = re.compile(r"(?:(\d{1,6})\s+days?,?\s*)?(?:(\d{1,2}):(\d{2})|(\d{1,
 _COUNT_RE = re.compile(r"^(Tasks|Threads)\s*:\s*(.*)$")
 _COUNT_FIELD_RE = re.compile(rf"({_INT})\s+(total|running|sleeping|stopped|zombie)\b")
 
+_COUNT_LABEL_RE = re.compile(r"\b(total|running|sleeping|stopped|zombie)\b")
+
 _CPU_RE = re.compile(r"^%?Cpu(\(s\)|\d+)\s*:\s*(.*)$")
 _CPU_FIELD_RE = re.compile(rf"({_FLOAT})\s*%?\s*([a-z]+)\b")
 _CPU_LONG_NAMES = {"user": "us", "system": "sy", "nice": "ni", "idle": "id", "iowait": "wa",
@@ -66,6 +68,9 @@ _MEM_RE = re.compile(r"^(?:([KMGTPE])iB\s+)?(Mem|Swap)\s*:\s*(.*)$")
 _MEM_FIELD_RE = re.compile(
     rf"({_FLOAT})([kKmMgGtTpPeE])?\s+(total|used|free|buffers|cached|buff/cache|avail|shared)\b"
 )
+_MEM_LABEL_RE = re.compile(r"(?<![\w/])(total|used|free|buffers|cached|buff/cache|avail|shared)\b")
+_CPU_LABEL_RE = re.compile(
+    r"(?<![a-z])(us|sy|ni|id|wa|hi|si|st|user|system|nice|idle|iowait|irq|softirq|steal)\b")
 _UNIT_POWER = {"k": 0, "m": 1, "g": 2, "t": 3, "p": 4, "e": 5}
 _MEM_ONLY_KEYS = {"cached", "avail", "buff/cache", "buffers", "shared"}  # never about swap
 
@@ -261,7 +266,8 @@ def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
         found = _COUNT_FIELD_RE.findall(match.group(2))
         for number, label in found:
             setattr(summary, label, int(number))
-        return None if found else f"{match.group(1)} line without counts"
+        return _unread(match.group(1), _COUNT_LABEL_RE, match.group(2), found) if found else (
+            f"{match.group(1)} line without counts")
     if kind.startswith("cpu"):
         match = _CPU_RE.match(line)
         assert match is not None
@@ -269,7 +275,9 @@ def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
         found = _CPU_FIELD_RE.findall(match.group(2))
         for number, label in found:
             summary.cpu[prefix + _CPU_LONG_NAMES.get(label, label)] = float(number.replace(",", "."))
-        return None if found else "Cpu line without percentages"
+        if not found:
+            return "Cpu line without percentages"
+        return _unread("Cpu", _CPU_LABEL_RE, match.group(2), found)
     match = _MEM_RE.match(line)
     assert match is not None
     unit, label, rest = match.groups()
@@ -280,7 +288,17 @@ def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
         kib = round(float(number.replace(",", ".")) * 1024**power)
         target = summary.mem if (label == "Mem" or key in _MEM_ONLY_KEYS) else summary.swap
         target[key] = kib
-    return None if found else f"{label} line without figures"
+    return _unread(label, _MEM_LABEL_RE, rest, [(n, key) for n, _, key in found]) if found else (
+        f"{label} line without figures")
+
+
+def _unread(what: str, labels: re.Pattern[str], text: str, found: list[tuple[str, str]]) -> str | None:
+    """A reason when a field label of the line has no readable number (`Tasks: abc total, ...`)."""
+    read = {label for *_, label in found}
+    missing = [label for label in labels.findall(text) if label not in read]
+    if not missing:
+        return None
+    return f"{what} line partly read: no number for {', '.join(dict.fromkeys(missing))}"
 
 
 def _read_top_line(line: str, summary: LoadSummary) -> str | None:
@@ -600,7 +618,8 @@ def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:
     if summary.uptime is not None and summary.uptime_s is None:
         result.warnings.append(f"{where}: uptime {summary.uptime!r} not understood")
     if summary.zombie is None and (summary.time is not None or summary.cpu or summary.mem):
-        result.warnings.append(f"{where} has no Tasks:/Threads: line: its zombie count is unknown")
+        result.warnings.append(f"{where} has no readable zombie count (no Tasks:/Threads: line, or its "
+                               "zombie field is not a number): its zombie count is unknown")
     if not has_table:
         return
     rows = len(snapshot.processes)
