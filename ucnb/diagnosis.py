@@ -17,6 +17,7 @@ The dict is deterministic: sorted, no wall-clock time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -371,6 +372,9 @@ def _next_step(
         if listing is None and zombie_count is None:
             return {"action": "recollect", "command": "show process load",
                     "reason": "no zombie count and no process listing were captured"}
+        if listing is not None and listing.processes.empty and not zombie_count:
+            return {"action": "recollect", "command": RECOLLECT,
+                    "reason": f"the process listing has no rows: capture `{RECOLLECT}` again"}
         if zombie_count:
             why = (
                 "no process listing was captured" if listing is None
@@ -440,6 +444,18 @@ def analyze_node(
             # only the neighbourhood of the zombies' parents: fast on 100k-process listings
             g = build_graph(listing, around=[p for p in by_parent if p is not None])
             warnings.extend(g.graph["warnings"])
+        if frame.empty:
+            warnings.append(
+                f"the listing {listing.source} has a header but no process rows (cut short?): it cannot "
+                f"show zombies; capture `{RECOLLECT}` again"
+            )
+        damaged = _damaged_defunct_lines(listing)
+        if damaged:
+            shown = ", ".join(damaged[:10]) + (" ..." if len(damaged) > 10 else "")
+            warnings.append(
+                f"{_plural(len(damaged), 'damaged listing line')} look defunct but could not be read as "
+                f"rows ({shown}): zombies may be missing from this analysis; see `ucnb inspect`"
+            )
         if not listing.has_ppid:
             warnings.append(
                 f"the listing {listing.source} has no PPID column (ps aux style): the zombies' parents "
@@ -513,6 +529,15 @@ def analyze_node(
         },
     }
     return result
+
+
+# `[sh] <defunct>`, or a state column Z (Z, Zs, Z+...) standing alone between spaces
+_DEFUNCT_TEXT = re.compile(r"<defunct>|\sZ[<NLsl+]*\s")
+
+
+def _damaged_defunct_lines(listing: Listing) -> list[str]:
+    """Sources of the listing's unparsed lines that look like defunct rows (`... [sh] <defunct>`)."""
+    return [item.source for item in listing.unparsed if _DEFUNCT_TEXT.search(f" {item.text} ")]
 
 
 def _gap_text(gap: timedelta) -> str:
