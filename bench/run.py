@@ -51,17 +51,19 @@ MIB = 2**20
 # measuring
 
 
-def best_of(fn: Callable[[], Any], repeat: int, budget_s: float = 30.0) -> float:
-    """Best wall time of up to `repeat` calls; stops early once `budget_s` is spent (slow competitors)."""
-    best = float("inf")
+def interleaved(fns: dict[str, Callable[[], Any]], repeat: int, budget_s: float = 60.0) -> dict[str, float]:
+    """Best wall time of each function, measured in rounds (each called once a round, in turn), so a
+    machine that gets busier or quieter meanwhile weighs on all of them alike."""
+    best = dict.fromkeys(fns, float("inf"))
     spent = 0.0
     for _ in range(max(1, repeat)):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        elapsed = time.perf_counter() - start
-        best = min(best, elapsed)
-        spent += elapsed
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            elapsed = time.perf_counter() - start
+            best[name] = min(best[name], elapsed)
+            spent += elapsed
         if spent > budget_s:
             break
     return best
@@ -124,22 +126,29 @@ def run_process(argv: list[str], *, stdin: Path | None = None, timeout: float = 
                           out.read(), err.read())
 
 
-def best_process(argv: list[str], repeat: int, *, stdin: Path | None = None, timeout: float = 300.0,
-                 budget_s: float = 60.0) -> ProcessRun:
-    """The fastest of up to `repeat` runs (its peak RSS is the largest seen)."""
-    best: ProcessRun | None = None
-    peak = 0.0
+def interleaved_processes(runs: dict[str, tuple[list[str], Path | None]], repeat: int,
+                          budget_s: float = 90.0, timeout: float = 300.0) -> dict[str, ProcessRun]:
+    """The fastest run of each command (with the largest peak RSS seen), measured in rounds."""
+    best: dict[str, ProcessRun] = {}
+    peak: dict[str, float] = dict.fromkeys(runs, 0.0)
+    failed: set[str] = set()
     spent = 0.0
     for _ in range(max(1, repeat)):
-        run = run_process(argv, stdin=stdin, timeout=timeout)
-        peak = max(peak, run.peak_mib)
-        spent += run.seconds
-        if best is None or run.seconds < best.seconds:
-            best = run
-        if run.returncode != 0 or spent > budget_s:
+        for name, (argv, stdin) in runs.items():
+            if name in failed:
+                continue
+            run = run_process(argv, stdin=stdin, timeout=timeout)
+            peak[name] = max(peak[name], run.peak_mib)
+            spent += run.seconds
+            if name not in best or run.seconds < best[name].seconds:
+                best[name] = run
+            if run.returncode != 0:
+                failed.add(name)
+                best[name] = run
+        if spent > budget_s:
             break
-    assert best is not None
-    best.peak_mib = peak
+    for name, run in best.items():
+        run.peak_mib = peak[name]
     return best
 
 
@@ -262,24 +271,28 @@ class Bench:
             rows, zombies = len(listing.processes), int(listing.processes["zombie"].sum())
             ok = rows == n and zombies == expected_zombies and not listing.unparsed
             check = "" if ok else f"ucnb: {rows} rows, {zombies} zombies (expected {n}, {expected_zombies})"
-            t_ucnb = best_of(ucnb, self.repeat)
-            m_ucnb = traced_peak(ucnb)
-            self.profiles[f"listing parse {_size(n)}"] = ucnb
+            fns: dict[str, Callable[[], Any]] = {"ucnb": ucnb}
+            results: dict[str, Result] = {}
             for name, fn, limit, count in self._listing_competitors(path):
+                at_target = n == 100_000 and limit is not None
+                result = Result("listing parse", _size(n), None, name, None,
+                                target=f"<= {limit}" if at_target else "", limit=limit if at_target else None,
+                                profile=f"listing parse {_size(n)}")
                 try:
                     got = count(fn())
-                    t = best_of(fn, self.repeat if name == "floor" else self.slow_repeat)
-                    m = traced_peak(fn)
-                    note = check or ("" if got == n or name == "floor" else f"{name} read {got} rows")
-                    result = Result("listing parse", _size(n), t_ucnb, name, t, ucnb_peak_mib=m_ucnb,
-                                    competitor_peak_mib=m, note=note)
+                    fns[name] = fn
+                    result.note = check or ("" if got == n or name == "floor" else f"{name} read {got} rows")
                 except Exception as error:  # a competitor that fails is reported, not fatal
-                    result = Result("listing parse", _size(n), t_ucnb, name, None, status="ERROR",
-                                    note=f"{type(error).__name__}: {error}")
-                at_target = n == 100_000 and limit is not None
-                result.target = f"<= {limit}" if at_target else ""
-                result.profile = f"listing parse {_size(n)}"
-                self.add(result, limit if at_target else None)
+                    result.status, result.note = "ERROR", f"{type(error).__name__}: {error}"
+                results[name] = result
+            times = interleaved(fns, self.repeat)
+            m_ucnb = traced_peak(ucnb)
+            self.profiles[f"listing parse {_size(n)}"] = ucnb
+            for name, result in results.items():
+                result.ucnb_s, result.ucnb_peak_mib = times["ucnb"], m_ucnb
+                if name in times:
+                    result.competitor_s, result.competitor_peak_mib = times[name], traced_peak(fns[name])
+                self.add(result, result.limit)
 
     def _listing_competitors(self, path: Path) -> list[tuple[str, Callable[[], Any], float | None, Callable]]:
         import jc.parsers.ps
@@ -313,41 +326,42 @@ class Bench:
             def ucnb(path: Path = path) -> Any:
                 return parse_load(path.read_text(encoding="utf-8").splitlines(), file=path.name)
 
+            def floor(path: Path = path) -> Any:
+                return [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+
+            def jc_top(path: Path = path) -> Any:
+                return jc.parsers.top.parse(path.read_text(encoding="utf-8"), quiet=True)
+
             capture = ucnb()
             snap = capture.snapshots[0] if capture.snapshots else None
             rows = 0 if snap is None else len(snap.processes)
             zombie_field = None if snap is None else snap.summary.zombie
             ok = rows == n and zombie_field == n // 1000 + 3 and not capture.unparsed
             check = "" if ok else f"ucnb read {rows} rows, zombie field {zombie_field}"
-            t_ucnb = best_of(ucnb, self.repeat)
+            at_target = n == 10_000
+            result = Result("top parse", _size(n), None, "jc top", None, note=check,
+                            target="<= 0.05 (>= 20x faster)" if at_target else "",
+                            profile=f"top parse {_size(n)}")
+            fns: dict[str, Callable[[], Any]] = {"ucnb": ucnb, "floor": floor}
+            if n <= 10_000:  # jc in the same rounds; at 100k it is too slow for rounds
+                got = len(jc_top()[0]["processes"])
+                fns["jc"] = jc_top
+                if got != n:
+                    result.note = "; ".join(filter(None, [result.note, f"jc read {got} rows"]))
+            times = interleaved(fns, self.repeat if n < 10_000 else self.slow_repeat, budget_s=45)
             m_ucnb = traced_peak(ucnb)
             self.profiles[f"top parse {_size(n)}"] = ucnb
-
-            def floor(path: Path = path) -> Any:
-                return [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
-
-            self.add(Result("top parse", _size(n), t_ucnb, "floor", best_of(floor, self.repeat),
-                            ucnb_peak_mib=m_ucnb, competitor_peak_mib=traced_peak(floor), note=check))
-
-            at_target = n == 10_000
-            result = Result("top parse", _size(n), t_ucnb, "jc top", None, ucnb_peak_mib=m_ucnb, note=check,
-                            target="<= 0.05 (>= 20x faster)" if at_target else "")
-            if n <= 10_000:
-
-                def jc_top(path: Path = path) -> Any:
-                    return jc.parsers.top.parse(path.read_text(encoding="utf-8"), quiet=True)
-
-                got = len(jc_top()[0]["processes"])
-                result.competitor_s = best_of(jc_top, self.slow_repeat if n < 10_000 else 1, budget_s=20)
-                if result.competitor_s < 5:  # tracemalloc slows jc down a lot: only where it stays short
+            self.add(Result("top parse", _size(n), times["ucnb"], "floor", times["floor"], note=check,
+                            ucnb_peak_mib=m_ucnb, competitor_peak_mib=traced_peak(floor)))
+            result.ucnb_s, result.ucnb_peak_mib = times["ucnb"], m_ucnb
+            if "jc" in times:
+                result.competitor_s = times["jc"]
+                if times["jc"] < 5:  # tracemalloc slows jc down a lot: only where it stays short
                     result.competitor_peak_mib = traced_peak(jc_top)
-                if got != n:
-                    result.note = (result.note + "; " if result.note else "") + f"jc read {got} rows"
             else:
                 # jc's top parser is slow at this size: one run in a child process, capped.
                 result.competitor_s, result.competitor_peak_mib, note = self._jc_top_child(path, timeout=180)
                 result.note = "; ".join(filter(None, [result.note, note]))
-            result.profile = f"top parse {_size(n)}"
             self.add(result, 0.05 if at_target else None)
 
     def _jc_top_child(self, path: Path, timeout: float) -> tuple[float | None, float | None, str]:
@@ -379,9 +393,10 @@ class Bench:
              "--top", 0.1, "show process load"),
         ]
         for label, n, path, jc_flag, limit, command in cases:
-            ucnb = best_process([*self.ucnb_cmd, "inspect", "--json", str(path)], self.repeat)
             # -q: jc's per-row "truncated by top" warnings off, the faster jc (in-process jc runs quiet too)
-            jc = best_process([*self.jc_cmd, "-q", jc_flag], self.slow_repeat, stdin=path, timeout=300)
+            runs = interleaved_processes({"ucnb": ([*self.ucnb_cmd, "inspect", "--json", str(path)], None),
+                                          "jc": ([*self.jc_cmd, "-q", jc_flag], path)}, self.slow_repeat)
+            ucnb, jc = runs["ucnb"], runs["jc"]
             note = ""
             if ucnb.returncode != 0:
                 note = f"ucnb exit {ucnb.returncode}: {ucnb.stderr.decode(errors='replace').strip()[-300:]}"
@@ -426,7 +441,7 @@ class Bench:
             biggest = max((len(g["zombie_pids"]) for g in groups), default=0)
             if biggest != zombies:
                 result.note = f"largest group holds {biggest} zombies (expected {zombies})"
-            result.ucnb_s = best_of(run, self.slow_repeat if not self.quick else 1)
+            result.ucnb_s = interleaved({"ucnb": run}, self.slow_repeat)["ucnb"]
             result.ucnb_peak_mib = traced_peak(run)
             self.profiles[f"analysis {_size(n)}"] = run
         except Exception as error:  # not built yet, or broken: report it, keep going
@@ -441,7 +456,8 @@ class Bench:
             folder = self.data / f"bundle_{nodes}"
             if not folder.exists():
                 generate.write_bundle(folder, nodes=nodes, n_processes=400)
-            run = best_process([*self.ucnb_cmd, "analyze", "--json", str(folder)], self.slow_repeat)
+            run = interleaved_processes({"ucnb": ([*self.ucnb_cmd, "analyze", "--json", str(folder)], None)},
+                                        self.slow_repeat)["ucnb"]
             note = ""
             if run.returncode != 0:
                 note = f"ucnb exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-300:]}"
@@ -515,16 +531,19 @@ def main(argv: list[str] | None = None) -> int:
     data = args.data or OUT / ("data-quick" if args.quick else "data")
     data.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.quick, args.repeat, data)
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     for group in GROUPS:
         if group in groups:
             print(f"[{group}]", file=sys.stderr, flush=True)
             getattr(bench, group)()
     elapsed = time.perf_counter() - started
+    load = (round(load_before, 2), round(os.getloadavg()[0], 2))
 
     print(table(bench.results))
     print(f"\n{len(bench.results)} rows in {elapsed:.0f} s; ratio = ucnb time / competitor time "
-          f"(lower is better); MiB = tracemalloc peak (in-process) or max RSS (process rows)")
+          f"(lower is better); MiB = tracemalloc peak (in-process) or max RSS (process rows); "
+          f"load average {load[0]} -> {load[1]} on {os.cpu_count()} CPUs")
     missed = [r for r in bench.results if r.status in ("MISS", "ERROR")]
     profiles: dict[str, str] = {}
     if args.profile:
@@ -540,7 +559,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
         "groups": groups,
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "load_average": load},
         "versions": versions(),
         "seconds": round(elapsed, 1),
         "results": [r.to_json() for r in bench.results],
