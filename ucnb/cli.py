@@ -3,6 +3,8 @@
     ucnb inspect PATH... [--json]
     ucnb analyze PATH... [--json]
     ucnb verify BEFORE AFTER [--json]
+    ucnb report PATH... [--after PATH] -o FILE [--redact] [--timestamp]
+    ucnb redact PATH -o OUT
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
 Only the standard library is imported at start; each subcommand imports what it needs.
@@ -81,6 +83,36 @@ def cmd_verify(args: argparse.Namespace) -> None:
     _emit(document, None if args.json else format_verify(document), args.json)
 
 
+def cmd_report(args: argparse.Namespace) -> None:
+    from ucnb.bundle import load
+    from ucnb.report import format_for, write_report
+
+    format_for(args.output)  # an unknown suffix fails before any work
+    bundle = load(*args.paths, **_load_options(args))
+    after = load(args.after, **_load_options(args)) if args.after else None
+    stamp = None
+    if args.timestamp:
+        from datetime import UTC, datetime
+
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    written = write_report(
+        bundle, args.output, paths=args.paths, after=after, after_paths=[args.after] if args.after else None,
+        redact=args.redact, timestamp=stamp,
+    )
+    sys.stdout.write(terminal_safe(f"report written: {', '.join(written[:1])}"
+                                   + (f" (+{len(written) - 1} image(s))" if len(written) > 1 else "")) + "\n")
+
+
+def cmd_redact(args: argparse.Namespace) -> None:
+    from ucnb.redact import redact_bundle_copy
+
+    copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
+    counts = copy.redactor.counts()
+    replaced = ", ".join(f"{n} {kind}(s)" for kind, n in counts.items()) or "no identifier found"
+    sys.stdout.write(terminal_safe(f"redacted copy written: {copy.out} ({len(copy.files)} file(s); "
+                                   f"replaced: {replaced})") + "\n")
+
+
 def format_inspect(document: dict[str, Any]) -> str:
     """Human summary of an inspect document."""
     out: list[str] = []
@@ -129,6 +161,21 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("before", metavar="BEFORE")
     verify.add_argument("after", metavar="AFTER")
     verify.set_defaults(run=cmd_verify)
+    report = with_limits(sub.add_parser("report", help="post-incident report (.html, .md or .pdf by suffix)"))
+    report.add_argument("paths", nargs="+", metavar="PATH")
+    report.add_argument("--after", metavar="PATH", help="the capture taken after the remediation")
+    report.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="FILE.html, FILE.md or FILE.pdf")
+    report.add_argument("--redact", action="store_true",
+                        help="replace host names, domains, addresses and user names with placeholders")
+    report.add_argument("--timestamp", action="store_true",
+                        help="write the generation time (UTC) in the report")
+    report.set_defaults(run=cmd_report)
+    redact = with_limits(sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"))
+    redact.add_argument("path", metavar="PATH")
+    redact.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="new or empty folder, not inside PATH")
+    redact.set_defaults(run=cmd_redact)
     return parser
 
 
