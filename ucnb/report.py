@@ -157,7 +157,7 @@ class SourceLines:
     """The text of a bundle's files by name, to quote evidence lines exactly.
 
     >>> lines = read_source_lines(["sample_outputs/ex1_cucm_amc/before"])
-    >>> lines.line("show_process_list_detail.txt:2")[:26]
+    >>> lines.line("show_process_list_detail.txt:3")[:26]
     'root         1     0  0 Oc'
     """
 
