@@ -104,6 +104,14 @@ def read_sources(
     if not paths:
         raise InputError("no input path given")
     reader = _Reader(max_total_bytes, max_members, max_file_bytes)
+    try:
+        files = _read_all(reader, paths)
+    except InputError as error:  # messages quote paths and member names: printable, like the names
+        raise InputError(_printable(str(error))) from None
+    return Sources(files, [_printable(warning) for warning in reader.warnings])
+
+
+def _read_all(reader: _Reader, paths: Sequence[str | os.PathLike[str]]) -> list[SourceFile]:
     found: list[_Found] = []
     seen: dict[str, str] = {}
     prefixes: set[str] = set()
@@ -127,7 +135,7 @@ def read_sources(
         for name, data in entries:
             full = f"{prefix}/{name}" if prefix else name
             found.append((full, (index, name), SourceFile(full, root, data)))
-    return Sources(_deduplicate(found, reader.warnings), reader.warnings)
+    return _deduplicate(found, reader.warnings)
 
 
 def _deduplicate(found: list[_Found], warnings: list[str]) -> list[SourceFile]:
@@ -166,9 +174,15 @@ def _root_name(text: str) -> str:
     return _printable(base)
 
 
+_NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _printable(name: str) -> str:
-    """File names that are not UTF-8 (surrogate escapes) shown with U+FFFD, so they can be printed."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A file name that can be printed anywhere: bytes that are not UTF-8 (surrogate escapes) become
+    U+FFFD and control characters (ESC, BEL, CR, newline...) are written `\\xNN`, so a name like
+    `ps\\x1b[31m.txt` is shown as text by every face (terminal, notebook, report), never obeyed."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _NAME_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _archive_kind(name: str, data: bytes) -> str | None:
