@@ -27,7 +27,12 @@ from ucnb.sources import SourceFile
 
 # --- artefacts -------------------------------------------------------------------------------
 
-ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[=>78cDEHM])")
+# CSI (also the 8-bit \x9b form), OSC, charset selection, and the two-character escapes (ESC 7,
+# ESC Z...); a lone ESC left after them (cut sequence) is dropped too: it is never data.
+ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]"
+    r"|\x1b[0-Z\\^-~]|\x1b"
+)
 PAGER_OPTIONS = re.compile(
     r"options: q=quit, n=next, p=prev, b=begin, e=end \(lines (\d+) - (\d+) of (\d+)\) ?:?"
 )
@@ -234,7 +239,7 @@ def clean_line(raw: str, pager: _Pager | None = None) -> str:
     ' 7313 ccmservi  20'
     """
     line = raw
-    if "\x1b" in line:
+    if "\x1b" in line or "\x9b" in line:
         line = ANSI.sub("", line)
     if "\r" in line:
         line = line.rstrip("\r")
