@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -61,9 +62,10 @@ _FIELD_OF = {
     "TIME": "time",
 }
 
-# Checked columns. Whole numbers: the most digits a value may have (PID < 10**10).
-_DIGITS_OF = {"PID": 10, "PPID": 10, "PGID": 10, "SID": 10, "LWP": 10, "SPID": 10, "TID": 10}
-_DIGITS_OF |= {name: 18 for name in ("C", "F", "SZ", "VSZ", "RSS", "RSZ", "NLWP", "PSR")}
+# Checked columns. Whole numbers (ASCII digits; the PID and PPID read must also be below 10**10):
+_WHOLE = frozenset({"PID", "PPID", "PGID", "SID", "LWP", "SPID", "TID", "C", "F", "SZ", "VSZ", "RSS", "RSZ",
+                    "NLWP", "PSR"})
+_PID_DIGITS = 10
 # Other forms, as regular expressions a value must match whole.
 _STATE = r"[DIRSTtWXZPK][<NLsl+]*"
 _PATTERN_OF = {
@@ -86,7 +88,7 @@ _NUMBER_CHARS = str.maketrans("", "", "0123456789 ")
 _TIME_CHARS = str.maketrans("", "", "0123456789:-. ")
 _NO_COLON = re.compile(r" [0-9.-]+ ")
 
-_CHECKED = {*_DIGITS_OF, *_PATTERN_OF, "TIME"}
+_CHECKED = {*_WHOLE, *_PATTERN_OF, "TIME"}
 
 # ps --forest drawing in front of a command: " |   |   \_ cmd" (4 characters a level).
 _FOREST_MARK = re.compile(r"([ |]*)\\_ ")
@@ -129,23 +131,28 @@ def looks_like_listing_header(line: str) -> bool:
     return _header_names(line) is not None
 
 
-def _is_number(value: str, digits: int) -> bool:
-    return value.isascii() and value.isdigit() and int(value) < 10**digits
+def _is_whole(value: str, digits: int | None = None) -> bool:
+    return value.isascii() and value.isdigit() and (digits is None or int(value) < 10**digits)
 
 
-def _numbers(column: list[str], digits: int) -> np.ndarray | None:
-    """The column as int64 when every value is ASCII digits below 10**digits, else None."""
+def _numbers(column: list[str]) -> np.ndarray | None:
+    """The column as int64 when every value is ASCII digits below 10**_PID_DIGITS, else None."""
     joined = " ".join(column)
     if joined.translate(_NUMBER_CHARS):
         return None
     numbers = np.fromstring(joined, dtype=np.int64, sep=" ")  # one C pass; saturates on overflow
-    if len(numbers) != len(column) or numbers.max(initial=0) >= 10**digits:
+    if len(numbers) != len(column) or numbers.max(initial=0) >= 10**_PID_DIGITS:
         return None
     return numbers
 
 
 def _bad_values(name: str, column: list[str]) -> set[str]:
-    """The values of a checked column (not a whole-number one) that do not have the column's form."""
+    """The values of a checked column that do not have the column's form (PID and PPID: see _numbers)."""
+    if name in _WHOLE:
+        joined = "".join(column)
+        if joined.isascii() and joined.isdigit():
+            return set()
+        return {value for value in set(column) if not _is_whole(value)}
     if name == "TIME":
         joined = " ".join(column)
         if not joined.translate(_TIME_CHARS) and not _NO_COLON.search(f" {joined} "):
@@ -222,6 +229,29 @@ class _Segment:
         self.depths: dict[int, int] = {}  # row index -> depth, for rows deeper than 0 only
         self.tails: dict[int, list[int]] = {}  # row index -> wrapped lines joined to its command
 
+    def read_rows(self, lines: Sequence[str], start: int) -> int:
+        """Read the rows from `lines[start]` on; return the index of the first line that is not a row.
+
+        The hot loop: one split and two cheap tests per row; the values are checked later, per column."""
+        fields, depths = self.fields, self.depths
+        add_fields = fields.extend
+        ncols, pid, command_pos = self.layout.ncols, self.layout.pid, self.layout.command_pos
+        maxsplit = ncols - 1
+        before = len(fields)
+        for line in islice(lines, start, None):
+            parts = line.split(None, maxsplit)
+            if len(parts) != ncols or not parts[pid].isdigit():
+                break
+            command = parts[-1]
+            if len(line) - len(command) > command_pos or command[0] in "\\|":
+                depth, parts[-1] = _forest(line, command, command_pos)
+                if depth:
+                    depths[len(fields) // ncols] = depth
+            add_fields(parts)
+        end = start + (len(fields) - before) // ncols
+        self.lines.extend(range(start, end))
+        return end
+
     def frame(self, file: str, first_line: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
         """The rows as one DataFrame with exactly LISTING_COLUMNS, and the rejected lines with reasons."""
         ncols = self.layout.ncols
@@ -239,25 +269,26 @@ class _Segment:
         def column(field: str) -> list[str] | None:
             return columns[index[field]] if field in index else None
 
-        commands = list(map(str.rstrip, columns[-1]))
-        unique = set(commands)
-        comm_of = {command: _comm(command) for command in unique}
-        defunct = {command for command in unique if command.endswith("<defunct>")}
-        zombie = np.fromiter(map(defunct.__contains__, commands), dtype=bool, count=n)
+        # comm and zombie are worked out once per distinct command (commands repeat a lot)
+        codes, distinct = pd.factorize(np.fromiter(columns[-1], dtype=object, count=n))
+        distinct = [command.rstrip() for command in distinct]
+        commands = np.array(distinct, dtype=object)[codes]
+        comm = np.array([_comm(command) for command in distinct], dtype=object)[codes]
+        zombie = np.array([command.endswith("<defunct>") for command in distinct], dtype=bool)[codes]
         states = column("state")
         if states is not None:
-            z_states = {state for state in set(states) if state.startswith("Z")}
-            zombie |= np.fromiter(map(z_states.__contains__, states), dtype=bool, count=n)
+            codes, distinct = pd.factorize(np.fromiter(states, dtype=object, count=n))
+            zombie |= np.array([state.startswith("Z") for state in distinct], dtype=bool)[codes]
         depth = np.zeros(n, dtype=np.int64)
         if self.depths:
             depth[list(self.depths)] = list(self.depths.values())
 
         def ints(field: str) -> pd.api.extensions.ExtensionArray:
             if field not in index:
-                return _missing(n, "Int64")
+                return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
             values = numbers.get(index[field])
             if values is None:
-                values = _numbers(columns[index[field]], 18)
+                values = _numbers(columns[index[field]])
             if values is None:  # pragma: no cover - the checks let no other value through
                 values = np.fromiter(map(int, columns[index[field]]), dtype=np.int64, count=n)
             return pd.array(values, dtype="Int64")
@@ -268,33 +299,40 @@ class _Segment:
                 "ppid": ints("ppid"),
                 "user": _strings(column("user"), n),
                 "state": _strings(states, n),
-                "comm": _strings(list(map(comm_of.__getitem__, commands)), n),
+                "comm": _strings(comm, n),
                 "command": _strings(commands, n),
                 "depth": depth,
                 "zombie": zombie,
                 "stime": _strings(column("stime"), n),
                 "tty": _strings(column("tty"), n),
                 "time": _strings(column("time"), n),
-                "source": _strings([f"{file}:{first_line + i}" for i in self.lines], n),
+                "source": _strings([f"{file}:{number}" for number in self.line_numbers(first_line)], n),
             },
             copy=False,  # the arrays are new: spare pandas a copy
         )
         return frame, rejected
 
+    def line_numbers(self, first_line: int) -> Sequence[int]:
+        """The 1-based line number of every row in the file."""
+        lines = self.lines
+        if lines[-1] - lines[0] == len(lines) - 1:  # one run of rows: no need to add one by one
+            return range(first_line + lines[0], first_line + lines[-1] + 1)
+        return [first_line + i for i in lines]
+
     def _reject(self, columns: list[list[str]], numbers: dict[int, np.ndarray]) -> list[tuple[int, str]]:
         """(line index, reason) of every row with a value of the wrong form, and of its joined tails.
-        Whole-number columns found valid are stored, converted, in `numbers`."""
+        The PID and PPID columns found valid are stored, converted, in `numbers`."""
         reasons: dict[int, str] = {}  # row index -> reason (first bad column)
+        read = {self.layout.index.get("pid"), self.layout.index.get("ppid")}
         for i in self.layout.checked:
             name = self.layout.names[i]
-            digits = _DIGITS_OF.get(name)
-            if digits is None:
+            if i not in read:
                 bad = _bad_values(name, columns[i])
-            elif (values := _numbers(columns[i], digits)) is not None:
+            elif (values := _numbers(columns[i])) is not None:
                 numbers[i] = values
                 continue
             else:
-                bad = {value for value in set(columns[i]) if not _is_number(value, digits)}
+                bad = {value for value in set(columns[i]) if not _is_whole(value, _PID_DIGITS)}
             for row, value in enumerate(columns[i] if bad else ()):
                 if value in bad and row not in reasons:
                     reasons[row] = f"{name} {value!r} is not a valid {name} value (shifted or damaged row)"
@@ -313,12 +351,13 @@ class _Segment:
         return [[values[row] for row in keep] for values in columns]
 
 
-def _missing(n: int, dtype: str) -> pd.api.extensions.ExtensionArray:
-    return pd.array(np.full(n, pd.NA, dtype=object), dtype=dtype)
-
-
-def _strings(values: list[str] | None, n: int) -> pd.api.extensions.ExtensionArray:
-    return _missing(n, "string") if values is None else pd.array(values, dtype="string")
+def _strings(values: Sequence[str] | np.ndarray | None, n: int) -> pd.api.extensions.ExtensionArray:
+    if values is None:  # n times <NA>
+        return pd.array([], dtype="string").take(np.full(n, -1), allow_fill=True)
+    if not isinstance(values, np.ndarray):
+        # via an object array: pandas then only checks the values, about twice as fast as from a list
+        values = np.fromiter(values, dtype=object, count=n)
+    return pd.array(values, dtype="string")
 
 
 def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> Listing:
@@ -333,8 +372,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
 
     Text before the header and lines that are not rows go to `unparsed` with a reason.
     """
-    result = Listing()
-    problems: list[tuple[int, str]] = []  # (line index, reason), sorted into result.unparsed at the end
+    problems: list[tuple[int, str]] = []  # (line index, reason), sorted into `unparsed` at the end
+    warnings: list[str] = []
 
     header_at = None
     names: list[str] | None = None
@@ -346,55 +385,37 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         if line.strip():
             problems.append((i, "text before the listing header"))
     if header_at is None or names is None:
-        result.unparsed = [
-            Unparsed(f"{file}:{first_line + i}", lines[i], "no process listing header (PID ... CMD) found")
-            for i, _ in problems
-        ]
-        result.warnings.append("no process listing header (a line with PID ... CMD/COMMAND) was found")
-        return result
+        reason = "no process listing header (PID ... CMD) found"
+        return Listing(
+            unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, _ in problems],
+            warnings=["no process listing header (a line with PID ... CMD/COMMAND) was found"],
+        )
 
-    layout = _Layout(lines[header_at], names)
-    segments = [_Segment(layout)]  # a different header starts a new segment
-    joined: list[int] = []
-    last = header_at
-    after_row = False  # the previous line was a row (or its joined tail): a wrapped tail may follow
-    segment = segments[0]
-    fields, row_lines, depths = segment.fields, segment.lines, segment.depths
-    ncols, pid, command_pos = layout.ncols, layout.pid, layout.command_pos
-
-    for i in range(header_at + 1, len(lines)):
+    segment = _Segment(_Layout(lines[header_at], names))
+    segments = [segment]  # a different header starts a new segment
+    joined: list[int] = []  # wrapped lines joined to the row above
+    last_header = header_at
+    i = header_at + 1
+    while (i := segment.read_rows(lines, i)) < len(lines):
         line = lines[i]
-        parts = line.split(None, ncols - 1)
-        if len(parts) == ncols and parts[pid].isdigit():
-            command = parts[-1]
-            if command[0] in "\\|" or len(line) - len(command) > command_pos:
-                depth, parts[-1] = _forest(line, command, command_pos)
-                if depth:
-                    depths[len(row_lines)] = depth
-            fields.extend(parts)
-            row_lines.append(i)
-            after_row = True
-            last = i
-        elif not parts:
-            after_row = False
+        # a wrapped tail may follow a row (or another tail) directly
+        after_row = bool(segment.lines and segment.lines[-1] == i - 1 or joined and joined[-1] == i - 1)
+        if not line.strip():
+            pass
         elif (names := _header_names(line)) is not None:
-            last = i
-            after_row = False
-            if names != layout.names:
-                result.warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
-                layout = _Layout(line, names)
-                segment = _Segment(layout)
+            last_header = i
+            if names != segment.layout.names:
+                warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
+                segment = _Segment(_Layout(line, names))
                 segments.append(segment)
-                fields, row_lines, depths = segment.fields, segment.lines, segment.depths
-                ncols, pid, command_pos = layout.ncols, layout.pid, layout.command_pos
-        elif after_row and line[0].isspace() and not layout.row_like(line):
-            fields[-1] = f"{fields[-1].rstrip()} {line.strip()}"
-            segment.tails.setdefault(len(row_lines) - 1, []).append(i)
+        elif after_row and line[0].isspace() and not segment.layout.row_like(line):
+            segment.fields[-1] = f"{segment.fields[-1].rstrip()} {line.strip()}"
+            segment.tails.setdefault(len(segment.lines) - 1, []).append(i)
             joined.append(i)
-            last = i
         else:
-            problems.append((i, layout.why_not(line, after_row)))
-            after_row = False
+            problems.append((i, segment.layout.why_not(line, after_row)))
+        i += 1
+    last = max([last_header, *(each.lines[-1] for each in segments if each.lines), *joined[-1:]])
 
     frames = []
     for each in segments:
@@ -404,30 +425,36 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     if problems:
         problems.sort()
         joined = sorted(set(joined) - {line for line, _ in problems})
-    result.unparsed = [Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems]
+    filled = [frame for frame in frames if len(frame)]
+    processes = pd.concat(filled, ignore_index=True) if len(filled) > 1 else (filled or frames)[0]
+    has_ppid = all("ppid" in each.layout.index for each in segments)
+    columns = segments[0].layout.names
+    return Listing(
+        unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems],
+        warnings=warnings + _warnings(processes, has_ppid, joined, file, first_line),
+        processes=processes,
+        flavour=_FLAVOURS.get(tuple(columns), "custom"),
+        forest=any(each.depths for each in segments),
+        has_ppid=has_ppid,
+        columns=columns,
+        source=f"{file}:{first_line + header_at}-{first_line + last}",
+    )
 
-    result.processes = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    result.columns = segments[0].layout.names
-    result.flavour = _FLAVOURS.get(tuple(result.columns), "custom")
-    result.forest = any(each.depths for each in segments)
-    result.has_ppid = all("ppid" in each.layout.index for each in segments)
-    result.source = f"{file}:{first_line + header_at}-{first_line + last}"
-    result.warnings.extend(_warnings(result, joined, file, first_line))
-    return result
 
-
-def _warnings(result: Listing, joined: list[int], file: str, first_line: int) -> list[str]:
+def _warnings(
+    processes: pd.DataFrame, has_ppid: bool, joined: list[int], file: str, first_line: int
+) -> list[str]:
     """Joined wrapped lines, a missing PPID column, duplicate PIDs."""
     warnings = []
     if joined:
         shown = ", ".join(f"{file}:{first_line + i}" for i in joined[:10])
         more = " ..." if len(joined) > 10 else ""
         warnings.append(f"{len(joined)} wrapped command line(s) joined to the row above: {shown}{more}")
-    if not result.has_ppid:
+    if not has_ppid:
         warnings.append(_NO_PPID_WARNING)
-    processes = result.processes
-    repeated = processes[processes["pid"].duplicated(keep=False)]
-    if len(repeated):
+    pids = processes["pid"].to_numpy(dtype=np.int64, na_value=-1)
+    if len(pd.unique(pids)) < len(pids):
+        repeated = processes[processes["pid"].duplicated(keep=False)]
         groups = list(repeated.groupby("pid", sort=False)["source"])
         shown = "; ".join(f"{pid} ({', '.join(sources)})" for pid, sources in groups[:10])
         more = " ..." if len(groups) > 10 else ""
