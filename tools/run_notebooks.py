@@ -1,0 +1,112 @@
+"""Re-execute the notebooks in place, deterministically, with their outputs kept for nbval.
+
+    python tools/run_notebooks.py                       # every notebook under notebooks/
+    python tools/run_notebooks.py notebooks/01_triage.ipynb
+    python tools/run_notebooks.py --check               # exit 1 when a re-run would change a file
+
+Each notebook runs with nbclient in its own folder (kernel `python3`, like nbval), then is cleaned
+with `nbstripout --keep-output --keep-count` semantics: widget state, timing metadata and random
+cell ids go; outputs and execution counts stay. Widget views (`application/vnd.jupyter.widget-view+json`)
+are dropped from the outputs: their model ids are random and the models are not stored, so they
+would only show "model not found"; the widget's text repr stays. Same inputs -> same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbstripout import strip_output
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What `nbstripout` strips by default, plus papermill's per-cell metadata.
+EXTRA_KEYS = [
+    "metadata.signature",
+    "metadata.widgets",
+    "metadata.papermill",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+    "cell.metadata.papermill",
+]
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip widget state, timings and cell ids; keep outputs and counts; drop widget views; join
+    consecutive stream outputs (how a print is split into messages varies from run to run)."""
+    strip_output(nb, keep_output=True, keep_count=True, keep_id=False, extra_keys=EXTRA_KEYS)
+    for cell in nb.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is not None and WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                if not data:
+                    continue
+            if kept and output.output_type == "stream" and kept[-1].output_type == "stream" \
+                    and kept[-1].name == output.name:
+                kept[-1].text += output.text  # one print may arrive in several messages
+                continue
+            kept.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept
+    return nb
+
+
+def execute(path: Path, *, timeout: int = 300, kernel: str = "python3") -> nbformat.NotebookNode:
+    """The notebook at `path` executed in its folder and cleaned (not written)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": kernel}
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel,
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    client.execute()
+    return clean(nb)
+
+
+def notebooks(paths: list[str]) -> list[Path]:
+    if paths:
+        return [Path(p).resolve() for p in paths]
+    return sorted(p for p in NOTEBOOKS.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="notebooks (default: every one under notebooks/)")
+    parser.add_argument("--check", action="store_true", help="do not write; exit 1 if a file would change")
+    parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
+    args = parser.parse_args(argv)
+    changed = []
+    for path in notebooks(args.paths):
+        start = time.monotonic()
+        nb = execute(path, timeout=args.timeout)
+        text = nbformat.writes(nb) + "\n"
+        old = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        if text != old:
+            changed.append(name)
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+        state = "changed" if text != old else "same"
+        print(f"{name}: {state} ({time.monotonic() - start:.1f} s)")
+    if args.check and changed:
+        print("would change: " + ", ".join(map(str, changed)), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
