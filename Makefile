@@ -25,5 +25,14 @@ lint: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
 
+# Re-execute every notebook in place (outputs kept for nbval; widget state and timings stripped).
+notebooks: $(VENV)/.installed
+	$(PY) tools/run_notebooks.py
+
+# The triage notebook as a web app without code, on http://127.0.0.1:8866/ (SAMPLE= picks the bundle).
+app: $(VENV)/.installed
+	UCNB_BUNDLE="$(abspath $(SAMPLE))" $(VENV)/bin/voila notebooks/01_triage.ipynb --no-browser \
+		--Voila.ip=127.0.0.1 --port=8866
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
