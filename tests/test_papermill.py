@@ -80,6 +80,15 @@ def test_triage_on_the_cluster_zip_walks_the_node_with_zombies(tmp_path):
     assert "22908" in text and "29815" in text and "Cisco AMC Service" in text
 
 
+def test_triage_draws_the_trend_when_there_are_several_snapshots(tmp_path):
+    nb = run("01_triage.ipynb", tmp_path, bundle_path=str(SAMPLES / "ex2_cucm_tracecollection" / "before"))
+    chart = cell_after(nb, "draw_zombie_trend(")
+    assert any("image/png" in o.get("data", {}) for o in chart.outputs), "the trend chart of 5 snapshots"
+    assert "cucm-sub2" in text_of(nb.cells) and "26732" in text_of(nb.cells)
+    one = nbformat.read(NOTEBOOKS / "01_triage.ipynb", as_version=4)  # committed run: ex1, one snapshot
+    assert not any("image/png" in o.get("data", {}) for o in cell_after(one, "draw_zombie_trend(").outputs)
+
+
 def test_triage_on_a_clean_node_runs_through(tmp_path):
     nb = run("01_triage.ipynb", tmp_path, bundle_path=str(SAMPLES / "cluster_cucm_imp.zip"),
              node_name="imp-pub")
