@@ -804,17 +804,20 @@ def md_escape(text: str, *, in_table: bool = False) -> str:
 
 
 def md_code(text: str, *, in_table: bool = False) -> str:
-    """An inline code span that no backtick in `text` can close (`|` escaped inside GFM tables)."""
+    """An inline code span that no backtick in `text` can close (`|` escaped inside GFM tables).
+
+    Text holding `<`, `>` or `&` becomes `<code>` with entities and backslash escapes instead: a
+    bundle's `<script>` never appears as such in the Markdown file, whatever renders it.
+    """
     text = _visible(text).replace("\r", " ").replace("\n", " ")
+    if re.search(r"[<>&]", text):  # inside inline <code> Markdown is still parsed: escape it too
+        return f"<code>{md_escape(text, in_table=True)}</code>"
     if in_table:
         text = text.replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
-    pad = (
-        " "
-        if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" "))
-        else ""
-    )
+    edges = text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" "))
+    pad = " " if edges else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -854,8 +857,10 @@ def _md_block(block: Block, image_dir: str) -> list[str]:
         return [*rows, ""]
     if isinstance(block, Preformatted):
         text = _visible(block.text)
-        fence = _md_fence(text)
         caption = [f"*{md_escape(block.caption)}*", ""] if block.caption else []
+        if re.search(r"[<>&]", text):  # an HTML block of our own, the text as entities
+            return [*caption, f"<pre><code>{html.escape(text, quote=False)}</code></pre>", ""]
+        fence = _md_fence(text)
         return [*caption, f"{fence}text", text, fence, ""]
     if isinstance(block, Image):
         return [f"![{md_escape(block.alt)}]({image_dir}/{block.name})", ""]
