@@ -168,6 +168,29 @@ def test_a_different_header_starts_a_new_layout() -> None:
     assert_dtypes(frame)
 
 
+def test_ps_axjf_forest_with_ppid_first_and_negative_tpgid() -> None:
+    def row(ppid: int, pid: int, stat: str, uid: int, time: str, command: str) -> str:
+        return f"{ppid:>5} {pid:>5} {pid:>5} {pid:>5} {'?':<8} {-1:>5} {stat:<4} {uid:>5} {time:>6} {command}"
+
+    header = " PPID   PID  PGID   SID TTY      TPGID STAT   UID   TIME COMMAND"
+    result = parse(
+        header,
+        row(0, 2, "S", 0, "0:00", "[kthreadd]"),
+        row(2, 3, "S", 0, "0:00", " \\_ [ksoftirqd/0]"),
+        row(1, 29815, "Ssl", 500, "190:11", "/usr/local/cm/bin/amc"),
+        row(29815, 22908, "Z", 500, "0:00", " \\_ [sh] <defunct>"),
+        row(22908, 22950, "S", 500, "0:00", "     \\_ sleep 1"),
+    )
+    assert result.unparsed == [] and result.flavour == "custom" and result.forest
+    frame = result.processes
+    assert frame["pid"].tolist() == [2, 3, 29815, 22908, 22950]
+    assert frame["ppid"].tolist() == [0, 2, 1, 29815, 22908]
+    assert frame["depth"].tolist() == [0, 1, 0, 1, 2]
+    assert frame["command"].tolist()[3:] == ["[sh] <defunct>", "sleep 1"]
+    assert frame["zombie"].tolist() == [False, False, False, True, False]
+    assert frame["user"].tolist() == ["0", "0", "500", "500", "500"]
+
+
 def test_a_listing_without_ppid_in_one_of_its_layouts_has_no_ppid() -> None:
     result = parse(PS_EF_HEADER, ps_ef_row("root", 1, 0, "/sbin/init"), "  PID STAT COMMAND", "  7 S x")
     assert result.has_ppid is False
@@ -177,16 +200,16 @@ def test_a_listing_without_ppid_in_one_of_its_layouts_has_no_ppid() -> None:
 # --- odd rows ------------------------------------------------------------------------------------
 
 
-def test_numbers_with_other_digits_or_too_long_are_rejected() -> None:
-    result = parse(
-        "  PID  PPID CMD",
-        "  \u0663\u0663     1 arabic-indic digits",
-        "99999999999     1 eleven digits",
-        "   10     1 fine",
-        file="f",
-    )
+@pytest.mark.parametrize("bad", [
+    ["  \u0663\u0663     1 arabic-indic digits", "99999999999     1 eleven digits"],
+    ["99999999999     1 eleven digits"],
+    ["   12 99999999999999999999 ppid past int64"],
+    ["  \u0663\u0663     1 arabic-indic digits"],
+])
+def test_numbers_with_other_digits_or_too_long_are_rejected(bad: list[str]) -> None:
+    result = parse("  PID  PPID CMD", *bad, "   10     1 fine", file="f")
     assert result.processes["pid"].tolist() == [10]
-    assert [u.source for u in result.unparsed] == ["f:2", "f:3"]
+    assert [u.source for u in result.unparsed] == [f"f:{2 + i}" for i in range(len(bad))]
 
 
 def test_the_wrapped_tail_of_a_rejected_row_is_unparsed_too() -> None:
@@ -256,6 +279,10 @@ def test_random_text_never_raises_and_every_line_is_accounted_for(lines: list[st
     rows = result.processes["source"].tolist()
     unparsed = [u.source for u in result.unparsed]
     assert len(set(rows)) == len(rows) and not set(rows) & set(unparsed)
-    non_blank = {f"r:{first_line + i}" for i, line in enumerate(lines) if line.strip()}
-    assert set(rows) | set(unparsed) <= non_blank
+    non_blank = {f"r:{first_line + i}": line for i, line in enumerate(lines) if line.strip()}
+    assert set(rows) | set(unparsed) <= set(non_blank)
+    # nothing dropped: a line neither row nor unparsed is a header or a joined (indented) tail
+    for source, line in non_blank.items():
+        if source not in rows and source not in unparsed:
+            assert looks_like_listing_header(line) or line[0].isspace(), (source, line)
     assert (result.processes["depth"] >= 0).all()

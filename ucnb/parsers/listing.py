@@ -254,9 +254,11 @@ class _Segment:
 
     def frame(self, file: str, first_line: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
         """The rows as one DataFrame with exactly LISTING_COLUMNS, and the rejected lines with reasons."""
+        if not self.lines:
+            return empty_frame(LISTING_COLUMNS), []
         ncols = self.layout.ncols
         columns = [self.fields[i::ncols] for i in range(ncols)]
-        numbers: dict[int, np.ndarray] = {}  # column index -> values, for whole-number columns
+        numbers: dict[int, np.ndarray] = {}  # column index -> values, for the PID and PPID columns
         rejected = self._reject(columns, numbers)
         if rejected:
             columns = self._drop(columns, {line for line, _ in rejected})
