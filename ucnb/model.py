@@ -85,6 +85,10 @@ class ParseResult:
 
     unparsed: list[Unparsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Original line numbers of the non-blank lines read as something other than a row with its own
+    # `source`: headers, summary and identity fields, chatter, joined wrapped tails. With the rows'
+    # sources and `unparsed` they account for every non-blank input line (tests/test_nothing_lost.py).
+    recognised: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -192,10 +196,16 @@ class Node:
 
     @property
     def listing(self) -> Listing | None:
-        """The process listing to diagnose: the latest full one (with PPID when there is one)."""
-        with_ppid = [x for x in self.listings if x.has_ppid]
-        candidates = with_ppid or self.listings
-        return candidates[-1] if candidates else None
+        """The process listing to diagnose: the latest, preferring a listing with PPID, then the full
+        `show process list detail` (the seed's choice) over `show process list`, then over slices
+        (`show process search/name/pid/user/using-most` print only some processes)."""
+        rank = {"show process list detail": 2, "show process list": 1}
+        if not self.listings:
+            return None
+        return max(
+            enumerate(self.listings),
+            key=lambda item: (item[1].has_ppid, rank.get(item[1].command, 0), item[0]),
+        )[1]
 
     @property
     def latest_load(self) -> LoadSnapshot | None:
