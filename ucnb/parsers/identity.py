@@ -245,4 +245,8 @@ def parse_identity(
                                  for index, text in _non_blank(lines))
         return identity
     reader(lines, file, first_line, identity)
+    # each reader reads every non-blank line as a field, a known block or a cluster row, or lists it
+    # as unparsed: the others are recognised
+    unread = {item.source for item in identity.unparsed}
+    identity.recognised = [number for number in numbers if f"{file}:{number}" not in unread]
     return identity

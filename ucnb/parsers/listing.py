@@ -397,6 +397,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     segments = [segment]  # a different header starts a new segment
     joined: list[int] = []  # wrapped lines joined to the row above
     last_header = header_at
+    headers = [header_at]  # every header line, repeated or new
     i = header_at + 1
     while (i := segment.read_rows(lines, i)) < len(lines):
         line = lines[i]
@@ -406,6 +407,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
             pass
         elif (names := _header_names(line)) is not None:
             last_header = i
+            headers.append(i)
             if names != segment.layout.names:
                 warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
                 segment = _Segment(_Layout(line, names))
@@ -440,6 +442,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         has_ppid=has_ppid,
         columns=columns,
         source=f"{file}:{first_line + header_at}-{first_line + last}",
+        recognised=[first_line + i for i in sorted(headers + joined)],
     )
 
 

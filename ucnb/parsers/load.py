@@ -191,6 +191,7 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
                     index[key] = pos
             current.header = _Header(names, index, names[-1].upper() == "COMMAND", idx)
             current.last = idx
+            result.recognised.append(first_line + idx)
             continue
 
         # a summary line
@@ -202,6 +203,8 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
         reason = _read_summary(kind, line, current.summary)
         if reason:
             unparsed(idx, reason)
+        else:
+            result.recognised.append(first_line + idx)
     close()
     # rows rejected for their values are found after their snapshot: put everything in line order
     result.unparsed.sort(key=lambda item: int(item.source.rsplit(":", 1)[1]))

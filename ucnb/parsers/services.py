@@ -94,10 +94,12 @@ def parse_services(lines: Sequence[str], *, file: str = "<text>", first_line: in
             continue
         source = f"{file}:{first_line + index}"
         if _chatter(text):
+            result.recognised.append(first_line + index)
             continue
         trouble = _trouble(text)
         if trouble:
             result.warnings.append(f"{source}: {trouble}")
+            result.recognised.append(first_line + index)
             continue
         row = parse_service_row(text)
         if row is None:
@@ -131,7 +133,7 @@ def parse_service_restart(
 
     -> {"service": "Cisco AMC Service", "states": ["STOPPING", "STARTING", "STARTED"],
         "success": True, "messages": [], "sources": ["<text>:3", "<text>:4", "<text>:5"],
-        "source": "<text>:1-5", "unparsed": [], "warnings": []}
+        "source": "<text>:1-5", "unparsed": [], "warnings": [], "recognised": [1, 2, 3, 4, 5]}
 
     `service` is the name typed after `utils service restart` when the caller knows it; otherwise it
     is taken from an echoed command line or from the state rows. `states` lists the states printed
@@ -200,4 +202,6 @@ def parse_service_restart(
         "source": f"{file}:{numbers[0]}-{numbers[-1]}" if numbers else f"{file}:{first_line}",
         "unparsed": unparsed,
         "warnings": warnings,
+        # every other non-blank line was read (echo, chatter, reasons, state rows): see ParseResult
+        "recognised": [n for n in numbers if f"{file}:{n}" not in {u.source for u in unparsed}],
     }
