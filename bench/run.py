@@ -213,7 +213,8 @@ def table(results: list[Result]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(head) - 1)]
     lines = []
     for n, row in enumerate(rows):
-        lines.append(("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]).rstrip())
+        cells = "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False))
+        lines.append(f"{cells}  {row[-1]}".rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 4)
     return "\n".join(lines)
