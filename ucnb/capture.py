@@ -52,8 +52,10 @@ LOGIN_NOISE = re.compile(
     r"Last login: .*|Connection to .* closed\.?|Copyright \(c\) .*Cisco.*|Cisco Systems.*)$"
 )
 # A cheap first test: only lines starting like this can be a prompt, banner, header or login noise.
-MARKER_HINT = re.compile(r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
-                         r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems")
+MARKER_HINT = re.compile(
+    r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
+    r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems"
+)
 VMWARE_BLOCK = "VMware Installation:"
 PROMPT = re.compile(r"^admin:\s*(.*)$")
 
