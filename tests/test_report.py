@@ -41,9 +41,7 @@ def run(*args: object) -> tuple[int, str, str]:
 def report(before: Path, *, after: Path | None = None, fmt: str = "md", **options):
     return render_report(
         ucnb.load(before),
-        paths=[before],
         after=ucnb.load(after) if after else None,
-        after_paths=[after] if after else None,
         fmt=fmt,
         **options,
     )
@@ -107,7 +105,7 @@ def test_html_embeds_the_tree_picture_and_markdown_puts_it_beside(tmp_path):
     (encoded,) = re.findall(r'src="data:image/png;base64,([^"]+)"', html_out.text)
     assert base64.b64decode(encoded).startswith(PNG)
     bundle = ucnb.load(SAMPLES / "ex1_cucm_amc" / "before")
-    written = write_report(bundle, tmp_path / "case 42.md", paths=[SAMPLES / "ex1_cucm_amc" / "before"])
+    written = write_report(bundle, tmp_path / "case 42.md")
     image = tmp_path / "case_42_files" / "tree-1-1.png"  # a link target without spaces
     assert written == [str(tmp_path / "case 42.md"), str(image)]
     assert image.read_bytes().startswith(PNG)

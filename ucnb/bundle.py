@@ -106,6 +106,7 @@ def load(
             problems.append(str(error))
             continue
         bundle.warnings.extend(capture.warnings)
+        bundle.texts[src.name] = capture.text
         sessions.extend(_parse_capture(capture))
     if not any(session.parsed for session in sessions):
         if len(problems) == 1 and not sessions:

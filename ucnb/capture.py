@@ -187,6 +187,7 @@ class Capture:
 
     file: str
     root: str
+    text: str = ""  # the decoded file, as read (evidence lines are quoted from it)
     sections: list[CaptureSection] = field(default_factory=list)
     session_times: dict[int, datetime] = field(default_factory=dict)
     session_count: int = 1
@@ -304,7 +305,7 @@ def read_capture(src: SourceFile) -> Capture:
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    capture = Capture(file=src.name, root=src.root, warnings=warnings)
+    capture = Capture(file=src.name, root=src.root, text=text, warnings=warnings)
     cleaned: list[str] = []
     # line index -> ("session", time) | ("prompt", typed) | ("noise",)
     markers: dict[int, tuple] = {}

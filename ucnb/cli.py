@@ -95,10 +95,7 @@ def cmd_report(args: argparse.Namespace) -> None:
         from datetime import UTC, datetime
 
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    written = write_report(
-        bundle, args.output, paths=args.paths, after=after, after_paths=[args.after] if args.after else None,
-        redact=args.redact, timestamp=stamp,
-    )
+    written = write_report(bundle, args.output, after=after, redact=args.redact, timestamp=stamp)
     sys.stdout.write(terminal_safe(f"report written: {', '.join(written[:1])}"
                                    + (f" (+{len(written) - 1} image(s))" if len(written) > 1 else "")) + "\n")
 

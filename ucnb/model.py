@@ -226,6 +226,7 @@ class Bundle:
     nodes: list[Node] = field(default_factory=list)
     files: list[FileInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> decoded text
 
     def node(self, name: str) -> Node:
         for candidate in self.nodes:

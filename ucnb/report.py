@@ -1,7 +1,7 @@
 """Layer 8, a face: the post-incident report (HTML, Markdown, PDF through Chromium).
 
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
-    >>> out = render_report(bundle, paths=["sample_outputs/ex1_cucm_amc/before"], fmt="md")
+    >>> out = render_report(bundle, fmt="md")
     >>> out.text.splitlines()[0]
     '# Zombie processes on cucm-sub1: post-incident report'
 
@@ -13,8 +13,8 @@ and fences longer than any backtick run in the text). The HTML is self-contained
 as base64 `data:` URIs, no script, no remote resource). The same input gives the same bytes: no clock
 unless `timestamp` is given, everything sorted, PNGs from `figure_to_png_bytes`.
 
-`paths` (the PATHs the bundle was read from) lets the report quote the exact text of each evidence
-line and makes `redact` read every file's text; without it the evidence shows the parsed row.
+Evidence lines are quoted from the bundle's own texts (`Bundle.texts`), exactly as the customer's
+files hold them (terminal artefacts removed); redaction scans the same texts.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +54,6 @@ __all__ = [
     "build_report",
     "format_for",
     "html_to_pdf",
-    "read_source_lines",
     "render_report",
     "to_html",
     "to_markdown",
@@ -156,7 +155,7 @@ class ReportOutput:
 class SourceLines:
     """The text of a bundle's files by name, to quote evidence lines exactly.
 
-    >>> lines = read_source_lines(["sample_outputs/ex1_cucm_amc/before"])
+    >>> lines = SourceLines(ucnb.load("sample_outputs/ex1_cucm_amc/before").texts)
     >>> lines.line("show_process_list_detail.txt:3")[:26]
     'root         1     0  0 Oc'
     """
@@ -204,19 +203,6 @@ class SourceLines:
     def ordered_texts(self) -> list[str]:
         """Each file's name then its text, files sorted by name (the redactor's traversal)."""
         return [piece for name in sorted(self.texts) for piece in (name, self.texts[name])]
-
-
-def read_source_lines(
-    paths: Sequence[str | os.PathLike[str]],
-    *,
-    max_total_bytes: int = 512 * 2**20,
-    max_members: int = 10_000,
-) -> SourceLines:
-    """Read the files of `paths` again (the same names as `ucnb.load` gives them)."""
-    from ucnb.sources import read_sources
-
-    sources = read_sources(list(paths), max_total_bytes=max_total_bytes, max_members=max_members)
-    return SourceLines({src.name: src.data.decode("utf-8", errors="replace") for src in sources.files})
 
 
 # ================================================================== building the model
@@ -620,7 +606,6 @@ def _group_section(
     section.blocks.append(
         Paragraph(
             [Strong("Evidence")]
-            + ([] if lines is not None else [" (parsed rows: the exact lines need the bundle's paths)"])
         )
     )
     section.blocks.append(Table(["Row", "Source", "Text"], evidence))
@@ -894,47 +879,18 @@ def format_for(path: str | os.PathLike[str]) -> str:
     return FORMATS[suffix]
 
 
-def _redactor_for(
-    bundle: Bundle,
-    after: Bundle | None,
-    lines: SourceLines | None,
-    after_lines: SourceLines | None,
-    decisions: Sequence[Mapping[str, Any]],
-) -> Any:
+def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Any:
     from ucnb.redact import Redactor
 
-    texts: list[str] = []
-    for source_lines, source_bundle in ((lines, bundle), (after_lines, after)):
-        if source_lines is not None:
-            texts.extend(source_lines.ordered_texts())
-        elif source_bundle is not None:  # no file texts: the strings the report can show
-            texts.extend(_bundle_strings(source_bundle))
-    bundles = [b for b in (bundle, after) if b is not None]
+    texts = [piece for bundle in bundles for piece in SourceLines(bundle.texts).ordered_texts()]
     users = [str(d.get("by")) for d in decisions if d.get("by")]
-    return Redactor.discover(texts, bundles=bundles, users=users)
-
-
-def _bundle_strings(bundle: Bundle) -> Iterable[str]:
-    for info in bundle.files:
-        yield info.name
-    for node in bundle.nodes:
-        yield node.name
-        identity = node.identity
-        for value in (identity.hostname, identity.date, identity.version):
-            if value:
-                yield value
-        for member in identity.cluster:
-            yield " ".join(str(v) for v in member.values())
-        for listing in node.listings:
-            yield from listing.processes["command"].dropna().astype(str)
+    return Redactor.discover(texts, bundles=list(bundles), users=users)
 
 
 def render_report(
     bundle: Bundle,
     *,
-    paths: Sequence[str | os.PathLike[str]] | None = None,
     after: Bundle | None = None,
-    after_paths: Sequence[str | os.PathLike[str]] | None = None,
     decisions: Sequence[Mapping[str, Any]] | None = None,
     fmt: str = "html",
     redact: bool = False,
@@ -943,8 +899,8 @@ def render_report(
 ) -> ReportOutput:
     """The report of `bundle` as HTML or Markdown text (with Markdown's images).
 
-    `paths`/`after_paths`: where the bundles were read from (exact evidence lines; redaction reads
-    every file). `decisions`: records like `ucnb.widgets.DECISIONS.as_records()` (node, ppid, action,
+    Evidence lines are quoted from the bundles' own texts.
+    `decisions`: records like `ucnb.widgets.DECISIONS.as_records()` (node, ppid, action,
     command, impact, by, note); the last one per (node, ppid) is shown. `redact`: placeholders for
     host names, domains, addresses and user names (see `ucnb.redact`). `timestamp`: written in the
     appendix when given (a datetime or text); nothing else depends on the clock.
@@ -952,10 +908,10 @@ def render_report(
     if fmt not in ("html", "md"):
         raise InputError(f"unknown report format {fmt!r}: use 'html' or 'md' (PDF: write_report)")
     decisions = list(decisions or [])
-    lines = read_source_lines(paths) if paths else None
-    after_lines = read_source_lines(after_paths) if after_paths and redact else None
-    redactor = _redactor_for(bundle, after, lines, after_lines, decisions) if redact else None
-    if redactor is not None and lines is not None:
+    lines = SourceLines(bundle.texts)
+    bundles = [bundle] if after is None else [bundle, after]
+    redactor = _redactor_for(bundles, decisions) if redact else None
+    if redactor is not None:
         lines = _RedactedLines(lines, redactor)
     stamp = timestamp.isoformat(timespec="seconds") if isinstance(timestamp, datetime) else timestamp
     report = build_report(
@@ -988,9 +944,7 @@ def write_report(
     bundle: Bundle,
     path: str | os.PathLike[str],
     *,
-    paths: Sequence[str | os.PathLike[str]] | None = None,
     after: Bundle | None = None,
-    after_paths: Sequence[str | os.PathLike[str]] | None = None,
     decisions: Sequence[Mapping[str, Any]] | None = None,
     redact: bool = False,
     timestamp: datetime | str | None = None,
@@ -1001,9 +955,7 @@ def write_report(
     target = Path(path)
     fmt = format_for(target)
     options = {
-        "paths": paths,
         "after": after,
-        "after_paths": after_paths,
         "decisions": decisions,
         "redact": redact,
         "timestamp": timestamp,
