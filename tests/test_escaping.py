@@ -17,7 +17,7 @@ from ucnb.cli import build_parser, main
 from ucnb.diagnosis import analyze, groups_table
 from ucnb.tree import format_analysis
 
-C0 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # what json.dumps and terminal_safe must never let through
+C0 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # what json.dumps and printable must never let through
 C0_C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
 
@@ -155,3 +155,11 @@ def test_report_shows_markup_as_text(tmp_path: Path, suffix: str) -> None:
     if suffix == ".md":  # markup is text inside a code span; elsewhere it must be escaped
         page = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", page)
     assert "<script>alert" not in page and "<img src=x" not in page and "<i>" not in page
+
+
+def test_bidi_overrides_and_c1_controls_are_shown_as_text() -> None:
+    from ucnb.text import printable
+
+    assert printable("sh\u202eexe.txt") == "sh\\u202eexe.txt"
+    assert printable("a\x9b31mb\x07") == "a\\x9b31mb\\x07"
+    assert printable("two\nlines\tand tab") == "two\nlines\tand tab"

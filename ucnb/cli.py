@@ -21,17 +21,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 from ucnb.errors import InputError
-
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def terminal_safe(text: str) -> str:
-    """Show control characters (ESC, BEL, CR...) as `\\xNN`, so bundle text cannot drive the terminal.
-
-    >>> terminal_safe("amc\\x1b[31m")
-    'amc\\\\x1b[31m'
-    """
-    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+from ucnb.text import printable
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,9 +43,9 @@ def _load_options(args: argparse.Namespace) -> dict[str, int]:
 
 def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=True) + "\n")
     else:
-        sys.stdout.write(terminal_safe(human or "").replace("\\x0a", "\n") + "\n")
+        sys.stdout.write(printable(human or "") + "\n")
 
 
 def cmd_inspect(args: argparse.Namespace) -> None:
@@ -96,7 +86,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written = write_report(bundle, args.output, after=after, redact=args.redact, timestamp=stamp)
-    sys.stdout.write(terminal_safe(f"report written: {', '.join(written[:1])}"
+    sys.stdout.write(printable(f"report written: {', '.join(written[:1])}"
                                    + (f" (+{len(written) - 1} image(s))" if len(written) > 1 else "")) + "\n")
 
 
@@ -106,7 +96,7 @@ def cmd_redact(args: argparse.Namespace) -> None:
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
     counts = copy.redactor.counts()
     replaced = ", ".join(f"{n} {kind}(s)" for kind, n in counts.items()) or "no identifier found"
-    sys.stdout.write(terminal_safe(f"redacted copy written: {copy.out} ({len(copy.files)} file(s); "
+    sys.stdout.write(printable(f"redacted copy written: {copy.out} ({len(copy.files)} file(s); "
                                    f"replaced: {replaced})") + "\n")
 
 
@@ -182,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.run(args)
     except InputError as error:
         message = " ".join(str(error).split())
-        sys.stderr.write(terminal_safe(f"ucnb: error: {message}") + "\n")
+        sys.stderr.write(printable(f"ucnb: error: {message}") + "\n")
         return 2
     except BrokenPipeError:
         return 0
@@ -193,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("UCNB_DEBUG"):
             raise
         message = f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)"
-        sys.stderr.write(terminal_safe(message) + "\n")
+        sys.stderr.write(printable(message) + "\n")
         return 1
     return 0
 

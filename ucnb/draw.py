@@ -38,6 +38,7 @@ from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI 
 
 from ucnb.graph import ancestors, build_graph
 from ucnb.model import Listing
+from ucnb.text import printable
 
 __all__ = [
     "PALETTE",
@@ -109,7 +110,7 @@ def _as_graph(listing: Listing | pd.DataFrame | nx.DiGraph | None) -> nx.DiGraph
 
 
 def _short(text: str | None, limit: int) -> str:
-    text = (text or "").strip()
+    text = printable((text or "").strip())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ucnb.errors import InputError
+from ucnb.text import printable
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
@@ -174,15 +175,12 @@ def _root_name(text: str) -> str:
     return _printable(base)
 
 
-_NAME_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
 def _printable(name: str) -> str:
     """A file name that can be printed anywhere: bytes that are not UTF-8 (surrogate escapes) become
     U+FFFD and control characters (ESC, BEL, CR, newline...) are written `\\xNN`, so a name like
     `ps\\x1b[31m.txt` is shown as text by every face (terminal, notebook, report), never obeyed."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _NAME_CONTROLS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return printable(text.replace("\n", "\\x0a").replace("\t", "\\x09"))
 
 
 def _archive_kind(name: str, data: bytes) -> str | None:

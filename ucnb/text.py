@@ -1,0 +1,23 @@
+"""Text from a bundle, made safe to show anywhere (terminal, picture, notebook, report)."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 control characters (ESC, BEL, CR...) and the bidirectional overrides/isolates that can
+# make a line read differently from what it holds (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F).
+UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Show control and bidi-override characters as `\\xNN` / `\\uNNNN`; keep newlines and tabs.
+
+    >>> printable("amc\\x1b[31m \\u202eexe.txt")
+    'amc\\\\x1b[31m \\\\u202eexe.txt'
+    """
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
