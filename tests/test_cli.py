@@ -106,14 +106,43 @@ def test_bad_usage_is_one_line_too():
 
 
 def test_real_process_exit_status_and_quick_start():
-    """The installed console script: exit 2 and no traceback; inspect does not import matplotlib."""
+    """The installed console script: exit 2 and no traceback; `inspect` (text and --json, a terminal log
+    and a node folder with top, listings and services) imports neither pandas nor the drawing and
+    widget libraries, and its DataFrames are still there, typed, for whoever asks for them."""
     done = subprocess.run([sys.executable, "-m", "ucnb.cli", "inspect", "/nonexistent/x"],
                           capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.startswith("ucnb: error: ")
+    folder = ROOT / "sample_outputs" / "ex1_cucm_amc" / "before"
     probe = (
-        "import sys; from ucnb.cli import main; main(['inspect', sys.argv[1]]);"
-        "bad = [m for m in ('matplotlib', 'ipywidgets', 'networkx') if m in sys.modules];"
-        "sys.exit(3 if bad else 0)"
+        "import sys; from ucnb.cli import main\n"
+        "for path in sys.argv[1:]:\n"
+        "    assert main(['inspect', path]) == 0 and main(['inspect', '--json', path]) == 0\n"
+        "bad = [m for m in ('pandas', 'matplotlib', 'ipywidgets', 'networkx') if m in sys.modules]\n"
+        "print('imported:', bad, file=sys.stderr); sys.exit(3 if bad else 0)"
     )
-    done = subprocess.run([sys.executable, "-c", probe, str(PUTTY)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", probe, str(PUTTY), str(folder)],
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+    document = json.loads(subprocess.run([sys.executable, "-m", "ucnb.cli", "inspect", "--json", str(folder)],
+                                         capture_output=True, text=True, check=True).stdout)
+    counted = {section["command"]: section["rows"] for section in document["nodes"][0]["sections"]}
+    import ucnb
+    from ucnb.model import LISTING_COLUMNS, LOAD_COLUMNS, SERVICE_COLUMNS
+
+    node = ucnb.load(folder).nodes[0]
+    listing = next(each for each in node.listings if each.command == "show process list detail")
+    assert len(listing.processes) == counted["show process list detail"] > 0
+    assert dict(listing.processes.dtypes.astype(str)) == LISTING_COLUMNS
+    assert sum(len(snapshot.processes) for snapshot in node.loads) == counted["show process load"] > 0
+    assert dict(node.loads[0].processes.dtypes.astype(str)) == LOAD_COLUMNS
+    assert len(node.services) == counted["utils service list"] > 0
+    assert dict(node.services.dtypes.astype(str)) == SERVICE_COLUMNS
+    assert listing.processes is listing.processes  # built once, then kept
+
+
+def test_version_is_read_when_asked():
+    done = subprocess.run([sys.executable, "-m", "ucnb.cli", "--version"], capture_output=True, text=True)
+    import ucnb
+
+    assert done.returncode == 0 and done.stdout == f"ucnb {ucnb.__version__}\n"
+    assert ucnb.__version__[0].isdigit()

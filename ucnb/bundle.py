@@ -21,12 +21,12 @@ from datetime import datetime, timedelta
 from os import PathLike
 from typing import Any
 
-import pandas as pd
-
 from ucnb.capture import LISTING_COMMANDS, Capture, CaptureSection, read_capture
 from ucnb.errors import InputError
 from ucnb.model import (
+    SERVICE_COLUMNS,
     Bundle,
+    Columns,
     FileInfo,
     Identity,
     Listing,
@@ -35,6 +35,8 @@ from ucnb.model import (
     Section,
     ServiceList,
     Unparsed,
+    rows,
+    values,
 )
 from ucnb.parsers.identity import parse_identity
 from ucnb.parsers.listing import parse_listing
@@ -140,30 +142,30 @@ def parse_section(section: CaptureSection) -> ParsedSection:
     command = section.command
     where = {"file": section.file, "first_line": section.first_line}
     result: Any = None
-    rows = 0
+    count = 0
     unparsed: list[Unparsed] = []
     warnings: list[str] = []
     if command == "show process load":
         result = parse_load(section.lines, **where)
-        rows = sum(len(s.processes) for s in result.snapshots)
+        count = sum(rows(s, "processes") for s in result.snapshots)
     elif command in LISTING_COMMANDS:
         result = parse_listing(section.lines, **where)
         if section.typed is None and result.forest:
             command = "show process list"  # recognised by content: the tree view is `show process list`
             section.command = command
         result.command = command
-        rows = len(result.processes)
+        count = rows(result, "processes")
     elif command == "utils service list":
         result = parse_services(section.lines, **where)
-        rows = len(result.services)
+        count = rows(result, "services")
     elif command == "utils service restart":
         typed = section.typed or ""
         named = re.sub(r"^\S+\s+\S+\s+\S+\s*", "", typed) if typed else ""
         result = parse_service_restart(section.lines, service=named or None, **where)
-        rows = 1 if result.get("service") else 0
+        count = 1 if result.get("service") else 0
     elif command in IDENTITY_COMMANDS:
         result = parse_identity(section.lines, command=command, **where)
-        rows = len(result.cluster) if command == "show network cluster" else int(_identity_found(result))
+        count = len(result.cluster) if command == "show network cluster" else int(_identity_found(result))
     elif command in RECOGNISED_ONLY:
         pass
     else:
@@ -187,7 +189,7 @@ def parse_section(section: CaptureSection) -> ParsedSection:
         )
         if isinstance(result, Listing):
             result.warnings.append(warnings[-1])
-    return ParsedSection(section, result, rows, unparsed, warnings)
+    return ParsedSection(section, result, count, unparsed, warnings)
 
 
 def _identity_found(identity: Identity) -> bool:
@@ -266,7 +268,7 @@ def _add_session(node: Node, session: _Session) -> None:
             result.captured_at = status_date or session.started
             node.listings.append(result)
         elif isinstance(result, ServiceList):
-            node.services = _merge_services(node.services, result.services)
+            node.services = _merge_services(node, result)
         elif isinstance(result, Identity):
             _merge_identity(node.identity, result)
         elif isinstance(result, dict):
@@ -304,11 +306,17 @@ def _combine(reference: datetime | None, clock: str | None) -> datetime | None:
     return moment
 
 
-def _merge_services(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    if old.empty:
-        return new.reset_index(drop=True)
-    merged = pd.concat([old, new], ignore_index=True)
-    return merged.drop_duplicates("service", keep="last").reset_index(drop=True)
+def _merge_services(node: Node, found: ServiceList) -> Columns:
+    """The node's services with those of a later `utils service list`: a service listed again takes
+    its later row (and place); without earlier rows, the list is kept as printed."""
+    if not rows(node, "services"):
+        return Columns(SERVICE_COLUMNS, {name: list(values(found, "services", name))
+                                         for name in SERVICE_COLUMNS})
+    merged = {name: [*values(node, "services", name), *values(found, "services", name)]
+              for name in SERVICE_COLUMNS}
+    last = {service: row for row, service in enumerate(merged["service"])}
+    keep = sorted(last.values())
+    return Columns(SERVICE_COLUMNS, {name: [column[row] for row in keep] for name, column in merged.items()})
 
 
 def _merge_identity(target: Identity, found: Identity) -> None:
@@ -347,14 +355,16 @@ def detect_product(node: Node) -> str:
             product = row.get("product")
             if product:
                 return product
-    found = {PRODUCT_BY_SERVICE[s] for s in node.services["service"].dropna() if s in PRODUCT_BY_SERVICE}
+    # the raw columns: the DataFrames are not built here (`inspect` does not import pandas)
+    found = {PRODUCT_BY_SERVICE[s] for s in values(node, "services", "service") if s in PRODUCT_BY_SERVICE}
     if len(found) == 1:
         return found.pop()
     commands: set[str] = set()
     for listing in node.listings:
-        commands.update(listing.processes["comm"].dropna().unique())
+        commands.update(values(listing, "processes", "comm"))
     for snapshot in node.loads:
-        commands.update(snapshot.processes["command"].dropna().str.rstrip("+").unique())
+        shown = set(values(snapshot, "processes", "command"))
+        commands.update(command.rstrip("+") for command in shown if command)
     found = {PRODUCT_BY_PROCESS[c] for c in commands if c in PRODUCT_BY_PROCESS}
     if len(found) == 1:
         return found.pop()

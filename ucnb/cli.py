@@ -29,6 +29,21 @@ class _Parser(argparse.ArgumentParser):
         raise InputError(f"{message} (see `ucnb --help`)")
 
 
+class _Version(argparse.Action):
+    """argparse's `version` action, reading the version only when asked (it costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest=dest, default=argparse.SUPPRESS, nargs=0,
+                         help="show program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        import ucnb
+
+        sys.stdout.write(f"ucnb {ucnb.__version__}\n")
+        parser.exit()
+
+
 def _size(text: str) -> int:
     match = re.fullmatch(r"(\d+)\s*([KMG]i?B?)?", text.strip(), re.I)
     if not match:
@@ -123,9 +138,7 @@ def format_inspect(document: dict[str, Any]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ucnb", description="Zombie-process triage for Cisco UC admin-CLI captures.")
-    from ucnb import __version__
-
-    parser.add_argument("--version", action="version", version=f"ucnb {__version__}")
+    parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

@@ -4,17 +4,23 @@ Every parser (layer 3) returns one of the small dataclasses below; `ucnb.bundle`
 into `Bundle -> Node -> snapshots`. Column names of the DataFrames are part of the public API
 (notebooks and reports use them) and listed here once.
 
+The DataFrames (`Listing.processes`, `LoadSnapshot.processes`, `ServiceList.services`,
+`Node.services`) are `Frame` attributes: parsers fill them with plain typed `Columns` and pandas
+builds the frame on first access, so `ucnb inspect` (which only counts rows) never imports pandas.
+
 Line numbers are 1-based and refer to the original file, so `source` strings (`file:line`)
 always point at the evidence in what the customer sent.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import MISSING, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Frame): `inspect` never does
+    import pandas as pd
 
 # `show process list*`, `ps ...` listings: one row per process.
 LISTING_COLUMNS = {
@@ -64,7 +70,146 @@ SERVICE_COLUMNS = {
 
 def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     """An empty DataFrame with the given typed columns."""
+    import pandas as pd
+
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
+
+
+class Columns:
+    """The typed columns of a table whose DataFrame is not built yet (what the parsers return).
+
+        Columns(SERVICE_COLUMNS, {"service": ["Cisco AMC Service"], "state": ["STARTED"],
+                                  "reason": None, "platform": [False], "source": ["svc.txt:6"]})
+
+    `data` maps column names of `spec` (a `*_COLUMNS` dict) to `n` values each: a list or a numpy
+    array; None in a list, or None for the whole column (or a column left out), is <NA>. Int64
+    columns: an int64 array, or a list of ints and None; string columns: str and None; bool,
+    float64 and int64 columns: any sequence numpy converts. `frame()` makes the DataFrame with
+    exactly the dtypes of `spec`; `len()` and `values()` need neither pandas nor the frame.
+    """
+
+    __slots__ = ("spec", "data", "n")
+
+    def __init__(self, spec: dict[str, str], data: dict[str, Any], n: int | None = None) -> None:
+        unknown = set(data) - set(spec)
+        if unknown:
+            raise ValueError(f"columns not in the model: {sorted(unknown)}")
+        if n is None:
+            n = next((len(v) for v in data.values() if v is not None), 0)
+        self.spec, self.data, self.n = spec, data, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def values(self, name: str) -> Sequence[Any]:
+        """One column's values, None for <NA>."""
+        values = self.data.get(name)
+        return [None] * self.n if values is None else values
+
+    def frame(self) -> pd.DataFrame:
+        """The DataFrame, with exactly the dtypes of `spec` (a RangeIndex)."""
+        import numpy as np
+        import pandas as pd
+
+        n = self.n
+        arrays: dict[str, Any] = {}
+        for name, dtype in self.spec.items():
+            values = self.data.get(name)
+            if values is None:
+                arrays[name] = pd.array([None] * n, dtype=dtype)
+            elif dtype == "Int64":
+                if isinstance(values, np.ndarray) or None not in values:
+                    data, mask = np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool)
+                else:
+                    mask = np.fromiter((v is None for v in values), dtype=bool, count=n)
+                    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
+                arrays[name] = pd.arrays.IntegerArray(data, mask)
+            elif dtype == "string":
+                if not isinstance(values, np.ndarray):
+                    # via an object array: pandas then only checks the values (about twice as fast)
+                    values = np.fromiter(values, dtype=object, count=n)
+                arrays[name] = pd.array(values, dtype="string")
+            else:
+                arrays[name] = np.asarray(values, dtype=dtype)
+        frame = pd.DataFrame(arrays, copy=False)  # the arrays are new: spare pandas a copy
+        return frame if dict(frame.dtypes.astype(str)) == self.spec else frame.astype(self.spec)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Columns]) -> Columns:
+        """The rows of `parts` one after the other (same spec)."""
+        if len(parts) == 1:
+            return parts[0]
+        import numpy as np
+
+        spec = parts[0].spec
+        data: dict[str, Any] = {}
+        for name in spec:
+            if all(part.data.get(name) is None for part in parts):
+                data[name] = None
+            elif all(isinstance(part.data.get(name), np.ndarray) for part in parts):
+                data[name] = np.concatenate([part.data[name] for part in parts])
+            else:
+                data[name] = [v for part in parts for v in part.values(name)]
+        return cls(spec, data, sum(part.n for part in parts))
+
+
+class Frame:
+    """A DataFrame attribute of a model dataclass, built from its `Columns` on first access.
+
+    Parsers assign `Columns` (cheap: no pandas); the first read of the attribute builds the DataFrame
+    with the dtypes of `spec` and keeps it, so later reads (and in-place changes) see the same frame.
+    A DataFrame can be assigned too; None (the default) is an empty frame. `rows(obj, name)` and
+    `values(obj, name, column)` read the table without building the frame (the `inspect` path).
+    `required=True` gives the dataclass field no default.
+    """
+
+    def __init__(self, spec: dict[str, str], *, required: bool = False) -> None:
+        self.spec = spec
+        self.required = required
+        self.slot = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = f"_{name}_table"
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:  # the dataclass asks for the field's default
+            return MISSING if self.required else None
+        table = obj.__dict__.get(self.slot)
+        if table is None or isinstance(table, Columns):
+            table = obj.__dict__[self.slot] = empty_frame(self.spec) if table is None else table.frame()
+        return table
+
+    def __set__(self, obj: Any, value: pd.DataFrame | Columns | None) -> None:
+        obj.__dict__[self.slot] = value
+
+    def table(self, obj: Any) -> pd.DataFrame | Columns:
+        """What is stored, without building anything (an empty `Columns` for None)."""
+        table = obj.__dict__.get(self.slot)
+        return Columns(self.spec, {}, 0) if table is None else table
+
+
+def _frame_attribute(obj: Any, name: str) -> Frame:
+    attribute = next((klass.__dict__[name] for klass in type(obj).__mro__ if name in klass.__dict__), None)
+    if not isinstance(attribute, Frame):
+        raise AttributeError(f"{type(obj).__name__}.{name} is not a Frame attribute")
+    return attribute
+
+
+def rows(obj: Any, name: str) -> int:
+    """The number of rows of `obj.<name>` (a Frame attribute), without building its DataFrame."""
+    return len(_frame_attribute(obj, name).table(obj))
+
+
+def values(obj: Any, name: str, column: str) -> Sequence[Any]:
+    """One column of `obj.<name>` (a Frame attribute), None for <NA>, without building its DataFrame.
+
+        values(listing, "processes", "comm")  # -> ["systemd", "amc", "sh", ...]
+    """
+    table = _frame_attribute(obj, name).table(obj)
+    if isinstance(table, Columns):
+        return table.values(column)
+    series = table[column]
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 @dataclass(frozen=True)
@@ -120,7 +265,7 @@ class LoadSnapshot:
     """One `show process load` snapshot: summary + process table."""
 
     summary: LoadSummary
-    processes: pd.DataFrame  # LOAD_COLUMNS
+    processes: pd.DataFrame = Frame(LOAD_COLUMNS, required=True)  # type: ignore[assignment]
     source: str  # "file:first-last"
     captured_at: datetime | None = None  # filled by ucnb.bundle when the date is known
 
@@ -136,7 +281,7 @@ class LoadCapture(ParseResult):
 class Listing(ParseResult):
     """A process listing (`show process list [detail]`, `ps -ef`, forest, `-elf`, `aux`, `-eo`)."""
 
-    processes: pd.DataFrame = field(default_factory=lambda: empty_frame(LISTING_COLUMNS))
+    processes: pd.DataFrame = Frame(LISTING_COLUMNS)  # type: ignore[assignment]
     flavour: str = "unknown"  # "ps -ef", "ps -elf", "ps aux", "custom"
     forest: bool = False
     has_ppid: bool = True
@@ -150,7 +295,7 @@ class Listing(ParseResult):
 class ServiceList(ParseResult):
     """`utils service list`."""
 
-    services: pd.DataFrame = field(default_factory=lambda: empty_frame(SERVICE_COLUMNS))
+    services: pd.DataFrame = Frame(SERVICE_COLUMNS)  # type: ignore[assignment]
 
 
 @dataclass
@@ -188,7 +333,7 @@ class Node:
     identity: Identity = field(default_factory=Identity)
     loads: list[LoadSnapshot] = field(default_factory=list)  # every show process load snapshot
     listings: list[Listing] = field(default_factory=list)  # every process listing
-    services: pd.DataFrame = field(default_factory=lambda: empty_frame(SERVICE_COLUMNS))
+    services: pd.DataFrame = Frame(SERVICE_COLUMNS)  # type: ignore[assignment]
     restarts: list[dict[str, Any]] = field(default_factory=list)  # utils service restart transcripts
     sections: list[Section] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)

@@ -34,10 +34,7 @@ import re
 from collections.abc import Sequence
 from itertools import islice
 
-import numpy as np
-import pandas as pd
-
-from ucnb.model import LISTING_COLUMNS, Listing, Unparsed, empty_frame
+from ucnb.model import LISTING_COLUMNS, Columns, Listing, Unparsed
 
 # Column names that end a listing: the command, keeping its spaces.
 _COMMAND_NAMES = frozenset({"CMD", "COMMAND", "ARGS", "COMM"})
@@ -132,16 +129,19 @@ def looks_like_listing_header(line: str) -> bool:
 
 
 def _is_whole(value: str, digits: int | None = None) -> bool:
-    return value.isascii() and value.isdigit() and (digits is None or int(value) < 10**digits)
+    # below 10**digits: at most `digits` digits after leading zeros (int() refuses > 4300 digits)
+    return value.isascii() and value.isdigit() and (digits is None or len(value.lstrip("0")) <= digits)
 
 
-def _numbers(column: list[str]) -> np.ndarray | None:
-    """The column as int64 when every value is ASCII digits below 10**_PID_DIGITS, else None."""
-    joined = " ".join(column)
-    if joined.translate(_NUMBER_CHARS):
+def _numbers(column: list[str]) -> list[int] | None:
+    """The column as ints when every value is ASCII digits below 10**_PID_DIGITS, else None."""
+    if " ".join(column).translate(_NUMBER_CHARS):  # one C pass over the column
         return None
-    numbers = np.fromstring(joined, dtype=np.int64, sep=" ")  # one C pass; saturates on overflow
-    if len(numbers) != len(column) or numbers.max(initial=0) >= 10**_PID_DIGITS:
+    try:
+        numbers = list(map(int, column))
+    except ValueError:  # beyond Python's digit limit for int()
+        return None
+    if max(numbers, default=0) >= 10**_PID_DIGITS:
         return None
     return numbers
 
@@ -252,67 +252,67 @@ class _Segment:
         self.lines.extend(range(start, end))
         return end
 
-    def frame(self, file: str, first_line: int) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-        """The rows as one DataFrame with exactly LISTING_COLUMNS, and the rejected lines with reasons."""
+    def columns(self, file: str, first_line: int) -> tuple[Columns, list[tuple[int, str]]]:
+        """The rows as typed LISTING_COLUMNS (the DataFrame is built on first use), and the rejected
+        lines with reasons."""
         if not self.lines:
-            return empty_frame(LISTING_COLUMNS), []
+            return Columns(LISTING_COLUMNS, {}, 0), []
         ncols = self.layout.ncols
         columns = [self.fields[i::ncols] for i in range(ncols)]
-        numbers: dict[int, np.ndarray] = {}  # column index -> values, for the PID and PPID columns
+        numbers: dict[int, list[int]] = {}  # column index -> values, for the PID and PPID columns
         rejected = self._reject(columns, numbers)
         if rejected:
             columns = self._drop(columns, {line for line, _ in rejected})
             numbers.clear()  # converted again below from the remaining rows
         n = len(self.lines)
         if not n:
-            return empty_frame(LISTING_COLUMNS), rejected
+            return Columns(LISTING_COLUMNS, {}, 0), rejected
         index = self.layout.index
 
         def column(field: str) -> list[str] | None:
             return columns[index[field]] if field in index else None
 
         # comm and zombie are worked out once per distinct command (commands repeat a lot)
-        codes, distinct = pd.factorize(np.fromiter(columns[-1], dtype=object, count=n))
-        distinct = [command.rstrip() for command in distinct]
-        commands = np.array(distinct, dtype=object)[codes]
-        comm = np.array([_comm(command) for command in distinct], dtype=object)[codes]
-        zombie = np.array([command.endswith("<defunct>") for command in distinct], dtype=bool)[codes]
+        raw = columns[-1]
+        clean = {command: command.rstrip() for command in dict.fromkeys(raw)}
+        comm_of = {command: _comm(text) for command, text in clean.items()}
+        defunct = {command for command, text in clean.items() if text.endswith("<defunct>")}
+        commands = [clean[command] for command in raw] if any(a != b for a, b in clean.items()) else raw
+        zombie = [command in defunct for command in raw] if defunct else [False] * n
         states = column("state")
         if states is not None:
-            codes, distinct = pd.factorize(np.fromiter(states, dtype=object, count=n))
-            zombie |= np.array([state.startswith("Z") for state in distinct], dtype=bool)[codes]
-        depth = np.zeros(n, dtype=np.int64)
-        if self.depths:
-            depth[list(self.depths)] = list(self.depths.values())
+            dead = {state for state in set(states) if state.startswith("Z")}
+            if dead:
+                zombie = [z or state in dead for z, state in zip(zombie, states, strict=True)]
+        depth = [0] * n
+        for row, level in self.depths.items():
+            depth[row] = level
 
-        def ints(field: str) -> pd.api.extensions.ExtensionArray:
+        def ints(field: str) -> list[int] | None:
             if field not in index:
-                return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+                return None  # <NA> in every row
             values = numbers.get(index[field])
             if values is None:
                 values = _numbers(columns[index[field]])
             if values is None:  # pragma: no cover - the checks let no other value through
-                values = np.fromiter(map(int, columns[index[field]]), dtype=np.int64, count=n)
-            return pd.array(values, dtype="Int64")
+                values = list(map(int, columns[index[field]]))
+            return values
 
-        frame = pd.DataFrame(
-            {
-                "pid": ints("pid"),
-                "ppid": ints("ppid"),
-                "user": _strings(column("user"), n),
-                "state": _strings(states, n),
-                "comm": _strings(comm, n),
-                "command": _strings(commands, n),
-                "depth": depth,
-                "zombie": zombie,
-                "stime": _strings(column("stime"), n),
-                "tty": _strings(column("tty"), n),
-                "time": _strings(column("time"), n),
-                "source": _strings([f"{file}:{number}" for number in self.line_numbers(first_line)], n),
-            },
-            copy=False,  # the arrays are new: spare pandas a copy
-        )
-        return frame, rejected
+        data = {
+            "pid": ints("pid"),
+            "ppid": ints("ppid"),
+            "user": column("user"),
+            "state": states,
+            "comm": [comm_of[command] for command in raw],
+            "command": commands,
+            "depth": depth,
+            "zombie": zombie,
+            "stime": column("stime"),
+            "tty": column("tty"),
+            "time": column("time"),
+            "source": [f"{file}:{number}" for number in self.line_numbers(first_line)],
+        }
+        return Columns(LISTING_COLUMNS, data, n), rejected
 
     def line_numbers(self, first_line: int) -> Sequence[int]:
         """The 1-based line number of every row in the file."""
@@ -321,7 +321,7 @@ class _Segment:
             return range(first_line + lines[0], first_line + lines[-1] + 1)
         return [first_line + i for i in lines]
 
-    def _reject(self, columns: list[list[str]], numbers: dict[int, np.ndarray]) -> list[tuple[int, str]]:
+    def _reject(self, columns: list[list[str]], numbers: dict[int, list[int]]) -> list[tuple[int, str]]:
         """(line index, reason) of every row with a value of the wrong form, and of its joined tails.
         The PID and PPID columns found valid are stored, converted, in `numbers`."""
         reasons: dict[int, str] = {}  # row index -> reason (first bad column)
@@ -351,15 +351,6 @@ class _Segment:
         self.lines = [self.lines[row] for row in keep]
         self.depths = {new_index[row]: d for row, d in self.depths.items() if row in new_index}
         return [[values[row] for row in keep] for values in columns]
-
-
-def _strings(values: Sequence[str] | np.ndarray | None, n: int) -> pd.api.extensions.ExtensionArray:
-    if values is None:  # n times <NA>
-        return pd.array([], dtype="string").take(np.full(n, -1), allow_fill=True)
-    if not isinstance(values, np.ndarray):
-        # via an object array: pandas then only checks the values, about twice as fast as from a list
-        values = np.fromiter(values, dtype=object, count=n)
-    return pd.array(values, dtype="string")
 
 
 def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> Listing:
@@ -421,16 +412,16 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         i += 1
     last = max([last_header, *(each.lines[-1] for each in segments if each.lines), *joined[-1:]])
 
-    frames = []
+    tables = []
     for each in segments:
-        frame, rejected = each.frame(file, first_line)
-        frames.append(frame)
+        table, rejected = each.columns(file, first_line)
+        tables.append(table)
         problems.extend(rejected)
     if problems:
         problems.sort()
         joined = sorted(set(joined) - {line for line, _ in problems})
-    filled = [frame for frame in frames if len(frame)]
-    processes = pd.concat(filled, ignore_index=True) if len(filled) > 1 else (filled or frames)[0]
+    filled = [table for table in tables if len(table)]
+    processes = Columns.concat(filled or tables[:1])
     has_ppid = all("ppid" in each.layout.index for each in segments)
     columns = segments[0].layout.names
     return Listing(
@@ -446,9 +437,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     )
 
 
-def _warnings(
-    processes: pd.DataFrame, has_ppid: bool, joined: list[int], file: str, first_line: int
-) -> list[str]:
+def _warnings(processes: Columns, has_ppid: bool, joined: list[int], file: str, first_line: int) -> list[str]:
     """Joined wrapped lines, a missing PPID column, duplicate PIDs."""
     warnings = []
     if joined:
@@ -457,11 +446,14 @@ def _warnings(
         warnings.append(f"{len(joined)} wrapped command line(s) joined to the row above: {shown}{more}")
     if not has_ppid:
         warnings.append(_NO_PPID_WARNING)
-    pids = processes["pid"].to_numpy(dtype=np.int64, na_value=-1)
-    if len(pd.unique(pids)) < len(pids):
-        repeated = processes[processes["pid"].duplicated(keep=False)]
-        groups = list(repeated.groupby("pid", sort=False)["source"])
-        shown = "; ".join(f"{pid} ({', '.join(sources)})" for pid, sources in groups[:10])
+    pids = processes.values("pid")
+    if len(set(pids)) < len(processes):
+        rows_of: dict[int, list[int]] = {}  # pid -> its rows, pids in order of first appearance
+        for row, pid in enumerate(pids):
+            rows_of.setdefault(pid, []).append(row)
+        sources = processes.values("source")
+        groups = [(pid, [sources[row] for row in rows]) for pid, rows in rows_of.items() if len(rows) > 1]
+        shown = "; ".join(f"{pid} ({', '.join(found)})" for pid, found in groups[:10])
         more = " ..." if len(groups) > 10 else ""
         warnings.append(f"duplicate PIDs (two captures mixed?): {shown}{more}")
     return warnings

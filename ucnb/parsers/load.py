@@ -29,15 +29,14 @@ Notes:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from ucnb.model import LOAD_COLUMNS, LoadCapture, LoadSnapshot, LoadSummary, Unparsed, empty_frame
+from ucnb.model import LOAD_COLUMNS, Columns, LoadCapture, LoadSnapshot, LoadSummary, Unparsed, rows, values
 
 __all__ = ["parse_load"]
 
@@ -351,10 +350,10 @@ def _finish(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
     summary = snap.summary
     source = f"{file}:{first_line + snap.first}-{first_line + snap.last}"
     if snap.header is None or not snap.rows:
-        frame = empty_frame(LOAD_COLUMNS)
+        table = Columns(LOAD_COLUMNS, {}, 0)
     else:
-        frame = _frame(snap, lines, file, first_line, result)
-    snapshot = LoadSnapshot(summary=summary, processes=frame, source=source)
+        table = _columns(snap, lines, file, first_line, result)
+    snapshot = LoadSnapshot(summary=summary, processes=table, source=source)
     _warn(snapshot, snap.header is not None, result)
     return snapshot
 
@@ -363,7 +362,7 @@ def _convert(column: Sequence[str], convert: Callable[[str], Any],
              fast: Callable[[Sequence[str]], Any] | None = None) -> tuple[Any, list[int]]:
     """Convert one column of strings; return (values, indexes of values that do not fit).
 
-    `fast` converts the whole column at once (numpy) and returns None when it cannot; otherwise
+    `fast` converts the whole column at once and returns None when it cannot; otherwise
     each distinct value goes once through `convert`, which returns a number, None (NA) or _BAD.
     """
     if fast is not None:
@@ -382,24 +381,25 @@ def _convert(column: Sequence[str], convert: Callable[[str], Any],
     return out, bad
 
 
-def _fast_int(column: Sequence[str]) -> np.ndarray | None:
+def _fast_int(column: Sequence[str]) -> list[int] | None:
     joined = "".join(column)
     if not (joined.isascii() and joined.isdigit()):
         return None
     try:
-        return np.fromiter(map(int, column), dtype=np.int64, count=len(column))
-    except (OverflowError, ValueError):
+        values = list(map(int, column))
+    except ValueError:  # beyond Python's digit limit for int(): let the per-value path report it
         return None
+    return values if max(values, default=0) < _INT64_LIMIT else None
 
 
-def _fast_float(column: Sequence[str]) -> np.ndarray | None:
+def _fast_float(column: Sequence[str]) -> list[float] | None:
     if not _FLOAT_CHARS_RE.fullmatch("".join(column)):
         return None
     try:
-        values = np.fromiter(map(float, column), dtype=np.float64, count=len(column))
+        values = list(map(float, column))
     except ValueError:
         return None
-    return values if np.isfinite(values).all() else None
+    return values if all(map(math.isfinite, values)) else None
 
 
 def _int(value: str) -> Any:
@@ -487,13 +487,12 @@ def _seconds(value: str) -> Any:
     return seconds
 
 
-def _fast_seconds(column: Sequence[str]) -> np.ndarray | None:
+def _fast_seconds(column: Sequence[str]) -> list[float] | None:
     """The common 'M:SS.hh' form for a whole column at once, or None."""
     if not _MINUTES_SECONDS_RE.fullmatch("\n".join(column)):
         return None
     try:
-        return np.fromiter((int(v[:-6]) * 60 + float(v[-5:]) for v in column), dtype=np.float64,
-                           count=len(column))
+        return [int(v[:-6]) * 60 + float(v[-5:]) for v in column]
     except (OverflowError, ValueError):  # absurd digit runs: let the per-value path report them
         return None
 
@@ -517,24 +516,14 @@ _COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
 }
 
 
-def _int_array(values: Any, keep: np.ndarray | None) -> pd.arrays.IntegerArray:
-    if isinstance(values, np.ndarray):
-        data = values if keep is None else values[keep]
-        return pd.arrays.IntegerArray(data, np.zeros(len(data), dtype=bool))
-    if keep is not None:
-        values = [v for v, k in zip(values, keep, strict=True) if k]
-    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
-    data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=len(values))
-    return pd.arrays.IntegerArray(data, mask)
+def _kept(values: Sequence[Any], keep: list[bool] | None) -> Sequence[Any]:
+    """The values of the rows kept (all rows when `keep` is None)."""
+    return values if keep is None else list(compress(values, keep))
 
 
-def _float_array(values: Any, keep: np.ndarray | None) -> np.ndarray:
-    data = np.asarray(values, dtype=np.float64)
-    return data if keep is None else data[keep]
-
-
-def _frame(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
-           result: LoadCapture) -> pd.DataFrame:
+def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
+             result: LoadCapture) -> Columns:
+    """The rows of one snapshot as typed LOAD_COLUMNS (the DataFrame is built on first use)."""
     header = snap.header
     assert header is not None
     columns = list(zip(*snap.rows, strict=True))
@@ -553,63 +542,52 @@ def _frame(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
 
     keep = None
     if bad_reason:
-        keep = np.ones(count, dtype=bool)
+        keep = [True] * count
         for row in sorted(bad_reason):
             keep[row] = False
             idx = snap.row_lines[row]
             result.unparsed.append(Unparsed(f"{file}:{first_line + idx}", lines[idx], bad_reason[row]))
-        for key, values in converted.items():
-            if not isinstance(values, np.ndarray):
-                converted[key] = [None if v is _BAD else v for v in values]
-    kept_rows = count if keep is None else int(keep.sum())
+    kept_rows = count if keep is None else sum(keep)
 
     def strings(key: str) -> list[Any]:
         position = header.index.get(key)
         if position is None:
             return [None] * kept_rows
-        column = columns[position]
-        return list(column) if keep is None else [v for v, k in zip(column, keep, strict=True) if k]
+        return list(_kept(columns[position], keep))
 
-    def ints(key: str) -> pd.arrays.IntegerArray:
-        if key not in converted:
-            return pd.array([None] * kept_rows, dtype="Int64")
-        return _int_array(converted[key], keep)
+    def numbers(key: str) -> Sequence[Any] | None:
+        """Int64 columns: None (all <NA>), or ints and None (pr of rt rows, ni "-")."""
+        return _kept(converted[key], keep) if key in converted else None
 
-    def floats(key: str) -> np.ndarray:
-        if key not in converted:
-            return np.full(kept_rows, np.nan)
-        return _float_array(converted[key], keep)
+    def floats(key: str) -> Sequence[float]:
+        return _kept(converted[key], keep) if key in converted else [math.nan] * kept_rows
 
     users = strings("user")
     states = strings("state")
     commands = strings("command")
     raw_pr = strings("pr")
-    row_lines = snap.row_lines
-    if keep is not None:
-        row_lines = [i for i, k in zip(row_lines, keep, strict=True) if k]
+    row_lines = _kept(snap.row_lines, keep)
     marks_truncation = any(u is not None and u[-1] == "+" for u in users)
     data = {
-        "pid": ints("pid"),
-        "user": pd.array(users, dtype="string"),
-        "user_truncated": np.array(
-            [u is not None and (u[-1] == "+" or (len(u) == 8 and not marks_truncation)) for u in users],
-            dtype=bool),
-        "pr": ints("pr"),
-        "rt": np.array([p is not None and len(p) == 2 and p.lower() == "rt" for p in raw_pr], dtype=bool),
-        "ni": ints("ni"),
-        "virt_kib": ints("virt"),
-        "res_kib": ints("res"),
-        "shr_kib": ints("shr"),
-        "state": pd.array(states, dtype="string"),
+        "pid": numbers("pid"),
+        "user": users,
+        "user_truncated": [u is not None and (u[-1] == "+" or (len(u) == 8 and not marks_truncation))
+                           for u in users],
+        "pr": numbers("pr"),
+        "rt": [p is not None and len(p) == 2 and p.lower() == "rt" for p in raw_pr],
+        "ni": numbers("ni"),
+        "virt_kib": numbers("virt"),
+        "res_kib": numbers("res"),
+        "shr_kib": numbers("shr"),
+        "state": states,
         "cpu_pct": floats("cpu"),
         "mem_pct": floats("mem"),
         "time_s": floats("time"),
-        "command": pd.array(commands, dtype="string"),
-        "zombie": np.array([s == "Z" for s in states], dtype=bool),
-        "source": pd.array([f"{file}:{first_line + i}" for i in row_lines], dtype="string"),
+        "command": commands,
+        "zombie": [s == "Z" for s in states],
+        "source": [f"{file}:{first_line + i}" for i in row_lines],
     }
-    frame = pd.DataFrame(data)
-    return frame.astype(LOAD_COLUMNS) if dict(frame.dtypes.astype(str)) != LOAD_COLUMNS else frame
+    return Columns(LOAD_COLUMNS, data, kept_rows)
 
 
 def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:
@@ -625,11 +603,11 @@ def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:
                                "zombie field is not a number): its zombie count is unknown")
     if not has_table:
         return
-    rows = len(snapshot.processes)
-    shown_zombies = int(snapshot.processes["zombie"].sum())
-    if summary.total is not None and rows < summary.total:
+    shown = rows(snapshot, "processes")
+    shown_zombies = sum(1 for zombie in values(snapshot, "processes", "zombie") if zombie)
+    if summary.total is not None and shown < summary.total:
         one = "a thread" if kind == "threads" else "a process"
-        text = (f"{where} shows {rows} of {summary.total} {kind}: {one} absent from it may still be "
+        text = (f"{where} shows {shown} of {summary.total} {kind}: {one} absent from it may still be "
                 f"running (`show process load num all` lists every one)")
         if summary.zombie and shown_zombies < summary.zombie:
             text += (f"; {summary.zombie} zombie(s) counted but {shown_zombies} in the table: "

@@ -21,9 +21,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
-from ucnb.model import SERVICE_COLUMNS, ServiceList, Unparsed, empty_frame
+from ucnb.model import SERVICE_COLUMNS, Columns, ServiceList, Unparsed
 
 STATES = ("STARTED", "STOPPED", "STARTING", "STOPPING", "NOTRUNNING")
 
@@ -113,10 +111,8 @@ def parse_services(lines: Sequence[str], *, file: str = "<text>", first_line: in
             result.warnings.append(f"{source}: {name!r} listed twice (first at {seen[name]})")
         seen.setdefault(name, source)
         rows.append({**row, "source": source})
-    if rows:
-        result.services = pd.DataFrame(rows, columns=list(SERVICE_COLUMNS)).astype(SERVICE_COLUMNS)
-    else:
-        result.services = empty_frame(SERVICE_COLUMNS)
+    columns = {name: [row[name] for row in rows] for name in SERVICE_COLUMNS}
+    result.services = Columns(SERVICE_COLUMNS, columns, len(rows))
     return result
 
 
