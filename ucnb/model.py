@@ -82,7 +82,8 @@ class Columns:
                                   "reason": None, "platform": [False], "source": ["svc.txt:6"]})
 
     `data` maps column names of `spec` (a `*_COLUMNS` dict) to `n` values each: a list or a numpy
-    array; None in a list, or None for the whole column (or a column left out), is <NA>. Int64
+    array (or any sequence, e.g. `LineSources`); None in a list, or None for the whole column (or a
+    column left out), is <NA>. Int64
     columns: an int64 array, or a list of ints and None; string columns: str and None; bool,
     float64 and int64 columns: any sequence numpy converts. `frame()` makes the DataFrame with
     exactly the dtypes of `spec`; `len()` and `values()` need neither pandas nor the frame.
@@ -151,6 +152,31 @@ class Columns:
             else:
                 data[name] = [v for part in parts for v in part.values(name)]
         return cls(spec, data, sum(part.n for part in parts))
+
+
+class LineSources(Sequence[str]):
+    """The `source` column of a table whose rows are lines of one file: `"file:line"` strings made
+    when read (building 100k of them is a good part of a parse that `inspect` does not need).
+
+        LineSources("ps.txt", range(2, 5))  # reads as ["ps.txt:2", "ps.txt:3", "ps.txt:4"]
+    """
+
+    __slots__ = ("file", "numbers")
+
+    def __init__(self, file: str, numbers: Sequence[int]) -> None:
+        self.file, self.numbers = file, numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return LineSources(self.file, self.numbers[index])
+        return f"{self.file}:{self.numbers[index]}"
+
+    def __iter__(self) -> Any:
+        file = self.file
+        return iter([f"{file}:{number}" for number in self.numbers])  # faster than a generator
 
 
 class Frame:

@@ -34,7 +34,7 @@ import re
 from collections.abc import Sequence
 from itertools import islice
 
-from ucnb.model import LISTING_COLUMNS, Columns, Listing, Unparsed
+from ucnb.model import LISTING_COLUMNS, Columns, LineSources, Listing, Unparsed
 
 # Column names that end a listing: the command, keeping its spaces.
 _COMMAND_NAMES = frozenset({"CMD", "COMMAND", "ARGS", "COMM"})
@@ -310,7 +310,7 @@ class _Segment:
             "stime": column("stime"),
             "tty": column("tty"),
             "time": column("time"),
-            "source": [f"{file}:{number}" for number in self.line_numbers(first_line)],
+            "source": LineSources(file, self.line_numbers(first_line)),
         }
         return Columns(LISTING_COLUMNS, data, n), rejected
 

@@ -36,7 +36,17 @@ from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
-from ucnb.model import LOAD_COLUMNS, Columns, LoadCapture, LoadSnapshot, LoadSummary, Unparsed, rows, values
+from ucnb.model import (
+    LOAD_COLUMNS,
+    Columns,
+    LineSources,
+    LoadCapture,
+    LoadSnapshot,
+    LoadSummary,
+    Unparsed,
+    rows,
+    values,
+)
 
 __all__ = ["parse_load"]
 
@@ -585,7 +595,7 @@ def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
         "time_s": floats("time"),
         "command": commands,
         "zombie": [s == "Z" for s in states],
-        "source": [f"{file}:{first_line + i}" for i in row_lines],
+        "source": LineSources(file, [first_line + i for i in row_lines]),
     }
     return Columns(LOAD_COLUMNS, data, kept_rows)
 
