@@ -397,7 +397,7 @@ def draw_zombie_tree(
             zorder=3,
             parse_math=False,  # process names are text: `$x^$` is not mathtext (and must not raise)
         )
-    fig.suptitle(title, fontsize=11, y=1 - 0.12 / fig_height, va="top", parse_math=False)
+    fig.suptitle(printable(title), fontsize=11, y=1 - 0.12 / fig_height, va="top", parse_math=False)
     handles = [
         Patch(
             facecolor=PALETTE[k][0],
@@ -439,14 +439,15 @@ def draw_zombie_trend(
     bars = ax.bar(positions, heights, color=PALETTE["zombie"][0], edgecolor="#000000", linewidth=0.6)
     ax.bar_label(bars, labels=["n/a" if c is None else str(c) for c in counts], padding=2, fontsize=8)
     crowded = len(labels) > 6
-    ax.set_xticks(positions, labels, rotation=30 if crowded else 0, ha="right" if crowded else "center",
+    shown = [printable(str(label)) for label in labels]
+    ax.set_xticks(positions, shown, rotation=30 if crowded else 0, ha="right" if crowded else "center",
                   parse_math=False)
     ax.set_ylabel("zombies")
     top = max(heights, default=0)
     ax.set_ylim(0, max(1, top) * 1.18)
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title, fontsize=11, parse_math=False)
+    ax.set_title(printable(title), fontsize=11, parse_math=False)
     return fig
 
 
