@@ -293,6 +293,22 @@ def test_no_capture_and_no_zombie():
     assert quiet["next_step"]["action"] == "none" and quiet["groups"] == [] and quiet["warnings"] == []
 
 
+def test_a_clean_listing_without_zombie_count_asks_for_the_count():
+    node = _analyze_one("CUCM", CUCM_BASE)  # a listing, no show process load
+    assert node["groups"] == []
+    assert node["next_step"]["action"] == "recollect"
+    assert node["next_step"]["command"] == "show process load"
+
+
+def test_a_clean_but_cut_short_listing_is_not_called_clean():
+    listing = make_listing(CUCM_BASE)
+    listing.cut_short = True
+    node = make_node("node-a", "CUCM", listing=listing, loads=[make_load(0)])
+    step = analyze(make_bundle(node))["nodes"][0]["next_step"]
+    assert (step["action"], step["command"]) == ("recollect", "show process list detail")
+    assert "cut short" in step["reason"]
+
+
 def test_next_step_prefers_the_service_restart_and_groups_sort_by_ppid():
     node = _analyze_one(
         "CUCM",

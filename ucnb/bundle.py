@@ -189,6 +189,7 @@ def parse_section(section: CaptureSection) -> ParsedSection:
         )
         if isinstance(result, Listing):
             result.warnings.append(warnings[-1])
+            result.cut_short = True
     return ParsedSection(section, result, count, unparsed, warnings)
 
 

@@ -141,8 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def with_limits(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
+    def with_limits(p: argparse.ArgumentParser, *, json_output: bool = True) -> argparse.ArgumentParser:
+        if json_output:
+            p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
         p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
                        help="cap on the bundle's total uncompressed size (default 512MiB)")
         p.add_argument("--max-members", type=int, default=10_000, metavar="N",
@@ -161,7 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("before", metavar="BEFORE")
     verify.add_argument("after", metavar="AFTER")
     verify.set_defaults(run=cmd_verify)
-    report = with_limits(sub.add_parser("report", help="post-incident report (.html, .md or .pdf by suffix)"))
+    report = with_limits(
+        sub.add_parser("report", help="post-incident report (.html, .md or .pdf by suffix)"),
+        json_output=False,
+    )
     report.add_argument("paths", nargs="+", metavar="PATH")
     report.add_argument("--after", metavar="PATH", help="the capture taken after the remediation")
     report.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -171,7 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--timestamp", action="store_true",
                         help="write the generation time (UTC) in the report")
     report.set_defaults(run=cmd_report)
-    redact = with_limits(sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"))
+    redact = with_limits(
+        sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"), json_output=False
+    )
     redact.add_argument("path", metavar="PATH")
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="new or empty folder, not inside PATH")

@@ -383,6 +383,14 @@ def _next_step(
             return {"action": "recollect", "command": RECOLLECT,
                     "reason": f"show process load counts {_plural(zombie_count, 'zombie')} but {why}; "
                     f"capture `{RECOLLECT}` to find their parents"}
+        if listing is not None and listing.cut_short:
+            return {"action": "recollect", "command": RECOLLECT,
+                    "reason": "the listing shows no defunct row but was cut short at the pager: zombies may "
+                    f"be in the part not captured; capture `{RECOLLECT}` to the end"}
+        if zombie_count is None:
+            return {"action": "recollect", "command": "show process load",
+                    "reason": "the listing shows no defunct row, but no `show process load` gives the zombie "
+                    "count: capture it to confirm there is no zombie"}
         return {"action": "none", "command": None,
                 "reason": "no zombie: nothing to do (verify later with `show process load`)"}
 

@@ -314,6 +314,7 @@ class Listing(ParseResult):
     columns: list[str] = field(default_factory=list)  # header column names as printed
     source: str = ""
     command: str = "show process list detail"  # canonical command it came from (set by ucnb.bundle)
+    cut_short: bool = False  # the pager showed the output was not paged to its end (set by ucnb.bundle)
     captured_at: datetime | None = None  # filled by ucnb.bundle when the date is known
 
 
