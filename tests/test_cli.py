@@ -8,22 +8,12 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from ucnb.cli import main
+from cli_helpers import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
 PUTTY = ROOT / "tests" / "fixtures" / "capture" / "putty_two_sessions.log"
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    """Run the CLI in-process and return (status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
 
 
 def assert_one_error_line(status: int, err: str, *fragments: str) -> None:

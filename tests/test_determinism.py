@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import io
 import random
-import sys
 import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
-from ucnb.cli import build_parser, main
+from ucnb.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_outputs"
@@ -61,15 +61,9 @@ def make_folder(path: Path, files: list[tuple[str, bytes]]) -> Path:
 
 
 def run(*args: object) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    assert status == 0, err.getvalue()
-    return out.getvalue()
+    status, out, err = run_cli(*args)
+    assert status == 0, err
+    return out
 
 
 def outputs(before: Path, after: Path, tmp: Path, reports: bool) -> dict[str, bytes]:

@@ -4,16 +4,15 @@ reports."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 
 import ucnb
-from ucnb.cli import build_parser, main
+from ucnb.cli import build_parser
 from ucnb.diagnosis import analyze, groups_table
 from ucnb.tree import format_analysis
 
@@ -46,15 +45,6 @@ def evil_bundle(folder: Path, *, zombie: bool = True) -> Path:
     return node
 
 
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
 
 
 def has_report() -> bool:

@@ -21,8 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from ucnb.cli import main
+from cli_helpers import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = ROOT / "tests" / "hostile"
@@ -31,16 +30,6 @@ EX1 = ROOT / "sample_outputs" / "ex1_cucm_amc" / "before"
 LISTING = (EX1 / "show_process_list_detail.txt").read_bytes()
 
 
-def run(*args: object) -> tuple[int, str, str]:
-    """The CLI in-process: (status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
 
 
 def assert_outcome(status: int, out: str, err: str) -> None:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 
 import ucnb
-from ucnb.cli import main
 from ucnb.diagnosis import analyze
 from ucnb.redact import Redactor, redact_bundle_copy
 from ucnb.report import render_report
@@ -23,15 +21,6 @@ BEFORES = sorted(SAMPLES.glob("ex*/before")) + [SAMPLES / "cluster_cucm_imp.zip"
 CUSTOMER_USERS = {"admin", "administrator", "cucadmin", "adminsftp"}  # the samples' non-system accounts
 
 
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
 
 
 def input_texts(path: Path) -> list[tuple[str, str]]:

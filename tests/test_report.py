@@ -7,17 +7,15 @@ Regenerate the golden reports after an intended change:
 from __future__ import annotations
 
 import base64
-import io
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli as run
 
 import ucnb
-from ucnb.cli import main
 from ucnb.report import md_code, md_escape, render_report, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,15 +25,6 @@ UPDATE = os.environ.get("UCNB_UPDATE_GOLDEN") == "1"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def run(*args: object) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        status = main([str(a) for a in args])
-    finally:
-        sys.stdout, sys.stderr = old
-    return status, out.getvalue(), err.getvalue()
 
 
 def report(before: Path, *, after: Path | None = None, fmt: str = "md", **options):

@@ -1,13 +1,10 @@
 """The five worked examples of the seed document, end to end through the CLI's JSON."""
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
-
-from ucnb.cli import main
+from cli_helpers import run_cli
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_outputs"
 
@@ -45,16 +42,10 @@ SEED = {
 }
 
 
-def cli_json(*args: str) -> dict:
-    out = io.StringIO()
-    old = sys.stdout
-    sys.stdout = out
-    try:
-        status = main([*map(str, args), "--json"])
-    finally:
-        sys.stdout = old
-    assert status == 0
-    return json.loads(out.getvalue())
+def cli_json(*args: object) -> dict:
+    status, out, err = run_cli(*args, "--json")
+    assert status == 0, err
+    return json.loads(out)
 
 
 @pytest.mark.parametrize("example", sorted(SEED))
