@@ -215,6 +215,7 @@ def _assemble_nodes(sessions: list[_Session]) -> list[Node]:
     for session in sessions:
         by_folder.setdefault(posixpath.dirname(session.file) or "\0" + session.root, []).append(session)
     names: dict[int, str] = {}
+    unsure: dict[int, str] = {}  # sessions filed under a folder name although the folder has several hosts
     for group in by_folder.values():
         hosts = sorted({s.hostname for s in group if s.hostname})
         for session in group:
@@ -222,15 +223,27 @@ def _assemble_nodes(sessions: list[_Session]) -> list[Node]:
                 names[id(session)] = session.hostname
             elif len(hosts) == 1:
                 names[id(session)] = hosts[0]
-            elif hosts:
-                names[id(session)] = _neighbour_host(session, group) or _fallback_name(session)
+            elif hosts and (neighbour := _neighbour_host(session, group)):
+                names[id(session)] = neighbour
             else:
                 names[id(session)] = _fallback_name(session)
+                if hosts:
+                    unsure[id(session)] = ", ".join(hosts)
+    node_dates: dict[str, datetime] = {}
+    for session in sessions:
+        date = _session_date(session)
+        if date is not None:
+            node_dates.setdefault(names[id(session)], date)
     nodes: dict[str, Node] = {}
     for session in sessions:
         name = names[id(session)]
         node = nodes.setdefault(name, Node(name=name))
-        _add_session(node, session)
+        _add_session(node, session, node_dates.get(name))
+        if id(session) in unsure:
+            node.warnings.append(
+                f"{session.file}: no `show status` ties it to a node and its folder holds several "
+                f"({unsure[id(session)]}): filed under '{name}'; keep one folder per node"
+            )
     for node in nodes.values():
         _finish_node(node)
     return [nodes[name] for name in sorted(nodes)]
@@ -247,12 +260,19 @@ def _neighbour_host(session: _Session, group: list[_Session]) -> str | None:
     return None
 
 
-def _add_session(node: Node, session: _Session) -> None:
-    status_date = None
+def _session_date(session: _Session) -> datetime | None:
+    """The `show status` date of the session, when it has one."""
     for item in session.parsed:
         if isinstance(item.result, Identity) and item.result.date:
-            status_date = parse_status_date(item.result.date)
-    reference = status_date or session.started
+            return parse_status_date(item.result.date)
+    return None
+
+
+def _add_session(node: Node, session: _Session, node_date: datetime | None) -> None:
+    """File a session's results under its node. `node_date` (a `show status` date from another
+    file of the node) gives top's clock its day when the session has no date of its own."""
+    status_date = _session_date(session)
+    reference = status_date or session.started or node_date
     node.unparsed.extend(session.unparsed)
     for item in session.parsed:
         result = item.result
