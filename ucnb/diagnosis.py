@@ -64,11 +64,6 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def _pid_list(pids: list[int], limit: int = 6) -> str:
-    shown = ", ".join(str(p) for p in pids[:limit])
-    return shown + (f" ... ({len(pids)} in all)" if len(pids) > limit else "")
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
