@@ -12,30 +12,20 @@ Example:
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
-import sys
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from ucnb.synth import samples as gen
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "sample_outputs"
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_samples", REPO / "tools" / "make_samples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_samples"] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
 EXAMPLES = {ex.folder: ex for ex in gen.EXAMPLES}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 PAGER_PRESS = "Press <enter> for 1 line, <space> for one page, or <q> to quit"
@@ -155,7 +145,7 @@ def test_committed_samples_equal_the_generator_output(tmp_path):
     fresh = gen.read_tree(tmp_path)
     committed = gen.read_tree(SAMPLES)
     differing = sorted(n for n in set(fresh) | set(committed) if fresh.get(n) != committed.get(n))
-    assert not differing, f"run `python tools/make_samples.py`; these differ: {differing}"
+    assert not differing, f"run `python -m ucnb.synth` (or tools/make_samples.py); these differ: {differing}"
 
 
 def test_generation_is_deterministic():

@@ -1,0 +1,325 @@
+"""One node's capture for a product, a leaking service and a seed: practice exercises, fleet data.
+
+`node_capture(product, service, seed)` draws everything a real capture varies from `seed`: host
+name, version (and with it the procps generation), size, uptime (long ones wrap the PID counter),
+listing flavours, file layout (one file per command, a session log, a raw PuTTY log), the parent's
+start and the zombies' PIDs. The node is then simulated and rendered by the same code as the
+samples, and the result carries its answer key.
+
+>>> cap = node_capture("CUCM", "Cisco AMC Service", seed=7, zombies=2)
+>>> (cap.service, len(cap.zombie_pids), cap.action)
+('Cisco AMC Service', 2, 'restart_service')
+>>> node_capture("CUCM", "Cisco AMC Service", seed=7, zombies=2).files == cap.files
+True
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from .desc import FileSpec, NodeDesc, Seed
+from .node import build_node
+from .procs import PID_MAX, PidClock, wrap
+from .services import ServiceDef, services_of
+from .terminal import render_capture
+
+PRODUCTS = ("CUCM", "IMnP", "CUC")
+SFTP_PEER = "sftp"  # `service=SFTP_PEER`: the IM&P case of an SFTP connection to the peer node (IMnP)
+
+VERSIONS = {  # product -> procps generation -> versions seen in the field
+    "CUCM": {
+        "old": ("10.5.2.21900-13", "11.5.1.21900-40", "11.5.1.23900-30"),
+        "new": ("12.5.1.14900-63", "12.5.1.17900-64", "14.0.1.12900-161", "14.0.1.13900-155"),
+    },
+    "IMnP": {"old": ("11.5.1.22900-6",), "new": ("12.5.1.14900-4", "14.0.1.12900-5", "14.0.1.13900-8")},
+    "CUC": {"old": ("11.5.1.12900-21", "11.5.1.22900-5"), "new": ("12.5.1.14900-51", "14.0.1.10000-33")},
+}
+OS_VERSION = {"old": "6.0.0.0-2", "new": "7.0.0.0-4"}
+HOST_PREFIX = {"CUCM": "cucm", "IMnP": "imp", "CUC": "cuc"}
+CLUSTER_TYPE = {"CUCM": "callmanager", "IMnP": "cups", "CUC": "cuc"}
+SITES = ("", "", "lon-", "nyc-", "fra-", "syd-", "tor-", "sgp-", "par-")
+DOMAINS = ("corp.example.com", "uc.example.net", "voice.example.org", "collab.example.com")
+TIMEZONES = (
+    "Coordinated Universal Time (Etc/UTC)",
+    "Central European Time (Europe/Berlin)",
+    "Eastern Standard Time (America/New_York)",
+    "Pacific Standard Time (America/Los_Angeles)",
+    "Australian Eastern Daylight Time (Australia/Sydney)",
+)
+CLI_USERS = ("admin", "administrator", "ccmadmin", "platformadmin", "uccadmin")
+CHILDREN = ("sh", "sh", "sh", "bash", "awk", "sed", "grep", "perl", "python", "rsync", "gzip", "tar")
+
+
+@dataclass(frozen=True)
+class NodeCapture:
+    """A generated node capture and what it shows (the answer key).
+
+    files: file name -> bytes (no folder). service: display name owning the zombies (None on a
+    clean node and for the SFTP case). ppid: their parent (None on a clean node). action: what
+    `ucnb analyze` should recommend: `restart_service`, `reboot` (SFTP to the peer) or `none`.
+    zombie_counts: the zombie count of each `show process load` snapshot, oldest first.
+    """
+
+    host: str
+    product: str
+    role: str
+    version: str
+    service: str | None
+    zombie_pids: tuple[int, ...]
+    ppid: int | None
+    action: str
+    command: str | None
+    captured_at: datetime
+    zombie_counts: tuple[int, ...]
+    peer: str
+    files: dict[str, bytes]
+
+
+def zombie_services(product: str, role: str = "Subscriber", gen: str = "new") -> list[ServiceDef]:
+    """The services of a node that run a process of their own (a parent for zombies).
+
+    >>> [s.name for s in zombie_services("CUC")][:2]
+    ['A Cisco DB Replicator', 'Cisco AMC Service']
+    """
+    return [s for s in services_of(product, role, gen) if s.state == "run" and s.proc is not None]
+
+
+def _runs(product: str, service: str, gen: str) -> bool:
+    return any(s.name == service for s in zombie_services(product, "Publisher", gen))
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _layout(rng: random.Random, host: str, product: str, snapshots: int, interval: int) -> tuple:
+    """The files of the capture: which commands, in which files, written how."""
+    commands = ["show status"]
+    if product == "IMnP" or rng.random() < 0.4:
+        commands.append("show network cluster")
+    if rng.random() < 0.3:
+        commands.append("show version active")
+    load = "show process load num all"
+    if rng.random() < 0.3:
+        commands.append("show process load")
+    commands.append(load)
+    if rng.random() < 0.5:
+        commands.append("show process list")
+    commands += ["show process list detail", "utils service list"]
+    layout = rng.choice(("files", "files", "session", "putty")) if snapshots == 1 else "files"
+    if layout == "session":
+        name = rng.choice((f"{host}_session.txt", f"cli_{host}.log", f"{host}.txt"))
+        specs = [FileSpec(name, tuple(commands))]
+    elif layout == "putty":
+        specs = [FileSpec(f"putty_{host}.log", tuple(commands), "putty")]
+    else:
+        scheme = rng.choice(("plain", "short", "host"))
+        specs = []
+        for command in commands:
+            words = command.split()
+            stem = {"plain": "_".join(words), "short": "_".join(w[:4] for w in words), "host": None}[scheme]
+            stem = stem or f"{host}_{'_'.join(words)}"
+            style = "file" if command.startswith("show process") and rng.random() < 0.5 else "session"
+            specs.append(FileSpec(f"{stem}.txt", (command,), style))
+    if snapshots > 1:  # the load captures first, `interval` minutes apart, then the rest
+        loads = [
+            FileSpec(f"load_{n + 1}.txt", (load,), "file", interval if n else 0) for n in range(snapshots)
+        ]
+        specs = loads + [s for s in specs if s.commands != (load,)]
+    return tuple(specs)
+
+
+def node_capture(
+    product: str = "CUCM",
+    service: str | None = None,
+    seed: int = 0,
+    *,
+    zombies: int | None = None,
+    snapshots: int = 1,
+    interval_min: int = 30,
+    growing: bool = False,
+    host: str | None = None,
+    role: str | None = None,
+    version: str | None = None,
+    captured_at: datetime | None = None,
+) -> NodeCapture:
+    """Generate one node's capture; same arguments, same bytes.
+
+    service: the display name of a service of `product` that runs a process (`zombie_services`),
+    `SFTP_PEER` (IMnP), or None for a clean node. zombies: how many are defunct at the last
+    capture (default 1 to 4). snapshots > 1: that many `show process load num all` files,
+    `interval_min` apart; with `growing`, the zombies appear one after the other between them.
+    """
+    if product not in PRODUCTS:
+        raise ValueError(f"product must be one of {', '.join(PRODUCTS)}, not {product!r}")
+    rng = random.Random(f"ucnb.synth/{product}/{service}/{seed}")
+    if version is not None:
+        gen = "old" if version.split(".")[0] in ("10", "11") else "new"
+    else:
+        gens = [g for g in ("old", "new") if service in (None, SFTP_PEER) or _runs(product, service, g)]
+        gens = gens or ["new"]  # a service no generation runs: named in the error below
+        gen = rng.choice(gens + ["new"] * ("new" in gens))
+        version = rng.choice(VERSIONS[product][gen])
+    spec: ServiceDef | None = None
+    if service == SFTP_PEER:
+        if product != "IMnP":
+            raise ValueError("the SFTP peer case is an IM and Presence case (product IMnP)")
+    elif service is not None:
+        spec = next((s for s in zombie_services(product, "Publisher", gen) if s.name == service), None)
+        if spec is None or spec.proc is None:
+            names = ", ".join(s.name for s in zombie_services(product, "Publisher", gen))
+            raise ValueError(f"{service!r} runs no process of its own on {product}; one of: {names}")
+    if role == "Subscriber" and spec is not None and spec.where == "pub":
+        raise ValueError(f"{service} runs on the publisher only")
+    role = role or ("Publisher" if (spec and spec.where == "pub") or rng.random() < 0.35 else "Subscriber")
+    site = rng.choice(SITES)
+    number = rng.randint(1, 4)
+    prefix = HOST_PREFIX[product]
+    host = host or (f"{site}{prefix}-pub" if role == "Publisher" else f"{site}{prefix}-sub{number}")
+    captured_at = captured_at or datetime(2026, 1, 5, 6, 0) + timedelta(minutes=rng.randint(0, 320 * 24 * 60))
+    boot = captured_at - timedelta(
+        days=rng.choice((2, 9, 25, 47, 90, 160, 230, 310)), minutes=rng.randint(0, 1439)
+    )
+    net = f"10.{rng.randint(1, 250)}.{rng.randint(0, 250)}"
+    pub, peer_host = f"{site}{prefix}-pub", f"{site}{prefix}-sub{number if role == 'Publisher' else 0}"
+    peer_host = peer_host if role == "Publisher" else pub
+    members = sorted({host, pub, peer_host})
+    cluster = tuple(
+        (f"{net}.{11 + n}", name, "Publisher" if name == pub else "Subscriber", CLUSTER_TYPE[product])
+        for n, name in enumerate(members)
+    )
+    window = timedelta(minutes=interval_min * (snapshots - 1))
+    first_capture = captured_at - window
+    count = (zombies if zombies is not None else rng.randint(1, 4)) if service is not None else 0
+    desc = NodeDesc(
+        host=host,
+        product=product,
+        role=role,
+        version=version,
+        os_version=OS_VERSION[gen],
+        ip=next(ip for ip, name, _, _ in cluster if name == host),
+        gen=gen,
+        boot=_stamp(boot),
+        cpus=rng.choice((2, 4, 4, 8)),
+        mem_mib=rng.choice((6144, 8192, 8192, 12288, 16384)),
+        cli_user=rng.choice(CLI_USERS),
+        timezone=rng.choice(TIMEZONES),
+        detail=rng.choice(("ef", "ef", "elf")),
+        forest=rng.choice(("cmd", "user", "axjf")),
+        rng_seed=rng.randrange(1 << 30),
+        boot_pids=rng.randint(4800, 9800),
+        pid_rate=rng.randint(450, 2400),
+        blank_before_header=rng.random() < 0.8,
+        cluster=cluster,
+        domain=rng.choice(DOMAINS),
+        peer=peer_host if service == SFTP_PEER else "",
+    )
+    seed_case = None
+    if service is not None:
+        seed_case = _seed_case(rng, desc, boot, first_capture, captured_at, spec, count, growing)
+        desc = replace(desc, seed=seed_case)
+    files = _layout(rng, host, product, snapshots, interval_min)
+    state = build_node(desc, cli_at=first_capture - timedelta(seconds=rng.randint(30, 90)))
+    texts, _ = render_capture(state, files, first_capture)
+    counts = _counts(seed_case, first_capture, interval_min, snapshots)
+    action, command = "none", None
+    if service == SFTP_PEER:
+        action, command = "reboot", "utils system restart"
+    elif service is not None:
+        action, command = "restart_service", f"utils service restart {service}"
+    return NodeCapture(
+        host=host,
+        product=product,
+        role=role,
+        version=version,
+        service=None if service == SFTP_PEER else service,
+        zombie_pids=tuple(sorted(seed_case.zombie_pids)) if seed_case else (),
+        ppid=seed_case.parent_pid if seed_case else None,
+        action=action,
+        command=command,
+        captured_at=captured_at,
+        zombie_counts=counts,
+        peer=desc.peer,
+        files={name: text.encode("utf-8") for name, text in texts.items()},
+    )
+
+
+def _seed_case(
+    rng: random.Random,
+    desc: NodeDesc,
+    boot: datetime,
+    first: datetime,
+    last: datetime,
+    spec: ServiceDef | None,
+    count: int,
+    growing: bool,
+) -> Seed:
+    """The parent and its zombies, their PIDs read off the node's own PID counter at their times."""
+    clock = PidClock(
+        [(boot, 1), (boot + timedelta(seconds=40), 380), (boot + timedelta(minutes=6), desc.boot_pids)],
+        desc.pid_rate,
+    )
+    unwrapped = PidClock(clock.anchors, desc.pid_rate)
+    unwrapped_at = _unwrapped(unwrapped)
+    since_boot = spec is not None and rng.random() < 0.3
+    if since_boot:
+        parent_start = None
+        parent_pid = rng.randint(desc.boot_pids // 2, desc.boot_pids - 50)
+        start = boot + timedelta(minutes=4)
+    else:
+        earliest = boot + timedelta(hours=1)
+        start = earliest + timedelta(
+            seconds=rng.uniform(0, max(60.0, (first - earliest).total_seconds() * 0.8))
+        )
+        parent_start = _stamp(start)
+        parent_pid = wrap(unwrapped_at(start))
+    if growing:
+        span = (start + (last - start) * 0.5, last - timedelta(minutes=2))
+        times = [span[0] + (span[1] - span[0]) * (n + 1) / count for n in range(count)]
+        if count > 1:  # the first one before the first capture, the rest between the captures
+            early = max(start + timedelta(minutes=1), first - timedelta(minutes=rng.randint(5, 600)))
+            times = [early] + [first + (last - first) * (n + 0.5) / (count - 1) for n in range(count - 1)]
+    else:
+        low = start + timedelta(minutes=1)
+        times = sorted(
+            low + timedelta(seconds=rng.uniform(0, max(60.0, (first - low).total_seconds() - 600)))
+            for _ in range(count)
+        )
+    times = [t.replace(microsecond=0) for t in times]
+    pids: list[int] = []
+    for when in times:
+        pid = wrap(unwrapped_at(when))
+        if pid < 600:  # the kernel threads hold the lowest PIDs: after a wrap the counter skips them
+            pid += 600
+        while pid in pids or pid == parent_pid:
+            pid = pid + 1 if pid + 1 < PID_MAX else 600
+        pids.append(pid)
+    return Seed(
+        parent=SFTP_PEER if spec is None else spec.proc.comm,  # type: ignore[union-attr]
+        parent_pid=parent_pid,
+        parent_start=parent_start,
+        zombie_pids=tuple(pids),
+        zombie_starts=tuple(_stamp(t) for t in times),
+        zombie_comm="ssh" if spec is None else rng.choice(CHILDREN),
+        zombie_cpu=round(rng.uniform(0.005, 0.08), 3),
+    )
+
+
+def _unwrapped(clock: PidClock):
+    """Counter value (not wrapped) at a time, extrapolated past the last anchor at the clock's rate."""
+
+    def at(when: datetime) -> int:
+        t_last, u_last = clock.anchors[-1]
+        return u_last + int((when - t_last).total_seconds() / 86400 * clock.rate)
+
+    return at
+
+
+def _counts(seed: Seed | None, first: datetime, interval: int, snapshots: int) -> tuple[int, ...]:
+    times = [first + timedelta(minutes=interval * n) for n in range(snapshots)]
+    if seed is None:
+        return tuple(0 for _ in times)
+    starts = [datetime.strptime(s, "%Y-%m-%d %H:%M:%S") for s in seed.zombie_starts]
+    return tuple(sum(s <= t for s in starts) for t in times)
