@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_helpers import run_cli
+
 from ucnb.catalogue import CATALOGUE
 from ucnb.synth.scenario import PRODUCTS, SFTP_PEER, node_capture, zombie_services
 
@@ -77,7 +77,9 @@ def test_clean_node_has_no_zombies(tmp_path):
 
 
 def test_growing_leak_shows_in_the_trend(tmp_path):
-    capture = node_capture("CUCM", "Cisco Tftp", seed=5, zombies=4, snapshots=4, interval_min=40, growing=True)
+    capture = node_capture(
+        "CUCM", "Cisco Tftp", seed=5, zombies=4, snapshots=4, interval_min=40, growing=True
+    )
     assert list(capture.zombie_counts) == sorted(capture.zombie_counts)
     assert capture.zombie_counts[0] < capture.zombie_counts[-1] == 4
     node = analyze(tmp_path, capture)
