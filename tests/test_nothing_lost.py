@@ -18,12 +18,13 @@ import pandas as pd
 import pytest
 
 import ucnb
-from ucnb.bundle import RECOGNISED_ONLY, parse_section
+from ucnb.bundle import parse_section
 from ucnb.capture import (
     BANNER,
     LOGGER_HEADER,
     LOGIN_NOISE,
     PROMPT,
+    SHELL_PROMPT,
     VMWARE_BLOCK,
     clean_line,
     decode,
@@ -31,6 +32,7 @@ from ucnb.capture import (
 )
 from ucnb.diagnosis import analyze
 from ucnb.model import Identity, Listing, LoadCapture, ServiceList
+from ucnb.parsers.commands import BY_NAME
 from ucnb.parsers.listing import parse_listing
 from ucnb.sources import read_sources
 
@@ -41,6 +43,13 @@ FILES += sorted(p for p in (ROOT / "sample_outputs").rglob("*") if p.is_file() a
 
 def _line(source: str) -> int:
     return int(source.rsplit(":", 1)[1])
+
+
+def _lines(source: str) -> list[int]:
+    """The line numbers of a `file:N` or `file:A-B` source (a row joined from wrapped lines)."""
+    numbers = source.rsplit(":", 1)[1]
+    first, _, last = numbers.partition("-")
+    return list(range(int(first), int(last or first) + 1))
 
 
 def row_sources(result: object) -> list[str]:
@@ -60,6 +69,8 @@ def is_noise(raw: str, previous: list[str]) -> bool:
         return True
     if LOGGER_HEADER.match(text) or BANNER.match(text) or PROMPT.match(text) or LOGIN_NOISE.match(text):
         return True
+    if SHELL_PROMPT.match(text):
+        return True
     if text.startswith(VMWARE_BLOCK):
         return True
     # the indented lines of a VMware Installation block
@@ -75,7 +86,7 @@ def account(name: str, data: bytes, root: str) -> dict[int, list[str]]:
     from ucnb.sources import SourceFile
 
     src = SourceFile(name, root, data)
-    text, _ = decode(src)
+    text, _ = decode(src)  # line numbers count a lone CR of a CRLF file that is no overwrite
     raw = text.split("\n")
     capture = read_capture(src)
     found: dict[int, list[str]] = {}
@@ -92,7 +103,8 @@ def account(name: str, data: bytes, root: str) -> dict[int, list[str]]:
         parsed = parse_section(section)
         result = parsed.result
         for source in row_sources(result):
-            add(_line(source), "row")
+            for number in _lines(source):
+                add(number, "row")
         if isinstance(result, dict):
             recognised = result.get("recognised", [])
         else:
@@ -101,7 +113,8 @@ def account(name: str, data: bytes, root: str) -> dict[int, list[str]]:
             add(number, "recognised")
         for item in parsed.unparsed:
             add(_line(item.source), "unparsed")
-        if section.command in RECOGNISED_ONLY:
+        spec = BY_NAME.get(section.command)
+        if spec is not None and spec.parse is None:
             for i, line in enumerate(section.lines):
                 if line.strip():
                     add(section.first_line + i, "recognised output")
@@ -123,7 +136,9 @@ def test_every_line_is_parsed_recognised_noise_or_unparsed(path: Path) -> None:
     for name, data, root in bundle_files(path):
         if not data.strip():
             continue
-        text = data.decode("utf-8", "replace").replace("\x00", "")
+        from ucnb.sources import SourceFile
+
+        text, _ = decode(SourceFile(name, root, data))
         lines = text.split("\n")
         non_blank = {i + 1 for i, line in enumerate(lines) if line.strip()}
         found = account(name, data, root)

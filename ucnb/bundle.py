@@ -4,8 +4,9 @@
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
     >>> node = bundle.nodes[0]
     >>> node.name, node.product, node.latest_load.summary.zombie
-    ('cucm-pub', 'CUCM', 1)
-    >>> node.listing.processes.query("zombie")[["pid", "ppid", "command", "source"]]
+    ('cucm-sub1', 'CUCM', 1)
+    >>> node.listing.processes.query("zombie")[["pid", "ppid"]].values.tolist()
+    [[22908, 29815]]
 
 `Node.loads[i].processes` and `Node.listing.processes` are DataFrames whose columns are documented
 in `ucnb.model` (`LOAD_COLUMNS`, `LISTING_COLUMNS`); `Node.services` has `SERVICE_COLUMNS`.
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 from os import PathLike
 from typing import Any
 
-from ucnb.capture import LISTING_COMMANDS, Capture, CaptureSection, read_capture
+from ucnb.capture import Capture, CaptureSection, read_capture
 from ucnb.errors import InputError
 from ucnb.model import (
     SERVICE_COLUMNS,
@@ -30,7 +31,6 @@ from ucnb.model import (
     FileInfo,
     Identity,
     Listing,
-    LoadCapture,
     Node,
     Section,
     ServiceList,
@@ -38,15 +38,8 @@ from ucnb.model import (
     rows,
     values,
 )
-from ucnb.parsers.identity import parse_identity
-from ucnb.parsers.listing import parse_listing
-from ucnb.parsers.load import parse_load
-from ucnb.parsers.services import parse_service_restart, parse_services
+from ucnb.parsers.commands import BY_NAME, RECOGNISER
 from ucnb.sources import read_sources
-
-IDENTITY_COMMANDS = ("show status", "show version active", "show network cluster", "show tech ccm_service")
-# Output of these commands is recognised and needs no parsing (a confirmation dialogue).
-RECOGNISED_ONLY = ("utils system restart",)
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
@@ -103,13 +96,21 @@ def load(
             problems.append(f"{src.name}: empty file")
             continue
         try:
-            capture = read_capture(src)
+            capture = read_capture(src, RECOGNISER)
         except InputError as error:
             problems.append(str(error))
             continue
         bundle.warnings.extend(capture.warnings)
         bundle.texts[src.name] = capture.text
-        sessions.extend(_parse_capture(capture))
+        parsed = _parse_capture(capture)
+        if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
+            # a README or a case note: not a node; its lines are listed once, at bundle level
+            lines = [line for session in parsed for line in _unparsed(session)]
+            bundle.not_understood.extend(sorted(lines, key=lambda item: _line_number(item.source)))
+            bundle.warnings.append(f"{src.name}: no command output recognised in its {len(lines)} line(s): "
+                                   "not a capture, not read")
+            continue
+        sessions.extend(parsed)
     if not any(session.parsed for session in sessions):
         if len(problems) == 1 and not sessions:
             raise InputError(problems[0])
@@ -137,38 +138,23 @@ def _parse_capture(capture: Capture) -> list[_Session]:
     return [s for s in sessions.values() if s.parsed or s.unparsed]
 
 
+def _unparsed(session: _Session) -> list[Unparsed]:
+    return [*session.unparsed, *(line for item in session.parsed for line in item.unparsed)]
+
+
+def _line_number(source: str) -> int:
+    number = source.rsplit(":", 1)[-1].split("-")[0]
+    return int(number) if number.isdigit() else 0
+
+
 def parse_section(section: CaptureSection) -> ParsedSection:
-    """Run the parser of the section's command over its lines."""
-    command = section.command
-    where = {"file": section.file, "first_line": section.first_line}
+    """Run the parser of the section's command (from the table of `ucnb.parsers.commands`)."""
+    spec = BY_NAME.get(section.command)
     result: Any = None
     count = 0
     unparsed: list[Unparsed] = []
     warnings: list[str] = []
-    if command == "show process load":
-        result = parse_load(section.lines, **where)
-        count = sum(rows(s, "processes") for s in result.snapshots)
-    elif command in LISTING_COMMANDS:
-        result = parse_listing(section.lines, **where)
-        if section.typed is None and result.forest:
-            command = "show process list"  # recognised by content: the tree view is `show process list`
-            section.command = command
-        result.command = command
-        count = rows(result, "processes")
-    elif command == "utils service list":
-        result = parse_services(section.lines, **where)
-        count = rows(result, "services")
-    elif command == "utils service restart":
-        typed = section.typed or ""
-        named = re.sub(r"^\S+\s+\S+\s+\S+\s*", "", typed) if typed else ""
-        result = parse_service_restart(section.lines, service=named or None, **where)
-        count = 1 if result.get("service") else 0
-    elif command in IDENTITY_COMMANDS:
-        result = parse_identity(section.lines, command=command, **where)
-        count = len(result.cluster) if command == "show network cluster" else int(_identity_found(result))
-    elif command in RECOGNISED_ONLY:
-        pass
-    else:
+    if spec is None:
         typed = section.typed or "?"
         reason = f"output of `{typed}`, not read by ucnb"
         unparsed = [
@@ -176,25 +162,26 @@ def parse_section(section: CaptureSection) -> ParsedSection:
             for i, text in enumerate(section.lines)
             if text.strip()
         ]
-    if result is not None and hasattr(result, "unparsed"):
-        unparsed = list(result.unparsed)
-        warnings = list(result.warnings)
-    if isinstance(result, dict):
-        unparsed = list(result.get("unparsed", []))
-        warnings = list(result.get("warnings", []))
+    elif spec.parse is not None:
+        typed = None if section.shell else section.typed  # a shell's command says nothing of the layout
+        result = spec.parse(section.lines, file=section.file, first_line=section.first_line, typed=typed)
+        count = spec.rows(result)
+        section.command = getattr(result, "command", None) or section.command
+        if isinstance(result, dict):
+            unparsed = list(result.get("unparsed", []))
+            warnings = list(result.get("warnings", []))
+        else:
+            unparsed = list(result.unparsed)
+            warnings = list(result.warnings)
     if section.cut_short:
         warnings.append(
-            f"{section.source}: `{section.typed or command}` was cut short at the pager: "
+            f"{section.source}: `{section.typed or section.command}` was cut short at the pager: "
             "the capture is incomplete (capture it again with the `file` option or page to the end)"
         )
         if isinstance(result, Listing):
             result.warnings.append(warnings[-1])
             result.cut_short = True
     return ParsedSection(section, result, count, unparsed, warnings)
-
-
-def _identity_found(identity: Identity) -> bool:
-    return any((identity.hostname, identity.product, identity.version, identity.os_version, identity.date))
 
 
 # --- nodes ---------------------------------------------------------------------------------------
@@ -269,30 +256,34 @@ def _session_date(session: _Session) -> datetime | None:
 
 
 def _add_session(node: Node, session: _Session, node_date: datetime | None) -> None:
-    """File a session's results under its node. `node_date` (a `show status` date from another
-    file of the node) gives top's clock its day when the session has no date of its own."""
+    """File a session's results under its node, where the command table says (`files_as`).
+    `node_date` (a `show status` date from another file of the node) gives top's clock its day when
+    the session has no date of its own."""
     status_date = _session_date(session)
     reference = status_date or session.started or node_date
     node.unparsed.extend(session.unparsed)
     for item in session.parsed:
         result = item.result
         section = item.section
+        spec = BY_NAME.get(section.command)
+        kind = spec.files_as if spec is not None and result is not None else None
         snapshots = None
-        if isinstance(result, LoadCapture):
+        if kind == "loads":
             snapshots = len(result.snapshots)
+            reference = section.captured_at or reference
             for snapshot in result.snapshots:
                 snapshot.captured_at = _combine(reference, snapshot.summary.time)
                 if snapshot.captured_at is not None and reference is not None:
                     reference = snapshot.captured_at
             node.loads.extend(result.snapshots)
-        elif isinstance(result, Listing):
-            result.captured_at = status_date or session.started
+        elif kind == "listing":
+            result.captured_at = section.captured_at or status_date or session.started
             node.listings.append(result)
-        elif isinstance(result, ServiceList):
+        elif kind == "services":
             node.services = _merge_services(node, result)
-        elif isinstance(result, Identity):
+        elif kind == "identity":
             _merge_identity(node.identity, result)
-        elif isinstance(result, dict):
+        elif kind == "restart":
             node.restarts.append(result)
         node.sections.append(Section(section.command, section.source, item.rows, snapshots))
         node.unparsed.extend(item.unparsed)
@@ -424,6 +415,8 @@ def inspect_json(bundle: Bundle) -> dict[str, Any]:
             }
         )
     document: dict[str, Any] = {"schema": "ucnb.inspect/1", "nodes": nodes}
+    if bundle.not_understood:
+        document["not_understood"] = [item.to_json() for item in bundle.not_understood]
     if bundle.warnings:
         document["warnings"] = list(dict.fromkeys(bundle.warnings))
     return document

@@ -17,12 +17,13 @@ Cleaning never changes the number of lines: a line that is only an artefact beco
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.model import Unparsed
-from ucnb.parsers.listing import looks_like_listing_header
 from ucnb.sources import SourceFile
 
 # --- artefacts -------------------------------------------------------------------------------
@@ -49,41 +50,112 @@ BANNER = re.compile(
 )
 LOGIN_NOISE = re.compile(
     r"^(login as: .*|\S+'s password:.*|Password:.*|Using keyboard-interactive authentication\.|"
-    r"Last login: .*|Connection to .* closed\.?|Copyright \(c\) .*Cisco.*|Cisco Systems.*)$"
+    r"Last login: .*|Connection to .* closed\.?|Copyright \(c\) .*Cisco.*|Cisco Systems.*"
+    r"|Connected \(version [^)]*\)|Authentication \(\w[\w-]*\) successful!?)$"  # paramiko's log
 )
 # A cheap first test: only lines starting like this can be a prompt, banner, header or login noise.
 MARKER_HINT = re.compile(
     r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
-    r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems"
+    r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems|Connected \(|Authentication \("
+    r"|[$#]|\[?[\w.-]+@|(?:ba)?sh-\d"
 )
 VMWARE_BLOCK = "VMware Installation:"
 PROMPT = re.compile(r"^admin:\s*(.*)$")
+# A Linux shell prompt: `user@host:~$ ps aux`, `[root@host ~]# ps`, `sh-4.2$ ps`, `$ ps`, `#top`.
+SHELL_PROMPT = re.compile(
+    r"^(?:\[[\w.-]+@[\w.-]+[^\]]*\]\s?[$#]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|(?:ba)?sh-\d+(?:\.\d+)*[$#]"
+    r"|[$#](?=\s*(?:sudo\s+)?[a-z][\w.-]*(?:\s|$)))\s*(.*)$"
+)
+# Session-log time stamps in front of a line (paramiko/netmiko/Ansible/logging, SecureCRT):
+# `2021-06-16 09:31:33,662 - `, `2021-06-16 09:31:33,662 p=12 u=me n=ansible | `, `[2021-06-16 09:31:33] `,
+# `[09:31:33] `; the time is kept as the capture time of the output it stands in front of.
+TIME_STAMP = re.compile(
+    r"^\[?(?P<date>\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?(?P<time>\d{2}:\d{2}:\d{2})(?:[.,]\d{1,6})?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?\]?(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
+)
+# User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
+DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
 # --- commands --------------------------------------------------------------------------------
 
-# canonical command -> its words; typed commands may abbreviate each word ("sh proc lo").
-CANONICAL = [
-    "show process load",
-    "show process list detail",
-    "show process list",
-    "show process search",
-    "show process name",
-    "show process pid",
-    "show process user",
-    "show process using-most",
-    "utils service list",
-    "utils service restart",
-    "utils system restart",
-    "show status",
-    "show version active",
-    "show network cluster",
-    "show tech ccm_service",
-]
-# every `show process ...` but load prints a slice of the process listing
-LISTING_COMMANDS = {c for c in CANONICAL if c.startswith("show process ") and c != "show process load"}
+
+class Recogniser:
+    """What the capture layer knows of commands, built from the table of `ucnb.parsers.commands`
+    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `group`, `sealed`).
+
+    >>> from ucnb.parsers.commands import RECOGNISER
+    >>> RECOGNISER.command("sh proc list det")
+    ('show process list detail', 'sh proc list det', '')
+    >>> RECOGNISER.command("show network cluster 10.1.1.1 cucm-pub Publisher")
+    ('show network cluster', 'show network cluster', '10.1.1.1 cucm-pub Publisher')
+    """
+
+    def __init__(self, specs: Sequence[Any]) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self._words = [(spec.name.split(), spec) for spec in specs]
+        starts = [(f"c{i}", spec) for i, spec in enumerate(specs) if spec.starts]
+        self._starts = re.compile("|".join(f"(?P<{key}>{spec.starts})" for key, spec in starts))
+        self._start_name = {key: spec.name for key, spec in starts}
+        self._detectors = [(spec.hint, spec.detect, spec.name) for spec in specs if spec.detect]
+        self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
+        self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
+
+    def command(self, typed: str) -> tuple[str, str, str]:
+        """(canonical command or "unknown", the command as typed, output glued after it on the line).
+
+        Typed words may be abbreviated ("sh proc lo"); the words after the command are its options
+        when the command's `args` allow them, else they are output collapsed onto the prompt line."""
+        words = typed.split()
+        best, best_len = None, 0
+        for cwords, spec in self._words:
+            if len(words) < len(cwords) or len(cwords) <= best_len:
+                continue
+            if all(w == c or (len(w) >= 2 and c.startswith(w)) for w, c in zip(words, cwords, strict=False)):
+                best, best_len = spec, len(cwords)
+        if best is None:
+            return "unknown", typed.strip(), ""
+        cut = re.match(r"\s*" + r"\s+".join(r"\S+" for _ in range(best_len)), typed)
+        assert cut is not None
+        rest = typed[cut.end():].strip()
+        if not rest or self._args[best.name].fullmatch(rest):
+            return best.name, typed.strip(), ""
+        return best.name, cut.group().strip(), rest
+
+    def detect(self, line: str, *, rows: bool = False) -> str | None:
+        """The command whose output starts with this line, judged by content alone (`rows`: also a
+        data row of a headerless layout). Called on every line of prompt-less text, so the common
+        case (a data row) costs one anchored regex match and a few substring tests."""
+        stripped = line.lstrip()
+        match = self._starts.match(stripped)
+        if match:
+            return self._start_name[match.lastgroup or ""]
+        for hint, detect, name in self._detectors:
+            if (not hint or any(h in stripped for h in hint)) and detect(stripped):
+                return name
+        if rows:
+            for detect_rows, name in self._row_detectors:
+                if detect_rows(line):
+                    return name
+        return None
+
+    def starts_new_output(self, current: str, detected: str) -> bool:
+        """Whether content detected inside `current`'s output starts another command's output."""
+        spec = self.specs.get(current)
+        if detected == current or (spec is not None and spec.sealed):
+            return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
+        other = self.specs.get(detected)
+        return spec is None or other is None or spec.group != other.group
 
 
-def canonical_command(typed: str) -> str:
+def _recogniser(recogniser: Recogniser | None) -> Recogniser:
+    if recogniser is not None:
+        return recogniser
+    from ucnb.parsers.commands import RECOGNISER  # the table (the capture layer imports no parser)
+
+    return RECOGNISER
+
+
+def canonical_command(typed: str, recogniser: Recogniser | None = None) -> str:
     """Map what was typed after `admin:` to a canonical command, or "unknown".
 
     >>> canonical_command("show process load num all cont")
@@ -91,60 +163,16 @@ def canonical_command(typed: str) -> str:
     >>> canonical_command("sh proc list det")
     'show process list detail'
     """
-    words = typed.split()
-    best = "unknown"
-    best_len = 0
-    for candidate in CANONICAL:
-        cwords = candidate.split()
-        if len(words) < len(cwords):
-            continue
-        if all(w == c or (len(w) >= 2 and c.startswith(w)) for w, c in zip(words, cwords, strict=False)):
-            # "show process list detail" must win over "show process list"
-            if len(cwords) > best_len:
-                best, best_len = candidate, len(cwords)
-    return best
+    return _recogniser(recogniser).command(typed)[0]
 
 
-# Lines that start a command's output, by their first words (checked on the left-stripped line).
-OUTPUT_START = re.compile(
-    r"(?P<load>top - |Tasks:|Threads:)"
-    r"|(?P<services>Requesting service status|Service Manager is running)"
-    r"|(?P<restart>Do not press Ctrl\+C while the service is restarting)"
-    r"|(?P<status>Host Name\s*:)"
-    r"|(?P<version>Active Master Version)"
-    r"|(?P<cluster>Server Table \(processnode\))"
-    r"|(?P<tech>GroupName:)"
-)
-OUTPUT_START_COMMAND = {
-    "load": "show process load",
-    "services": "utils service list",
-    "restart": "utils service restart",
-    "status": "show status",
-    "version": "show version active",
-    "cluster": "show network cluster",
-    "tech": "show tech ccm_service",
-}
-SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
-
-
-def detect_command(line: str) -> str | None:
+def detect_command(line: str, recogniser: Recogniser | None = None) -> str | None:
     """The command whose output starts with this line, judged by content alone.
-
-    Called on every line of prompt-less text, so the common case (a data row) costs one anchored
-    regex match and three substring tests.
 
     >>> detect_command("Tasks: 318 total,   1 running, 314 sleeping,   0 stopped,   3 zombie")
     'show process load'
     """
-    stripped = line.lstrip()
-    match = OUTPUT_START.match(stripped)
-    if match:
-        return OUTPUT_START_COMMAND[match.lastgroup or ""]
-    if ("[S" in stripped or "[ S" in stripped or "[NOT" in stripped) and SERVICE_ROW.match(stripped):
-        return "utils service list"
-    if "PID" in stripped and looks_like_listing_header(line):
-        return "show process list detail"
-    return None
+    return _recogniser(recogniser).detect(line)
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -157,10 +185,12 @@ class CaptureSection:
     file: str
     session: int  # index of the session in the file (a banner or logger header starts one)
     command: str  # canonical command or "unknown"
-    typed: str | None  # what followed `admin:`, None when recognised by content
+    typed: str | None  # what followed the prompt, None when recognised by content
     first_line: int  # original line number of lines[0]
     lines: list[str]  # cleaned lines, "" for noise
     cut_short: bool = False  # the pager said (lines A - B of C) with B < C at the end
+    shell: bool = False  # typed at a Linux shell prompt: the command is recognised by its output
+    captured_at: datetime | None = None  # from the session log's time stamps, when it has them
 
     @property
     def last_line(self) -> int:
@@ -168,8 +198,8 @@ class CaptureSection:
 
     @property
     def source(self) -> str:
-        first = self.first_line
-        last = self.last_line
+        """`file:first-last` of its non-blank lines (never an inverted range, also with none)."""
+        first = last = self.first_line
         for i, text in enumerate(self.lines):  # trim blank edges for a tight range
             if text.strip():
                 first = self.first_line + i
@@ -178,7 +208,7 @@ class CaptureSection:
             if self.lines[i].strip():
                 last = self.first_line + i
                 break
-        return f"{self.file}:{first}-{last}"
+        return f"{self.file}:{first}-{max(first, last)}"
 
 
 @dataclass
@@ -208,8 +238,29 @@ def _is_binary(data: bytes) -> bool:
     return controls > len(head) // 10
 
 
+_LONE_CR = re.compile(r"[^\r\n]*\r(?!\n)[^\n]*")
+
+
+def _line_end_or_overwrite(match: re.Match[str]) -> str:
+    """A line holding a lone CR: the CR ends a line unless it is a terminal overwrite (a segment on
+    either side is blank, as when a pager prompt is erased, or the first is a pager prompt)."""
+    line = match.group()
+    segments = line.rstrip("\r").split("\r")
+    if len(segments) < 2 or any(not ANSI.sub("", part).strip() for part in segments):
+        return line
+    if any(PAGER_OPTIONS.search(part) or PAGER_PRESS.search(part) for part in segments):
+        return line
+    return "\n".join(segments) + line[len(line.rstrip("\r")):]
+
+
 def decode(src: SourceFile) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 with replacement (warned), NULs removed. Binary files raise InputError."""
+    """Bytes to text: UTF-8 with replacement (warned), NULs removed. Binary files raise InputError.
+
+    In a CRLF file, a lone CR that is not a terminal overwrite ends a line (a row is not lost under
+    the next one)::
+
+        decode(SourceFile("x", "x", b"a\\r\\nrow 1\\rrow 2\\r\\n"))[0]  # 'a\\r\\nrow 1\\nrow 2\\r\\n'
+    """
     if _is_binary(src.data):
         raise InputError(f"{src.name}: binary data, not a text capture")
     warnings = []
@@ -223,6 +274,14 @@ def decode(src: SourceFile) -> tuple[str, list[str]]:
     bad = text.count("\ufffd")
     if bad:
         warnings.append(f"{src.name}: {bad} byte(s) are not UTF-8; shown as \ufffd")
+    if "\r\n" in text and text.count("\r") > text.count("\r\n"):
+        split = _LONE_CR.sub(_line_end_or_overwrite, text)
+        if split != text:
+            warnings.append(
+                f"{src.name}: {split.count(chr(10)) - text.count(chr(10))} lone carriage return(s) in a "
+                "CRLF file read as line ends (line numbers count them)"
+            )
+            text = split
     return text, warnings
 
 
@@ -251,14 +310,19 @@ def _apply_backspaces(line: str) -> str:
 
 @dataclass
 class _Pager:
+    """What `clean_line` noticed on a line: a pager prompt's (A, B, C), a time stamp's text."""
+
     last: tuple[int, int, int] | None = None
+    stamp: tuple[str | None, str] | None = None  # (date or None, HH:MM:SS)
 
 
 def clean_line(raw: str, pager: _Pager | None = None) -> str:
-    """Remove every terminal artefact from one line; what is left is data (maybe empty).
+    """Remove every terminal artefact and decoration from one line; what is left is data (maybe empty).
 
-    >>> clean_line("\\x1b[1m 7313 ccmservi\\x1b[0m  20 \\r\\n")
+    >>> clean_line("\\x1b[1m 7313 ccmservi\\x1b[0m  20 \\r")
     ' 7313 ccmservi  20'
+    >>> clean_line("2021-06-16 09:31:33,662 - Active Master Version: 11.5.1.12900-21")
+    'Active Master Version: 11.5.1.12900-21'
     """
     line = raw
     if "\x1b" in line or "\x9b" in line:
@@ -269,6 +333,10 @@ def clean_line(raw: str, pager: _Pager | None = None) -> str:
             line = _overlay_carriage_returns(line)
     if "\b" in line:
         line = _apply_backspaces(line)
+    if line[:1] in "[0123456789" and line and (stamp := TIME_STAMP.match(line)):
+        if pager is not None:
+            pager.stamp = (stamp.group("date"), stamp.group("time"))
+        line = line[stamp.end():]
     if "options:" in line:
         def _note(match: re.Match[str]) -> str:
             if pager is not None:
@@ -284,7 +352,12 @@ def clean_line(raw: str, pager: _Pager | None = None) -> str:
         line = CTRL_C.sub("", line)
     if "\t" in line:
         line = line.expandtabs(8)
-    return line.rstrip()
+    line = line.rstrip()
+    if line.endswith("\u2026"):  # a cut line marked by its writer
+        line = line[:-1].rstrip()
+    if ">" in line[:8] and (decoration := DECORATION.match(line)):
+        line = line[decoration.end():]
+    return line
 
 
 def _parse_logger_time(match: re.Match[str]) -> datetime | None:
@@ -294,12 +367,26 @@ def _parse_logger_time(match: re.Match[str]) -> datetime | None:
         return None
 
 
-def read_capture(src: SourceFile) -> Capture:
+def _stamp_time(stamp: tuple[str | None, str], day: datetime | None) -> datetime | None:
+    """A log time stamp as a moment (its own date, else the day of the last dated stamp)."""
+    date, clock = stamp
+    try:
+        if date is None:
+            if day is None:
+                return None
+            return datetime.combine(day.date(), datetime.strptime(clock, "%H:%M:%S").time())
+        fmt = "%Y-%m-%d %H:%M:%S" if "-" in date else "%m/%d/%Y %H:%M:%S"
+        return datetime.strptime(f"{date} {clock}", fmt)
+    except ValueError:
+        return None
+
+
+def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Capture:
     """Clean one file and cut it into command sections.
 
-    Sections come from prompts (`admin:<command>`); text outside prompts is cut by content
-    (a `top -` line, a listing header, `Host Name :`...). Lines that are neither noise nor in a
-    recognised section are returned as unparsed.
+    Sections come from prompts (`admin:<command>`, a Linux shell prompt); text outside prompts is cut
+    by content (a `top -` line, a listing header or row, `Host Name :`...: the `starts`/`detect` of
+    the command table). Lines that are neither noise nor in a recognised section are unparsed.
     """
     text, warnings = decode(src)
     raw_lines = text.split("\n")
@@ -307,16 +394,20 @@ def read_capture(src: SourceFile) -> Capture:
         raw_lines.pop()
     capture = Capture(file=src.name, root=src.root, text=text, warnings=warnings)
     cleaned: list[str] = []
-    # line index -> ("session", time) | ("prompt", typed) | ("noise",)
+    # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}
     pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt
+    stamps: dict[int, datetime] = {}  # line index -> the time stamp in front of it
+    day: datetime | None = None
     in_vmware = False
     pager = _Pager()
     for index, raw in enumerate(raw_lines):
-        pager.last = None
+        pager.last = pager.stamp = None
         line = clean_line(raw, pager)
         if pager.last is not None:
             pagers[index] = pager.last
+        if pager.stamp is not None and (moment := _stamp_time(pager.stamp, day)) is not None:
+            stamps[index] = day = moment
         stripped = line.strip()
         marker: tuple | None = None
         if in_vmware and stripped and line[:1].isspace():
@@ -337,99 +428,123 @@ def read_capture(src: SourceFile) -> Capture:
                 marker = ("prompt", prompt.group(1).strip())
             elif LOGIN_NOISE.match(stripped):
                 marker = ("noise",)
+            elif shell := SHELL_PROMPT.match(stripped):
+                marker = ("shell", shell.group(1).strip())
         if marker is not None:
             markers[index] = marker
             line = ""
         cleaned.append(line)
-    _split(capture, cleaned, markers, pagers)
+    _Splitter(capture, _recogniser(recogniser), markers, pagers, stamps).run(cleaned)
     return capture
-
-
-def _split(
-    capture: Capture, cleaned: list[str], markers: dict[int, tuple], pagers: dict[int, tuple[int, int, int]]
-) -> None:
-    session = 0
-    session_has_content = False
-    awaiting_command = False  # a bare `admin:` prompt: the command is on the next line
-    current: CaptureSection | None = None
-    last_pager: tuple[int, int, int] | None = None
-
-    def close() -> None:
-        nonlocal current, last_pager
-        if current is not None:
-            while current.lines and not current.lines[-1].strip():
-                current.lines.pop()
-            current.cut_short = last_pager is not None and last_pager[1] < last_pager[2]
-            if current.lines or current.typed:
-                capture.sections.append(current)
-        current = None
-        last_pager = None
-
-    def open_section(command: str, typed: str | None, index: int) -> CaptureSection:
-        nonlocal session_has_content
-        session_has_content = True
-        return CaptureSection(capture.file, session, command, typed, index + 1, [])
-
-    for index, line in enumerate(cleaned):
-        if index in pagers:
-            last_pager = pagers[index]
-        marker = markers.get(index)
-        if marker is not None:
-            kind = marker[0]
-            if kind == "session":
-                close()
-                if session_has_content:
-                    session += 1
-                    session_has_content = False
-                if marker[1] is not None:
-                    capture.session_times[session] = marker[1]
-                continue
-            if kind == "prompt":
-                close()
-                awaiting_command = not marker[1]
-                if marker[1]:
-                    current = open_section(canonical_command(marker[1]), marker[1], index + 1)
-                continue
-            # plain noise inside a section keeps the line numbering
-            if current is not None:
-                current.lines.append("")
-            continue
-        stripped = line.strip()
-        if awaiting_command and stripped:
-            awaiting_command = False
-            command = canonical_command(stripped)
-            if command != "unknown" or COMMAND_WORD.match(stripped):
-                cleaned[index] = ""
-                current = open_section(command, stripped, index + 1)
-                continue
-        if current is None:
-            if not stripped:
-                continue
-            detected = detect_command(line)
-            if detected is None:
-                session_has_content = True
-                capture.unparsed.append(
-                    Unparsed(f"{capture.file}:{index + 1}", stripped, "outside any recognised command output")
-                )
-                continue
-            current = open_section(detected, None, index)
-        elif stripped and (current.typed is None or current.command == "unknown"):
-            # prompt-less text: a new command's output may start without a prompt
-            detected = detect_command(line)
-            if detected is not None and _starts_new_output(current, detected):
-                close()
-                current = open_section(detected, None, index)
-        current.lines.append(line)
-    close()
-    capture.session_count = session + 1
 
 
 COMMAND_WORD = re.compile(r"^(show|utils|file|set|run|delete|license|unset)\b")
 
 
-def _starts_new_output(current: CaptureSection, detected: str) -> bool:
-    if detected == current.command or current.command == "show tech ccm_service":
-        return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
-    if current.command in LISTING_COMMANDS and detected == "show process list detail":
-        return False
-    return True
+class _Splitter:
+    """Cuts the cleaned lines of one file into sessions and command sections."""
+
+    def __init__(self, capture: Capture, recogniser: Recogniser, markers: dict[int, tuple],
+                 pagers: dict[int, tuple[int, int, int]], stamps: dict[int, datetime]) -> None:
+        self.capture, self.recogniser = capture, recogniser
+        self.markers, self.pagers, self.stamps = markers, pagers, stamps
+        self.session = 0
+        self.session_has_content = False
+        self.current: CaptureSection | None = None
+        self.last_pager: tuple[int, int, int] | None = None
+
+    def close(self) -> None:
+        current = self.current
+        if current is not None:
+            while current.lines and not current.lines[-1].strip():
+                current.lines.pop()
+            last = self.last_pager
+            current.cut_short = last is not None and last[1] < last[2]
+            if self.stamps:  # the time stamp of its prompt line, else of its first stamped line
+                first = max(current.first_line - 2, 0)  # 0-based: the line before its first line
+                current.captured_at = next(
+                    (self.stamps[i] for i in range(first, current.last_line) if i in self.stamps), None)
+            if current.lines or current.typed:
+                self.capture.sections.append(current)
+        self.current = None
+        self.last_pager = None
+
+    def open(self, command: str, typed: str | None, index: int, *, shell: bool = False) -> CaptureSection:
+        """A new section whose first line is line `index` (0-based)."""
+        self.session_has_content = True
+        self.current = CaptureSection(self.capture.file, self.session, command, typed, index + 1, [],
+                                      shell=shell)
+        return self.current
+
+    def prompt(self, typed: str, index: int) -> None:
+        """`admin:<typed>` on line `index` opens a section (output glued to the command: its first line)."""
+        command, typed_command, glued = self.recogniser.command(typed)
+        if glued:
+            self.open(command, typed_command, index).lines.append(glued)
+        else:
+            self.open(command, typed, index + 1)
+
+    def run(self, cleaned: list[str]) -> None:
+        capture, recogniser = self.capture, self.recogniser
+        awaiting_command = False  # a bare `admin:` prompt: the command is on the next line
+        for index, line in enumerate(cleaned):
+            if index in self.pagers:
+                self.last_pager = self.pagers[index]
+            marker = self.markers.get(index)
+            if marker is not None:
+                kind = marker[0]
+                if kind == "session":
+                    self.close()
+                    if self.session_has_content:
+                        self.session += 1
+                        self.session_has_content = False
+                    if marker[1] is not None:
+                        capture.session_times[self.session] = marker[1]
+                    continue
+                if kind == "prompt":
+                    self.close()
+                    awaiting_command = not marker[1]
+                    if marker[1]:
+                        self.prompt(marker[1], index)
+                    continue
+                if kind == "shell":
+                    self.close()
+                    awaiting_command = False
+                    if marker[1]:
+                        self.open("unknown", marker[1], index + 1, shell=True)
+                    continue
+                # plain noise inside a section keeps the line numbering
+                if self.current is not None:
+                    self.current.lines.append("")
+                continue
+            stripped = line.strip()
+            if awaiting_command and stripped:
+                awaiting_command = False
+                command = recogniser.command(stripped)[0]
+                if command != "unknown" or COMMAND_WORD.match(stripped):
+                    cleaned[index] = ""
+                    self.prompt(stripped, index)
+                    continue
+            current = self.current
+            if current is None:
+                if not stripped:
+                    continue
+                detected = recogniser.detect(line, rows=True)
+                if detected is None:
+                    self.session_has_content = True
+                    reason = "outside any recognised command output"
+                    capture.unparsed.append(Unparsed(f"{capture.file}:{index + 1}", stripped, reason))
+                    continue
+                current = self.open(detected, None, index)
+            elif stripped and (current.typed is None or current.command == "unknown"):
+                # prompt-less text (or a shell command's): a command's output may start without a prompt
+                fresh = current.shell and not any(text.strip() for text in current.lines)
+                detected = recogniser.detect(line, rows=fresh)
+                if detected is not None and fresh:
+                    current.command = detected  # what the shell command printed says what it was
+                elif detected is not None and recogniser.starts_new_output(current.command, detected):
+                    self.close()
+                    current = self.open(detected, None, index)
+            current.lines.append(line)
+        self.close()
+        capture.session_count = self.session + 1

@@ -399,6 +399,8 @@ class Bundle:
     files: list[FileInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # file name -> decoded text
+    # the lines of files in which no command output was recognised (a README, a case note): no node
+    not_understood: list[Unparsed] = field(default_factory=list)
 
     def node(self, name: str) -> Node:
         for candidate in self.nodes:
