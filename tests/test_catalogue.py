@@ -167,3 +167,14 @@ def test_a_broken_catalogue_names_the_entry(tmp_path):
         load_catalogue(_write(tmp_path, "[[service]\n"))
     with pytest.raises(InputError, match="cannot read"):
         load_catalogue(tmp_path / "nope.toml")
+
+
+def test_product_hints_and_special_texts_live_in_the_data_file(tmp_path):
+    assert CATALOGUE.product_by_service["Cisco XCP Router"] == "IMnP"
+    assert CATALOGUE.product_by_process["CuCsMgr"] == "CUC"
+    rule = next(r for r in CATALOGUE.special if r.id == "imp-peer-sftp")
+    assert rule.impact_note.startswith("cosmetic") and "TAC root access" in rule.kill_note
+    good = '[[service]]\nname = "X"\nproducts = ["CUCM"]\nprocesses = ["x"]\nimpact = "low"\n'
+    bad = good + '[product_hints.by_process]\nx = "PBX"\n'
+    with pytest.raises(InputError, match=r"product_hints.by_process"):
+        load_catalogue(_write(tmp_path, bad))

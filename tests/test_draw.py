@@ -283,8 +283,8 @@ def test_draws_a_group_of_the_real_analysis():
             (10025, 26800, "ccmserv+", "[perl] <defunct>"),
         ]
     )
-    node = diagnosis.analyze_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
-    fig = draw_zombie_tree(listing, node["groups"][0], node_name=node["node"])
+    node = diagnosis.diagnose_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
+    fig = draw_zombie_tree(listing, node.groups[0], node_name=node.node)
     labels = texts(fig)
     assert "1200 servM\nService Manager" in labels  # ancestry services are named...
     assert to_hex(box_with(fig, "1200 servM").get_facecolor()) == PALETTE["process"][0].lower()

@@ -414,11 +414,11 @@ def test_widgets_work_with_the_real_analysis():
     from ucnb.model import Node
 
     listing = ps_ef(EX1_LISTING_ROWS)
-    node = diagnosis.analyze_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
-    (group,) = node["groups"]
+    node = diagnosis.diagnose_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
+    (group,) = node.groups
     decisions = Decisions()
-    picker = RemediationPicker(node["node"], group, decisions=decisions)
-    assert picker.dropdown.value == group["action"] == "restart_service"
+    picker = RemediationPicker(node.node, group, decisions=decisions)
+    assert picker.dropdown.value == group.action == "restart_service"
     assert "TAC only" in dict((v, k) for k, v in picker.dropdown.options)["kill_parent"]
     picker.button.click()
     assert decisions.as_records()[0]["command"] == "utils service restart Cisco AMC Service"

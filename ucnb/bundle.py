@@ -23,6 +23,7 @@ from os import PathLike
 from typing import Any
 
 from ucnb.capture import Capture, CaptureSection, read_capture
+from ucnb.catalogue import CATALOGUE
 from ucnb.errors import InputError
 from ucnb.model import (
     SERVICE_COLUMNS,
@@ -342,17 +343,8 @@ def _merge_identity(target: Identity, found: Identity) -> None:
         target.source = found.source
 
 
-PRODUCT_BY_SERVICE = {
-    "Cisco CallManager": "CUCM",
-    "Cisco CTIManager": "CUCM",
-    "Cisco Tftp": "CUCM",
-    "Cisco XCP Router": "IMnP",
-    "Cisco SIP Proxy": "IMnP",
-    "Cisco Presence Engine": "IMnP",
-    "Connection Conversation Manager": "CUC",
-    "Connection Mixer": "CUC",
-}
-PRODUCT_BY_PROCESS = {"ccm": "CUCM", "jabberd": "IMnP", "sipd": "IMnP", "pe": "IMnP", "CuCsMgr": "CUC"}
+# ucnb/data/services.toml [product_hints]
+PRODUCT_BY_SERVICE, PRODUCT_BY_PROCESS = CATALOGUE.product_by_service, CATALOGUE.product_by_process
 PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
                    (re.compile(r"cucm|callmanager|\bcm\b", re.I), "CUCM"),
                    (re.compile(r"cuc|unity|connection", re.I), "CUC")]

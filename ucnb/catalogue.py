@@ -18,12 +18,13 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
-from ucnb.graph import ancestors
+from ucnb.findings import Ancestor
+
+if TYPE_CHECKING:  # networkx is imported only by the functions that walk a graph (`inspect` needs none)
+    import networkx as nx
 
 __all__ = [
     "PRODUCTS",
@@ -80,6 +81,8 @@ class SpecialRule:
     action: str
     impact: str
     reason: str
+    impact_note: str = ""
+    kill_note: str = ""  # the kill_parent alternative's note; empty: no such alternative
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Catalogue:
     generic_processes: frozenset[str]
     walk_stops: frozenset[str]
     source: str = ""
+    product_by_service: dict[str, str] = field(default_factory=dict)
+    product_by_process: dict[str, str] = field(default_factory=dict)
     _by_name: dict[str, list[Service]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -190,6 +195,9 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
             raise _fail(source, index, rule_id, f"special rule action {entry.get('action')!r} unknown")
         if entry.get("impact") not in IMPACTS:
             raise _fail(source, index, rule_id, f"impact {entry.get('impact')!r} not one of {list(IMPACTS)}")
+        for text_field in ("reason", "impact_note", "kill_note"):
+            if not isinstance(entry.get(text_field, ""), str):
+                raise _fail(source, index, rule_id, f"'{text_field}' must be a string")
         special.append(
             SpecialRule(
                 id=rule_id,
@@ -198,12 +206,24 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
                 requires_host=bool(entry.get("requires_host", False)),
                 action=entry["action"],
                 impact=entry["impact"],
-                reason=str(entry.get("reason", "")),
+                reason=entry.get("reason", ""),
+                impact_note=entry.get("impact_note", ""),
+                kill_note=entry.get("kill_note", ""),
             )
         )
     generic = _str_list(data.get("generic_processes", [])) or []
     stops = _str_list(data.get("walk_stops", [])) or []
-    return Catalogue(services, special, frozenset(generic), frozenset(stops), source)
+    hints = data.get("product_hints", {})
+    by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
+    return Catalogue(services, special, frozenset(generic), frozenset(stops), source, by_service, by_process)
+
+
+def _hints(hints: Any, key: str, source: str) -> dict[str, str]:
+    """`[product_hints.<key>]`: name -> product, every product one of PRODUCTS."""
+    table = hints.get(key, {}) if isinstance(hints, dict) else None
+    if not isinstance(table, dict) or any(p not in PRODUCTS for p in table.values()):
+        raise InputError(f"{source}: [product_hints.{key}] must map names to one of {list(PRODUCTS)}")
+    return dict(table)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
@@ -407,6 +427,8 @@ def find_owner(
     at PID 1 and at Service Manager (`servM`): a child of servM that is no known service is unknown.
     The parent itself being servM means Service Manager owns the zombies.
     """
+    from ucnb.graph import ancestors
+
     catalogue = catalogue or CATALOGUE
     if ppid == 1:
         return Owner("init", path=(1,))
@@ -434,9 +456,10 @@ def find_owner(
 
 def ancestry(
     g: nx.DiGraph, ppid: int, product: str, catalogue: Catalogue | None = None
-) -> list[dict[str, Any]]:
-    """The chain from the root down to `ppid` (parent last), each as
-    {"pid", "command", "service" (display name or None), "missing"}."""
+) -> list[Ancestor]:
+    """The chain from the root down to `ppid` (parent last), each with its service display name."""
+    from ucnb.graph import ancestors
+
     catalogue = catalogue or CATALOGUE
     chain = list(reversed([ppid] + ancestors(g, ppid))) if ppid in g else [ppid]
     rows = []
@@ -446,6 +469,6 @@ def ancestry(
         service = (
             None if missing else match_process(attrs.get("comm"), attrs.get("command"), product, catalogue)
         )
-        rows.append({"pid": pid, "command": None if missing else attrs.get("command"),
-                     "service": service.name if service else None, "missing": missing})
+        rows.append(Ancestor(pid, None if missing else attrs.get("command"),
+                             service.name if service else None, missing))
     return rows

@@ -72,20 +72,20 @@ def cmd_inspect(args: argparse.Namespace) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> None:
     from ucnb.bundle import load
-    from ucnb.diagnosis import analyze
+    from ucnb.diagnosis import diagnose
     from ucnb.tree import format_analysis
 
-    document = analyze(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
-    _emit(document, None if args.json else format_analysis(document), args.json)
+    analysis = diagnose(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
+    _emit(analysis.to_json(), None if args.json else format_analysis(analysis), args.json)
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
     from ucnb.bundle import load
     from ucnb.tree import format_verify
-    from ucnb.verify import verify
+    from ucnb.verify import compare
 
-    document = verify(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)))
-    _emit(document, None if args.json else format_verify(document), args.json)
+    result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)))
+    _emit(result.to_json(), None if args.json else format_verify(result), args.json)
 
 
 def cmd_report(args: argparse.Namespace) -> None:

@@ -36,6 +36,7 @@ import networkx as nx
 import pandas as pd
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 
+from ucnb.findings import Group, as_group
 from ucnb.graph import ancestors, build_graph
 from ucnb.model import Listing
 from ucnb.text import printable
@@ -154,7 +155,7 @@ def _pid_ranges(pids: Sequence[int]) -> str:
 
 def zombie_tree_nodes(
     listing: Listing | pd.DataFrame | nx.DiGraph | None,
-    group: Mapping[str, Any],
+    group: Group | Mapping[str, Any],
     *,
     service_by_pid: Mapping[int, str] | None = None,
     max_siblings: int = 6,
@@ -164,11 +165,11 @@ def zombie_tree_nodes(
 
     Each box has `kind` (a PALETTE key), `lines` (its label) and `pid` (None for summaries).
     """
+    group = as_group(group)
     g = _as_graph(listing)
-    ppid = group.get("ppid")
-    ppid = None if ppid is None or pd.isna(ppid) else int(ppid)
-    zombie_pids = sorted({int(p) for p in group.get("zombie_pids") or []})
-    service = group.get("service")
+    ppid = None if group.ppid is None or pd.isna(group.ppid) else int(group.ppid)
+    zombie_pids = sorted({int(p) for p in group.zombie_pids})
+    service = group.service
 
     parent_known = ppid is not None and ppid in g and not g.nodes[ppid].get("missing")
     chain = ancestors(g, ppid) if parent_known else []  # nearest first
@@ -177,14 +178,12 @@ def zombie_tree_nodes(
         services: dict[int, str] = {int(pid): name for pid, name in service_by_pid.items() if name}
     else:
         services = {
-            int(entry["pid"]): entry["service"]
-            for entry in group.get("ancestry") or []
-            if entry.get("service") and entry.get("pid") is not None
+            int(entry.pid): entry.service for entry in group.ancestry if entry.service
         }
     owner: int | None = None
     if service and parent_known:
         path = [ppid, *chain]
-        hinted = group.get("owner_pid")
+        hinted = group.owner_pid
         if hinted in path:
             owner = int(hinted)
         else:
@@ -301,7 +300,7 @@ def _layout(rows: list[list[_Box]]) -> tuple[float, float]:
 
 def draw_zombie_tree(
     listing: Listing | pd.DataFrame | nx.DiGraph | None,
-    group: Mapping[str, Any],
+    group: Group | Mapping[str, Any],
     *,
     service_by_pid: Mapping[int, str] | None = None,
     max_siblings: int = 6,
@@ -311,8 +310,8 @@ def draw_zombie_tree(
     """The part of the process tree that matters for one zombie group, as a matplotlib Figure.
 
     `listing`: the node's `Listing`, its LISTING_COLUMNS DataFrame, or a graph from
-    `ucnb.graph.build_graph` (reuse it for several groups). `group`: one `groups` entry of the
-    `ucnb.analysis/1` JSON (`ppid`, `zombie_pids`, `service`...). `service_by_pid` names services under
+    `ucnb.graph.build_graph` (reuse it for several groups). `group`: a `ucnb.findings.Group` (or
+    its JSON: `ppid`, `zombie_pids`, `service`...). `service_by_pid` names services under
     PIDs; by default the group's service goes under the process of the parent's chain that the
     catalogue matches to it (else under the parent). `node_name` goes into the title.
 
@@ -326,15 +325,16 @@ def draw_zombie_tree(
         listing, group, service_by_pid=service_by_pid, max_siblings=max_siblings, max_zombies=max_zombies
     )
     width, height = _layout(rows)
-    zombie_count = len(set(group.get("zombie_pids") or []))
-    ppid = group.get("ppid")
+    group = as_group(group)
+    zombie_count = len(set(group.zombie_pids))
+    ppid = group.ppid
     noun = "zombie" if zombie_count == 1 else "zombies"
     title = f"{node_name}: " if node_name else ""
     title += f"{zombie_count} {noun}"
     title += f" under PID {ppid}" if ppid is not None else " (parent unknown)"
-    if group.get("service"):
-        title += f" ({group['service']})"
-    elif group.get("impact") == "cosmetic":
+    if group.service:
+        title += f" ({group.service})"
+    elif group.impact == "cosmetic":
         title += " (cosmetic)"
 
     kinds = [k for k in PALETTE if any(box.kind == k for row in rows for box in row)]

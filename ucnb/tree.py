@@ -1,8 +1,10 @@
 """Text faces: a pstree-like tree of a zombie group, and the human triage of `ucnb analyze/verify`.
 
+    >>> import ucnb
+    >>> listing = ucnb.load("sample_outputs/ex1_cucm_amc/before").nodes[0].listing
     >>> print(render_tree(listing, 29815, product="CUCM"))
-    1 /sbin/init
-    └─ 4012 /usr/local/cm/bin/servM  [Service Manager]
+    1 /usr/lib/systemd/systemd --switched-root --system --deserialize 22
+    └─ 1119 /usr/local/platform/bin/servM  [Service Manager]
        └─ 29815 /usr/local/cm/bin/amc  [Cisco AMC Service]  <== parent of 1 zombie
           └─ 22908 [sh] <defunct>  Z
 
@@ -12,20 +14,30 @@ Everything is deterministic (sorted by PID, no colour, no clock).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from ucnb.catalogue import CATALOGUE, Catalogue, ancestry
+from ucnb.findings import (
+    Analysis,
+    Ancestor,
+    Group,
+    NodeAnalysis,
+    NodeVerification,
+    Verification,
+    as_group,
+)
 from ucnb.graph import build_graph, children
 from ucnb.model import Listing
 
-__all__ = ["render_tree", "format_analysis", "format_verify"]
+__all__ = ["render_tree", "tree_of_group", "format_analysis", "format_verify"]
 
 COLLAPSE = 20  # more zombies than this under one parent: one summary line
 SHOWN_CHILDREN = 5  # non-zombie children shown under the parent
-_NO_PPID = {"pid": None, "label": "? (parent unknown: the listing has no PPID)"}
+_NO_PPID = "? (parent unknown: the listing has no PPID)"
 
 
 def _plural(n: int, word: str) -> str:
@@ -37,25 +49,26 @@ def _short(text: str | None, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _labels(chain: Sequence[Ancestor]) -> list[str]:
+    """ "4012 /usr/local/cm/bin/servM  [Service Manager]" per ancestor, root first."""
+    labels = []
+    for item in chain:
+        label = f"{item.pid} ? (not in the listing)" if item.missing else f"{item.pid} {_short(item.command)}"
+        labels.append(label + (f"  [{item.service}]" if item.service else ""))
+    return labels
+
+
 def _draw(
-    chain: list[dict[str, Any]],
+    chain: list[str],
     zombies: list[tuple[int, str | None]],
     others: list[tuple[int, str | None]],
     others_count: int,
     collapse: int = COLLAPSE,
 ) -> str:
-    """Core renderer. `chain`: root first, parent last, dicts with pid, command, service, missing."""
+    """Core renderer. `chain`: the labels from the root down to the parent (see `_labels`)."""
     lines: list[str] = []
     indent = ""
-    for depth, item in enumerate(chain):
-        if item.get("label"):
-            label = item["label"]
-        elif item.get("missing"):
-            label = f"{item['pid']} ? (not in the listing)"
-        else:
-            label = f"{item['pid']} {_short(item.get('command'))}"
-        if item.get("service"):
-            label += f"  [{item['service']}]"
+    for depth, label in enumerate(chain):
         if depth == len(chain) - 1:
             label += f"  <== parent of {_plural(len(zombies), 'zombie')}"
         lines.append(label if depth == 0 else f"{indent}└─ {label}")
@@ -100,22 +113,23 @@ def render_tree(
     if ppid is None:
         zombies = sorted((n, a.get("command")) for n, a in nodes(data=True) if a.get("zombie"))
         return _draw([_NO_PPID], zombies, [], 0, collapse)
-    chain = ancestry(g, ppid, product, catalogue)
+    chain = _labels(ancestry(g, ppid, product, catalogue))
     kids = children(g, ppid)
     zombies = [(c, nodes[c].get("command")) for c in kids if nodes[c].get("zombie")]
     others = [(c, nodes[c].get("command")) for c in kids if not nodes[c].get("zombie")]
     return _draw(chain, zombies, others[:shown_children], len(others), collapse)
 
 
-def tree_of_group(group: dict[str, Any], zombie_commands: dict[int, str | None]) -> str:
-    """The tree of one `ucnb.analysis/1` group (uses its `ancestry` and `other_children`)."""
-    if group["ppid"] is None:
+def tree_of_group(group: Group | Mapping[str, Any], zombie_commands: Mapping[int, str | None]) -> str:
+    """The tree of one group (uses its `ancestry` and `other_children`); a group's JSON works too."""
+    group = as_group(group)
+    if group.ppid is None:
         chain = [_NO_PPID]
     else:
-        chain = group.get("ancestry") or [{"pid": group["ppid"], "missing": True}]
-    zombies = [(pid, zombie_commands.get(pid)) for pid in group["zombie_pids"]]
-    others = [(c["pid"], c["command"]) for c in group.get("other_children", [])]
-    return _draw(chain, zombies, others, group.get("other_children_count", len(others)))
+        chain = _labels(group.ancestry or (Ancestor(group.ppid, None, None, missing=True),))
+    zombies = [(pid, zombie_commands.get(pid)) for pid in group.zombie_pids]
+    others = [(c.pid, c.command) for c in group.other_children]
+    return _draw(chain, zombies, others, group.other_children_count)
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -129,94 +143,103 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def format_analysis(analysis: dict[str, Any], *, max_groups: int = 10) -> str:
+def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
+    out = [f"== {node.node} ({node.product}) =="]
+    count = node.zombie_count
+    line = f"zombie count: {'not captured' if count is None else f'{count:,}'}"
+    if len(node.zombie_trend) > 1:
+        line += "  (trend " + " -> ".join("?" if t is None else str(t) for t in node.zombie_trend) + ")"
+    line += f"; defunct rows in the listing: {len(node.zombies):,}"
+    if node.sources.listing is None:
+        line += " (no listing)"
+    out.append(line)
+    groups = node.groups
+    if groups:
+        rows = [["PPID", "zombies", "parent", "service", "action", "impact"]]
+        for group in groups:
+            rows.append([
+                "?" if group.ppid is None else str(group.ppid),
+                f"{group.count:,}",
+                _short(group.parent_command or "(not in the listing)", 40),
+                group.service or "-",
+                group.action,
+                group.impact,
+            ])
+        out.append("")
+        out.extend(_table(rows))
+        commands = {z.pid: z.command for z in node.zombies}
+        for group in groups[:max_groups]:
+            out.append("")
+            out.append(f"  PID {group.ppid if group.ppid is not None else '?'}: {group.reason}")
+            out.append(_indent(tree_of_group(group, commands)))
+        if len(groups) > max_groups:
+            out.append(f"  ... {_plural(len(groups) - max_groups, 'more group')} (see --json)")
+    step = node.next_step
+    out.append("")
+    out.append(f"next step: {step.action}")
+    if step.command:
+        out.extend(f"    admin:{c}" for c in step.command.split("; "))
+    out.append(f"  why: {step.reason}")
+    if groups:
+        first = node.group(step.ppid) or groups[0]
+        alts = [
+            a.action + (f" (`{a.command}`)" if a.command else "") + (" [TAC only]" if a.tac_only else "")
+            for a in first.alternatives
+        ]
+        if alts:
+            out.append("  alternatives: " + "; ".join(alts))
+    if node.pid_headroom is not None and node.pid_headroom.forecast:
+        out.append(f"  PID space: {node.pid_headroom.forecast}")
+    if node.warnings:
+        out.append("")
+        out.append("warnings:")
+        out.extend(f"  ! {w}" for w in node.warnings)
+    out.append("")
+    return out
+
+
+def format_analysis(analysis: Analysis | Mapping[str, Any], *, max_groups: int = 10) -> str:
     """The human triage of `analyze`: per node the count, a table of groups, each group's tree,
-    the next step with its exact command, the PID forecast and the warnings."""
+    the next step with its exact command, the PID forecast and the warnings (its JSON works too)."""
+    if not isinstance(analysis, Analysis):
+        analysis = Analysis.from_json(analysis)
     out: list[str] = []
-    for node in analysis["nodes"]:
-        out.append(f"== {node['node']} ({node['product']}) ==")
-        count = node["zombie_count"]
-        trend = node["zombie_trend"]
-        line = f"zombie count: {'not captured' if count is None else f'{count:,}'}"
-        if len(trend) > 1:
-            line += "  (trend " + " -> ".join("?" if t is None else str(t) for t in trend) + ")"
-        line += f"; defunct rows in the listing: {len(node['zombies']):,}"
-        if node["sources"]["listing"] is None:
-            line += " (no listing)"
-        out.append(line)
-        groups = node["groups"]
-        if groups:
-            rows = [["PPID", "zombies", "parent", "service", "action", "impact"]]
-            for group in groups:
-                rows.append([
-                    "?" if group["ppid"] is None else str(group["ppid"]),
-                    f"{group['count']:,}",
-                    _short(group["parent_command"] or "(not in the listing)", 40),
-                    group["service"] or "-",
-                    group["action"],
-                    group["impact"],
-                ])
-            out.append("")
-            out.extend(_table(rows))
-            commands = {z["pid"]: z["command"] for z in node["zombies"]}
-            for group in groups[:max_groups]:
-                out.append("")
-                out.append(f"  PID {group['ppid'] if group['ppid'] is not None else '?'}: {group['reason']}")
-                out.append(_indent(tree_of_group(group, commands)))
-            if len(groups) > max_groups:
-                out.append(f"  ... {_plural(len(groups) - max_groups, 'more group')} (see --json)")
-        step = node["next_step"]
-        out.append("")
-        out.append(f"next step: {step['action']}")
-        if step.get("command"):
-            out.append(f"    admin:{step['command']}" if "; " not in step["command"]
-                       else "\n".join(f"    admin:{c}" for c in step["command"].split("; ")))
-        out.append(f"  why: {step['reason']}")
-        if groups:
-            first = next((g for g in groups if g["ppid"] == step.get("ppid")), groups[0])
-            alts = [
-                f"{a['action']}" + (f" (`{a['command']}`)" if a.get("command") else "")
-                + (" [TAC only]" if a.get("tac_only") else "")
-                for a in first["alternatives"]
-            ]
-            if alts:
-                out.append("  alternatives: " + "; ".join(alts))
-        headroom = node.get("pid_headroom") or {}
-        if headroom.get("forecast"):
-            out.append(f"  PID space: {headroom['forecast']}")
-        if node["warnings"]:
-            out.append("")
-            out.append("warnings:")
-            out.extend(f"  ! {w}" for w in node["warnings"])
-        out.append("")
+    for node in analysis.nodes:
+        out.extend(_node_text(node, max_groups))
     return "\n".join(out).rstrip() + "\n"
 
 
-def format_verify(result: dict[str, Any]) -> str:
+def _verify_text(node: NodeVerification) -> list[str]:
+    before = "?" if node.before_count is None else node.before_count
+    after = "?" if node.after_count is None else node.after_count
+    out = [f"== {node.node}: {node.verdict.upper()} ==", f"  zombie count: {before} -> {after}"]
+    lists = ((node.cleared_pids, "cleared"), (node.remaining_pids, "remaining"), (node.new_pids, "new"))
+    for pids, label in lists:
+        if pids:
+            shown = ", ".join(str(p) for p in pids[:10])
+            shown += f" ... ({len(pids)} in all)" if len(pids) > 10 else ""
+            out.append(f"  {label}: {shown}")
+    for parent in node.parents:
+        if parent.restarted:
+            out.append(
+                f"  {parent.service or parent.command}: restarted, PID {parent.ppid} -> {parent.after_pid}"
+            )
+        elif parent.after_pid is not None:
+            out.append(f"  {parent.service or parent.command}: still PID {parent.ppid}")
+    if node.restarted_services:
+        out.append("  restarted in the after capture: " + ", ".join(node.restarted_services))
+    if node.reason:
+        out.append(f"  {node.reason}")
+    out.append("")
+    return out
+
+
+def format_verify(result: Verification | Mapping[str, Any]) -> str:
     """The human output of `verify`: per node counts before/after, PIDs and the verdict."""
+    nodes = result.nodes if isinstance(result, Verification) else [
+        NodeVerification.from_json(n) for n in result["nodes"]
+    ]
     out: list[str] = []
-    for node in result["nodes"]:
-        before = "?" if node["before_count"] is None else node["before_count"]
-        after = "?" if node["after_count"] is None else node["after_count"]
-        out.append(f"== {node['node']}: {node['verdict'].upper()} ==")
-        out.append(f"  zombie count: {before} -> {after}")
-        for key, label in (("cleared_pids", "cleared"), ("remaining_pids", "remaining"), ("new_pids", "new")):
-            pids = node[key]
-            if pids:
-                shown = ", ".join(str(p) for p in pids[:10])
-                shown += f" ... ({len(pids)} in all)" if len(pids) > 10 else ""
-                out.append(f"  {label}: {shown}")
-        for parent in node.get("parents", []):
-            if parent.get("restarted"):
-                out.append(
-                    f"  {parent.get('service') or parent['command']}: restarted, PID {parent['ppid']} -> "
-                    f"{parent['after_pid']}"
-                )
-            elif parent.get("after_pid") is not None:
-                out.append(f"  {parent.get('service') or parent['command']}: still PID {parent['ppid']}")
-        if node.get("restarted_services"):
-            out.append("  restarted in the after capture: " + ", ".join(node["restarted_services"]))
-        if node.get("reason"):
-            out.append(f"  {node['reason']}")
-        out.append("")
+    for node in nodes:
+        out.extend(_verify_text(node))
     return "\n".join(out).rstrip() + "\n"

@@ -2,7 +2,9 @@
 
 The seed's last step: after the restart, `show process load` again. With a before capture
 (count 3, defunct PIDs 6325, 6370, 6387 under 7827) and an after capture (count 1, 6387 still
-defunct under 7827), `verify(before, after)` gives for that node
+defunct under 7827), `compare(before, after).nodes[0]` (a `NodeVerification`) has
+`verdict == "partial"`, `cleared_pids == (6325, 6370)`, `remaining_pids == (6387,)`; `verify()` is
+its contract JSON:
 
     {"node": "cuc-sub", "before_count": 3, "after_count": 1, "cleared_pids": [6325, 6370],
      "remaining_pids": [6387], "new_pids": [], "verdict": "partial", ...}
@@ -15,14 +17,16 @@ capture: a new PID means its service was restarted), `restarted_services` and `r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
 from ucnb.catalogue import CATALOGUE, Catalogue, match_process
+from ucnb.findings import NodeVerification, ParentAfter, Verification
 from ucnb.model import Bundle, Listing, Node
 
-__all__ = ["SCHEMA", "verify", "verify_node"]
+__all__ = ["SCHEMA", "compare", "compare_node", "verify"]
 
 SCHEMA = "ucnb.verify/1"
 
@@ -60,7 +64,7 @@ def _process(frame: pd.DataFrame, pid: int) -> dict[str, Any] | None:
     return {k: (None if pd.isna(row[k]) else row[k]) for k in ("pid", "ppid", "comm", "command", "stime")}
 
 
-def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[dict[str, Any]]:
+def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[ParentAfter]:
     """Each former zombie parent: same PID after, or a new PID running the same command."""
     b_listing = before.listing
     b_defunct = _defunct(b_listing) or {}
@@ -99,13 +103,13 @@ def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[dic
                         after_start=None if pd.isna(row["stime"]) else row["stime"],
                         restarted=True,
                     )
-        result.append(entry)
+        result.append(ParentAfter(**entry))
     return result
 
 
-def verify_node(
+def compare_node(
     name: str, before: Node | None, after: Node | None, catalogue: Catalogue | None = None
-) -> dict[str, Any]:
+) -> NodeVerification:
     """One node's entry of `verify` (either side may be missing: verdict `unknown`)."""
     catalogue = catalogue or CATALOGUE
     before_count, after_count = _count(before), _count(after)
@@ -155,39 +159,42 @@ def verify_node(
     restarted_services = sorted(
         {r["service"] for r in (after.restarts if after is not None else []) if r.get("service")}
     )
-    return {
-        "node": name,
-        "before_count": before_count,
-        "after_count": after_count,
-        "cleared_pids": sorted(cleared),
-        "remaining_pids": sorted(remaining),
-        "new_pids": sorted(new),
-        "verdict": verdict,
-        # added fields
-        "before_listed": None if b_defunct is None else len(b_defunct),
-        "after_listed": None if a_defunct is None else len(a_defunct),
-        "parents": _parents(before, after, catalogue) if before is not None else [],
-        "restarted_services": restarted_services,
-        "reason": reason,
-    }
+    return NodeVerification(
+        node=name,
+        before_count=before_count,
+        after_count=after_count,
+        cleared_pids=tuple(sorted(cleared)),
+        remaining_pids=tuple(sorted(remaining)),
+        new_pids=tuple(sorted(new)),
+        verdict=verdict,
+        before_listed=None if b_defunct is None else len(b_defunct),
+        after_listed=None if a_defunct is None else len(a_defunct),
+        parents=tuple(_parents(before, after, catalogue)) if before is not None else (),
+        restarted_services=tuple(restarted_services),
+        reason=reason,
+    )
 
 
-def verify(before: Bundle, after: Bundle, *, catalogue: Catalogue | None = None) -> dict[str, Any]:
-    """The `ucnb.verify/1` dict: nodes matched by name, the before bundle's order first.
+def compare(before: Bundle, after: Bundle, *, catalogue: Catalogue | None = None) -> Verification:
+    """Each node of the before bundle against the same node after: nodes matched by name, the
+    before bundle's order first.
 
     When each bundle holds exactly one node and their names differ (two single files named
     after their moment, `before.txt`/`after.txt`), the two are paired under the before name and
     the entry carries `after_node`.
     """
     if len(before.nodes) == 1 and len(after.nodes) == 1 and before.nodes[0].name != after.nodes[0].name:
-        entry = verify_node(before.nodes[0].name, before.nodes[0], after.nodes[0], catalogue)
-        entry["after_node"] = after.nodes[0].name
-        return {"schema": SCHEMA, "nodes": [entry]}
+        entry = compare_node(before.nodes[0].name, before.nodes[0], after.nodes[0], catalogue)
+        return Verification(SCHEMA, (replace(entry, after_node=after.nodes[0].name),))
     names = [n.name for n in before.nodes]
     names += [n.name for n in after.nodes if n.name not in names]
     b_nodes = {n.name: n for n in before.nodes}
     a_nodes = {n.name: n for n in after.nodes}
-    return {
-        "schema": SCHEMA,
-        "nodes": [verify_node(name, b_nodes.get(name), a_nodes.get(name), catalogue) for name in names],
-    }
+    return Verification(
+        SCHEMA, tuple(compare_node(name, b_nodes.get(name), a_nodes.get(name), catalogue) for name in names)
+    )
+
+
+def verify(before: Bundle, after: Bundle, **options: Any) -> dict[str, Any]:
+    """The `ucnb.verify/1` JSON of docs/cli-contract.md: `compare(before, after).to_json()`."""
+    return compare(before, after, **options).to_json()

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ucnb.errors import InputError
+from ucnb.findings import Group, NodeAnalysis, as_group, as_node
 
 __all__ = [
     "ACTION_TEXT",
@@ -119,27 +120,27 @@ class Decisions:
 DECISIONS = Decisions()  # the session's default store
 
 
-def _options_of(group: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _options_of(group: Group) -> list[dict[str, Any]]:
     """The primary action, then the alternatives (first of each action kept), as dicts with
     action, command, impact, note, recommended, tac_only."""
     primary = {
-        "action": group.get("action"),
-        "command": group.get("command"),
-        "impact": group.get("impact"),
-        "note": group.get("reason") or group.get("impact_note") or "",
+        "action": group.action,
+        "command": group.command,
+        "impact": group.impact,
+        "note": group.reason or group.impact_note or "",
         "recommended": True,
-        "tac_only": group.get("action") == "kill_parent",
+        "tac_only": group.action == "kill_parent",
     }
     options = [primary]
-    for alt in group.get("alternatives") or []:
+    for alt in group.alternatives:
         options.append(
             {
-                "action": alt.get("action"),
-                "command": alt.get("command"),
-                "impact": alt.get("impact"),
-                "note": alt.get("note") or "",
+                "action": alt.action,
+                "command": alt.command,
+                "impact": None,
+                "note": alt.note or "",
                 "recommended": False,
-                "tac_only": bool(alt.get("tac_only")) or alt.get("action") == "kill_parent",
+                "tac_only": alt.tac_only or alt.action == "kill_parent",
             }
         )
     seen: set[str] = set()
@@ -167,7 +168,7 @@ def _option_label(option: Mapping[str, Any]) -> str:
 class RemediationPicker:
     """Pick and record the remediation of one zombie group.
 
-    `group` is one `groups` entry of the `ucnb.analysis/1` JSON. The dropdown offers the primary
+    `group` is a `ucnb.findings.Group` (or its JSON). The dropdown offers the primary
     action and the alternatives (values are action names: "restart_service", "reboot", ...), the
     recommended one preselected unless `default` names another. The command label shows the exact
     CLI command of the selection; "Record decision" stores it in `decisions` and confirms in the
@@ -188,20 +189,20 @@ class RemediationPicker:
         note: str = "",
     ) -> None:
         self.node_name = node_name
-        self.group = group
+        self.group = group = as_group(group)
         self.decisions = decisions
         self.by = by
         self.options = {option["action"]: option for option in _options_of(group)}
         if not self.options:
-            raise InputError(f"{node_name}: the zombie group of PPID {group.get('ppid')} has no action")
+            raise InputError(f"{node_name}: the zombie group of PPID {group.ppid} has no action")
         if default is not None and default not in self.options:
             raise InputError(
                 f"{node_name}: default action {default!r} is not one of {', '.join(self.options)}"
             )
-        ppid = group.get("ppid")
-        count = len(group.get("zombie_pids") or [])
+        ppid = group.ppid
+        count = len(group.zombie_pids)
         who = f"PPID {ppid}" if ppid is not None else "unknown parent"
-        service = f" ({group['service']})" if group.get("service") else ""
+        service = f" ({group.service})" if group.service else ""
         self.title = widgets.HTML(
             value=html.escape(f"{node_name}: {count} zombie{'s' if count != 1 else ''} of {who}{service}")
         )
@@ -263,14 +264,14 @@ class RemediationPicker:
         option = self.options[self.dropdown.value]
         entry = self.decisions.record(
             node=self.node_name,
-            ppid=self.group.get("ppid"),
+            ppid=self.group.ppid,
             action=option["action"],
             command=option["command"],
             impact=option["impact"],
             by=self.by,
             note=self.note.value,
             recommended=option["recommended"],
-            zombie_pids=list(self.group.get("zombie_pids") or []),
+            zombie_pids=list(self.group.zombie_pids),
         )
         command = option["command"] or "no command"
         self.output.append_stdout(
@@ -388,14 +389,14 @@ def _listing_frame(listing: Any) -> pd.DataFrame | None:
     return frame if isinstance(frame, pd.DataFrame) else None
 
 
-def _grandparent(group: Mapping[str, Any], frame: pd.DataFrame | None) -> list[int]:
+def _grandparent(group: Group, frame: pd.DataFrame | None) -> list[int]:
     """[the PPID of the group's parent] from the listing (else the analysis' ancestry), or []."""
-    ppid = group.get("ppid")
+    ppid = group.ppid
     if frame is not None and len(frame) and "ppid" in frame.columns:
         rows = frame.loc[frame["pid"] == ppid, "ppid"].dropna()
         if len(rows) and int(rows.iloc[0]) > 0:
             return [int(rows.iloc[0])]
-    chain = [a.get("pid") for a in group.get("ancestry") or [] if a.get("pid") not in (None, ppid)]
+    chain = [a.pid for a in group.ancestry if a.pid not in (None, ppid)]
     return [int(chain[-1])] if chain else []
 
 
@@ -441,7 +442,7 @@ class Quiz:
     @classmethod
     def from_analysis(
         cls,
-        node: Mapping[str, Any],
+        node: NodeAnalysis | Mapping[str, Any],
         listing: Any = None,
         *,
         group: int = 0,
@@ -450,7 +451,7 @@ class Quiz:
         distractors: int = 3,
     ) -> Quiz:
         """The four questions (keys "zombie", "parent", "service", "action") for one group of an
-        analysis node dict (`ucnb.analysis/1`). Distractors are chosen without randomness: PIDs of
+        analysed node (a `NodeAnalysis` or its JSON). Distractors are chosen without randomness: PIDs of
         the listing near the right one (the parent's PID for the zombie question, the zombie's for
         the parent question: the usual mix-ups), services of the catalogue for the node's product
         that run in the listing, then others by name. `defaults` preselects answers by key.
@@ -459,25 +460,26 @@ class Quiz:
 
         catalogue = catalogue or CATALOGUE
         defaults = dict(defaults or {})
-        groups = node.get("groups") or []
+        node = as_node(node)
+        groups = node.groups
         if not groups:
-            raise InputError(f"{node.get('node')}: no zombie group to build a quiz from")
+            raise InputError(f"{node.node}: no zombie group to build a quiz from")
         if not 0 <= group < len(groups):
-            raise InputError(f"{node.get('node')}: no zombie group number {group} (there are {len(groups)})")
+            raise InputError(f"{node.node}: no zombie group number {group} (there are {len(groups)})")
         chosen = groups[group]
-        zombie_pids = sorted(int(p) for p in chosen.get("zombie_pids") or [])
+        zombie_pids = sorted(int(p) for p in chosen.zombie_pids)
         if not zombie_pids:
-            raise InputError(f"{node.get('node')}: zombie group {group} lists no PIDs")
-        ppid = chosen.get("ppid")
+            raise InputError(f"{node.node}: zombie group {group} lists no PIDs")
+        ppid = chosen.ppid
         frame = _listing_frame(listing)
-        all_zombies = {int(z["pid"]) for z in node.get("zombies") or [] if z.get("pid") is not None}
-        all_zombies |= {int(p) for g in groups for p in g.get("zombie_pids") or []}
+        all_zombies = {int(z.pid) for z in node.zombies}
+        all_zombies |= {int(p) for g in groups for p in g.zombie_pids}
         live_pids: list[int] = []
         if frame is not None and len(frame):
             pids = frame["pid"].dropna().astype(int)
             zombie_flags = frame.loc[pids.index, "zombie"].astype(bool)
             live_pids = sorted(set(pids[~zombie_flags].tolist()) - all_zombies)
-        extra_pids = sorted({int(g["ppid"]) for g in groups if g.get("ppid") is not None} - {ppid})
+        extra_pids = sorted({int(g.ppid) for g in groups if g.ppid is not None} - {ppid})
 
         # 1. the defunct PID
         shown_zombies = zombie_pids[:2]
@@ -516,8 +518,8 @@ class Quiz:
             parent_options = [(str(p), p) for p in sorted(set(wrong_parent[: distractors + 1]) | {ppid})]
             parent_answer = int(ppid)
             where = (
-                f"the parent's row is {chosen['parent_command']!s}"
-                if chosen.get("parent_command")
+                f"the parent's row is {chosen.parent_command!s}"
+                if chosen.parent_command
                 else "the parent itself is not in the listing"
             )
             parent_expl = f"The PPID of the defunct row is {ppid}; {where}."
@@ -531,8 +533,8 @@ class Quiz:
         )
 
         # 3. the owning service
-        product = node.get("product") or "unknown"
-        service = chosen.get("service")
+        product = node.product or "unknown"
+        service = chosen.service
         service_answer = service or NO_SERVICE
         running: set[str] = set()
         if frame is not None and len(frame):
@@ -551,7 +553,7 @@ class Quiz:
         pool = [name for name in sorted(running) if name != service]
         pool += [name for name in in_product if name != service and name not in pool]
         service_options = sorted({*pool[:distractors], *([service] if service else [])}) + [NO_SERVICE]
-        reason = chosen.get("reason") or ""
+        reason = chosen.reason or ""
         service_q = QuizQuestion(
             "Which service owns the parent process?",
             service_options,
@@ -566,11 +568,11 @@ class Quiz:
         )
 
         # 4. the action
-        action = chosen.get("action")
+        action = chosen.action
         action_options = [(ACTION_TEXT[a], a) for a in ACTION_TEXT]
         if action not in ACTION_TEXT:
             action_options.append((str(action), action))
-        command = chosen.get("command")
+        command = chosen.command
         action_q = QuizQuestion(
             "What should be done first?",
             action_options,
@@ -579,7 +581,7 @@ class Quiz:
                 "A zombie goes away when its parent reaps it or ends. Prefer the least disruptive step "
                 "that makes the parent do so; if the parent is unknown, get better data first."
             ),
-            explanation=(f"Run `{command}`. " if command else "") + (chosen.get("impact_note") or reason),
+            explanation=(f"Run `{command}`. " if command else "") + (chosen.impact_note or reason),
             default=defaults.get("action"),
         )
         return cls({"zombie": zombie_q, "parent": parent_q, "service": service_q, "action": action_q})

@@ -1,0 +1,281 @@
+"""The findings: what the diagnosis and the verification conclude, as frozen dataclasses.
+
+Every face (CLI, tree, draw, widgets, report, notebooks) reads these; `to_json()` gives the
+contract's JSON (docs/cli-contract.md) exactly, `from_json()` reads it back:
+
+    >>> step = NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
+    ...                 ppid=29815, impact="low")
+    >>> step.to_json()["command"]
+    'utils service restart Cisco AMC Service'
+    >>> NextStep.from_json(step.to_json()) == step
+    True
+
+Fields marked `omit` in their metadata are left out of the JSON when they hold their default
+(`tac_only` false, no `commands`, no `after_node`), as the contract has always done.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from typing import Any, TypeVar
+
+__all__ = [
+    "Zombie", "Alternative", "Ancestor", "Child", "Group", "NextStep", "TrendPoint", "Headroom",
+    "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "NodeVerification", "Verification",
+    "as_group", "as_node",
+]
+
+T = TypeVar("T", bound="_Finding")
+_OMIT = {"omit": True}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, _Finding):
+        return value.to_json()
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _read(kind: Any, value: Any) -> Any:
+    """`value` (from JSON) as the annotated `kind`: nested findings, tuples, optionals."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        return _read(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        inner = typing.get_args(kind)[0]
+        return tuple(_read(inner, v) for v in value)
+    if isinstance(kind, type) and issubclass(kind, _Finding) and isinstance(value, Mapping):
+        return kind.from_json(value)
+    return value
+
+
+class _Finding:
+    """to_json / from_json shared by every finding."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON object (field order = declaration order)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.metadata.get("omit") and value == (f.default if f.default is not MISSING else None):
+                continue
+            out[f.name] = _json(value)
+        return out
+
+    @classmethod
+    def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
+        """Read the object back from its JSON (unknown keys are ignored, missing ones default)."""
+        hints = _hints(cls)
+        kwargs = {f.name: _read(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
+        return cls(**kwargs)
+
+
+# ------------------------------------------------------------------ analysis
+@dataclass(frozen=True)
+class Zombie(_Finding):
+    """One defunct row of the listing."""
+
+    pid: int
+    ppid: int | None = None
+    command: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Alternative(_Finding):
+    """Another way to clear a group than its primary action."""
+
+    action: str
+    command: str | None
+    note: str = ""
+    tac_only: bool = field(default=False, metadata=_OMIT)
+
+
+@dataclass(frozen=True)
+class Ancestor(_Finding):
+    """One process of the chain from the root down to the zombies' parent."""
+
+    pid: int
+    command: str | None
+    service: str | None
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Child(_Finding):
+    """A live child of the zombies' parent."""
+
+    pid: int
+    command: str | None
+
+
+@dataclass(frozen=True)
+class Group(_Finding):
+    """The zombies of one parent PID and what to do about them."""
+
+    ppid: int | None
+    parent_command: str | None = None
+    service: str | None = None
+    zombie_pids: tuple[int, ...] = ()
+    action: str = ""
+    command: str | None = None
+    impact: str = "unknown"
+    alternatives: tuple[Alternative, ...] = ()
+    count: int = 0
+    rule: str = ""
+    reason: str = ""
+    impact_note: str = ""
+    parent_source: str | None = None
+    owner_pid: int | None = None
+    owner_command: str | None = None
+    ancestry: tuple[Ancestor, ...] = ()
+    other_children: tuple[Child, ...] = ()
+    other_children_count: int = 0
+    leak_rate_per_hour: float | None = None
+    leak_rate_basis: str | None = None
+    commands: tuple[str, ...] | None = field(default=None, metadata=_OMIT)
+
+
+@dataclass(frozen=True)
+class NextStep(_Finding):
+    """The single most useful thing to do on a node."""
+
+    action: str
+    command: str | None
+    reason: str
+    ppid: int | None = None
+    impact: str | None = None
+
+
+@dataclass(frozen=True)
+class TrendPoint(_Finding):
+    """One `show process load` snapshot's counts."""
+
+    captured_at: str | None
+    time: str | None
+    zombie: int | None
+    tasks: int | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Headroom(_Finding):
+    """How much of the PID space is in use and when it could run out."""
+
+    pid_max: int
+    tasks: int | None = None
+    zombies: int | None = None
+    free: int | None = None
+    days_to_exhaustion: float | None = None
+    forecast: str | None = None
+
+
+@dataclass(frozen=True)
+class Sources(_Finding):
+    """Where the count and the listing were read."""
+
+    load: str | None = None
+    listing: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeAnalysis(_Finding):
+    """One node's diagnosis."""
+
+    node: str
+    product: str = "unknown"
+    zombie_count: int | None = None
+    zombie_trend: tuple[int | None, ...] = ()
+    zombies: tuple[Zombie, ...] = ()
+    groups: tuple[Group, ...] = ()
+    next_step: NextStep = NextStep("none", None, "")
+    warnings: tuple[str, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+    leak_rate_per_hour: float | None = None
+    trend_hours: float | None = None
+    pid_headroom: Headroom | None = None
+    sources: Sources = Sources()
+
+    def group(self, ppid: int | None) -> Group | None:
+        """The group of this parent PID, or None."""
+        return next((g for g in self.groups if g.ppid == ppid), None)
+
+
+@dataclass(frozen=True)
+class Analysis(_Finding):
+    """The `ucnb.analysis/1` document."""
+
+    schema: str = "ucnb.analysis/1"
+    nodes: tuple[NodeAnalysis, ...] = ()
+
+    def node(self, name: str) -> NodeAnalysis:
+        """The node of this name (KeyError if none)."""
+        for node in self.nodes:
+            if node.node == name:
+                return node
+        raise KeyError(name)
+
+
+# ------------------------------------------------------------------ verification
+@dataclass(frozen=True)
+class ParentAfter(_Finding):
+    """A former zombie parent in the after capture: same PID, a new PID (restarted) or gone."""
+
+    ppid: int
+    command: str | None
+    service: str | None
+    after_pid: int | None = None
+    after_start: str | None = None
+    restarted: bool | None = None
+
+
+@dataclass(frozen=True)
+class NodeVerification(_Finding):
+    """One node's before/after comparison."""
+
+    node: str
+    before_count: int | None
+    after_count: int | None
+    cleared_pids: tuple[int, ...]
+    remaining_pids: tuple[int, ...]
+    new_pids: tuple[int, ...]
+    verdict: str
+    before_listed: int | None = None
+    after_listed: int | None = None
+    parents: tuple[ParentAfter, ...] = ()
+    restarted_services: tuple[str, ...] = ()
+    reason: str = ""
+    after_node: str | None = field(default=None, metadata=_OMIT)
+
+
+@dataclass(frozen=True)
+class Verification(_Finding):
+    """The `ucnb.verify/1` document."""
+
+    schema: str = "ucnb.verify/1"
+    nodes: tuple[NodeVerification, ...] = ()
+
+
+# ------------------------------------------------------------------ faces given JSON
+def as_group(group: Group | Mapping[str, Any]) -> Group:
+    """A `Group`, from itself or from its JSON (faces accept both while callers move over)."""
+    return group if isinstance(group, Group) else Group.from_json(group)
+
+
+def as_node(node: NodeAnalysis | Mapping[str, Any]) -> NodeAnalysis:
+    """A `NodeAnalysis`, from itself or from its JSON."""
+    return node if isinstance(node, NodeAnalysis) else NodeAnalysis.from_json(node)
+
