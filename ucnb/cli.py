@@ -3,7 +3,8 @@
     ucnb inspect PATH... [--json]
     ucnb analyze PATH... [--json]
     ucnb verify BEFORE AFTER [--json]
-    ucnb report PATH... [--after PATH] -o FILE [--redact] [--timestamp]
+    ucnb report PATH... [--after PATH] -o FILE [--audience customer|tac] [--decision ACTION --by NAME]
+                [--case ID] [--redact] [--timestamp]
     ucnb redact PATH -o OUT
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
@@ -90,19 +91,27 @@ def cmd_verify(args: argparse.Namespace) -> None:
 
 def cmd_report(args: argparse.Namespace) -> None:
     from ucnb.bundle import load
-    from ucnb.report import format_for, write_report
+    from ucnb.report import decisions_for, write_report
+    from ucnb.report.write import check_output
 
-    format_for(args.output)  # an unknown suffix fails before any work
+    check_output(args.output)  # an unusable target or an unknown suffix fails before any work
+    if (args.by or args.note) and not args.decision:
+        raise InputError("--by and --note describe a --decision: give --decision ACTION too")
     bundle = load(*args.paths, **_load_options(args))
     after = load(args.after, **_load_options(args)) if args.after else None
+    decisions = None
+    if args.decision:
+        decisions = decisions_for(bundle, args.decision, by=args.by or "", note=args.note or "")
     stamp = None
     if args.timestamp:
         from datetime import UTC, datetime
 
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    written = write_report(bundle, args.output, after=after, redact=args.redact, timestamp=stamp)
-    sys.stdout.write(printable(f"report written: {', '.join(written[:1])}"
-                                   + (f" (+{len(written) - 1} image(s))" if len(written) > 1 else "")) + "\n")
+    written = write_report(bundle, args.output, after=after, decisions=decisions, audience=args.audience,
+                           case=args.case, redact=args.redact, timestamp=stamp)
+    images = len(written) - 1
+    sys.stdout.write(printable(f"report written: {written[0]}"
+                               + (f" (+{images} image{'s' if images > 1 else ''})" if images else "")) + "\n")
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
@@ -163,13 +172,20 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("after", metavar="AFTER")
     verify.set_defaults(run=cmd_verify)
     report = with_limits(
-        sub.add_parser("report", help="post-incident report (.html, .md or .pdf by suffix)"),
+        sub.add_parser("report", help="post-incident report (.html, .md, .pdf; .txt: the case note)"),
         json_output=False,
     )
     report.add_argument("paths", nargs="+", metavar="PATH")
     report.add_argument("--after", metavar="PATH", help="the capture taken after the remediation")
     report.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="FILE.html, FILE.md or FILE.pdf")
+                        help="FILE.html, FILE.md, FILE.pdf, or FILE.txt (the plain-text case note)")
+    report.add_argument("--audience", choices=("customer", "tac"), default="customer",
+                        help="customer (default: plain words, no internal detail) or tac (everything)")
+    report.add_argument("--decision", metavar="ACTION",
+                        help="the action decided (restart_service, reboot, leave, kill_parent, recollect)")
+    report.add_argument("--by", metavar="NAME", help="who decided")
+    report.add_argument("--note", metavar="TEXT", help="why (with --decision)")
+    report.add_argument("--case", metavar="ID", help="the case number, in the title and the case note")
     report.add_argument("--redact", action="store_true",
                         help="replace host names, domains, addresses and user names with placeholders")
     report.add_argument("--timestamp", action="store_true",

@@ -32,6 +32,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import ucnb.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
+
+# isort: split
 import networkx as nx
 import pandas as pd
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend

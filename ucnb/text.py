@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
-# C0 and C1 control characters (ESC, BEL, CR...) and the bidirectional overrides/isolates that can
-# make a line read differently from what it holds (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F).
-UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 control characters (ESC, BEL, CR...), the bidirectional marks, overrides and isolates that
+# can make a line read differently from what it holds (U+061C, U+200E/U+200F, U+202A-U+202E,
+# U+2066-U+2069), and the invisible ones that hide inside a word (U+200B-U+200D, U+2060, U+FEFF) or
+# break a line where none shows (U+2028, U+2029).
+UNPRINTABLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 def printable(text: str) -> str:

@@ -1,0 +1,74 @@
+"""Plain words for the report's readers: the customer sees actions as sentences ("restart the Cisco
+AMC Service on cucm-sub1"), never the kit's tokens (`restart_service`, rule ids, schema names).
+
+    >>> action_words("restart_service", service="Cisco AMC Service", node="cucm-sub1")
+    'restart the Cisco AMC Service on cucm-sub1'
+    >>> plural(1, "zombie process")
+    '1 zombie process'
+"""
+
+from __future__ import annotations
+
+AUDIENCES = ("customer", "tac")
+
+# what the customer report never shows (tests/test_report.py checks the rendered reports)
+INTERNAL_TOKENS = (
+    "restart_service",
+    "kill_parent",
+    "recollect",
+    "kill -9",
+    "special rule",
+    "special:",
+    "no_ppid",
+    "ucnb.analysis",
+    "ucnb.verify",
+    "ucnb.inspect",
+    "tac_only",
+    "TAC only",
+    "maintenance_window",
+    "not_cleared",
+)
+
+URGENCY_WORDS = {
+    "none": "none",
+    "optional": "optional (harmless now)",
+    "recommended": "recommended",
+    "urgent": "urgent",
+}
+WHEN_WORDS = {"now": "now", "maintenance_window": "in a maintenance window"}
+VERDICT_WORDS = {
+    "cleared": "cleared",
+    "partial": "partly cleared",
+    "not_cleared": "not cleared",
+    "unknown": "not confirmed",
+}
+
+
+def plural(n: int, word: str) -> str:
+    """`n word(s)` in English, with thousands separators (`process` -> `processes`)."""
+    if n == 1:
+        return f"1 {word}"
+    return f"{n:,} {word}" + ("es" if word.endswith(("ss", "sh", "ch")) else "s")
+
+
+def action_words(
+    action: str, *, service: str | None = None, node: str = "the node", ppid: int | None = None
+) -> str:
+    """The action as a sentence a customer reads (lower case, no final stop)."""
+    if action == "restart_service":
+        return f"restart the {service} on {node}" if service else f"restart the owning service on {node}"
+    if action == "reboot":
+        return f"restart the server {node}"
+    if action == "recollect":
+        return f"capture the full process list of {node} again to identify the owner"
+    if action == "leave":
+        return "leave the zombie processes in place (each holds only a process ID; a restart clears them)"
+    if action == "kill_parent":
+        return f"end the parent process {ppid} with root access (TAC only)"
+    if action in ("none", ""):
+        return "nothing to do"
+    return action.replace("_", " ")
+
+
+def verdict_words(verdict: str) -> str:
+    return VERDICT_WORDS.get(verdict, verdict.replace("_", " "))
