@@ -186,18 +186,17 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
 
     import ucnb.diagnosis
 
-    real = ucnb.diagnosis.analyze
+    real = ucnb.diagnosis.diagnose
 
-    def with_defect(bundle, **options):
-        document = real(bundle, **options)
-        document = document.to_json() if hasattr(document, "to_json") else document
+    def with_defect(bundle, **options):  # the contract's JSON with a catalogue defect on the group
+        document = real(bundle, **options).to_json()
         document["nodes"][0]["groups"][0]["defects"] = [
             {"id": "CSCwz99999", "title": "amc leaves sh zombies", "fixed": ["14.0.1.13900-1"],
              "source": "https://bst.cisco.com/bugsearch/bug/CSCwz99999"}
         ]
         return document
 
-    monkeypatch.setattr(ucnb.diagnosis, "analyze", with_defect)
+    monkeypatch.setattr(ucnb.diagnosis, "diagnose", with_defect)
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text
     cause = text.split("## Root cause", 1)[1].split("\n## ", 1)[0]
     assert "known defect: CSCwz99999 \\(amc leaves sh zombies\\), fixed in 14.0.1.13900-1" in cause

@@ -179,10 +179,9 @@ def decisions_for(bundle: Bundle, action: str, *, by: str = "", note: str = "") 
     >>> [d["command"] for d in decisions_for(ucnb.load("sample_outputs/ex1_cucm_amc/before"), "reboot")]
     ['utils system restart']
     """
-    from ucnb.diagnosis import analyze
-    from ucnb.report.findings_view import as_findings
+    from ucnb.diagnosis import diagnose
 
-    analysis = as_findings(analyze(bundle))
+    analysis = diagnose(bundle)
     records: list[dict[str, Any]] = []
     offered: set[str] = set()
     for node in analysis.nodes:

@@ -48,8 +48,8 @@ class Context:
 
     bundle: Bundle
     after: Bundle | None
-    analysis: Any  # findings of ucnb.analysis/1
-    verification: Any  # findings of ucnb.verify/1, or None
+    analysis: Any  # ucnb.findings.Analysis (or a view of its JSON)
+    verification: Any  # ucnb.findings.Verification, or None
     decisions: list[Mapping[str, Any]]
     lines: SourceLines | None
     r: Callable[[Any], Any]  # redaction of a bundle value (identity without --redact)
@@ -127,9 +127,9 @@ def build_report(
     case: str | None = None,
 ) -> Report:
     """The report's model. `redactor`: a `ucnb.redact.Redactor` applied to every bundle string."""
-    from ucnb.diagnosis import analyze
+    from ucnb.diagnosis import diagnose
     from ucnb.report.nodes import node_sections
-    from ucnb.verify import verify
+    from ucnb.verify import compare
 
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}: use customer or tac")
@@ -140,8 +140,8 @@ def build_report(
     context = Context(
         bundle=bundle,
         after=after,
-        analysis=as_findings(analyze(bundle)),
-        verification=as_findings(verify(bundle, after)) if after is not None else None,
+        analysis=as_findings(diagnose(bundle)),
+        verification=as_findings(compare(bundle, after)) if after is not None else None,
         decisions=list(decisions or []),
         lines=lines,
         r=r,
