@@ -209,15 +209,20 @@ def test_full_table_with_missing_zombie_rows_warns() -> None:
 def test_odd_rows_are_reported_with_reasons_and_not_misread() -> None:
     result = load("odd_rows.txt")
     frame = result.snapshots[0].processes
-    assert frame["pid"].tolist() == [19822, 10025]
+    assert frame["pid"].tolist() == [19822, 5120, 3020, 10025]
     reasons = {u.source: u.reason for u in result.unparsed}
     assert reasons["odd_rows.txt:9"].startswith("row with 5 fields, expected 12")
     assert reasons["odd_rows.txt:10"] == "PID 'abcd' is not a process id"
     assert reasons["odd_rows.txt:11"].startswith("row with 11 fields, expected 12")
     assert reasons["odd_rows.txt:12"] == "S '1.2' is not a process state"  # shifted columns
-    assert reasons["odd_rows.txt:13"] == "RES '1.1x' is not a memory size"
-    assert reasons["odd_rows.txt:14"] == "TIME+ '1:2:3:4' is not a CPU time"
     assert result.unparsed[-1].text == "Executed command unsuccessfully"
+    # only PID, state and COMMAND decide a row: another odd value is NA, with a note naming the line
+    informix, java = by_pid(frame, 5120), by_pid(frame, 3020)
+    assert pd.isna(informix["res_kib"]) and informix["shr_kib"] == 1024**2
+    assert informix["command"] == "cmoninit"
+    assert math.isnan(java["time_s"]) and java["cpu_pct"] == pytest.approx(0.3)
+    assert "RES left NA on 1 row(s) ('1.1x': not a memory size): odd_rows.txt:13" in result.warnings
+    assert "TIME+ left NA on 1 row(s) ('1:2:3:4': not a CPU time): odd_rows.txt:14" in result.warnings
 
 
 def test_lines_outside_any_snapshot_are_unparsed() -> None:
@@ -226,12 +231,14 @@ def test_lines_outside_any_snapshot_are_unparsed() -> None:
     assert len(result.snapshots) == 1
 
 
-@pytest.mark.parametrize("cpu", ["nan", "inf", "1e5", "1_0", "-", "5.5.5"])
-def test_non_numbers_that_python_would_accept_are_rejected(cpu: str) -> None:
+@pytest.mark.parametrize("cpu", ["nan", "inf", "1e5", "1_0", "-", "5.5.5", "?", "12m"])
+def test_non_numbers_that_python_would_accept_are_na_not_numbers(cpu: str) -> None:
     row = f" 1022 admin      30  10  158024   2300   1720 R {cpu:>5s}  0.0   0:00.02 top"
     result = parse_load([TOP_LINE, TASKS_LINE, NEW_HEADER, row])
-    assert result.snapshots[0].processes.empty
-    assert result.unparsed[0].reason == f"%CPU {cpu!r} is not a percentage"
+    (process,) = result.snapshots[0].processes.itertuples()
+    assert process.pid == 1022 and math.isnan(process.cpu_pct) and process.command == "top"
+    assert result.unparsed == []
+    assert f"%CPU left NA on 1 row(s) ({cpu!r}: not a percentage): <text>:4" in result.warnings
 
 
 def test_absurd_digit_runs_are_reported_not_raised() -> None:
@@ -244,8 +251,10 @@ def test_absurd_digit_runs_are_reported_not_raised() -> None:
     result = parse_load(lines)
     summary = result.snapshots[0].summary
     assert summary.total is None and summary.running == 0 and summary.mem == {"free": 312448}
-    assert result.snapshots[0].processes.empty
-    assert [u.source for u in result.unparsed] == ["<text>:2", "<text>:3", "<text>:5", "<text>:6"]
+    (process,) = result.snapshots[0].processes.itertuples()  # its VIRT and TIME+ are NA, with a note
+    assert process.pid == 1022 and pd.isna(process.virt_kib) and math.isnan(process.time_s)
+    assert any(w.startswith("VIRT left NA on 1 row(s) ('99999999999999999...': ") for w in result.warnings)
+    assert [u.source for u in result.unparsed] == ["<text>:2", "<text>:3", "<text>:6"]
     assert "Tasks line partly read: no number for total" in result.unparsed[0].reason
 
 

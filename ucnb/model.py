@@ -280,6 +280,7 @@ class LoadSummary:
     sleeping: int | None = None
     stopped: int | None = None
     zombie: int | None = None  # THE zombie count of the seed procedure
+    threads: int | None = None  # total of a `Threads:` line (top -H, `show process load thread`)
     cpu: dict[str, float] = field(default_factory=dict)  # us, sy, ni, id, wa, hi, si, st
     mem: dict[str, int] = field(default_factory=dict)  # total, used, free, buffers, cached, buff/cache, avail
     swap: dict[str, int] = field(default_factory=dict)

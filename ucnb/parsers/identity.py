@@ -55,9 +55,29 @@ _STATUS_BLOCKS = [re.compile(p, re.IGNORECASE) for p in (
 )]
 
 
+# where a new field or block starts inside a `show status` collapsed onto one line
+_STATUS_CUT = re.compile(
+    r"(?<!\S)(?=(?:Host Name|Date|Time Zone|Locale|Product Ver|Unified OS Version|License MAC"
+    r"|License Serial Number)\s*:|(?:Uptime|CPU Idle|IOWAIT|Memory Total|Free|Used|Cached|Shared|Buffers)"
+    r":|Total\s+Free\s+Used\b|Disk/\S+\s+\d)")
+
+
+def _status_pieces(text: str) -> list[str]:
+    """The fields of a `show status` line, several when the output was collapsed onto one line.
+
+    >>> _status_pieces("Host Name : cucm-pub Date : Thu Nov 20, 2026 10:29:45 Product Ver : 12.5.1.14900-63")
+    ['Host Name : cucm-pub', 'Date : Thu Nov 20, 2026 10:29:45', 'Product Ver : 12.5.1.14900-63']
+    """
+    cuts = [match.start() for match in _STATUS_CUT.finditer(text)]
+    if len(cuts) < 2:
+        return [text]
+    bounds = [0, *[cut for cut in cuts if cut > 0], len(text)]
+    return [piece for a, b in zip(bounds, bounds[1:], strict=False) if (piece := text[a:b].strip())]
+
+
 def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Identity) -> None:
     after_uptime_label = False
-    for index, text in _non_blank(lines):
+    for index, text in ((i, piece) for i, line in _non_blank(lines) for piece in _status_pieces(line)):
         source = f"{file}:{first_line + index}"
         uptime = _UPTIME.match(text)
         if uptime:
@@ -82,6 +102,10 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
                 identity.uptime = uptime["up"]
             elif value:
                 identity.unparsed.append(Unparsed(source, text, "uptime not in the `up ..., N user` form"))
+        elif label in _STATUS_FIELDS and value and label != "date" and len(value.split()) > 1:
+            # a host name or version is one word: more means other text was run into this line
+            why = f"{match['label']!r} followed by more than one word"
+            identity.unparsed.append(Unparsed(source, text, why))
         elif label in _STATUS_FIELDS and value:
             setattr(identity, _STATUS_FIELDS[label], value)
         elif label not in _STATUS_FIELDS and label not in _STATUS_KNOWN:
@@ -95,12 +119,34 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
 _ACTIVE_VERSION = re.compile(r"Active Master Version\s*:\s*(?P<version>\S+)", re.IGNORECASE)
 _OPTIONS_HEADER = re.compile(r"Active Version Installed Software Options\s*:", re.IGNORECASE)
 _NO_OPTIONS = re.compile(r"No Installed Software Options Found\.?", re.IGNORECASE)
-_OPTION = re.compile(r"[\w][\w.+@~-]*")  # cmterm-devicepack12.5.1.14900-1.cop, ciscocm.xxx.cop.sgn
+# cmterm-devicepack12.5.1.14900-1.cop, ciscocm.xxx.cop.sgn: a file name (an answer such as `yes` is not)
+_OPTION = re.compile(r"[\w][\w+@~-]*(?:\.[\w+@~-]+)+")
+
+
+_VERSION_CUT = re.compile(r"(?=Active Master Version\s*:|Active Version Installed Software Options\s*:"
+                          r"|No Installed Software Options Found)", re.IGNORECASE)
+
+
+def _version_pieces(text: str) -> list[str]:
+    """`Active Master Version: X Active Version Installed Software Options: a.cop b.cop` (collapsed
+    onto one line) -> its label lines and one option each; a line of its own is returned whole."""
+    cuts = [match.start() for match in _VERSION_CUT.finditer(text) if match.start() > 0]
+    if not cuts:
+        return [text]
+    pieces = [text[a:b].strip() for a, b in zip([0, *cuts], [*cuts, len(text)], strict=False)]
+    out: list[str] = []
+    for piece in pieces:
+        header = _OPTIONS_HEADER.match(piece)
+        if header and piece[header.end():].strip():
+            out += [piece[:header.end()], *piece[header.end():].split()]
+        else:
+            out.append(piece)
+    return [piece for piece in out if piece]
 
 
 def _show_version(lines: Sequence[str], file: str, first_line: int, identity: Identity) -> None:
     in_options = False
-    for index, text in _non_blank(lines):
+    for index, text in ((i, piece) for i, line in _non_blank(lines) for piece in _version_pieces(line)):
         source = f"{file}:{first_line + index}"
         version = _ACTIVE_VERSION.fullmatch(text)
         if version:
@@ -151,6 +197,20 @@ def cluster_row(text: str) -> dict[str, Any] | None:
     }
 
 
+def _wrapped_row(text: str, row: dict[str, Any] | None, tail: str) -> dict[str, Any] | None:
+    """The row `text` (read as `row`, None when it is cut before its TYPE) continued by `tail`, the
+    next line, when `tail` reads as its rest: the row had no status yet, or `tail` goes on with the
+    status's words or date; never a line that starts a row or a section."""
+    if (_PROCESSNODE_HEADER.fullmatch(tail) or _RULE.fullmatch(tail) or tail.lower() in _DONE
+            or _is_ip(tail.split()[0]) or len(_cluster_pieces(tail)) > 1):
+        return None
+    if row is not None and row["status"] is not None and not _STATUS_TAIL.match(tail):
+        return None
+    if row is None and not _is_ip(text.split()[0]):
+        return None
+    return cluster_row(f"{text} {tail}")
+
+
 def _is_ip(word: str) -> bool:
     try:
         ipaddress.ip_address(word)
@@ -159,21 +219,63 @@ def _is_ip(word: str) -> bool:
     return True
 
 
+# where a row starts: an address, one or two names, the role (for output collapsed onto one line)
+_ROW_START = re.compile(r"(?<!\S)(?=[0-9A-Fa-f.:]{3,45}\s+(?:\S+\s+){1,2}(?:Publisher|Subscriber)(?!\S))",
+                        re.IGNORECASE)
+_DONE = ("successful", "command successful")
+_PROCESSNODE_CUT = re.compile(r"(?<!\S)Server Table \(processnode\) Entries(?!\S)", re.IGNORECASE)
+# how a wrapped status goes on: `... DBPub authenticated using TCP since` / `Wed May 29 ...`
+_STATUS_TAIL = re.compile(r"(?:authenticated|using|TCP|since|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|"
+                          r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b|\d{1,2}(?::\d{2}){0,2}\b)")
+
+
+def _cluster_pieces(text: str) -> list[str]:
+    """The rows and section parts of one `show network cluster` line: several when the output was
+    collapsed onto one line (every row starts with its address, names and role).
+
+    >>> _cluster_pieces("10.1.1.2 sub Subscriber callmanager DBSub authenticated 10.1.1.1 pub "
+    ...                 "Publisher cups DBPub Server Table (processnode) Entries --- pub sub")
+    ['10.1.1.2 sub Subscriber callmanager DBSub authenticated', '10.1.1.1 pub Publisher cups DBPub', \
+'Server Table (processnode) Entries', '---', 'pub', 'sub']
+    """
+    header = _PROCESSNODE_CUT.search(text)
+    head, tail = (text[:header.start()], text[header.end():]) if header else (text, "")
+    cuts = [match.start() for match in _ROW_START.finditer(head) if match.start() > 0]
+    bounds = [0, *cuts, len(head)]
+    pieces = [head[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
+    if header:
+        pieces += [header.group(0), *tail.split()]  # processnode entries and rules have no spaces
+    return [piece for piece in pieces if piece]
+
+
 def _show_network_cluster(lines: Sequence[str], file: str, first_line: int, identity: Identity) -> None:
     in_processnodes = False
-    for index, text in _non_blank(lines):
-        source = f"{file}:{first_line + index}"
-        row = cluster_row(text)
-        if row is not None:
-            identity.cluster.append({**row, "source": source})
-        elif _PROCESSNODE_HEADER.fullmatch(text):
-            in_processnodes = True
-        elif _RULE.fullmatch(text) or text.lower() in ("successful", "command successful"):
+    items = _non_blank(lines)
+    joined_into: set[int] = set()  # positions in items read as the wrapped tail of the row above
+    for position, (index, line) in enumerate(items):
+        if position in joined_into:
             continue
-        elif in_processnodes and _NODE_NAME.fullmatch(text):
-            continue  # a processnode entry (host name or address): the rows above already list the nodes
-        else:
-            identity.unparsed.append(Unparsed(source, text, "not a show network cluster row"))
+        source = f"{file}:{first_line + index}"
+        pieces = _cluster_pieces(line)
+        for number, text in enumerate(pieces):
+            row = cluster_row(text)
+            following = items[position + 1] if position + 1 < len(items) else None
+            if number == len(pieces) - 1 and following is not None and following[0] == index + 1:
+                wrapped = _wrapped_row(text, row, following[1])
+                if wrapped is not None:  # the row goes on on the next line (terminal or mail width)
+                    row = wrapped
+                    source = f"{file}:{first_line + index}-{first_line + following[0]}"
+                    joined_into.add(position + 1)
+            if row is not None:
+                identity.cluster.append({**row, "source": source})
+            elif _PROCESSNODE_HEADER.fullmatch(text):
+                in_processnodes = True
+            elif _RULE.fullmatch(text) or text.lower() in _DONE:
+                continue
+            elif in_processnodes and _NODE_NAME.fullmatch(text):
+                continue  # a processnode entry (host name or address): the rows above already list the nodes
+            else:
+                identity.unparsed.append(Unparsed(source, text, "not a show network cluster row"))
     products = {row["product"] for row in identity.cluster}
     if len(products) == 1:
         identity.product = products.pop()  # a cluster of one product; mixed clusters say nothing

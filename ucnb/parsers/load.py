@@ -55,6 +55,8 @@ __all__ = ["parse_load"]
 
 _TOP_RE = re.compile(r"top\s+-\s+")
 _TOP_TIME_RE = re.compile(r"top\s+-\s+(\d{1,2}:\d{2}(?::\d{2})?)\b")
+# old top (procps 2) has no "top -": `  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34`
+_OLD_TOP_RE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?(?:\s?[aApP][mM])?)\s+up\s.*\bload\s+averages?:")
 _UP_RE = re.compile(r"\bup\s+")
 _INT = r"(?<!\d)\d{1,15}(?!\d)"  # bounded, so absurd digit runs are not read at all
 _FLOAT = r"(?<!\d)\d{1,15}(?:[.,]\d{1,15})?(?!\d)"
@@ -64,20 +66,29 @@ _NUMBER_RE = re.compile(_FLOAT)
 _UPTIME_RE = re.compile(r"(?:(\d{1,6})\s+days?,?\s*)?(?:(\d{1,2}):(\d{2})|(\d{1,6})\s+min)?,?")
 
 _COUNT_RE = re.compile(r"^(Tasks|Threads)\s*:\s*(.*)$")
-_COUNT_FIELD_RE = re.compile(rf"({_INT})\s+(total|running|sleeping|stopped|zombie)\b")
+# old top: `48 processes: 42 sleeping, 5 running, 1 zombie, 0 stopped` (the total comes first)
+_PROCESSES_RE = re.compile(rf"^({_INT})\s+processes\s*:\s*(.*)$")
+# procps-ng 4 splits sleeping into `309 sleep, 0 d-sleep`
+_COUNT_FIELD_RE = re.compile(rf"({_INT})\s+(total|running|sleeping|d-sleep|sleep|stopped|zombie)\b")
 
-_COUNT_LABEL_RE = re.compile(r"\b(total|running|sleeping|stopped|zombie)\b")
+_COUNT_LABEL_RE = re.compile(r"(?<![\w-])(total|running|sleeping|d-sleep|sleep|stopped|zombie)\b")
 
 _CPU_RE = re.compile(r"^%?Cpu(\(s\)|\d+)\s*:\s*(.*)$")
+_OLD_CPU_RE = re.compile(r"^CPU(\d*)\s+states\s*:\s*(.*)$")  # `CPU0 states:  0.1% user, 99.1% system`
 _CPU_FIELD_RE = re.compile(rf"({_FLOAT})\s*%?\s*([a-z]+)\b")
 _CPU_LONG_NAMES = {"user": "us", "system": "sy", "nice": "ni", "idle": "id", "iowait": "wa",
                    "irq": "hi", "softirq": "si", "steal": "st"}
 
 _MEM_RE = re.compile(r"^(?:([KMGTPE])iB\s+)?(Mem|Swap)\s*:\s*(.*)$")
 _MEM_FIELD_RE = re.compile(
-    rf"({_FLOAT})([kKmMgGtTpPeE])?\s+(total|used|free|buffers|cached|buff/cache|avail|shared)\b"
+    rf"({_FLOAT})([kKmMgGtTpPeE])?\s+(total|used|free|buffers|cached|buff/cache|avail|shared|av|shrd|buff)\b"
 )
-_MEM_LABEL_RE = re.compile(r"(?<![\w/])(total|used|free|buffers|cached|buff/cache|avail|shared)\b")
+_MEM_LABEL_RE = re.compile(
+    r"(?<![\w/])(total|used|free|buffers|cached|buff/cache|avail|shared|av|shrd|buff)\b")
+_MEM_ALIASES = {"av": "total", "shrd": "shared", "buff": "buffers"}  # old top: `7721928K av, ... 0K shrd`
+# a summary line cut by mail or a narrow terminal before its last label: `... 5292K` / `buff`
+_WRAPPED_LABEL_RE = re.compile(r"(?:(?:buff/cache|buffers|buff|cached|avail|shared|shrd|used|free|total|"
+                               r"zombie|stopped|running|sleeping|sleep|d-sleep)\b\s*(?:Mem)?[ ,.]*)+")
 _CPU_LABEL_RE = re.compile(
     r"(?<![a-z])(us|sy|ni|id|wa|hi|si|st|user|system|nice|idle|iowait|irq|softirq|steal)\b")
 _UNIT_POWER = {"k": 0, "m": 1, "g": 2, "t": 3, "p": 4, "e": 5}
@@ -90,15 +101,23 @@ _NON_ROW_INITIALS = frozenset("tTCMSKGPE%")
 # the process table
 
 # header name -> internal key; the other columns top can show are kept as untyped fields
-_HEADER_KEYS = {"PID": "pid", "USER": "user", "PR": "pr", "NI": "ni", "VIRT": "virt", "RES": "res",
-                "SHR": "shr", "S": "state", "%CPU": "cpu", "%MEM": "mem", "TIME+": "time", "TIME": "time",
+# (old top: PRI NI SIZE RSS SHARE STAT [LIB] %CPU %MEM TIME COMMAND)
+_HEADER_KEYS = {"PID": "pid", "USER": "user", "PR": "pr", "PRI": "pr", "NI": "ni", "VIRT": "virt",
+                "SIZE": "virt", "RES": "res", "RSS": "res", "SHR": "shr", "SHARE": "shr", "S": "state",
+                "STAT": "state", "%CPU": "cpu", "%MEM": "mem", "TIME+": "time", "TIME": "time",
                 "COMMAND": "command"}
 _KNOWN_TOP_COLUMNS = frozenset(_HEADER_KEYS) | frozenset(
-    ["PPID", "RUSER", "UID", "GROUP", "TTY", "P", "SWAP", "CODE", "DATA", "nFLT", "nDRT", "WCHAN",
-     "FLAGS", "nTH", "nMaj", "nMin", "USED", "SUID", "SUSER", "SID", "PGRP", "TPGID", "ENVIRON"])
-# names only `ps` prints: such a header is a process listing, not a top table
+    ["PPID", "RUSER", "UID", "GROUP", "TTY", "P", "SWAP", "CODE", "DATA", "NFLT", "NDRT", "WCHAN",
+     "FLAGS", "NTH", "NMAJ", "NMIN", "USED", "SUID", "SUSER", "SID", "PGRP", "TPGID", "ENVIRON", "LIB"])
+# names only `ps` prints: such a header is a process listing, not a top table...
 _PS_ONLY_COLUMNS = frozenset(["VSZ", "RSS", "STAT", "START", "STIME", "CMD", "C", "F", "ADDR", "SZ", "PRI",
                               "ARGS", "LSTART", "ELAPSED"])
+# ...unless it also has a name only top prints (old top shares PRI, RSS and STAT with ps)
+_TOP_ONLY_COLUMNS = frozenset(["SHARE", "SHR", "VIRT", "RES", "TIME+", "PR", "LIB"])
+# what may follow the state letter in a multi-letter STAT (old top `SW<`, `R N`: printed with a space)
+_STAT_MORE_RE = re.compile(r"[WNLsl<+]{1,4}")
+_STATE_RE = re.compile(r"[A-Za-z][WNLsl<+]{0,4}")
+_WORD_RE = re.compile(r"\S+")
 
 _INT64_LIMIT = 2**63
 _BAD = object()  # a value that does not fit its column
@@ -117,6 +136,18 @@ class _Header:
     index: dict[str, int]  # internal key -> field position
     command_last: bool
     line: int  # index in lines
+    stat: bool = False  # a multi-letter STAT column: `R N` may print a space inside the state
+
+    @property
+    def leading(self) -> int | None:
+        """Fields to read of a row whose field count differs from the header: those up to COMMAND
+        when PID, state and COMMAND come first and COMMAND is not last (wide `top -w` fields after
+        it may hold spaces); None when such a row cannot be read."""
+        command = self.index.get("command")
+        first = max(self.index.get(key, 0) for key in ("pid", "state"))
+        if self.command_last or command is None or first > command:
+            return None
+        return command + 1
 
 
 @dataclass
@@ -128,6 +159,7 @@ class _Snapshot:
     header: _Header | None = None
     rows: list[list[str]] = field(default_factory=list)
     row_lines: list[int] = field(default_factory=list)
+    partial: list[int] = field(default_factory=list)  # rows read only up to COMMAND (see _Header.leading)
 
 
 def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> LoadCapture:
@@ -174,8 +206,13 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
             if header is not None:
                 assert current is not None
                 current.last = idx
-                parts = line.split(None, len(header.names) - 1) if header.command_last else line.split()
-                if len(parts) == len(header.names):
+                parts = _split_row(line, header)
+                width = len(header.names)
+                leading = header.leading
+                if len(parts) != width and leading is not None and len(parts) >= leading:
+                    current.partial.append(len(current.rows))  # wide top: read up to COMMAND
+                    parts = parts[:leading] + [""] * (width - leading)
+                if len(parts) == width:
                     current.rows.append(parts)
                     current.row_lines.append(idx)
                 else:
@@ -198,7 +235,8 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
                 key = _HEADER_KEYS.get(name.upper())
                 if key is not None and key not in index:
                     index[key] = pos
-            current.header = _Header(names, index, names[-1].upper() == "COMMAND", idx)
+            stat = "state" in index and names[index["state"]].upper() == "STAT"
+            current.header = _Header(names, index, names[-1].upper() == "COMMAND", idx, stat)
             current.last = idx
             result.recognised.append(first_line + idx)
             continue
@@ -209,10 +247,17 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
             current = _Snapshot(idx, idx, LoadSummary(source=f"{file}:{first_line + idx}"))
         current.seen.add(kind)
         current.last = idx
+        wrapped = kind != "top" and _wrapped_tail(line, lines, idx)
+        if wrapped:  # the label of the last figure is alone on the next line: read them as one
+            line = f"{line} {lines[idx + 1].strip()}"
         reason = _read_summary(kind, line, current.summary)
         if reason:
             unparsed(idx, reason)
         else:
+            result.recognised.append(first_line + idx)
+        if wrapped:
+            idx += 1
+            current.last = idx
             result.recognised.append(first_line + idx)
     close()
     # rows rejected for their values are found after their snapshot: put everything in line order
@@ -231,7 +276,7 @@ def _read_rows(lines: Sequence[str], start: int, snap: _Snapshot) -> int:
     not_row = _NON_ROW_INITIALS
     last = snap.last
     for idx in range(start, len(lines)):
-        parts = lines[idx].rstrip().split(None, maxsplit)
+        parts = _split_row(lines[idx], header) if header.stat else lines[idx].rstrip().split(None, maxsplit)
         if not parts:
             continue
         if len(parts) != width or parts[0][0] in not_row:
@@ -244,44 +289,98 @@ def _read_rows(lines: Sequence[str], start: int, snap: _Snapshot) -> int:
     return len(lines)
 
 
+def _split_row(text: str, header: _Header) -> list[str]:
+    """The fields of one row; a STAT printed with a space (`R N`, `S <`) is one field ("RN", "S<").
+
+    >>> names = "PID USER PRI NI SIZE RSS SHARE STAT %CPU %MEM TIME COMMAND".split()
+    >>> _split_row("1712 nobody 15 0 192 192 44 R N 99.9 0.0 9:12 bonnie++ -s 100",
+    ...            _Header(names, {"state": 7}, True, 0, True))
+    ['1712', 'nobody', '15', '0', '192', '192', '44', 'RN', '99.9', '0.0', '9:12', 'bonnie++ -s 100']
+    """
+    width = len(header.names)
+    if not header.stat:
+        return text.split(None, width - 1) if header.command_last else text.split()
+    spans = [match.span() for match in _WORD_RE.finditer(text)]
+    state = header.index["state"]
+    if state + 1 < len(spans) and _STAT_MORE_RE.fullmatch(text, *spans[state + 1]):
+        spans[state:state + 2] = [(spans[state][0], spans[state + 1][1])]
+    parts = [text[a:b].replace(" ", "") for a, b in spans]
+    if header.command_last and len(spans) > width:
+        parts[width - 1:] = [text[spans[width - 1][0]:spans[-1][1]]]
+    return parts
+
+
+def _wrapped_tail(line: str, lines: Sequence[str], idx: int) -> bool:
+    """True when `line` ends with a figure whose label was wrapped onto the next line (`5292K` / `buff`)."""
+    if idx + 1 >= len(lines) or not line[-1:].isalnum() or line[-1:].isalpha() and not line[-2:-1].isdigit():
+        return False
+    return bool(_WRAPPED_LABEL_RE.fullmatch(lines[idx + 1].strip()))
+
+
 def _line_kind(line: str) -> str | None:
-    """What a stripped, non-blank line is: top, count, cpu, mem, swap, header, or None (a row?)."""
+    """What a stripped, non-blank line is: top, tasks, threads, cpu, mem, swap, header, or None (a row?)."""
     first = line[0]
     if first == "t" and _TOP_RE.match(line):
         return "top"
-    if first == "T" and _COUNT_RE.match(line):
-        return "count"
-    if first in "%C" and line.lstrip("%").startswith("Cpu"):
-        match = _CPU_RE.match(line)
+    if first == "T":
+        match = _COUNT_RE.match(line)
         if match:
-            return "cpu" if match.group(1) == "(s)" else "cpu:" + match.group(1)
+            return match.group(1).lower()
+    if first in "%C":
+        match = _CPU_RE.match(line) or _OLD_CPU_RE.match(line)
+        if match:
+            return "cpu" if match.group(1) in ("(s)", "") else "cpu:" + match.group(1)
     if first in "MSKGTPE":
         match = _MEM_RE.match(line)
         if match:
             return match.group(2).lower()
-    if "PID" in line:
-        names = line.split()
-        if ("PID" in names and sum(name.upper() in _KNOWN_TOP_COLUMNS for name in names) >= 3
-                and not _PS_ONLY_COLUMNS.intersection(names)):
-            return "header"
+    if first.isdigit():
+        if _PROCESSES_RE.match(line):
+            return "tasks"
+        if _OLD_TOP_RE.match(line):
+            return "top"
+    if "PID" in line and looks_like_top_header(line):
+        return "header"
     return None
+
+
+def looks_like_top_header(line: str) -> bool:
+    """True for the process table header of any `top` generation (not a `ps` listing header).
+
+    >>> looks_like_top_header("  PID USER     PRI  NI  SIZE  RSS SHARE STAT %CPU %MEM   TIME COMMAND")
+    True
+    >>> looks_like_top_header("  F   UID   PID  PPID PRI  NI   VSZ  RSS WCHAN  STAT TTY        TIME COMMAND")
+    False
+    """
+    names = line.split()
+    if "PID" not in names:
+        return False
+    upper = {name.upper() for name in names}
+    return len(upper & _KNOWN_TOP_COLUMNS) >= 3 and (
+        not _PS_ONLY_COLUMNS.intersection(upper) or bool(_TOP_ONLY_COLUMNS.intersection(upper)))
+
+
+def looks_like_load_start(line: str) -> bool:
+    """True for a line that starts `top` output: `top - ...`, `Tasks:`/`Threads:`, or the old
+    generation's uptime line and `NN processes:` line (for the capture layer's content detection).
+
+    >>> looks_like_load_start("48 processes: 42 sleeping, 5 running, 1 zombie, 0 stopped")
+    True
+    >>> looks_like_load_start("  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34")
+    True
+    """
+    text = line.strip()
+    return bool(text) and _line_kind(text) in ("top", "tasks", "threads")
 
 
 def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
     """Fill `summary` from one summary line; return a reason when nothing could be read."""
     if kind == "top":
         return _read_top_line(line, summary)
-    if kind == "count":
-        match = _COUNT_RE.match(line)
-        assert match is not None
-        summary.count_kind = "threads" if match.group(1) == "Threads" else "tasks"
-        found = _COUNT_FIELD_RE.findall(match.group(2))
-        for number, label in found:
-            setattr(summary, label, int(number))
-        return _unread(match.group(1), _COUNT_LABEL_RE, match.group(2), found) if found else (
-            f"{match.group(1)} line without counts")
+    if kind in ("tasks", "threads"):
+        return _read_counts(kind, line, summary)
     if kind.startswith("cpu"):
-        match = _CPU_RE.match(line)
+        match = _CPU_RE.match(line) or _OLD_CPU_RE.match(line)
         assert match is not None
         prefix = "" if kind == "cpu" else f"cpu{match.group(1)}."
         found = _CPU_FIELD_RE.findall(match.group(2))
@@ -295,13 +394,40 @@ def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
     unit, label, rest = match.groups()
     line_power = _UNIT_POWER[unit.lower()] if unit else 0
     found = _MEM_FIELD_RE.findall(rest)
-    for number, suffix, key in found:
+    for number, suffix, label_read in found:
+        key = _MEM_ALIASES.get(label_read, label_read)
         power = _UNIT_POWER[suffix.lower()] if suffix else line_power
         kib = round(float(number.replace(",", ".")) * 1024**power)
         target = summary.mem if (label == "Mem" or key in _MEM_ONLY_KEYS) else summary.swap
         target[key] = kib
     return _unread(label, _MEM_LABEL_RE, rest, [(n, key) for n, _, key in found]) if found else (
         f"{label} line without figures")
+
+
+def _read_counts(kind: str, line: str, summary: LoadSummary) -> str | None:
+    """`Tasks:`/`Threads:`/`NN processes:` counts. A Threads: line fills `threads`, and the counts
+    too when the snapshot has no Tasks: line; `sleep` + `d-sleep` (procps-ng 4) is `sleeping`."""
+    match = _COUNT_RE.match(line)
+    if match:
+        label, rest = match.groups()
+        found = _COUNT_FIELD_RE.findall(rest)
+    else:
+        processes = _PROCESSES_RE.match(line)
+        assert processes is not None
+        label, rest = "processes", processes.group(2)
+        found = [(processes.group(1), "total"), *_COUNT_FIELD_RE.findall(rest)]
+    if not found:
+        return f"{label} line without counts"
+    counts = {key: int(number) for number, key in found}
+    if kind == "threads":
+        summary.threads = counts.get("total")
+    if kind == "tasks" or summary.count_kind == "threads" or summary.total is None:
+        summary.count_kind = kind
+        if "sleeping" not in counts and ("sleep" in counts or "d-sleep" in counts):
+            counts["sleeping"] = counts.get("sleep", 0) + counts.get("d-sleep", 0)
+        for key in ("total", "running", "sleeping", "stopped", "zombie"):
+            setattr(summary, key, counts.get(key))
+    return _unread(label, _COUNT_LABEL_RE, rest, found)
 
 
 def _unread(what: str, labels: re.Pattern[str], text: str, found: list[tuple[str, str]]) -> str | None:
@@ -314,7 +440,7 @@ def _unread(what: str, labels: re.Pattern[str], text: str, found: list[tuple[str
 
 
 def _read_top_line(line: str, summary: LoadSummary) -> str | None:
-    time = _TOP_TIME_RE.match(line)
+    time = _TOP_TIME_RE.match(line) or _OLD_TOP_RE.match(line)
     if time:
         summary.time = time.group(1)
     load = _LOAD_RE.search(line)
@@ -508,7 +634,7 @@ def _fast_seconds(column: Sequence[str]) -> list[float] | None:
 
 
 def _state(value: str) -> Any:
-    return value if len(value) == 1 and value.isalpha() else _BAD
+    return value if len(value) == 1 and value.isalpha() or _STATE_RE.fullmatch(value) else _BAD
 
 
 _COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
@@ -526,6 +652,10 @@ _COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
 }
 
 
+_DECISIVE = frozenset(["pid", "state"])
+_FLOAT_KEYS = frozenset(["cpu", "mem", "time"])
+
+
 def _kept(values: Sequence[Any], keep: list[bool] | None) -> Sequence[Any]:
     """The values of the rows kept (all rows when `keep` is None)."""
     return values if keep is None else list(compress(values, keep))
@@ -540,15 +670,23 @@ def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
     count = len(snap.rows)
     converted: dict[str, Any] = {}
     bad_reason: dict[int, str] = {}
+    lenient: dict[str, list[int]] = {}  # other columns: rows whose value is left NA
     for key, (convert, fast, meaning) in _COLUMN_RULES.items():
         position = header.index.get(key)
         if position is None:
             continue
         column = columns[position]
         values, bad = _convert(column, convert, fast)
+        if key in _DECISIVE:  # only PID and state (and COMMAND, there when the row is) decide a row
+            for row in bad:
+                bad_reason.setdefault(row, f"{header.names[position]} {column[row]!r} is {meaning}")
+        elif bad:
+            values = list(values)
+            na = math.nan if key in _FLOAT_KEYS else None
+            for row in bad:
+                values[row] = na
+            lenient[key] = bad
         converted[key] = values
-        for row in bad:
-            bad_reason.setdefault(row, f"{header.names[position]} {column[row]!r} is {meaning}")
 
     keep = None
     if bad_reason:
@@ -558,6 +696,7 @@ def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
             idx = snap.row_lines[row]
             result.unparsed.append(Unparsed(f"{file}:{first_line + idx}", lines[idx], bad_reason[row]))
     kept_rows = count if keep is None else sum(keep)
+    _note_na(snap, lenient, bad_reason, lines, file, first_line, result)
 
     def strings(key: str) -> list[Any]:
         position = header.index.get(key)
@@ -594,10 +733,37 @@ def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
         "mem_pct": floats("mem"),
         "time_s": floats("time"),
         "command": commands,
-        "zombie": [s == "Z" for s in states],
+        "zombie": [s is not None and s[:1] == "Z" for s in states],
         "source": LineSources(file, [first_line + i for i in row_lines]),
     }
     return Columns(LOAD_COLUMNS, data, kept_rows)
+
+
+def _note_na(snap: _Snapshot, lenient: dict[str, list[int]], dropped: dict[int, str], lines: Sequence[str],
+             file: str, first_line: int, result: LoadCapture) -> None:
+    """One warning per column whose odd values were left NA, and one for rows read up to COMMAND."""
+    header = snap.header
+    assert header is not None
+
+    def where(rows: list[int]) -> str:
+        shown = ", ".join(f"{file}:{first_line + snap.row_lines[row]}" for row in rows[:3])
+        return shown + (f" and {len(rows) - 3} more" if len(rows) > 3 else "")
+
+    partial = set(snap.partial)
+    for key, bad in lenient.items():
+        position = header.index[key]
+        rows = [row for row in bad
+                if row not in dropped and not (row in partial and snap.rows[row][position] == "")]
+        if rows:
+            odd = ", ".join(repr(v if len(v) <= 20 else v[:17] + "...")
+                            for v in dict.fromkeys(snap.rows[row][position] for row in rows[:3]))
+            result.warnings.append(f"{header.names[position]} left NA on {len(rows)} row(s) ({odd}: "
+                                   f"{_COLUMN_RULES[key][2]}): {where(rows)}")
+    rows = [row for row in snap.partial if row not in dropped]
+    if rows:
+        result.warnings.append(
+            f"{len(rows)} row(s) do not have the {len(header.names)} fields of the header: read up to "
+            f"COMMAND, the columns after it left NA: {where(rows)}")
 
 
 def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:

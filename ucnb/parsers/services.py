@@ -1,7 +1,8 @@
 """Layer 3: `utils service list` and `utils service restart NAME` transcripts.
 
 A service row is `DISPLAY NAME[STATE]` optionally followed by a reason; platform services print a
-space before `[`, and some releases pad the state inside the brackets:
+space before `[`, and some releases pad the state inside the brackets. Pasted through a web page,
+several rows may share one line (`A[STARTED] B[STARTED] C[STOPPED]`): each is a row of that line.
 
     Requesting service status, please wait...
     System SSH [STARTED]
@@ -49,6 +50,9 @@ _TROUBLE = [(re.compile(p, re.IGNORECASE), why) for p, why in (
 # A reason printed alone on a line during a restart.
 _REASONS = re.compile(r"(Commanded Out of Service|Service Not Activated|Component is not running)\.?",
                       re.IGNORECASE)
+_BRACKET = re.compile(r"\[\s*[A-Za-z][A-Za-z ]*?\s*\]")
+_LEADING_REASON = re.compile(r"\s*(Commanded Out of Service|Service Not Activated|Component is not running)"
+                             r"\.?(?=\s|$)", re.IGNORECASE)
 _RESTART_ECHO = re.compile(r"^(?:admin:\s*)?utils\s+service\s+(?:restart|start|stop)\s+(?P<name>\S.*?)\s*$",
                            re.IGNORECASE)
 
@@ -67,6 +71,34 @@ def parse_service_row(text: str) -> dict[str, Any] | None:
         "reason": match["reason"],
         "platform": bool(match["gap"]),
     }
+
+
+def service_entries(text: str) -> list[str]:
+    """The service rows of one line: one, or several when rows were run together on one line.
+
+    >>> service_entries("Cisco RTMT Reporter Servlet[STARTED] Cisco Syslog Agent[STARTED]")
+    ['Cisco RTMT Reporter Servlet[STARTED]', 'Cisco Syslog Agent[STARTED]']
+    >>> service_entries("Cisco DirSync[STOPPED]  Service Not Activated Cisco Tftp[STARTED]")
+    ['Cisco DirSync[STOPPED]  Service Not Activated', 'Cisco Tftp[STARTED]']
+
+    Text between two `[STATE]`s is the next row's name, after the previous row's reason when it
+    starts with one of the CLI's reasons (`Service Not Activated`...).
+    """
+    text = text.strip()
+    brackets = list(_BRACKET.finditer(text))
+    if len(brackets) < 2:
+        return [text]
+    entries: list[str] = []
+    start = 0
+    for previous in brackets[:-1]:
+        cut = previous.end()
+        reason = _LEADING_REASON.match(text, cut)
+        if reason:
+            cut = reason.end()
+        entries.append(text[start:cut].strip())
+        start = cut
+    entries.append(text[start:].strip())
+    return entries
 
 
 def _chatter(text: str) -> bool:
@@ -99,18 +131,21 @@ def parse_services(lines: Sequence[str], *, file: str = "<text>", first_line: in
             result.warnings.append(f"{source}: {trouble}")
             result.recognised.append(first_line + index)
             continue
-        row = parse_service_row(text)
-        if row is None:
+        found = [parse_service_row(entry) for entry in service_entries(text)]
+        if any(row is None for row in found):
             result.unparsed.append(Unparsed(source, text, "not a service row `NAME[STATE]`"))
             continue
-        if row["state"] not in STATES:
-            result.unparsed.append(Unparsed(source, text, f"unknown service state {row['state']!r}"))
+        odd = [row["state"] for row in found if row is not None and row["state"] not in STATES]
+        if odd:
+            result.unparsed.append(Unparsed(source, text, f"unknown service state {odd[0]!r}"))
             continue
-        name = row["service"]
-        if name in seen:
-            result.warnings.append(f"{source}: {name!r} listed twice (first at {seen[name]})")
-        seen.setdefault(name, source)
-        rows.append({**row, "source": source})
+        for row in found:
+            assert row is not None
+            name = row["service"]
+            if name in seen:
+                result.warnings.append(f"{source}: {name!r} listed twice (first at {seen[name]})")
+            seen.setdefault(name, source)
+            rows.append({**row, "source": source})
     columns = {name: [row[name] for row in rows] for name in SERVICE_COLUMNS}
     result.services = Columns(SERVICE_COLUMNS, columns, len(rows))
     return result
@@ -162,14 +197,17 @@ def parse_service_restart(
         if _REASONS.fullmatch(text):
             messages.append(text.rstrip("."))
             continue
-        row = parse_service_row(text)
-        if row is None or row["state"] not in STATES:
-            reason = "not a service state line" if row is None else f"unknown service state {row['state']!r}"
+        found = [parse_service_row(entry) for entry in service_entries(text)]
+        bad = next((row for row in found if row is None or row["state"] not in STATES), False)
+        if bad is not False:
+            reason = "not a service state line" if bad is None else f"unknown service state {bad['state']!r}"
             unparsed.append(Unparsed(source, text, reason))
             continue
-        if row["reason"]:
-            messages.append(row["reason"])
-        seen_rows.append((row["service"], row["state"], source))
+        for row in found:
+            assert row is not None
+            if row["reason"]:
+                messages.append(row["reason"])
+            seen_rows.append((row["service"], row["state"], source))
 
     names = list(dict.fromkeys(name for name, _, _ in seen_rows))
     if service is None and names:
