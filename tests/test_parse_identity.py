@@ -158,3 +158,63 @@ def test_random_text_never_raises(command, lines):
     non_blank = sum(1 for line in lines if line.strip())
     assert len(identity.unparsed) <= non_blank
     assert len(identity.cluster) <= non_blank
+
+
+# --- output collapsed onto one line or wrapped (issue 11, class 3) ------------------------------
+
+
+def test_network_cluster_collapsed_onto_the_prompt_line_gives_one_row_per_node():
+    """The capture layer hands the rest of `admin:show network cluster ...` over as the first line."""
+    identity = parse_fixture("show_network_cluster_glued.txt", "show network cluster", first_line=7)
+    assert [(row["ip"], row["hostname"], row["role"], row["type"]) for row in identity.cluster] == [
+        ("10.20.1.11", "cucm-pub", "Publisher", "callmanager"),
+        ("10.20.1.12", "cucm-sub1", "Subscriber", "callmanager"),
+        ("10.20.1.21", "imp-pub", "Subscriber", "cups")]
+    assert identity.cluster[1]["status"] == "authenticated using TCP since Tue Mar 3 08:01:15 2026"
+    assert identity.cluster[2]["status"] == "not authenticated - INITIATOR since Tue Mar 3 08:02:44 2026"
+    assert {row["source"] for row in identity.cluster} == {"show_network_cluster_glued.txt:7"}
+    assert identity.unparsed == [] and identity.recognised == [7]
+    assert identity.product is None  # CUCM and IM&P nodes: the cluster names no single product
+
+
+def test_network_cluster_wrapped_rows_are_joined_with_both_lines_as_source():
+    identity = parse_fixture("show_network_cluster_wrapped.txt", "show network cluster")
+    since = "authenticated using TCP since Tue Mar 3"
+    assert [(row["hostname"], row["status"], row["source"].split(":")[1]) for row in identity.cluster] == [
+        ("cucm-pub", "authenticated", "1-2"),
+        ("cucm-sub1", f"{since} 08:01:15 2026", "3-4"),
+        ("cucm-sub2", f"{since} 08:01:20 2026", "5-6"),
+        ("cucm-sub3", "authenticated", "7"),
+        ("cucm-sub4", None, "9")]
+    # text that does not go on with the row above (or comes after a blank line) is not taken into it
+    assert [(u.source, u.text) for u in identity.unparsed] == [
+        ("show_network_cluster_wrapped.txt:8", "please see the attached file"),
+        ("show_network_cluster_wrapped.txt:11", "authenticated")]
+
+
+def test_show_status_collapsed_onto_one_line_is_read_field_by_field():
+    identity = parse_fixture("show_status_collapsed.txt", "show status")
+    assert (identity.hostname, identity.date, identity.version, identity.os_version, identity.uptime) == (
+        "cucm-pub", "Mon Mar 2, 2026 00:36:32", "14.0.1.13900-155", "8.0.0.0-2", "79 days, 12:45")
+    assert identity.unparsed == [] and identity.recognised == [1]
+
+
+def test_show_status_collapsed_with_other_text_reports_what_is_ambiguous():
+    identity = parse_fixture("show_status_collapsed_ambiguous.txt", "show status")
+    assert identity.date == "Tue Mar 3, 2026 09:12:01"
+    assert identity.hostname is None and identity.version is None  # never "cucm-sub2 thanks for the help"
+    assert [(u.source, u.text) for u in identity.unparsed] == [
+        ("show_status_collapsed_ambiguous.txt:1", "Host Name : cucm-sub2 thanks for the help"),
+        ("show_status_collapsed_ambiguous.txt:1", "Product Ver : 14.0.1.13900-155 see below")]
+
+
+def test_show_version_active_collapsed_onto_one_line():
+    identity = parse_fixture("show_version_active_collapsed.txt", "show version active")
+    assert identity.version == "11.5.1.12900-21" and identity.unparsed == []
+
+
+def test_show_version_active_answers_typed_after_it_are_not_options():
+    lines = ["Active Master Version: 11.5.1.12900-21", "Active Version Installed Software Options:",
+             "cmterm-devicepack9.1.2.13070-1.cop", "Start installation (yes/no):", "yes"]
+    identity = parse_identity(lines, command="show version active")
+    assert [u.text for u in identity.unparsed] == ["Start installation (yes/no):", "yes"]

@@ -56,7 +56,7 @@ def test_fixture_matches_expected_values(name: str) -> None:
         assert snapshot.source == want["source"]
         assert summary.source == want["source"].rsplit("-", 1)[0]
         for key in ("time", "uptime", "uptime_s", "users", "count_kind", "total", "running", "sleeping",
-                    "stopped", "zombie", "mem", "swap"):
+                    "stopped", "zombie", "threads", "mem", "swap"):
             if key in want:
                 assert getattr(summary, key) == want[key], key
         if "load_average" in want:
@@ -377,3 +377,86 @@ def test_random_text_never_raises(lines: list[str]) -> None:
 @given(st.lists(st.tuples(st.sampled_from(_FRAGMENTS), st.integers(0, 90), st.text(max_size=6)), max_size=40))
 def test_mangled_real_lines_never_raise(pieces: list[tuple[str, int, str]]) -> None:
     _check_invariants([line[:cut] + noise + line[cut + len(noise):] for line, cut, noise in pieces])
+
+
+# --- older and newer top layouts (issue 11, class 6) -------------------------------------------
+
+
+def test_old_top_table_is_a_top_table_with_multi_letter_states() -> None:
+    result = load("old_top_procps2.txt")
+    snapshot = result.snapshots[0]
+    assert snapshot.summary.zombie == 2 and snapshot.summary.total == 71
+    frame = snapshot.processes
+    assert result.unparsed == []
+    # STAT as ps prints it: `R N` (a space inside) is one field, the columns after it stay in place
+    assert frame["state"].tolist() == ["RN", "SWN", "S", "SW", "SW<", "Z", "Z", "R<", "R"]
+    oracle = by_pid(frame, 1423)
+    assert oracle["cpu_pct"] == pytest.approx(8.4) and oracle["mem_pct"] == pytest.approx(19.3)
+    assert oracle["time_s"] == pytest.approx(7046 * 60)  # TIME `7046m`: minutes
+    assert oracle["virt_kib"] == 98 * 1024 and oracle["res_kib"] == 97 * 1024  # SIZE, RSS with M
+    assert oracle["shr_kib"] == 95344 and oracle["pr"] == 15 and oracle["ni"] == 5  # SHARE, PRI
+    assert oracle["command"] == "oracle"
+    assert by_pid(frame, 5)["time_s"] == pytest.approx(41 * 60 + 9)  # old TIME is MM:SS
+    assert frame.loc[frame["zombie"], "source"].tolist() == [f"old_top_procps2.txt:{n}" for n in (13, 14)]
+
+
+def test_old_top_summary_wrapped_by_mail_is_read_whole() -> None:
+    result = load("old_top_mail_wrapped.txt")
+    summary = result.snapshots[0].summary
+    assert summary.mem["buffers"] == 5292 and summary.mem["cached"] == 405988  # labels on the next line
+    # the label lines are part of their summary line: recognised, not unparsed
+    assert {6, 8} <= set(result.recognised) and result.unparsed == []
+
+
+def test_ps_listing_header_sharing_old_top_names_is_not_a_top_table() -> None:
+    lines = ["  F   UID   PID  PPID PRI  NI   VSZ  RSS WCHAN  STAT TTY        TIME COMMAND",
+             "004     0     1     0  20   0   448  236 do_sel S    ?          0:09 init"]
+    result = parse_load(lines)
+    assert result.snapshots == [] and len(result.unparsed) == 2
+
+
+def test_procps4_sleep_and_d_sleep_fill_sleeping_and_threads_are_exposed() -> None:
+    first, second = load("procps4_threads_sleep.txt").snapshots
+    assert (first.summary.sleeping, first.summary.threads) == (1454, 1487)
+    assert first.summary.count_kind == "threads"
+    assert (second.summary.sleeping, second.summary.threads, second.summary.total) == (379, None, 412)
+
+
+def test_tasks_and_threads_lines_in_one_snapshot() -> None:
+    lines = [TOP_LINE, "Tasks: 318 total,   1 running, 314 sleeping,   0 stopped,   3 zombie",
+             "Threads: 2871 total,   1 running, 2867 sleeping,   0 stopped,   3 zombie"]
+    (snapshot,) = parse_load(lines).snapshots
+    assert (snapshot.summary.total, snapshot.summary.zombie, snapshot.summary.count_kind) == (318, 3, "tasks")
+    assert snapshot.summary.threads == 2871
+
+
+# --- lenient columns (issue 11, class 12) -------------------------------------------------------
+
+
+def test_only_pid_state_and_command_decide_a_row() -> None:
+    result = load("lenient_columns.txt")
+    frame = result.snapshots[0].processes
+    assert frame["pid"].tolist() == [7313, 9001, 9002, 22908]
+    amc, cdpd, dbmon = by_pid(frame, 7313), by_pid(frame, 9001), by_pid(frame, 9002)
+    assert pd.isna(amc["virt_kib"]) and amc["time_s"] == pytest.approx(11411.07)
+    assert pd.isna(cdpd["pr"]) and pd.isna(cdpd["ni"]) and math.isnan(cdpd["cpu_pct"])
+    assert cdpd["virt_kib"] == 411 * 1024 and cdpd["res_kib"] == round(2.1 * 1024**2)
+    assert dbmon["virt_kib"] == 12 * 1024**3 and pd.isna(dbmon["res_kib"]) and math.isnan(dbmon["time_s"])
+    reasons = {u.source: u.reason for u in result.unparsed}
+    assert reasons == {"lenient_columns.txt:8": "PID '-' is not a process id",
+                       "lenient_columns.txt:9": "S '?' is not a process state",
+                       "lenient_columns.txt:10": "S '1' is not a process state"}
+    assert ("SHR left NA on 3 row(s) ('-', '?', '12q': not a memory size): lenient_columns.txt:4, "
+            "lenient_columns.txt:5, lenient_columns.txt:6") in result.warnings
+
+
+def test_wide_top_rows_with_spaces_after_command_are_read_up_to_command() -> None:
+    result = load("wide_fields_after_command.txt")
+    frame = result.snapshots[0].processes
+    assert frame["command"].tolist() == ["top", "systemd", "amc", "sh"]
+    assert frame["zombie"].tolist() == [False, False, False, True]
+    assert result.unparsed == []
+    assert result.warnings == [
+        "2 row(s) do not have the 16 fields of the header: read up to COMMAND, the columns after it left NA: "
+        "wide_fields_after_command.txt:4, wide_fields_after_command.txt:7"]
+

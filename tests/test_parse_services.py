@@ -163,3 +163,23 @@ def test_every_non_blank_line_is_data_chatter_or_unparsed(lines):
     garbage = sum(1 for line in lines if line == "garbage [")
     assert len(result.services) == data
     assert len(result.unparsed) == garbage
+
+
+def test_several_rows_on_one_line_are_one_row_each_with_that_line():
+    """Issue 11, class 9: a list pasted through a web page runs rows together."""
+    result = parse_services(fixture_lines("web_mangled_one_line.txt"), file="svc.txt")
+    services = result.services
+    assert services["service"].tolist() == [
+        "System SSH", "Cluster Manager", "Cisco AMC Service", "Cisco CDR Agent",
+        "Cisco CDR Repository Manager", "Cisco CallManager", "Cisco DirSync", "Cisco Tftp",
+        "Cisco Serviceability Reporter",
+        "Cisco Trace Collection Service", "Cisco Bulk Provisioning Service"]
+    assert services["source"].tolist() == [f"svc.txt:{n}" for n in (2, 2, 6, 7, 7, 7, 8, 8, 9, 9, 10)]
+    assert row(services, "Cisco DirSync")["reason"] == "Service Not Activated"
+    assert row(services, "Cisco Tftp") == {"service": "Cisco Tftp", "state": "STARTED", "reason": None,
+                                           "platform": False, "source": "svc.txt:8"}
+    assert row(services, "Cisco Serviceability Reporter")["reason"] == "Commanded Out of Service"
+    assert row(services, "Cluster Manager")["platform"]
+    # a line with a state the CLI never prints is not half read: the whole line is reported
+    assert [(u.source, u.reason) for u in result.unparsed] == [
+        ("svc.txt:11", "unknown service state 'PAUSED'")]

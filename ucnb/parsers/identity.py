@@ -240,7 +240,8 @@ def _cluster_pieces(text: str) -> list[str]:
     """
     header = _PROCESSNODE_CUT.search(text)
     head, tail = (text[:header.start()], text[header.end():]) if header else (text, "")
-    cuts = [match.start() for match in _ROW_START.finditer(head) if match.start() > 0]
+    cuts = [match.start() for match in _ROW_START.finditer(head)
+            if match.start() > 0 and _is_ip(head[match.start():].split(None, 1)[0])]
     bounds = [0, *cuts, len(head)]
     pieces = [head[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False)]
     if header:
