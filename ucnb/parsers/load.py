@@ -55,8 +55,9 @@ __all__ = ["parse_load"]
 
 _TOP_RE = re.compile(r"top\s+-\s+")
 _TOP_TIME_RE = re.compile(r"top\s+-\s+(\d{1,2}:\d{2}(?::\d{2})?)\b")
-# old top (procps 2) has no "top -": `  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34`
-_OLD_TOP_RE = re.compile(r"(\d{1,2}:\d{2}(?::\d{2})?(?:\s?[aApP][mM])?)\s+up\s.*\bload\s+averages?:")
+# old top (procps 2) has no "top -": `  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34`;
+# its 12-hour clock tells it from the `HH:MM:SS up` line of `show status` and `uptime`
+_OLD_TOP_RE = re.compile(r"(\d{1,2}:\d{2}\s?[aApP][mM])\s+up\s.*\bload\s+averages?:")
 _UP_RE = re.compile(r"\bup\s+")
 _INT = r"(?<!\d)\d{1,15}(?!\d)"  # bounded, so absurd digit runs are not read at all
 _FLOAT = r"(?<!\d)\d{1,15}(?:[.,]\d{1,15})?(?!\d)"
@@ -360,17 +361,22 @@ def looks_like_top_header(line: str) -> bool:
         not _PS_ONLY_COLUMNS.intersection(upper) or bool(_TOP_ONLY_COLUMNS.intersection(upper)))
 
 
-def looks_like_load_start(line: str) -> bool:
-    """True for a line that starts `top` output: `top - ...`, `Tasks:`/`Threads:`, or the old
-    generation's uptime line and `NN processes:` line (for the capture layer's content detection).
+def looks_like_load_output(line: str) -> bool:
+    """True for a line of `top` output that no process listing prints: the `top -` line (or the old
+    generation's uptime line), `Tasks:`/`Threads:`/`NN processes:`, or a top table header. For the
+    capture layer's detection by content (ucnb.parsers.commands).
 
-    >>> looks_like_load_start("48 processes: 42 sleeping, 5 running, 1 zombie, 0 stopped")
+    >>> looks_like_load_output("48 processes: 42 sleeping, 5 running, 1 zombie, 0 stopped")
     True
-    >>> looks_like_load_start("  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34")
+    >>> looks_like_load_output("  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34")
     True
+    >>> looks_like_load_output("  PID USER     PRI  NI  SIZE  RSS SHARE STAT %CPU %MEM   TIME COMMAND")
+    True
+    >>> looks_like_load_output(" 10:29:46 up 41 days,  3:07,  1 user,  load average: 0.15, 0.21, 0.18")
+    False
     """
     text = line.strip()
-    return bool(text) and _line_kind(text) in ("top", "tasks", "threads")
+    return bool(text) and _line_kind(text) in ("top", "tasks", "threads", "header")
 
 
 def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
