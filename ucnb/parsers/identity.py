@@ -77,7 +77,9 @@ def _status_pieces(text: str) -> list[str]:
 
 def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Identity) -> None:
     after_uptime_label = False
-    for index, text in ((i, piece) for i, line in _non_blank(lines) for piece in _status_pieces(line)):
+    pieces = [(i, piece, len(parts) > 1) for i, line in _non_blank(lines) for parts in [_status_pieces(line)]
+              for piece in parts]
+    for index, text, collapsed in pieces:
         source = f"{file}:{first_line + index}"
         uptime = _UPTIME.match(text)
         if uptime:
@@ -102,8 +104,8 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
                 identity.uptime = uptime["up"]
             elif value:
                 identity.unparsed.append(Unparsed(source, text, "uptime not in the `up ..., N user` form"))
-        elif label in _STATUS_FIELDS and value and label != "date" and len(value.split()) > 1:
-            # a host name or version is one word: more means other text was run into this line
+        elif collapsed and label in _STATUS_FIELDS and label != "date" and len(value.split()) > 1:
+            # in a collapsed line a host name or version is one word: more is other text run into it
             why = f"{match['label']!r} followed by more than one word"
             identity.unparsed.append(Unparsed(source, text, why))
         elif label in _STATUS_FIELDS and value:
