@@ -102,9 +102,9 @@ def account(name: str, data: bytes, root: str) -> dict[int, list[str]]:
             add(before, "typed command")
         parsed = parse_section(section)
         result = parsed.result
-        for source in row_sources(result):
-            for number in _lines(source):
-                add(number, "row")
+        # several rows may come from one line (services run together on a line): the line counts once
+        for number in dict.fromkeys(n for source in row_sources(result) for n in _lines(source)):
+            add(number, "row")
         if isinstance(result, dict):
             recognised = result.get("recognised", [])
         else:

@@ -203,9 +203,11 @@ def test_show_status_collapsed_with_other_text_reports_what_is_ambiguous():
     identity = parse_fixture("show_status_collapsed_ambiguous.txt", "show status")
     assert identity.date == "Tue Mar 3, 2026 09:12:01"
     assert identity.hostname is None and identity.version is None  # never "cucm-sub2 thanks for the help"
-    assert [(u.source, u.text) for u in identity.unparsed] == [
-        ("show_status_collapsed_ambiguous.txt:1", "Host Name : cucm-sub2 thanks for the help"),
-        ("show_status_collapsed_ambiguous.txt:1", "Product Ver : 14.0.1.13900-155 see below")]
+    (unparsed,) = identity.unparsed  # one entry for the line, naming each part not understood
+    assert unparsed.source == "show_status_collapsed_ambiguous.txt:1"
+    assert unparsed.reason == (
+        "'Host Name : cucm-sub2 thanks for the help': 'Host Name' followed by more than one word; "
+        "'Product Ver : 14.0.1.13900-155 see below': 'Product Ver' followed by more than one word")
 
 
 def test_show_version_active_collapsed_onto_one_line():

@@ -327,6 +327,17 @@ _READERS: dict[str, Callable[[Sequence[str], str, int, Identity], None]] = {
 }
 
 
+def _one_per_line(unparsed: list[Unparsed]) -> list[Unparsed]:
+    """Parts of one collapsed line not understood: one entry for the line, naming each part."""
+    by_source: dict[str, list[Unparsed]] = {}
+    for item in unparsed:
+        by_source.setdefault(item.source, []).append(item)
+    return [items[0] if len(items) == 1 else
+            Unparsed(source, " ".join(item.text for item in items),
+                     "; ".join(f"{item.text!r}: {item.reason}" for item in items))
+            for source, items in by_source.items()]
+
+
 def _non_blank(lines: Sequence[str]) -> list[tuple[int, str]]:
     return [(index, line.strip()) for index, line in enumerate(lines) if line.strip()]
 
@@ -350,6 +361,7 @@ def parse_identity(
                                  for index, text in _non_blank(lines))
         return identity
     reader(lines, file, first_line, identity)
+    identity.unparsed = _one_per_line(identity.unparsed)
     # each reader reads every non-blank line as a field, a known block or a cluster row, or lists it
     # as unparsed: the others are recognised
     unread = {item.source for item in identity.unparsed}
