@@ -92,6 +92,8 @@ def load(
     sessions: list[_Session] = []
     problems: list[str] = []
     for src in sources.files:
+        if posixpath.basename(src.name) == "collect.json" and b'"schema": "ucnb.collect/' in src.data[:200]:
+            continue  # the record `ucnb collect` writes next to the captures, not a capture
         bundle.files.append(FileInfo(src.name, len(src.data), hashlib.sha256(src.data).hexdigest()))
         if not src.data.strip():
             problems.append(f"{src.name}: empty file")
@@ -176,8 +178,8 @@ def parse_section(section: CaptureSection) -> ParsedSection:
             warnings = list(result.warnings)
     if section.cut_short:
         warnings.append(
-            f"{section.source}: `{section.typed or section.command}` was cut short at the pager: "
-            "the capture is incomplete (capture it again with the `file` option or page to the end)"
+            f"{section.source}: `{section.typed or section.command}` was cut short (at the pager, or the "
+            "collection stopped): the capture is incomplete (capture it again to the end)"
         )
         if isinstance(result, Listing):
             result.warnings.append(warnings[-1])

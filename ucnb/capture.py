@@ -57,8 +57,9 @@ LOGIN_NOISE = re.compile(
 MARKER_HINT = re.compile(
     r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
     r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems|Connected \(|Authentication \("
-    r"|[$#]|\[?[\w.-]+@|(?:ba)?sh-\d"
+    r"|[$#]|\[?[\w.-]+@|(?:ba)?sh-\d|ucnb collect: output cut short"
 )
+COLLECT_CUT = "ucnb collect: output cut short"  # ucnb.collect.CUT_MARK: the output stopped here
 VMWARE_BLOCK = "VMware Installation:"
 PROMPT = re.compile(r"^admin:\s*(.*)$")
 # A Linux shell prompt: `user@host:~$ ps aux`, `[root@host ~]# ps`, `sh-4.2$ ps`, `$ ps`, `#top`.
@@ -428,6 +429,9 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
                 marker = ("prompt", prompt.group(1).strip())
             elif LOGIN_NOISE.match(stripped):
                 marker = ("noise",)
+            elif stripped.startswith(COLLECT_CUT):
+                marker = ("noise",)
+                pagers[index] = (0, 0, 1)  # as a pager stopped before the end: the section is cut short
             elif shell := SHELL_PROMPT.match(stripped):
                 marker = ("shell", shell.group(1).strip())
         if marker is not None:

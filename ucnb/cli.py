@@ -6,6 +6,7 @@
     ucnb report PATH... [--after PATH] -o FILE [--audience customer|tac] [--decision ACTION --by NAME]
                 [--case ID] [--redact] [--timestamp]
     ucnb redact PATH -o OUT
+    ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
 Only the standard library is imported at start; each subcommand imports what it needs.
@@ -124,6 +125,27 @@ def cmd_redact(args: argparse.Namespace) -> None:
                                    f"replaced: {replaced})") + "\n")
 
 
+def cmd_collect(args: argparse.Namespace) -> int:
+    from ucnb import collect
+
+    if args.print_commands:
+        sys.stdout.write(collect.manual_commands(args.samples, args.interval) + "\n")
+        return 0
+    hosts = list(args.hosts) + (collect.read_hosts_file(args.hosts_file) if args.hosts_file else [])
+    if not hosts or not args.output:
+        raise InputError("collect needs HOST... (or --hosts FILE) and -o DIR, or --print-commands")
+    options = collect.CollectOptions(
+        user=args.user, samples=args.samples, interval=args.interval, known_hosts=args.known_hosts,
+        accept_new=args.accept_new, jobs=args.jobs, connect_timeout=args.connect_timeout,
+        prompt_timeout=args.prompt_timeout, command_timeout=args.command_timeout)
+    targets = collect.parse_targets(hosts, args.port)
+    password = collect.read_password(args.password_env, args.user)
+    progress = (lambda line: sys.stderr.write(printable(line) + "\n")) if sys.stderr.isatty() else None
+    result = collect.collect(targets, args.output, options, password, progress)
+    sys.stdout.write(printable(collect.format_summary(result)) + "\n")
+    return result.exit_status
+
+
 def format_inspect(document: dict[str, Any]) -> str:
     """Human summary of an inspect document."""
     out: list[str] = []
@@ -198,13 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="new or empty folder, not inside PATH")
     redact.set_defaults(run=cmd_redact)
+    from ucnb.collect_args import add_arguments
+
+    collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")
+    add_arguments(collect)
+    collect.set_defaults(run=cmd_collect)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        args.run(args)
+        status = args.run(args) or 0  # collect: 1 when a host is partial or failed
     except InputError as error:
         message = " ".join(str(error).split())
         sys.stderr.write(printable(f"ucnb: error: {message}") + "\n")
@@ -220,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)"
         sys.stderr.write(printable(message) + "\n")
         return 1
-    return 0
+    return status
 
 
 if __name__ == "__main__":
