@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,7 @@ class FakeNode:
     host_key: asyncssh.SSHKey = field(default_factory=lambda: asyncssh.generate_private_key("ssh-ed25519"))
     port: int = 0
     received: list[str] = field(default_factory=list)  # every line typed at the prompt
+    received_at: list[float] = field(default_factory=list)  # time.monotonic() of each
     cluster: FakeCluster | None = None
 
     def known_hosts_line(self, key: asyncssh.SSHKey | None = None) -> str:
@@ -107,7 +109,7 @@ async def _cli(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
 
 async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
     out = process.stdout
-    out.write(BANNER[:57])
+    out.write(BANNER[:57])  # the first line, then the start-up pause
     await asyncio.sleep(node.start_delay)
     out.write(BANNER[57:])
     if node.never_prompt:
@@ -120,6 +122,7 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
             return
         typed = line.strip()
         node.received.append(typed)
+        node.received_at.append(time.monotonic())
         if typed == "set cli pagination off":
             paging = False
             out.write("\nAutomatic pagination is turned off\n\n")

@@ -117,6 +117,23 @@ def test_concurrency_is_bounded(cluster, tmp_path, jobs):
     assert [n.received[0] for n in nodes] == ["set cli pagination off"] * 3
 
 
+def test_load_snapshots_are_spaced_by_the_interval_and_progress_is_reported(cluster, tmp_path):
+    fake = node(cluster, EX1)
+    lines: list[str] = []
+    known = str(known_hosts(tmp_path, fake))
+    options = collect_module.CollectOptions(samples=3, interval=0.4, known_hosts=known, prompt_timeout=2,
+                                            command_timeout=2)
+    target = collect_module.parse_target(f"127.0.0.1:{fake.port}", 22)
+    result = collect_module.collect([target], str(tmp_path / "out"), options, PASSWORD, lines.append)
+    assert result.exit_status == 0
+    loads = [t for c, t in zip(fake.received, fake.received_at, strict=True) if c == "show process load"]
+    assert len(loads) == 3 and all(b - a >= 0.4 for a, b in zip(loads, loads[1:], strict=False))
+    label = f"127.0.0.1:{fake.port}"
+    assert lines[0] == f"{label}: connecting" and lines[-1] == f"{label}: complete"
+    ran = [line.split(": ")[1] for line in lines if " line(s) in " in line]
+    assert ran == collect_module.plan_commands(3)  # one line per command
+
+
 def test_a_collector_that_forgets_paging_off_meets_the_pager(cluster, tmp_path, monkeypatch):
     monkeypatch.setattr("ucnb.collect_ssh.SESSION_SETUP", ())
     fake = node(cluster, EX1)

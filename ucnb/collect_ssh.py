@@ -15,6 +15,7 @@ from pathlib import Path
 
 import asyncssh
 
+from ucnb.capture import clean_line
 from ucnb.collect import (
     CUT_MARK,
     LOAD,
@@ -166,8 +167,8 @@ class _Session:
 def _body(command: str, received: str) -> str:
     """The output without the terminal's echo of the command, with `\\n` line ends."""
     text = received.replace("\r\n", "\n")
-    first, sep, rest = text.partition("\n")
-    if first.strip() == command:
+    first, _sep, rest = text.partition("\n")
+    if clean_line(first).strip() == command:  # the echo may carry colour codes or redraws
         text = rest
     return text
 
