@@ -126,8 +126,9 @@ def test_load_snapshots_are_spaced_by_the_interval_and_progress_is_reported(clus
     target = collect_module.parse_target(f"127.0.0.1:{fake.port}", 22)
     result = collect_module.collect([target], str(tmp_path / "out"), options, PASSWORD, lines.append)
     assert result.exit_status == 0
+    # timed at the fake's end: allow some network jitter
     loads = [t for c, t in zip(fake.received, fake.received_at, strict=True) if c == "show process load"]
-    assert len(loads) == 3 and all(b - a >= 0.4 for a, b in zip(loads, loads[1:], strict=False))
+    assert len(loads) == 3 and all(b - a > 0.35 for a, b in zip(loads, loads[1:], strict=False))
     label = f"127.0.0.1:{fake.port}"
     assert lines[0] == f"{label}: connecting" and lines[-1] == f"{label}: complete"
     ran = [line.split(": ")[1] for line in lines if " line(s) in " in line]
