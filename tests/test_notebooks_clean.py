@@ -67,10 +67,64 @@ def test_there_are_the_notebooks_of_the_issue():
     names = {p.relative_to(ROOT / "notebooks").as_posix() for p in NOTEBOOKS}
     assert {"01_triage.ipynb", "02_verify.ipynb", "03_post_incident_report.ipynb"} <= names
     trained = set()
-    for path in (ROOT / "notebooks" / "training").glob("*.ipynb"):
+    for path in (ROOT / "notebooks" / "training").glob("ex*.ipynb"):
         source = _parameters_cell(_read(path)).source
         trained |= {s for s in SAMPLES if f"sample_outputs/{s}/" in source}
     assert trained == set(SAMPLES), "one training notebook per worked example"
+    assert "training/practice.ipynb" in names
+
+
+# ------------------------------------------------------------------ training notebooks
+TRAINING = sorted((ROOT / "notebooks" / "training").glob("*.ipynb"))
+TEMPLATE = ROOT / "tools" / "training_template.ipynb"
+
+
+def _answer_key(nb: nbformat.NotebookNode):
+    """The answer key of the lesson (or practice exercise) the notebook was made for."""
+    from ucnb.practice import make_exercise
+    from ucnb.training import load_lessons
+
+    values: dict[str, object] = {}
+    exec(_parameters_cell(nb).source, {}, values)  # plain assignments (test_parameters_cell_is_plain_values)
+    if values["lesson"] == "practice":
+        return make_exercise(values["practice_seed"])[1]
+    return load_lessons()[values["lesson"]].key
+
+
+@pytest.mark.parametrize("path", TRAINING, ids=[p.name for p in TRAINING])
+def test_training_notebooks_are_the_template_with_parameters(path):
+    nb, template = _read(path), _read(TEMPLATE)
+    mine, theirs = _parameters_cell(nb), _parameters_cell(template)
+    cells = [(c.cell_type, c.source) for c in nb.cells if c is not mine]
+    assert cells == [(c.cell_type, c.source) for c in template.cells if c is not theirs], (
+        "regenerate: tools/make_training.py"
+    )
+    names = [line.split(" = ")[0] for line in mine.source.splitlines()]
+    assert names == [line.split(" = ")[0] for line in theirs.source.splitlines()]
+    changed = set(mine.source.splitlines()) - set(theirs.source.splitlines())
+    assert {line.split(" = ")[0] for line in changed} <= {"lesson", "bundle_path"}
+
+
+@pytest.mark.parametrize("path", TRAINING, ids=[p.name for p in TRAINING])
+def test_training_notebooks_reveal_no_answer(path):
+    """A trainee opening the notebook sees the questions and the capture, not the answers: no
+    feedback, no analysis, no tree picture, no defunct PID, parent PID, owning service or command."""
+    nb = _read(path)
+    key = _answer_key(nb)
+    text = "\n".join(_output_texts(nb))
+    for word in ("Correct", "Hint:", "Not quite", "explanation", "<defunct>", "zombie count",
+                 "utils service restart", "utils system", "re-parented"):
+        assert word not in text, f"{word!r} in the stored outputs"
+    for pid in (*key.zombie_pids, key.ppid):
+        assert not re.search(rf"(?<![\w.,]){pid}(?![\w.,])", text), f"PID {pid} in the stored outputs"
+    if key.service:
+        assert key.service not in text
+    for cell in _code_cells(nb):
+        for output in cell.outputs:
+            assert "image/png" not in output.get("data", {}), "a picture (the tree) in the stored outputs"
+    checks = [c for c in _code_cells(nb) if "check-answers" in c.metadata.get("tags", [])]
+    checked = "\n".join(o.get("text", "") for c in checks for o in c.outputs)
+    assert checked and all(line.endswith("not answered yet") for line in checked.splitlines())
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -118,15 +118,32 @@ def test_report_notebook_writes_the_report_of_example_4(tmp_path):
     assert list((tmp_path / "case").glob("report_files/*.png")), "the tree picture beside the report"
 
 
-def test_training_gives_a_hint_for_a_wrong_answer_and_confirms_a_right_one(tmp_path):
-    nb = run("training/ex4_filesync.ipynb", tmp_path, answer_zombie=7827, answer_parent=7827,
-             answer_service="Connection File Syncer")
-    checked = text_of([cell_after(nb, "question.input.value is None")])
+def test_training_checks_typed_answers_given_as_parameters(tmp_path):
+    nb = run("training/ex4_filesync.ipynb", tmp_path, answer_zombie="7827", answer_parent=7827,
+             answer_service="Connection File Syncer", answer_lesson="three")
+    checked = text_of([cell_after(nb, "quiz.check_given()")])
     lines = {line.split(":", 1)[0]: line for line in checked.splitlines() if line}
-    assert lines["zombie"].startswith("zombie: Not quite: 7827 is not it. Hint:")
+    assert lines["zombie"] == ("zombie: Not quite: 7827 is not it. Hint: That is the parent: the PPID column "
+                               "of line 127 of `ps_detail.txt`. Read the PID column of that row.")
     for pid in ("325", "370", "387"):
         assert pid not in lines["zombie"], "a wrong answer gets a hint, never the answer"
-    assert lines["parent"].startswith("parent: Correct.")
-    assert lines["service"].startswith("service: Correct.")
+    assert lines["parent"].startswith("parent: Correct. The PPID of the defunct row")
+    assert lines["service"].startswith("service: Correct. Connection File Syncer owns it")
     assert lines["action"] == "action: not answered yet"
+    assert lines["one_parent"].startswith("one_parent: Not quite: Three, one per zombie is not it. Hint:")
+    assert "(2, 5)" in text_of([cell_after(nb, "quiz.score()")])
+
+
+def test_practice_notebook_runs_the_quiz_on_a_practice_folder(tmp_path):
+    from cli_helpers import run_cli
+
+    status, _, err = run_cli("practice", "--seed", 5, "--product", "IMnP", "-o", tmp_path / "exercise")
+    assert status == 0, err
+    key = __import__("json").loads((tmp_path / "exercise" / "answer.json").read_text())
+    nb = run("training/practice.ipynb", tmp_path, exercise_path=str(tmp_path / "exercise"),
+             answer_parent=key["ppid"], answer_zombie=key["zombie_pids"][0])
+    intro = cell_after(nb, "exercise.intro()").outputs[0]["data"]["text/markdown"]
+    assert f"`{key['node']}`" in intro
+    checked = text_of([cell_after(nb, "quiz.check_given()")])
+    assert "zombie: Correct." in checked and "parent: Correct." in checked
     assert "(2, 4)" in text_of([cell_after(nb, "quiz.score()")])

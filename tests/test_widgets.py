@@ -7,15 +7,12 @@ import html
 import ipywidgets
 import pytest
 
-from ucnb.catalogue import CATALOGUE
 from ucnb.errors import InputError
 from ucnb.parsers.listing import parse_listing
 from ucnb.widgets import (
     ACTION_TEXT,
     DECISION_FIELDS,
     DECISIONS,
-    NO_SERVICE,
-    UNKNOWN_PARENT,
     Decisions,
     Quiz,
     QuizQuestion,
@@ -287,126 +284,77 @@ def test_prompt_is_escaped():
 
 
 # ------------------------------------------------------------------ Quiz.from_analysis
-def option_values(question):
-    return [value for _label, value in question.input.options]
+def test_each_wrong_choice_has_its_own_hint_and_a_general_one_otherwise():
+    question = make_question(hints={29815: "That is the PPID column of line 211."})
+    question.input.value = 29815
+    question.check()
+    question.input.value = 26764
+    question.check()
+    lines = text_of(question.output).splitlines()
+    assert lines[0] == "Not quite: 29815 is not it. Hint: That is the PPID column of line 211."
+    assert lines[1].startswith("Not quite: 26764 is not it. Hint: Look for <defunct> at the end of a row.")
 
 
-def option_labels(question):
-    return [label for label, _value in question.input.options]
+def test_a_choice_hint_that_names_the_answer_falls_back_to_the_general_hint():
+    question = make_question(hints={29815: "It is 22908, of course."})
+    question.input.value = 29815
+    question.check()
+    assert "22908" not in text_of(question.output)
+    assert "Hint: Look for <defunct>" in text_of(question.output)
 
 
-def test_quiz_from_analysis_has_the_four_standard_questions_with_plausible_distractors():
-    listing = ps_ef(EX1_LISTING_ROWS)
-    quiz = Quiz.from_analysis(EX1_NODE, listing)
-    assert list(quiz.questions) == ["zombie", "parent", "service", "action"]
-    zombie = option_values(quiz["zombie"])
-    assert 22908 in zombie and 29815 in zombie  # the PID/PPID mix-up is offered
-    assert zombie == sorted(zombie) and 3 <= len(zombie) <= 4
-    parent = option_values(quiz["parent"])
-    assert 29815 in parent and 22908 in parent and 1 in parent and 1200 in parent
-    services = option_labels(quiz["service"])
-    assert "Cisco AMC Service" in services and services[-1] == NO_SERVICE
-    # distractors are services that really run on this node first
-    assert {"Cisco CDR Repository Manager", "Cisco Tftp"} <= set(services)
-    assert option_values(quiz["action"]) == list(ACTION_TEXT)
-    again = Quiz.from_analysis(EX1_NODE, listing)
-    assert [option_values(q) for q in again.questions.values()] == [
-        option_values(q) for q in quiz.questions.values()
+def test_typed_answers_get_hints_from_a_function_of_the_value():
+    question = QuizQuestion(
+        "Type the PPID",
+        None,
+        "29815",
+        hint="Read the PPID column.",
+        hints=lambda value: "That is the zombie itself." if value.strip() == "22908" else None,
+        explanation="29815 is amc.",
+    )
+    question.input.value = " 22908 "
+    assert not question.check()
+    question.input.value = "1200"
+    assert not question.check()
+    lines = text_of(question.output).splitlines()
+    assert lines[0].endswith("Hint: That is the zombie itself.")
+    assert lines[1].endswith("Hint: Read the PPID column.")
+
+
+def test_after_two_wrong_tries_the_explanation_and_no_point():
+    question = make_question()
+    quiz = Quiz({"zombie": question})
+    for value in (29815, 26764):
+        question.input.value = value
+        question.check()
+    shown = text_of(question.output).splitlines()
+    assert len(shown) == 3
+    assert shown[2] == "After 2 tries, the explanation: The [sh] <defunct> row is the zombie."
+    assert question.revealed and not question.solved
+    question.input.value = 22908
+    assert question.check() and question.solved and not question.scored
+    assert quiz.score() == (0, 1)
+    assert text_of(question.output).count("the explanation") == 1  # shown once
+
+
+def test_score_counts_questions_solved_before_the_explanation():
+    first, second, third = make_question(), make_question(), make_question()
+    quiz = Quiz({"a": first, "b": second, "c": third})
+    assert quiz.score_html.value == "<b>Score: 0 of 3</b> (0 of 3 answered)"
+    first.input.value = 22908
+    first.button.click()
+    second.input.value = 29815
+    second.button.click()
+    second.input.value = 22908
+    second.button.click()  # right at the second try: scored
+    assert quiz.score() == (2, 3)
+    assert quiz.score_html.value == "<b>Score: 2 of 3</b> (2 of 3 answered)"
+    assert quiz.results()["b"] == {"solved": True, "scored": True, "attempts": 2, "wrong_before_right": 1}
+    assert quiz.check_given() == [
+        "a: Correct. The [sh] <defunct> row is the zombie.",
+        "b: Correct. The [sh] <defunct> row is the zombie.",
+        "c: not answered yet",
     ]
-
-
-def test_quiz_right_answers_score_and_explain():
-    quiz = Quiz.from_analysis(EX1_NODE, ps_ef(EX1_LISTING_ROWS))
-    for name, value in [
-        ("zombie", 22908),
-        ("parent", 29815),
-        ("service", "Cisco AMC Service"),
-        ("action", "restart_service"),
-    ]:
-        quiz[name].input.value = value
-        quiz[name].button.click()
-    assert quiz.score() == (4, 4)
-    assert "Correct." in text_of(quiz["action"].output)
-    assert "utils service restart Cisco AMC Service" in text_of(quiz["action"].output)
-    assert quiz.results()["parent"] == {"solved": True, "attempts": 1, "wrong_before_right": 0}
-
-
-def test_quiz_wrong_answers_never_reveal_the_answer():
-    quiz = Quiz.from_analysis(EX1_NODE, ps_ef(EX1_LISTING_ROWS))
-    wrong = {"zombie": 29815, "parent": 22908, "service": NO_SERVICE, "action": "reboot"}
-    answers = {
-        "zombie": "22908",
-        "parent": "29815",
-        "service": "Cisco AMC Service",
-        "action": ACTION_TEXT["restart_service"],
-    }
-    for name, value in wrong.items():
-        quiz[name].input.value = value
-        assert quiz[name].check() is False
-        shown = text_of(quiz[name].output)
-        assert "Hint:" in shown
-        assert answers[name].casefold() not in shown.casefold(), name
-    assert quiz.score() == (0, 4)
-    assert quiz.results()["zombie"] == {"solved": False, "attempts": 1, "wrong_before_right": None}
-
-
-def test_quiz_defaults_come_from_plain_variables():
-    answers = {"parent": 29815, "action": "reboot"}
-    quiz = Quiz.from_analysis(EX1_NODE, ps_ef(EX1_LISTING_ROWS), defaults=answers)
-    assert quiz["parent"].input.value == 29815 and quiz["parent"].check()
-    assert quiz["action"].input.value == "reboot" and not quiz["action"].check()
-    assert quiz["zombie"].input.value is None
-
-
-def test_quiz_for_several_zombies_accepts_any_of_them():
-    node = {
-        "node": "cuc-sub",
-        "product": "CUC",
-        "zombies": [{"pid": p, "ppid": 7827} for p in (325, 370, 387)],
-        "groups": [
-            {
-                "ppid": 7827,
-                "parent_command": "/usr/local/cm/bin/CuFileSync",
-                "service": "Connection File Syncer",
-                "zombie_pids": [387, 325, 370],
-                "action": "restart_service",
-                "command": "utils service restart Connection File Syncer",
-                "impact": "low",
-                "alternatives": [],
-            }
-        ],
-    }
-    quiz = Quiz.from_analysis(node)  # no listing: distractors from the analysis only
-    assert "Name one defunct PID" in quiz["zombie"].prompt
-    values = option_values(quiz["zombie"])
-    assert 7827 in values and {325, 370} <= set(values)
-    quiz["zombie"].input.value = 325
-    assert quiz["zombie"].check()
-    services = option_labels(quiz["service"])
-    assert "Connection File Syncer" in services
-    assert len(services) == 5
-    assert all("CUC" in CATALOGUE.service(s).products for s in services if s != NO_SERVICE)
-
-
-def test_quiz_without_service_or_ppid():
-    sftp = dict(EX1_GROUP, service=None, action="reboot", command="utils system restart", impact="cosmetic")
-    quiz = Quiz.from_analysis(dict(EX1_NODE, product="IMnP", groups=[sftp]))
-    quiz["service"].input.value = NO_SERVICE
-    assert quiz["service"].check()
-    no_ppid = dict(EX1_GROUP, ppid=None, service=None, action="recollect", command="show process list detail")
-    quiz = Quiz.from_analysis(dict(EX1_NODE, groups=[no_ppid]), ps_ef(EX1_LISTING_ROWS))
-    assert UNKNOWN_PARENT in option_values(quiz["parent"])
-    quiz["parent"].input.value = UNKNOWN_PARENT
-    assert quiz["parent"].check()
-    quiz["action"].input.value = "recollect"
-    assert quiz["action"].check()
-
-
-def test_quiz_refuses_a_node_without_groups():
-    with pytest.raises(InputError, match="no zombie group"):
-        Quiz.from_analysis(dict(EX1_NODE, groups=[]))
-    with pytest.raises(InputError, match="number 3"):
-        Quiz.from_analysis(EX1_NODE, group=3)
 
 
 def test_widgets_work_with_the_real_analysis():
@@ -422,6 +370,3 @@ def test_widgets_work_with_the_real_analysis():
     assert "TAC only" in dict((v, k) for k, v in picker.dropdown.options)["kill_parent"]
     picker.button.click()
     assert decisions.as_records()[0]["command"] == "utils service restart Cisco AMC Service"
-    quiz = Quiz.from_analysis(node, listing)
-    quiz["service"].input.value = "Cisco AMC Service"
-    assert quiz["service"].check()

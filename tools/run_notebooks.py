@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from make_training import generate, targets
 from nbclient import NotebookClient
 from nbstripout import strip_output
 
@@ -90,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     args = parser.parse_args(argv)
     changed = []
+    training = targets()
     for path in notebooks(args.paths):
         start = time.monotonic()
-        nb = execute(path, timeout=args.timeout)
+        # the training notebooks are made from one template (tools/make_training.py)
+        nb = generate(path, timeout=args.timeout) if path in training else execute(path, timeout=args.timeout)
         text = nbformat.writes(nb) + "\n"
         old = path.read_text(encoding="utf-8")
         name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

@@ -7,6 +7,7 @@
                 [--case ID] [--redact] [--timestamp]
     ucnb redact PATH -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
+    ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
 Only the standard library is imported at start; each subcommand imports what it needs.
@@ -146,6 +147,16 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return result.exit_status
 
 
+def cmd_practice(args: argparse.Namespace) -> None:
+    from ucnb.practice import write_exercise
+
+    seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
+    key = write_exercise(args.output, seed, args.product)
+    sys.stdout.write(printable(
+        f"practice exercise {seed} written to {args.output}: bundle/ (node {key.node}) and answer.json; "
+        f"try it in notebooks/training/practice.ipynb (exercise_path={args.output})") + "\n")
+
+
 def format_inspect(document: dict[str, Any]) -> str:
     """Human summary of an inspect document."""
     out: list[str] = []
@@ -225,6 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
     collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")
     add_arguments(collect)
     collect.set_defaults(run=cmd_collect)
+    practice = sub.add_parser("practice", help="a fresh training exercise: a capture and its answer key")
+    practice.add_argument("--seed", type=int, metavar="N", help="same seed, same exercise (default: random)")
+    practice.add_argument("--product", choices=("CUCM", "IMnP", "CUC"), help="default: random")
+    practice.add_argument("-o", "--output", required=True, metavar="DIR", help="new or empty folder")
+    practice.set_defaults(run=cmd_practice)
     return parser
 
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from ucnb.errors import InputError
-from ucnb.findings import Group, NodeAnalysis, as_group, as_node
+from ucnb.findings import Group, as_group
 
 __all__ = [
     "ACTION_TEXT",
@@ -34,8 +34,6 @@ __all__ = [
     "RemediationPicker",
     "QuizQuestion",
     "Quiz",
-    "NO_SERVICE",
-    "UNKNOWN_PARENT",
 ]
 
 # What each remediation action means, in a few words (the analysis gives the command and impact).
@@ -291,19 +289,31 @@ def _accepted(answer: Any) -> list[Any]:
     return [answer]
 
 
+def _mentions(text: str, value: Any) -> bool:
+    """Whether `text` names `value` as a whole word (a hint must not)."""
+    shown = str(value)
+    return len(shown) >= 2 and bool(re.search(rf"(?<!\w){re.escape(shown)}(?!\w)", text, re.IGNORECASE))
+
+
 class QuizQuestion:
-    """One training question: a Dropdown of `options` (or a Text box when `options` is None), a
-    "Check" button and an output.
+    r"""One training question: a Dropdown of `options` (or a Text box to type into when `options`
+    is None), a "Check" button and an output.
 
     `answer` is the right value, or a list/tuple/set of values that are all accepted (any one of
-    the defunct PIDs, say). Options are strings or (label, value) pairs. A wrong answer shows
-    `hint`, never the answer; a right one shows `explanation`. `default` preselects an option (or
-    fills the text box) from a plain variable. Every check is kept in `attempts`.
+    the defunct PIDs, say). Options are strings or (label, value) pairs. A wrong answer gets a hint,
+    never the answer: `hints` gives one per wrong choice (a mapping by value, or a function of the
+    value given, e.g. of a typed PID), `hint` is the fallback. After `reveal_after` wrong tries the
+    output shows `explanation`; a right answer shows it too. A question counts in the score when it
+    was solved before its explanation was shown. `default` preselects an option (or fills the text
+    box) from a plain variable. Every check is kept in `attempts`.
 
-    >>> q = QuizQuestion("Which PID is defunct?", ["22908", "29815"], "22908",
-    ...                  hint="Search for <defunct>", explanation="22908 is [sh] <defunct>.")
+    >>> q = QuizQuestion("Type the defunct PID", None, 22908, hint="Search for <defunct>",
+    ...                  hints={"29815": "That is the PPID column of line 211."},
+    ...                  explanation="22908 is [sh] <defunct>.")
     >>> q.input.value = "29815"; q.check()
     False
+    >>> q.output.outputs[-1]["text"]
+    'Not quite: 29815 is not it. Hint: That is the PPID column of line 211.\n'
     """
 
     def __init__(
@@ -314,18 +324,24 @@ class QuizQuestion:
         *,
         hint: str,
         explanation: str,
+        hints: Mapping[Any, str] | Callable[[Any], str | None] | None = None,
         default: Any = None,
+        reveal_after: int = 2,
     ) -> None:
         self.prompt = prompt
         self.answer = answer
         self.hint = hint
+        self.hints = hints
         self.explanation = explanation
+        self.reveal_after = reveal_after
+        self.revealed = False
         self.attempts: list[dict[str, Any]] = []
+        self._listeners: list[Callable[[QuizQuestion], None]] = []
         accepted = _accepted(answer)
         if options is None:
             self._labels = {}
             self.input: widgets.Dropdown | widgets.Text = widgets.Text(
-                value="" if default is None else str(default), placeholder="your answer"
+                value="" if default is None else str(default), placeholder="type your answer"
             )
         else:
             pairs = [tuple(o) if isinstance(o, (tuple, list)) else (str(o), o) for o in options]
@@ -338,12 +354,8 @@ class QuizQuestion:
             self.input = widgets.Dropdown(
                 options=pairs, value=default, layout=widgets.Layout(width="max-content")
             )
-        for value in accepted:
-            shown = self._labels.get(value, value)
-            if len(str(shown)) >= 2 and re.search(
-                rf"(?<!\w){re.escape(str(shown))}(?!\w)", hint, re.IGNORECASE
-            ):
-                raise InputError(f"quiz {prompt!r}: the hint gives the answer away")
+        if any(_mentions(hint, self._labels.get(value, value)) for value in accepted):
+            raise InputError(f"quiz {prompt!r}: the hint gives the answer away")
         self.prompt_html = widgets.HTML(value=f"<b>{html.escape(prompt)}</b>")
         self.button = widgets.Button(description="Check")
         self.output = widgets.Output()
@@ -358,6 +370,21 @@ class QuizQuestion:
         typed = _normal(value)
         return any(typed == _normal(a) or typed == _normal(self._labels.get(a, a)) for a in accepted)
 
+    def hint_for(self, value: Any) -> str:
+        """The hint for a wrong `value`: its own when there is one that does not name an accepted
+        answer, else the general hint."""
+        if callable(self.hints):
+            own = self.hints(value)
+        elif self.hints is not None:
+            key = value if isinstance(self.input, widgets.Dropdown) else _normal(value)
+            own = self.hints.get(key)
+        else:
+            own = None
+        accepted = [self._labels.get(a, a) for a in _accepted(self.answer)]
+        if own and not any(_mentions(own, a) for a in accepted):
+            return own
+        return self.hint
+
     def check(self) -> bool:
         """Check the current value, append the feedback to the output, keep the attempt."""
         value = self.input.value
@@ -370,218 +397,86 @@ class QuizQuestion:
             self.output.append_stdout(f"Correct. {self.explanation}\n")
         else:
             shown = self._labels.get(value, value)
-            self.output.append_stdout(f"Not quite: {shown} is not it. Hint: {self.hint}\n")
+            self.output.append_stdout(f"Not quite: {shown} is not it. Hint: {self.hint_for(value)}\n")
+            wrong = sum(not a["correct"] for a in self.attempts)
+            if not self.solved and not self.revealed and wrong >= self.reveal_after:
+                self.revealed = True
+                self.output.append_stdout(f"After {wrong} tries, the explanation: {self.explanation}\n")
+        for listener in self._listeners:
+            listener(self)
         return right
 
     @property
     def solved(self) -> bool:
         return any(a["correct"] for a in self.attempts)
 
+    @property
+    def scored(self) -> bool:
+        """Solved before the explanation was shown."""
+        wrong = 0
+        for attempt in self.attempts:
+            if attempt["correct"]:
+                return wrong < self.reveal_after
+            wrong += 1
+        return False
 
-NO_SERVICE = "No service: the parent is not a service process"
-UNKNOWN_PARENT = "Cannot tell from this capture"
-
-
-def _listing_frame(listing: Any) -> pd.DataFrame | None:
-    if listing is None:
-        return None
-    frame = getattr(listing, "processes", listing)
-    return frame if isinstance(frame, pd.DataFrame) else None
-
-
-def _grandparent(group: Group, frame: pd.DataFrame | None) -> list[int]:
-    """[the PPID of the group's parent] from the listing (else the analysis' ancestry), or []."""
-    ppid = group.ppid
-    if frame is not None and len(frame) and "ppid" in frame.columns:
-        rows = frame.loc[frame["pid"] == ppid, "ppid"].dropna()
-        if len(rows) and int(rows.iloc[0]) > 0:
-            return [int(rows.iloc[0])]
-    chain = [a.pid for a in group.ancestry if a.pid not in (None, ppid)]
-    return [int(chain[-1])] if chain else []
-
-
-def _nearest(candidates: Iterable[int], around: int, count: int, exclude: Iterable[int]) -> list[int]:
-    """`count` candidates nearest to `around` by value (ties: lower first), not in `exclude`."""
-    excluded = set(exclude)
-    pool = sorted({int(c) for c in candidates} - excluded, key=lambda c: (abs(c - around), c))
-    return pool[:count]
+    def on_check(self, listener: Callable[[QuizQuestion], None]) -> None:
+        """Call `listener(question)` after every check (the quiz updates its score)."""
+        self._listeners.append(listener)
 
 
 class Quiz:
-    """Questions shown together; `Quiz.from_analysis` builds the four of a worked example.
+    """Questions shown together, with the score below them (updated at every check).
 
-    >>> quiz = Quiz.from_analysis(analysis["nodes"][0], listing=bundle.nodes[0].listing)
-    >>> quiz.widget                                   # display it
-    >>> quiz["parent"].input.value = 29815; quiz["parent"].check()
+    >>> q = QuizQuestion("Type the PPID", None, 29815, hint="Read the PPID column.", explanation="")
+    >>> quiz = Quiz({"parent": q})
+    >>> q.input.value = "29815"; q.check()
     True
+    >>> quiz.score(), quiz.score_html.value
+    ((1, 1), '<b>Score: 1 of 1</b> (1 of 1 answered)')
     """
 
     def __init__(self, questions: Mapping[str, QuizQuestion]) -> None:
         self.questions = dict(questions)
-        self.widget = widgets.VBox([q.widget for q in self.questions.values()])
+        self.score_html = widgets.HTML()
+        self.widget = widgets.VBox([*(q.widget for q in self.questions.values()), self.score_html])
+        for question in self.questions.values():
+            question.on_check(lambda _question: self._show_score())
+        self._show_score()
 
     def __getitem__(self, name: str) -> QuizQuestion:
         return self.questions[name]
 
     def score(self) -> tuple[int, int]:
-        """(questions solved, questions)."""
-        return sum(q.solved for q in self.questions.values()), len(self.questions)
+        """(questions solved before their explanation was shown, questions)."""
+        return sum(q.scored for q in self.questions.values()), len(self.questions)
+
+    def _show_score(self) -> None:
+        points, total = self.score()
+        answered = sum(q.solved or q.revealed for q in self.questions.values())
+        self.score_html.value = f"<b>Score: {points} of {total}</b> ({answered} of {total} answered)"
+
+    def check_given(self) -> list[str]:
+        """Check every question that has an answer (from the parameters); one line per question."""
+        lines = []
+        for name, question in self.questions.items():
+            value = question.input.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                lines.append(f"{name}: not answered yet")
+                continue
+            question.check()
+            lines.append(f"{name}: {question.output.outputs[-1]['text'].strip()}")
+        return lines
 
     def results(self) -> dict[str, dict[str, Any]]:
-        """Per question: solved, number of attempts, tries before the right answer."""
+        """Per question: solved, scored, number of attempts, wrong tries before the right answer."""
         out = {}
         for name, q in self.questions.items():
             first_right = next((i for i, a in enumerate(q.attempts) if a["correct"]), None)
             out[name] = {
                 "solved": q.solved,
+                "scored": q.scored,
                 "attempts": len(q.attempts),
                 "wrong_before_right": first_right,
             }
         return out
-
-    @classmethod
-    def from_analysis(
-        cls,
-        node: NodeAnalysis | Mapping[str, Any],
-        listing: Any = None,
-        *,
-        group: int = 0,
-        defaults: Mapping[str, Any] | None = None,
-        catalogue: Any = None,
-        distractors: int = 3,
-    ) -> Quiz:
-        """The four questions (keys "zombie", "parent", "service", "action") for one group of an
-        analysed node (a `NodeAnalysis` or its JSON). Distractors are chosen without randomness: PIDs of
-        the listing near the right one (the parent's PID for the zombie question, the zombie's for
-        the parent question: the usual mix-ups), services of the catalogue for the node's product
-        that run in the listing, then others by name. `defaults` preselects answers by key.
-        """
-        from ucnb.catalogue import CATALOGUE, PRODUCTS
-
-        catalogue = catalogue or CATALOGUE
-        defaults = dict(defaults or {})
-        node = as_node(node)
-        groups = node.groups
-        if not groups:
-            raise InputError(f"{node.node}: no zombie group to build a quiz from")
-        if not 0 <= group < len(groups):
-            raise InputError(f"{node.node}: no zombie group number {group} (there are {len(groups)})")
-        chosen = groups[group]
-        zombie_pids = sorted(int(p) for p in chosen.zombie_pids)
-        if not zombie_pids:
-            raise InputError(f"{node.node}: zombie group {group} lists no PIDs")
-        ppid = chosen.ppid
-        frame = _listing_frame(listing)
-        all_zombies = {int(z.pid) for z in node.zombies}
-        all_zombies |= {int(p) for g in groups for p in g.zombie_pids}
-        live_pids: list[int] = []
-        if frame is not None and len(frame):
-            pids = frame["pid"].dropna().astype(int)
-            zombie_flags = frame.loc[pids.index, "zombie"].astype(bool)
-            live_pids = sorted(set(pids[~zombie_flags].tolist()) - all_zombies)
-        extra_pids = sorted({int(g.ppid) for g in groups if g.ppid is not None} - {ppid})
-
-        # 1. the defunct PID
-        shown_zombies = zombie_pids[:2]
-        wrong_zombie = [ppid] if ppid is not None else []
-        wrong_zombie += _nearest(
-            live_pids + extra_pids, zombie_pids[0], distractors, zombie_pids + wrong_zombie
-        )
-        wrong_zombie = wrong_zombie[:distractors]
-        zombie_options = sorted(set(shown_zombies + wrong_zombie))
-        several = len(zombie_pids) > 1
-        zombie_q = QuizQuestion(
-            "Search the listing for 'defunct'. "
-            + ("Name one defunct PID." if several else "Which PID is defunct?"),
-            [(str(p), p) for p in zombie_options],
-            zombie_pids if several else zombie_pids[0],
-            hint="A defunct row ends in <defunct> (state Z). Read its PID column, not the PPID column.",
-            explanation=(
-                f"{'PIDs' if several else 'PID'} {', '.join(map(str, zombie_pids[:6]))}"
-                f"{' ...' if len(zombie_pids) > 6 else ''} {'are' if several else 'is'} defunct."
-            ),
-            default=defaults.get("zombie"),
-        )
-
-        # 2. the parent PID
-        if ppid is None:
-            parent_options: list[tuple[str, Any]] = [(UNKNOWN_PARENT, UNKNOWN_PARENT)]
-            parent_options += [(str(p), p) for p in _nearest(live_pids, zombie_pids[0], distractors, [])]
-            parent_answer: Any = UNKNOWN_PARENT
-            parent_expl = "The listing has no PPID column: capture `show process list detail`."
-        else:
-            wrong_parent = [zombie_pids[0]]
-            wrong_parent += _grandparent(chosen, frame)  # the parent's own PPID: another mix-up
-            if ppid != 1:
-                wrong_parent.append(1)
-            wrong_parent += _nearest(live_pids + extra_pids, ppid, distractors, [ppid, *wrong_parent])
-            parent_options = [(str(p), p) for p in sorted(set(wrong_parent[: distractors + 1]) | {ppid})]
-            parent_answer = int(ppid)
-            where = (
-                f"the parent's row is {chosen.parent_command!s}"
-                if chosen.parent_command
-                else "the parent itself is not in the listing"
-            )
-            parent_expl = f"The PPID of the defunct row is {ppid}; {where}."
-        parent_q = QuizQuestion(
-            "What is the parent PID (PPID) of the defunct process(es)?",
-            parent_options,
-            parent_answer,
-            hint="On the defunct row, PPID is the column right after PID: the process that should reap it.",
-            explanation=parent_expl,
-            default=defaults.get("parent"),
-        )
-
-        # 3. the owning service
-        product = node.product or "unknown"
-        service = chosen.service
-        service_answer = service or NO_SERVICE
-        running: set[str] = set()
-        if frame is not None and len(frame):
-            from ucnb.catalogue import match_process
-
-            products = [product] if product in PRODUCTS else list(PRODUCTS)
-            names = frame[["comm", "command"]].astype(object).where(frame[["comm", "command"]].notna(), None)
-            for comm, command in set(names.itertuples(index=False, name=None)):
-                for each in products:
-                    found = match_process(comm, command, each, catalogue)
-                    if found is not None:
-                        running.add(found.name)
-        in_product = sorted(
-            s.name for s in catalogue.services if product not in PRODUCTS or product in s.products
-        )
-        pool = [name for name in sorted(running) if name != service]
-        pool += [name for name in in_product if name != service and name not in pool]
-        service_options = sorted({*pool[:distractors], *([service] if service else [])}) + [NO_SERVICE]
-        reason = chosen.reason or ""
-        service_q = QuizQuestion(
-            "Which service owns the parent process?",
-            service_options,
-            service_answer,
-            hint=(
-                "Find the row whose PID is the PPID and look its process name up in the service "
-                "catalogue; walk up through sh/perl helpers to the first service process."
-            ),
-            explanation=(f"{service} owns it." if service else "No service owns it.")
-            + (f" {reason}" if reason else ""),
-            default=defaults.get("service"),
-        )
-
-        # 4. the action
-        action = chosen.action
-        action_options = [(ACTION_TEXT[a], a) for a in ACTION_TEXT]
-        if action not in ACTION_TEXT:
-            action_options.append((str(action), action))
-        command = chosen.command
-        action_q = QuizQuestion(
-            "What should be done first?",
-            action_options,
-            action,
-            hint=(
-                "A zombie goes away when its parent reaps it or ends. Prefer the least disruptive step "
-                "that makes the parent do so; if the parent is unknown, get better data first."
-            ),
-            explanation=(f"Run `{command}`. " if command else "") + (chosen.impact_note or reason),
-            default=defaults.get("action"),
-        )
-        return cls({"zombie": zombie_q, "parent": parent_q, "service": service_q, "action": action_q})

@@ -142,6 +142,9 @@ def test_lab_ex4_quiz(repo, lab_server, lab_token, chromium_page, screenshot_pat
         expect(output).to_contain_text("Correct.")
         lines = [_norm(line) for line in output.inner_text().splitlines() if line.strip()]
         assert len(lines) == 2 and "Hint:" in lines[0] and lines[1].startswith("Correct."), lines
+        # Right at the second try: it counts. The score under the questions follows the kernel.
+        score = panel.locator(".widget-html-content", has_text="Score:")
+        expect(score).to_have_text(re.compile(r"Score: 1 of \d+ \(1 of \d+ answered\)"))
         elapsed = time.monotonic() - start
         assert not page.ucnb_errors, page.ucnb_errors
     finally:
