@@ -283,7 +283,7 @@ def test_prompt_is_escaped():
     assert "&lt;defunct&gt;" in question.prompt_html.value
 
 
-# ------------------------------------------------------------------ Quiz.from_analysis
+# ------------------------------------------------------------------ Quiz
 def test_each_wrong_choice_has_its_own_hint_and_a_general_one_otherwise():
     question = make_question(hints={29815: "That is the PPID column of line 211."})
     question.input.value = 29815
