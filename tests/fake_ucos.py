@@ -52,6 +52,7 @@ class FakeNode:
     outputs: dict[str, str]
     password: str = "admin-pass"
     user: str = "admin"
+    keyboard_interactive: bool = False  # offer only keyboard-interactive, as UCOS does ("Password:")
     start_delay: float = 0.0  # the CLI's start-up before the first prompt
     never_prompt: bool = False  # shows the banner and then nothing
     drop_in: str | None = None  # the connection drops half-way through this command's output
@@ -87,7 +88,16 @@ class _Server(asyncssh.SSHServer):
         return True
 
     def password_auth_supported(self) -> bool:
-        return True
+        return not self.node.keyboard_interactive
+
+    def kbdint_auth_supported(self) -> bool:
+        return self.node.keyboard_interactive
+
+    def get_kbdint_challenge(self, username: str, lang: str, submethods: str) -> tuple:
+        return "", "", "", [("Password: ", False)]
+
+    def validate_kbdint_response(self, username: str, responses: list[str]) -> bool:
+        return username == self.node.user and list(responses) == [self.node.password]
 
     def validate_password(self, username: str, password: str) -> bool:
         return username == self.node.user and password == self.node.password

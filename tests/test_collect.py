@@ -73,7 +73,8 @@ def answer(document: dict) -> dict:
 
 def test_three_nodes_at_once_analyze_to_the_sample_answer(cluster, tmp_path):
     names = ("cucm-pub", "cucm-sub1", "imp-pub")
-    nodes = [node(cluster, CLUSTER, name=name, start_delay=0.3) for name in names]
+    nodes = [node(cluster, CLUSTER, name=name, start_delay=0.3, keyboard_interactive=name == "imp-pub")
+             for name in names]
     status, stdout, _err, out, record = collect(tmp_path, nodes)
     assert status == 0, stdout
     assert [h["state"] for h in record["hosts"]] == ["complete"] * 3
@@ -145,9 +146,11 @@ def test_a_collector_that_forgets_paging_off_meets_the_pager(cluster, tmp_path, 
     assert PAGER in (out / f"127.0.0.1_{fake.port}" / "show_status.txt").read_text()
 
 
-def test_wrong_password_fails_that_host_only(cluster, tmp_path):
+@pytest.mark.parametrize("keyboard_interactive", [False, True])
+def test_wrong_password_fails_that_host_only(cluster, tmp_path, keyboard_interactive):
     good = node(cluster, EX1)
-    bad = cluster.add(FakeNode(sample_outputs(EX1), password="another one"))
+    bad = cluster.add(FakeNode(sample_outputs(EX1), password="another one",
+                               keyboard_interactive=keyboard_interactive))
     status, stdout, _err, out, record = collect(tmp_path, [good, bad], "--samples", "1")
     assert status == 1
     assert [h["state"] for h in record["hosts"]] == ["complete", "failed"]
@@ -270,3 +273,21 @@ def test_hosts_file_and_folders(tmp_path):
     assert [(t.label, t.folder) for t in targets] == [
         ("cucm-pub", "cucm-pub"), ("10.1.1.5:2222", "10.1.1.5_2222"), ("[fe80::1]", "fe80__1"),
         ("10.1.1.5", "10.1.1.5")]
+
+
+def test_a_bug_on_one_host_is_that_host_s_failure_without_the_password(cluster, tmp_path, monkeypatch):
+    import ucnb.collect_ssh as ssh
+
+    real = ssh.collect_host
+    fakes = [node(cluster, EX1), node(cluster, EX1)]
+
+    async def buggy(target, record, *args):
+        if target.port == fakes[1].port:
+            raise RuntimeError(f"boom with {PASSWORD}")
+        await real(target, record, *args)
+
+    monkeypatch.setattr(ssh, "collect_host", buggy)
+    status, stdout, _err, _out, record = collect(tmp_path, fakes, "--samples", "1")
+    assert status == 1 and [h["state"] for h in record["hosts"]] == ["complete", "failed"]
+    assert record["hosts"][1]["reason"] == "internal error: RuntimeError: boom with <password>"
+    assert PASSWORD not in stdout

@@ -179,7 +179,7 @@ class HostRecord:
     folder: str
     state: str = "failed"  # complete | partial | failed
     failure: str | None = None  # authentication | host_key_unknown | host_key_changed | connect |
-    # timeout | cli_not_ready | dropped | paged | interrupted
+    # timeout | cli_not_ready | dropped | paged | interrupted | internal
     reason: str | None = None
     started: str = ""
     ended: str = ""
@@ -259,8 +259,7 @@ def collect(
                 record.ended = now()
                 record.failure = record.failure or "interrupted"
                 record.reason = record.reason or "the collection was interrupted"
-                if record.state == "complete":
-                    record.state = "partial"
+                record.state = "partial" if record.commands else "failed"
         result.ended = now()
         (path / "collect.json").write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
     return result

@@ -315,6 +315,11 @@ async def collect_all(targets: Sequence[Target], records: Sequence[HostRecord], 
 
     async def one(target: Target, record: HostRecord) -> None:
         async with gate:
-            await collect_host(target, record, out, options, known, secret, progress)
+            try:
+                await collect_host(target, record, out, options, known, secret, progress)
+            except Exception as error:  # a bug must not stop the other hosts; the password is scrubbed
+                record.ended, record.failure = now(), "internal"
+                record.state = "partial" if record.commands else "failed"
+                record.reason = secret.scrub(f"internal error: {type(error).__name__}: {error}")
 
     await asyncio.gather(*(one(t, r) for t, r in zip(targets, records, strict=True)))
