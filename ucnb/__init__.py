@@ -29,4 +29,11 @@ def load(*paths, **options):
     return _load(*paths, **options)
 
 
-__all__ = ["__version__", "load"]
+def scan(paths, **options):
+    """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.scanner.scan`."""
+    from ucnb.scanner import scan as _scan
+
+    return _scan(paths, **options)
+
+
+__all__ = ["__version__", "load", "scan"]

@@ -8,6 +8,7 @@
     ucnb redact PATH -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
+    ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--json]
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
 Only the standard library is imported at start; each subcommand imports what it needs.
@@ -157,6 +158,28 @@ def cmd_practice(args: argparse.Namespace) -> None:
         f"try it in notebooks/training/practice.ipynb (exercise_path={args.output})") + "\n")
 
 
+def cmd_scan(args: argparse.Namespace) -> None:
+    from ucnb.scanner import ScanOptions, format_summary, output_format, scan_fleet, summary, write_frame
+
+    output_format(args.output)  # an unknown suffix fails before any work
+    options = ScanOptions(pid_max=args.pid_max, max_total_bytes=args.max_bytes, max_members=args.max_members)
+    result = scan_fleet(args.paths, workers=args.workers, scheduler=args.scheduler, previous=args.output,
+                        since=args.since, options=options, skip=[args.output],
+                        progress=not args.json and sys.stderr.isatty())
+    write_frame(result.frame, args.output)
+    document = summary(result, args.output)
+    _emit(document, None if args.json else format_summary(document), args.json)
+
+
+def _date(text: str) -> Any:
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (e.g. 2026-11-01T08:00)") from None
+
+
 def format_inspect(document: dict[str, Any]) -> str:
     """Human summary of an inspect document."""
     out: list[str] = []
@@ -241,6 +264,15 @@ def build_parser() -> argparse.ArgumentParser:
     practice.add_argument("--product", choices=("CUCM", "IMnP", "CUC"), help="default: random")
     practice.add_argument("-o", "--output", required=True, metavar="DIR", help="new or empty folder")
     practice.set_defaults(run=cmd_practice)
+    scan = with_limits(sub.add_parser("scan", help="fleet scan: one row per node per bundle (Dask)"))
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="folder of bundles, or a file listing them")
+    scan.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.parquet, or FILE.csv")
+    engine = scan.add_mutually_exclusive_group()
+    engine.add_argument("--workers", type=int, metavar="N", help="local Dask processes (default: CPU count)")
+    engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
+    scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
+    scan.add_argument("--pid-max", type=int, default=32768, metavar="N", help="pid_max (default 32768)")
+    scan.set_defaults(run=cmd_scan)
     return parser
 
 
