@@ -394,7 +394,7 @@ def _run_distributed(chunks: list[list[BundleRef]], options: ScanOptions, versio
     from distributed import Client, as_completed
 
     try:
-        client = Client(address, timeout="20s", set_as_default=False)
+        client = Client(address, set_as_default=False)  # timeout: distributed.comm.timeouts.connect
     except (OSError, TimeoutError) as error:
         reason = " ".join(str(error).split())
         raise InputError(f"cannot reach the Dask scheduler {address} ({reason})") from None
