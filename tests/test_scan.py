@@ -35,7 +35,9 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def baseline(fleet: Path) -> pd.DataFrame:
     """The in-process scan, every other engine is compared with it."""
-    return scan_fleet([fleet], workers=0, options=ScanOptions(max_total_bytes=2**20)).frame
+    result = scan_fleet([fleet], workers=0, options=ScanOptions(max_total_bytes=2**20))
+    assert result.engine == "in-process"
+    return result.frame
 
 
 def _analysis_rows(bundle: str) -> list[dict]:

@@ -268,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder of bundles, or a file listing them")
     scan.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.parquet, or FILE.csv")
     engine = scan.add_mutually_exclusive_group()
-    engine.add_argument("--workers", type=int, metavar="N", help="local Dask processes (default: CPU count)")
+    engine.add_argument("--workers", type=int, metavar="N",
+                        help="local Dask processes (default: CPU count; 0: in this process)")
     engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
     scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
     scan.add_argument("--pid-max", type=int, default=32768, metavar="N", help="pid_max (default 32768)")

@@ -24,11 +24,12 @@ Each bundle is read by `ucnb.load` and diagnosed by `ucnb.diagnosis.analyze`, ex
 message) and the other fields empty. Rows of a previous output are reused for bundles whose content
 hash (`bundle_sha256`) and ucnb version are unchanged.
 
-Engine: in-process below `in_process_below` bundles (20); else a `dask.bag` over the bundles computed
-by Dask's local process pool (`workers` processes), or, with `scheduler="tcp://host:port"`, by an
-existing `distributed` cluster (one future per partition). Workers receive only this module's
-function, the bundle paths and the options: they read the bundles from a file system they share with
-the client and return rows; only the client writes the output.
+Engine: in-process below `in_process_below` bundles (20) or with `workers=0`; else a `dask.bag` over
+the bundles computed by Dask's local process pool (`workers` processes), or, with
+`scheduler="tcp://host:port"`, by an existing `distributed` cluster (one future per partition).
+Workers receive only this module's function, the bundle paths and the options: they read the
+bundles from a file system they share with the client and return rows; only the client writes the
+output.
 """
 
 from __future__ import annotations
@@ -432,7 +433,7 @@ def scan_fleet(
         previous = read_frame(previous) if os.path.exists(previous) else None
     reuse = _reusable(previous, version)
     todo = [ref for ref in refs if ref.sha256 not in reuse]
-    workers = workers or len(os.sched_getaffinity(0))
+    workers = len(os.sched_getaffinity(0)) if workers is None else workers
     if scheduler:
         engine = f"dask distributed ({scheduler})"
     elif len(todo) >= in_process_below and workers > 0:
@@ -468,7 +469,7 @@ def _in_process(todo: list[BundleRef], options: ScanOptions, version: str,
 def scan(paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
     """One row per node per bundle under `paths` (columns: `COLUMNS`), in bundle-path order.
 
-    Keywords: `workers` (Dask local processes, default the CPU count), `scheduler`
+    Keywords: `workers` (Dask local processes, default the CPU count; 0: in this process), `scheduler`
     ("tcp://host:port" of a running Dask cluster), `previous` (an earlier output or its path: rows of
     unchanged bundles are reused), `since` (drop rows captured before it), `options` (`ScanOptions`),
     `progress` (a progress bar on stderr), `in_process_below` (fewer bundles run in this process).
