@@ -96,7 +96,7 @@ class BundleRef:
 class ScanOptions:
     """What each worker needs besides the bundle path (shipped with every task)."""
 
-    pid_max: int = 32768
+    pid_max: int | None = None  # None: what `ucnb analyze` assumes
     max_total_bytes: int = 512 * 2**20
     max_members: int = 10_000
 
@@ -250,7 +250,7 @@ def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict
         from ucnb.diagnosis import analyze
 
         bundle = load(ref.path, max_total_bytes=options.max_total_bytes, max_members=options.max_members)
-        document = analyze(bundle, pid_max=options.pid_max)
+        document = analyze(bundle, **({} if options.pid_max is None else {"pid_max": options.pid_max}))
         rows = [head | node_row(doc, node) for doc, node in zip(document["nodes"], bundle.nodes, strict=True)]
         if not rows:
             raise InputError("no node found in the bundle")
