@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.cli_helpers import run_cli
-from ucnb.scanner import COLUMNS, ScanOptions, discover, read_frame, scan_fleet, write_frame
+from ucnb.scanner import COLUMNS, NO_SERVICE, ScanOptions, discover, read_frame, scan_fleet, write_frame
 from ucnb.synth import fleet as make_fleet
 
 REPO = Path(__file__).resolve().parents[1]
@@ -200,7 +200,7 @@ def test_cli_summary_and_human_output(fleet: Path, baseline: pd.DataFrame, tmp_p
     assert document["reused"] == BUNDLES + 5 and document["output"] == str(tmp_path / "f.parquet")
     assert document["zombies"] == ok["defunct_rows"].sum()
     top = document["top_services"][0]
-    counts = ok["groups"].explode().dropna().map(lambda g: (g["service"] or "(unknown owner)", g["count"]))
+    counts = ok["groups"].explode().dropna().map(lambda g: (g["service"] or NO_SERVICE, g["count"]))
     per_service = pd.DataFrame(counts.tolist(), columns=["service", "count"]).groupby("service")["count"]
     per_service = per_service.sum()
     assert top["zombies"] == per_service.max() and per_service[top["service"]] == per_service.max()

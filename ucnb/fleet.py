@@ -23,6 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ucnb.draw import PALETTE, PictureFigure
+from ucnb.scanner import NO_SERVICE
 from ucnb.text import printable
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "plot_by_service", "plot_by_version", "plot_leak_rates", "plot_headroom", "plot_heatmap",
 ]
 
-NO_SERVICE = "(no known service)"
 NEEDS_ACTION = ("urgent", "recommended")  # urgency levels that ask for action (docs/cli-contract.md)
 _BAR = PALETTE["zombie"][0]
 _LEAK = PALETTE["parent"][0]

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 SCHEMA = "ucnb.scan/1"
+NO_SERVICE = "(no known service)"  # how a group without an owning service is counted
 IN_PROCESS_BELOW = 20
 ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 NOT_CAPTURES = frozenset({".md", ".parquet", ".csv", ".json", ".html", ".pdf", ".png", ".svg", ".jpg",
@@ -485,7 +486,7 @@ def summary(result: ScanResult, output: str | None = None, top: int = 10) -> dic
     services: dict[str, dict[str, int]] = {}
     for node_groups in ok["groups"]:
         for group in node_groups:
-            entry = services.setdefault(group["service"] or "(unknown owner)", {"zombies": 0, "nodes": 0})
+            entry = services.setdefault(group["service"] or NO_SERVICE, {"zombies": 0, "nodes": 0})
             entry["zombies"] += int(group["count"] or 0)
             entry["nodes"] += 1
     ranked = sorted(services.items(), key=lambda item: (-item[1]["zombies"], item[0]))[:top]
