@@ -162,8 +162,9 @@ def test_incremental_rescan_analyses_only_the_changed_bundle(
     assert set(alone["node"]) == {name.split("/")[0] for name in members} and len(alone) == 2
     before = baseline[baseline["bundle"] != str(fleet / changed.name)].reset_index(drop=True)
     after = second[~is_changed].reset_index(drop=True)
-    moved_back = after["bundle"].str.replace(str(copy), str(fleet))
-    pd.testing.assert_frame_equal(after.assign(bundle=moved_back), before)
+    assert after["error"].dropna().str.contains(str(copy), regex=False).sum() == 4  # the new paths
+    moved_back = {name: after[name].str.replace(str(copy), str(fleet)) for name in ("bundle", "error")}
+    pd.testing.assert_frame_equal(after.assign(**moved_back), before)
 
 
 def test_rows_of_another_ucnb_version_are_not_reused(fleet: Path, baseline: pd.DataFrame) -> None:
@@ -172,6 +173,22 @@ def test_rows_of_another_ucnb_version_are_not_reused(fleet: Path, baseline: pd.D
     assert (result.analysed, result.reused) == (1, 0) and "stale" not in set(result.frame["node"])
     same = scan_fleet([fleet / make_fleet.bundle_name(0)], workers=0, previous=baseline.assign(node="kept"))
     assert (same.analysed, same.reused) == (0, 1) and set(same.frame["node"]) == {"kept"}
+
+
+def test_copies_of_a_bundle_are_analysed_once_and_each_has_its_rows(fleet: Path, tmp_path: Path) -> None:
+    for name in ("a.zip", "b.zip"):
+        shutil.copy(fleet / make_fleet.bundle_name(1), tmp_path / name)
+        shutil.copy(fleet / "empty.zip", tmp_path / f"empty-{name}")
+    result = scan_fleet([tmp_path], workers=0)
+    assert (result.bundles, result.analysed) == (4, 2)
+    frame = result.frame
+    assert frame.groupby("bundle").size().tolist() == [2, 2, 1, 1]
+    a, b = (frame[frame["bundle"] == str(tmp_path / n)].drop(columns="bundle").reset_index(drop=True)
+            for n in ("a.zip", "b.zip"))
+    pd.testing.assert_frame_equal(a, b)
+    for name in ("empty-a.zip", "empty-b.zip"):
+        error = frame.loc[frame["bundle"] == str(tmp_path / name), "error"].item()
+        assert error == f"{tmp_path / name}: no files found"
 
 
 def test_csv_output_reads_back_the_same(baseline: pd.DataFrame, tmp_path: Path) -> None:

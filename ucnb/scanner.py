@@ -433,7 +433,7 @@ def scan_fleet(
     if isinstance(previous, str | os.PathLike):
         previous = read_frame(previous) if os.path.exists(previous) else None
     reuse = _reusable(previous, version)
-    todo = [ref for ref in refs if ref.sha256 not in reuse]
+    todo = list({ref.sha256: ref for ref in reversed(refs) if ref.sha256 not in reuse}.values())[::-1]
     workers = len(os.sched_getaffinity(0)) if workers is None else workers
     if scheduler:
         engine = f"dask distributed ({scheduler})"
@@ -445,16 +445,25 @@ def scan_fleet(
         fresh = _in_process(todo, options, version, progress)
     else:
         fresh = _run_dask(todo, options, version, workers=workers, scheduler=scheduler, progress=progress)
-    by_hash: dict[str, list[dict[str, Any]]] = {}
+    by_hash: dict[str, list[dict[str, Any]]] = dict(reuse)
     for row in fresh:
         by_hash.setdefault(row["bundle_sha256"], []).append(row)
-    rows = [row | {"bundle": ref.path}
-            for ref in refs for row in (by_hash.get(ref.sha256) or reuse[ref.sha256])]
+    rows = [_moved(row, ref.path) for ref in refs for row in by_hash[ref.sha256]]
     frame = frame_of(rows)
     if since is not None:
         frame = frame[frame["captured_at"].isna() | (frame["captured_at"] >= since)].reset_index(drop=True)
     return ScanResult(frame, bundles=len(refs), analysed=len(todo), reused=len(refs) - len(todo),
                       engine=engine)
+
+
+def _moved(row: dict[str, Any], path: str) -> dict[str, Any]:
+    """A row for the same content found at `path` (a copy, or a bundle moved since the last scan)."""
+    if row["bundle"] == path:
+        return row
+    error = row.get("error")
+    if isinstance(error, str):
+        error = error.replace(row["bundle"], path)
+    return row | {"bundle": path, "error": error}
 
 
 def _in_process(todo: list[BundleRef], options: ScanOptions, version: str,

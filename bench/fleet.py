@@ -1,0 +1,199 @@
+"""Fleet-scan benchmark (issue 14): `ucnb scan` of 2,000 node captures (500 bundles of 4 nodes, 400
+processes each) in-process, on Dask's local process pool with 1 and 2 workers, and through a local
+`distributed` cluster of 2 worker processes. Not a test: it prints one table and writes
+bench/out/fleet.json.
+
+    .venv/bin/python bench/fleet.py              # the full run (~2-3 minutes on 2 cores)
+    .venv/bin/python bench/fleet.py --quick      # 60 bundles
+
+Each case runs in a fresh child process (`--child CASE`), so interpreter start-up and Dask's pool or
+cluster start are counted the way a user meets them (`seconds` is the whole `scan_fleet` call; the
+cluster's own start, done before it, is reported apart). The parent samples the resident set size of
+the child and of every process it starts (psutil, every 50 ms): `worker MiB` is the largest peak of a
+process that analysed bundles (the child itself in-process, the pool or cluster workers otherwise),
+`client MiB` the child's. Every case's rows are compared with the in-process rows.
+
+Inputs: bench/generate.py's node captures (the ones of the 100-node bundle benchmark: `show status`,
+`show process load num all`, `show process list detail` of exactly N processes with zombies under
+`amc`, `utils service list`; every fourth node one PuTTY log), zipped 4 nodes a bundle, kept in
+bench/out/ between runs. Targets: >= 150 nodes/s per worker, scaling efficiency t(1) / (2 t(2))
+>= 0.8, <= 300 MiB per worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(REPO), str(BENCH)]
+
+OUT = BENCH / "out"
+CASES = ("serial", "workers-1", "workers-2", "distributed-2")
+MIB = 2**20
+
+
+def write_fleet(root: Path, bundles: int, nodes: int, processes: int) -> Path:
+    """The benchmark fleet under `root` (made once, then reused)."""
+    import generate  # bench/generate.py
+
+    from ucnb.synth.fleet import zip_bytes
+
+    done = root / ".complete"
+    if done.exists():
+        return root
+    root.mkdir(parents=True, exist_ok=True)
+    for b in range(bundles):
+        members = {}
+        for n in range(nodes):
+            host = f"b{b:04d}-cucm-{'pub' if n == 0 else f'sub{n}'}"
+            files = generate.node_files(host, processes, zombies=(b + n) % 5, seed=b * nodes + n + 1,
+                                        as_terminal_log=n == 3)
+            members.update({f"{host}/{name}": text.encode() for name, text in files.items()})
+        (root / f"case-{b:04d}.zip").write_bytes(zip_bytes(members))
+    done.write_text("")
+    return root
+
+
+def child(case: str, fleet: Path, out: Path) -> None:
+    """One case, timed, in this (fresh) process; prints a JSON line."""
+    from ucnb.scanner import scan_fleet, write_frame
+
+    startup = 0.0
+    kwargs: dict = {"workers": 0} if case == "serial" else {"workers": int(case.rsplit("-", 1)[1])}
+    cluster = None
+    if case.startswith("distributed"):
+        from distributed import LocalCluster
+
+        began = time.perf_counter()
+        cluster = LocalCluster(n_workers=kwargs.pop("workers"), threads_per_worker=1, processes=True,
+                               host="127.0.0.1", scheduler_port=0, dashboard_address=None)
+        kwargs["scheduler"] = cluster.scheduler_address
+        startup = time.perf_counter() - began
+    began = time.perf_counter()
+    result = scan_fleet([fleet], **kwargs)
+    seconds = time.perf_counter() - began
+    write_frame(result.frame, out)
+    if cluster is not None:
+        cluster.close()
+    frame = result.frame
+    print(json.dumps({"seconds": seconds, "startup": startup, "engine": result.engine,
+                      "nodes": int(frame["error"].isna().sum()),
+                      "errors": int(frame["error"].notna().sum())}))
+
+
+def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) -> None:
+    import psutil
+
+    root = psutil.Process(pid)
+    while not stop.is_set():
+        try:
+            procs = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for proc in procs:
+            try:
+                rss = proc.memory_info().rss
+                name = " ".join(proc.cmdline()[-3:])
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            if rss > peaks.get(proc.pid, ("", 0))[1]:
+                peaks[proc.pid] = (name, rss)
+        stop.wait(0.05)
+
+
+def run_case(case: str, fleet: Path, out: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    argv = [sys.executable, __file__, "--child", case, "--fleet", str(fleet), "--rows", str(out)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    peaks: dict[int, tuple[str, int]] = {}
+    stop = threading.Event()
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{case} failed:\n{stderr}")
+    result = json.loads(stdout.strip().splitlines()[-1])
+    client = peaks.pop(proc.pid, ("", 0))[1]
+    others = sorted((rss for _, rss in peaks.values()), reverse=True)
+    workers = 1 if case == "serial" else int(case.rsplit("-", 1)[1])
+    result.update(case=case, workers=workers, client_mib=client / MIB,
+                  worker_mib=(client if case == "serial" else (others[0] if others else 0)) / MIB)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="60 bundles")
+    parser.add_argument("--bundles", type=int, default=None)
+    parser.add_argument("--nodes", type=int, default=4, help="nodes per bundle")
+    parser.add_argument("--processes", type=int, default=400, help="processes per node")
+    parser.add_argument("--child", choices=CASES, help=argparse.SUPPRESS)
+    parser.add_argument("--fleet", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.fleet, args.rows)
+        return 0
+
+    import pandas as pd
+
+    from ucnb.scanner import read_frame
+
+    bundles = args.bundles or (60 if args.quick else 500)
+    OUT.mkdir(exist_ok=True)
+    print(f"[fleet] generating {bundles} x {args.nodes} nodes ...", file=sys.stderr, flush=True)
+    name = f"fleet-{bundles}x{args.nodes}x{args.processes}"
+    fleet = write_fleet(OUT / name, bundles, args.nodes, args.processes)
+    load_before = os.getloadavg()[0]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        reference = None
+        for case in CASES:
+            print(f"[fleet] {case}", file=sys.stderr, flush=True)
+            rows = Path(tmp) / f"{case}.parquet"
+            result = run_case(case, fleet, rows)
+            frame = read_frame(rows)
+            if reference is None:
+                reference = frame
+            result["same_rows"] = bool(frame.equals(reference))
+            results.append(result)
+    load = (round(load_before, 2), round(os.getloadavg()[0], 2))
+    by_case = {r["case"]: r for r in results}
+    efficiency = by_case["workers-1"]["seconds"] / (2 * by_case["workers-2"]["seconds"])
+    lines = ["| case | engine | s | nodes/s | nodes/s per worker | worker MiB | client MiB | same rows |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        rate = r["nodes"] / r["seconds"]
+        r["nodes_per_s"], r["nodes_per_s_per_worker"] = rate, rate / r["workers"]
+        extra = f" (+{r['startup']:.1f} s cluster start)" if r["startup"] else ""
+        lines.append(f"| {r['case']} | {r['engine']} | {r['seconds']:.1f}{extra} | {rate:.0f} | "
+                     f"{rate / r['workers']:.0f} | {r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
+                     f"{'yes' if r['same_rows'] else 'NO'} |")
+    print("\n".join(lines))
+    nodes = results[0]["nodes"]
+    print(f"\n{bundles} bundles, {nodes} nodes x {args.processes} processes; scaling efficiency "
+          f"t(1) / (2 t(2)) = {efficiency:.2f}; load average {load[0]} -> {load[1]} on {os.cpu_count()} CPUs")
+    document = {"schema": "ucnb.bench.fleet/1", "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+                "python": platform.python_version(), "pandas": pd.__version__, "bundles": bundles,
+                "nodes": nodes, "processes": args.processes, "load": load, "scaling_efficiency": efficiency,
+                "cases": results}
+    target = OUT / ("fleet-quick.json" if args.quick else "fleet.json")
+    target.write_text(json.dumps(document, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
