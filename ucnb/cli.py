@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="local Dask processes (default: CPU count; 0: in this process)")
     engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
     scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
-    scan.add_argument("--pid-max", type=int, metavar="N", help="the nodes' pid_max (as for analyze)")
+    scan.add_argument("--pid-max", type=int, default=32768, metavar="N", help="pid_max (default 32768)")
     scan.set_defaults(run=cmd_scan)
     return parser
 
