@@ -57,6 +57,7 @@ class FakeNode:
     never_prompt: bool = False  # shows the banner and then nothing
     drop_in: str | None = None  # the connection drops half-way through this command's output
     output_delay: float = 0.0  # a slow node: seconds before each command's output
+    endless_in: str | None = None  # this command's output never ends (a hostile or broken node)
     host_key: asyncssh.SSHKey = field(default_factory=lambda: asyncssh.generate_private_key("ssh-ed25519"))
     port: int = 0
     received: list[str] = field(default_factory=list)  # every line typed at the prompt
@@ -141,6 +142,12 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
         if lines is None:
             continue
         await asyncio.sleep(node.output_delay)
+        while typed == node.endless_in:
+            if process.channel.is_closing():
+                return
+            out.write("x" * 79 + "\n")
+            await out.drain()
+            await asyncio.sleep(0)
         if typed == node.drop_in:
             out.write("\n".join(lines[: len(lines) // 2]))
             await out.drain()

@@ -291,3 +291,14 @@ def test_a_bug_on_one_host_is_that_host_s_failure_without_the_password(cluster, 
     assert status == 1 and [h["state"] for h in record["hosts"]] == ["complete", "failed"]
     assert record["hosts"][1]["reason"] == "internal error: RuntimeError: boom with <password>"
     assert PASSWORD not in stdout
+
+
+def test_an_endless_output_is_cut_at_the_size_cap(cluster, tmp_path, monkeypatch):
+    monkeypatch.setattr("ucnb.collect_ssh.MAX_OUTPUT", 5000)
+    fake = node(cluster, EX1, endless_in="show status")
+    status, _out, _err, out, record = collect(tmp_path, [fake])
+    host = record["hosts"][0]
+    assert status == 1 and (host["state"], host["failure"]) == ("partial", "oversize")
+    text = (out / f"127.0.0.1_{fake.port}" / "show_status.txt").read_text()
+    assert text.rstrip().endswith("(`show status` gave more than 5,000 characters of output)")
+    assert 5000 < len(text) < 5000 + 70000  # stopped after at most one more read

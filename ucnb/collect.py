@@ -179,7 +179,7 @@ class HostRecord:
     folder: str
     state: str = "failed"  # complete | partial | failed
     failure: str | None = None  # authentication | host_key_unknown | host_key_changed | connect |
-    # timeout | cli_not_ready | dropped | paged | interrupted | internal
+    # timeout | cli_not_ready | dropped | paged | oversize | interrupted | internal
     reason: str | None = None
     started: str = ""
     ended: str = ""
@@ -270,12 +270,23 @@ def _quiet(_line: str) -> None:
 
 
 def format_summary(result: CollectResult) -> str:
-    """One line per host: its state and why; then what to run next."""
+    """One line per host: its state and why; then what to run next.
+
+    >>> host = HostRecord("cucm-pub", "cucm-pub", 22, "cucm-pub", "partial", "dropped", "connection dropped")
+    >>> host.commands = [CommandRecord("show status", "", "", state="complete"),
+    ...                  CommandRecord("show process list detail", "", "", state="partial")]
+    >>> print(format_summary(CollectResult("case1", CollectOptions(), [host], "", "", "0.1.0")))
+    collected into case1 (record: collect.json)
+      cucm-pub  partial   1 complete, 1 cut short; connection dropped
+    next: ucnb analyze case1
+    """
     width = max((len(h.target) for h in result.hosts), default=4)
     out = [f"collected into {result.out_dir} (record: collect.json)"]
     for host in result.hosts:
-        done = sum(c.state == "complete" for c in host.commands)
-        line = f"  {host.target:<{width}}  {host.state:<8}  {done}/{len(host.commands)} command(s)"
+        counts = [(sum(c.state == state for c in host.commands), word) for state, word in
+                  (("complete", "complete"), ("refused", "refused"), ("partial", "cut short"))]
+        done = ", ".join(f"{n} {word}" for n, word in counts if n) or "no output"
+        line = f"  {host.target:<{width}}  {host.state:<8}  {done}"
         if host.reason:
             line += f"; {host.reason}"
         out.append(line)

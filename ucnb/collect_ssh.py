@@ -36,6 +36,7 @@ from ucnb.errors import InputError
 PROMPT_AT_END = re.compile(r"(?:^|[\r\n])admin:[ \t]*$")
 PAGER = re.compile(r"Press <enter> for 1 line|options: q=quit, n=next")
 CLI_ERROR = re.compile(r"^(Executed command unsuccessfully|Invalid command\b.*)$")
+MAX_OUTPUT = 64 * 2**20  # characters per command: far above any real listing
 TERMINAL = ("vt100", (512, 100))  # wide: the CLI must not wrap long command lines
 
 
@@ -138,24 +139,30 @@ class _Session:
         self.process = process
 
     async def until_prompt(self, timeout: float) -> str:
-        received = ""
+        parts: list[str] = []
+        size = 0
+        tail = ""  # the end of what came: the prompt or the pager is looked for here only
         deadline = time.monotonic() + timeout
-        while not PROMPT_AT_END.search(received):
-            if PAGER.search(received[-200:]):
-                raise _Cut("paged", received)
+        while not PROMPT_AT_END.search(tail):
+            if PAGER.search(tail):
+                raise _Cut("paged", "".join(parts))
+            if size > MAX_OUTPUT:
+                raise _Cut("oversize", "".join(parts))
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise _Cut("timeout", received)
+                raise _Cut("timeout", "".join(parts))
             try:
                 chunk = await asyncio.wait_for(self.process.stdout.read(65536), remaining)
             except TimeoutError:
-                raise _Cut("timeout", received) from None
+                raise _Cut("timeout", "".join(parts)) from None
             except (asyncssh.Error, OSError):
-                raise _Cut("dropped", received) from None
+                raise _Cut("dropped", "".join(parts)) from None
             if not chunk:
-                raise _Cut("dropped", received)
-            received += chunk
-        return PROMPT_AT_END.sub("", received)
+                raise _Cut("dropped", "".join(parts))
+            parts.append(chunk)
+            size += len(chunk)
+            tail = (tail + chunk)[-256:]
+        return PROMPT_AT_END.sub("", "".join(parts))
 
     async def run(self, command: str, timeout: float) -> str:
         if command not in SENDABLE:  # the one place a command is sent: nothing else gets through
@@ -188,6 +195,7 @@ CUT_REASONS = {
     "timeout": "timeout: `{command}` did not finish within {seconds:g} s",
     "dropped": "connection dropped during `{command}`",
     "paged": "the CLI paged `{command}` although paging was turned off",
+    "oversize": "`{command}` gave more than {limit:,} characters of output",
 }
 
 
@@ -209,7 +217,8 @@ async def _commands(session: _Session, target: Target, record: HostRecord, out: 
         try:
             received = await session.run(command, options.command_timeout)
         except _Cut as cut:
-            reason = CUT_REASONS[cut.failure].format(command=command, seconds=options.command_timeout)
+            reason = CUT_REASONS[cut.failure].format(command=command, seconds=options.command_timeout,
+                                                     limit=MAX_OUTPUT)
             entry.lines = _write(folder / file_name(command), command, _body(command, cut.text), reason)
             entry.ended, entry.reason = now(), reason + " (output so far kept, marked cut short)"
             record.failure, record.reason = cut.failure, entry.reason
