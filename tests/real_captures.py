@@ -7,13 +7,16 @@ when the folder is absent (a fresh clone on its own).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL_CAPTURES = ROOT.parent / "shared" / "real-captures"
-PEER_FIXTURES = ROOT.parent / "shared" / "peer-fixtures"
+# `UCNB_SHARED` names the shared folder when the checkout is not beside it (a git worktree elsewhere).
+SHARED = Path(os.environ.get("UCNB_SHARED") or ROOT.parent / "shared")
+REAL_CAPTURES = SHARED / "real-captures"
+PEER_FIXTURES = SHARED / "peer-fixtures"
 
 
 def real_capture(name: str) -> Path:

@@ -127,12 +127,19 @@ def test_other_lines_are_not_listing_headers(line: str) -> None:
 
 
 def test_no_header_reports_every_line_and_returns_typed_empty_frame() -> None:
-    result = parse("Executed command unsuccessfully", "", "ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc", file="f")
+    result = parse("Executed command unsuccessfully", "", "ccmserv+ amc is running", file="f")
     assert [u.source for u in result.unparsed] == ["f:1", "f:3"]
     assert all("no process listing header" in u.reason for u in result.unparsed)
     assert result.warnings and "no process listing header" in result.warnings[0]
     assert result.processes.empty
     assert_dtypes(result.processes)
+
+
+def test_rows_without_header_are_read_in_the_layout_they_fit() -> None:
+    result = parse("Executed command unsuccessfully", "", "ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc", file="f")
+    assert [u.source for u in result.unparsed] == ["f:1"]
+    assert result.processes[["pid", "ppid"]].values.tolist() == [[29815, 1]]
+    assert "`ps -ef`" in result.assumed_layout and "1 of 2 line(s)" in result.assumed_layout
 
 
 def test_header_only_gives_typed_empty_frame() -> None:
@@ -272,11 +279,16 @@ listing_like = st.one_of(
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def _numbers(source: str) -> range:
+    first, _, last = source.rsplit(":", 1)[1].partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
 @given(st.lists(listing_like, max_size=25), st.integers(1, 5))
 def test_random_text_never_raises_and_every_line_is_accounted_for(lines: list[str], first_line: int) -> None:
     result = parse_listing(lines, file="r", first_line=first_line)
     assert_dtypes(result.processes)
-    rows = result.processes["source"].tolist()
+    rows = [f"r:{n}" for source in result.processes["source"] for n in _numbers(source)]  # joined: r:A-B
     unparsed = [u.source for u in result.unparsed]
     assert len(set(rows)) == len(rows) and not set(rows) & set(unparsed)
     non_blank = {f"r:{first_line + i}": line for i, line in enumerate(lines) if line.strip()}

@@ -82,7 +82,8 @@ DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
 class Recogniser:
     """What the capture layer knows of commands, built from the table of `ucnb.parsers.commands`
-    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `group`, `sealed`).
+    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `group`,
+    `sealed`, `reruns`).
 
     >>> from ucnb.parsers.commands import RECOGNISER
     >>> RECOGNISER.command("sh proc list det")
@@ -100,6 +101,15 @@ class Recogniser:
         self._detectors = [(spec.hint, spec.detect, spec.name) for spec in specs if spec.detect]
         self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
+        self._shell = {word: spec.name for spec in specs for word in spec.shell}
+
+    def shell_command(self, typed: str) -> str:
+        """The command a Linux shell command line prints the output of (`sudo ps axjfww` -> a
+        listing), or "unknown": then its output says what it is."""
+        words = typed.split()
+        while words and words[0] in ("sudo", "command", "exec", "busybox"):
+            words = words[1:]
+        return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
 
     def command(self, typed: str) -> tuple[str, str, str]:
         """(canonical command or "unknown", the command as typed, output glued after it on the line).
@@ -139,9 +149,13 @@ class Recogniser:
                     return name
         return None
 
-    def starts_new_output(self, current: str, detected: str) -> bool:
-        """Whether content detected inside `current`'s output starts another command's output."""
+    def starts_new_output(self, current: str, detected: str, has_data: bool = False) -> bool:
+        """Whether content detected inside `current`'s output (`has_data`: it holds lines already)
+        starts another output: another command's, or another run of a command whose header repeats
+        (`ps aux | grep Z` pasted three times)."""
         spec = self.specs.get(current)
+        if detected == current and spec is not None and spec.reruns and has_data:
+            return True
         if detected == current or (spec is not None and spec.sealed):
             return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
         other = self.specs.get(detected)
@@ -456,6 +470,7 @@ class _Splitter:
         self.session_has_content = False
         self.current: CaptureSection | None = None
         self.last_pager: tuple[int, int, int] | None = None
+        self.has_data = False
 
     def close(self) -> None:
         current = self.current
@@ -478,6 +493,7 @@ class _Splitter:
         self.session_has_content = True
         self.current = CaptureSection(self.capture.file, self.session, command, typed, index + 1, [],
                                       shell=shell)
+        self.has_data = False  # a non-blank line was added to it
         return self.current
 
     def prompt(self, typed: str, index: int) -> None:
@@ -485,6 +501,7 @@ class _Splitter:
         command, typed_command, glued = self.recogniser.command(typed)
         if glued:
             self.open(command, typed_command, index).lines.append(glued)
+            self.has_data = True
         else:
             self.open(command, typed, index + 1)
 
@@ -515,7 +532,7 @@ class _Splitter:
                     self.close()
                     awaiting_command = False
                     if marker[1]:
-                        self.open("unknown", marker[1], index + 1, shell=True)
+                        self.open(recogniser.shell_command(marker[1]), marker[1], index + 1, shell=True)
                     continue
                 # plain noise inside a section keeps the line numbering
                 if self.current is not None:
@@ -542,13 +559,15 @@ class _Splitter:
                 current = self.open(detected, None, index)
             elif stripped and (current.typed is None or current.command == "unknown"):
                 # prompt-less text (or a shell command's): a command's output may start without a prompt
-                fresh = current.shell and not any(text.strip() for text in current.lines)
+                fresh = current.shell and not self.has_data
                 detected = recogniser.detect(line, rows=fresh)
                 if detected is not None and fresh:
                     current.command = detected  # what the shell command printed says what it was
-                elif detected is not None and recogniser.starts_new_output(current.command, detected):
+                elif detected is not None and recogniser.starts_new_output(current.command, detected,
+                                                                           self.has_data):
                     self.close()
                     current = self.open(detected, None, index)
             current.lines.append(line)
+            self.has_data = self.has_data or bool(stripped)
         self.close()
         capture.session_count = self.session + 1

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Fra
 # `show process list*`, `ps ...` listings: one row per process.
 LISTING_COLUMNS = {
     "pid": "Int64",  # process id
-    "ppid": "Int64",  # parent pid; <NA> when the listing has no PPID column (ps aux)
+    "ppid": "Int64",  # parent pid; <NA> when the listing has no PPID column (ps aux) nor tree drawing
     "user": "string",  # as printed (may be truncated, e.g. "ccmserv+")
     "state": "string",  # STAT/S column ("S", "Ssl", "Z"...); <NA> when absent
     "comm": "string",  # short name: basename of CMD's first word, brackets removed ("[sh] <defunct>" -> "sh")
@@ -311,7 +311,9 @@ class Listing(ParseResult):
     processes: pd.DataFrame = Frame(LISTING_COLUMNS)  # type: ignore[assignment]
     flavour: str = "unknown"  # "ps -ef", "ps -elf", "ps aux", "custom"
     forest: bool = False
-    has_ppid: bool = True
+    has_ppid: bool = True  # the rows' parents are known: a PPID column, or the tree drawing (below)
+    parents_from_tree: bool = False  # no PPID column: `ppid` read from the forest drawing (ps auxf)
+    assumed_layout: str = ""  # no header: which known layout the rows were read in, and why
     columns: list[str] = field(default_factory=list)  # header column names as printed
     source: str = ""
     command: str = "show process list detail"  # canonical command it came from (set by ucnb.bundle)

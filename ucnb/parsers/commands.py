@@ -23,7 +23,7 @@ from typing import Any, Literal
 from ucnb.capture import Recogniser
 from ucnb.model import Identity, Listing, LoadCapture, ServiceList, rows
 from ucnb.parsers.identity import parse_identity
-from ucnb.parsers.listing import looks_like_listing_header, parse_listing
+from ucnb.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
 from ucnb.parsers.load import parse_load
 from ucnb.parsers.services import parse_service_restart, parse_services
 
@@ -50,6 +50,8 @@ class CommandSpec:
     hint: tuple[str, ...] = ()  # ... one of these substrings is in the line (or always when empty)
     detect_rows: Callable[[str], bool] | None = None  # a data row seen outside any output (headerless)
     family: str = ""  # outputs of one family continue each other (a repeated header is no new output)
+    shell: tuple[str, ...] = ()  # typed at a Linux shell prompt, these programs print this output
+    reruns: bool = False  # its first line again after data is another run (a repeated `ps` header)
     sealed: bool = False  # once started, no content test cuts it (its own labels look like others')
 
     @property
@@ -122,9 +124,11 @@ def _listing_spec(name: str, args: str, **more: Any) -> CommandSpec:
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("show process load", _load, "loads", _load_rows, starts=r"top - |Tasks:|Threads:",
+                shell=("top",),
                 args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
     _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
-                  detect=looks_like_listing_header, hint=("PID",)),
+                  detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
+                  shell=("ps",), reruns=True),
     _listing_spec("show process list", r"(?:\s*(?:page|file\s+\S+))*"),
     _listing_spec("show process search", _ANY),
     _listing_spec("show process name", _ANY),

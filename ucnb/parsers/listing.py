@@ -18,9 +18,16 @@ Choices:
 - Forests: `ps --forest` drawing (` \\_ `, ` |  `, 4 characters a level) and `ps -H` indentation
   (2 spaces a level) are measured from the header's command column and removed from `command`;
   `forest` is True when any row is deeper than 0.
-- A wrapped command line (a line that is not a row, follows a row directly, starts with whitespace
-  and has no number where PID belongs) is joined to that row's command with one space; a warning
-  lists the joins. A wrap without leading whitespace cannot be told from stray text: it is unparsed.
+- A wrapped command line (a line that is not a row, follows a row directly, and starts with
+  whitespace, or follows a line of 60 columns or more, or follows a row whose command is empty or
+  only forest drawing) is joined to that row's command (one space; none after a line cut at exactly
+  a terminal width), the row's `source` becomes `file:first-last`; a warning lists the joins.
+- Rows without a header are read in the known layout most of them fit (`_LAYOUTS`: ps -ef, -elf,
+  -el, axl, axjf, aux, ax, -e, busybox, `show process list`); `assumed_layout` says which and why.
+- A forest with no PPID column (ps auxf, fax): `ppid` is the row above one level up
+  (`parents_from_tree`); a top-level row's parent stays <NA>.
+- Only PID, PPID, state and command decide a row: an odd value (`-`, `?`, `12m`) in another checked
+  column is NA with a warning; a value of another form (a path in TIME) is a shifted row: unparsed.
 - A repeated identical header is skipped; a different header starts a new column layout (warning).
 - Values are checked column by column once all rows are split (fast on 100k rows); a row with a
   bad value goes to `unparsed` with the column named, and so do the wrapped lines joined to it.
@@ -33,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from itertools import islice
+from typing import Any
 
 from ucnb.model import LISTING_COLUMNS, Columns, LineSources, Listing, Unparsed
 
@@ -64,7 +72,7 @@ _WHOLE = frozenset({"PID", "PPID", "PGID", "SID", "LWP", "SPID", "TID", "C", "F"
                     "NLWP", "PSR"})
 _PID_DIGITS = 10
 # Other forms, as regular expressions a value must match whole.
-_STATE = r"[DIRSTtWXZPK][<NLsl+]*"
+_STATE = r"[DIRSTtWXZPK][<NLsl+W]*"  # W: old procps' "no resident pages" (SW, SWN, SW<)
 _PATTERN_OF = {
     name: re.compile(pattern, re.ASCII)
     for name, pattern in {
@@ -86,6 +94,9 @@ _TIME_CHARS = str.maketrans("", "", "0123456789:-. ")
 _NO_COLON = re.compile(r" [0-9.-]+ ")
 
 _CHECKED = {*_WHOLE, *_PATTERN_OF, "TIME"}
+# Only these decide whether a line is a row; an odd value elsewhere (`-`, `?`, a unit suffix) is NA.
+_DECIDING = frozenset({"PID", "PPID", "S", "STAT"})
+_ODD = re.compile(r"[-?*]|n/?a|[-+]?\d+(?:[.,]\d+)?(?:[kmgtp]i?b?|%)?", re.IGNORECASE | re.ASCII)
 
 # ps --forest drawing in front of a command: " |   |   \_ cmd" (4 characters a level).
 _FOREST_MARK = re.compile(r"([ |]*)\\_ ")
@@ -98,6 +109,59 @@ _FLAVOURS = {
     ): "ps -elf",
     ("USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"): "ps aux",
 }
+
+# Known layouts, for rows pasted without their header (`ps -ef | grep defunct`): the header's
+# names and the shape of a row (fields split on spaces; the command may be empty when it wrapped).
+_TIME = r"(?:\d+-)?\d+:\d\d(?::\d\d)?(?:\.\d+)?|\d+m"
+_ST = r"[DIRSTtWXZPK][<NLsl+W]*"
+_CMD = r"(?:\s+\S.*)?"
+_LAYOUTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (name, header, re.compile(r"\s*" + shape + r"\s*$", re.ASCII))
+    for name, header, shape in (
+        ("ps -elf", "F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD",
+         rf"\d+\s+{_ST}\s+\S+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\S+\s+(?:\d+|-)\s+\S+\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps -el", "F S UID PID PPID C PRI NI ADDR SZ WCHAN TTY TIME CMD",
+         rf"\d+\s+{_ST}\s+\S+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\S+\s+(?:\d+|-)\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps axl", "F UID PID PPID PRI NI VSZ RSS WCHAN STAT TTY TIME COMMAND",
+         rf"\d+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\d+\s+\d+\s+\S+\s+{_ST}\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps axjf", "PPID PID PGID SID TTY TPGID STAT UID TIME COMMAND",
+         rf"\d+\s+\d+\s+\d+\s+\d+\s+\S+\s+-?\d+\s+{_ST}\s+\d+\s+(?:{_TIME}){_CMD}"),
+        ("ps aux", "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND",
+         rf"\S+\s+\d+\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+\s+\S+\s+{_ST}\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps -ef", "UID PID PPID C STIME TTY TIME CMD",
+         rf"\S+\s+\d+\s+\d+\s+\d+\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("busybox ps", "PID USER VSZ STAT COMMAND", rf"\d+\s+\S+\s+\d+[mg]?\s+{_ST}{_CMD}"),
+        ("ps ax", "PID TTY STAT TIME COMMAND", rf"\d+\s+\S+\s+{_ST}\s+(?:{_TIME}){_CMD}"),
+        ("show process list", "PID PPID STAT CMD", rf"\d+\s+\d+\s+{_ST}{_CMD}"),
+        ("ps -e", "PID TTY TIME CMD", rf"\d+\s+(?:\?|pts/\d+|tty\w*|console)\s+(?:{_TIME}){_CMD}"),
+        ("busybox ps (new)", "PID USER TIME COMMAND", rf"\d+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("show process list", "PID PPID USER COMMAND", rf"\d+\s+\d+\s+[a-z_][\w.+-]*{_CMD}"),
+    )
+)
+# a row starts with a digit (a PID, or ps l's F) or a user name followed by a PID
+_ROW_START = re.compile(r"\s*(?:\d|\S+\s+\d)", re.ASCII)
+
+
+def looks_like_listing_row(line: str) -> bool:
+    """True when `line` has the shape of a row of a known listing layout (no header needed), e.g.
+    `1  1000 17322 17310  20   0      0     0 exit   Z    ?          0:00 [owncloud] <defunct>`."""
+    return _ROW_START.match(line) is not None and any(shape.match(line) for _, _, shape in _LAYOUTS)
+
+
+def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] | None:
+    """The known layout most non-blank lines fit: (name, header, fitting, non-blank, others that fit
+    as many), the first of the table (the most specific) on a tie."""
+    texts = [line for line in lines if line.strip()]
+    best: tuple[str, str, int] | None = None
+    others: list[str] = []
+    for name, header, shape in _LAYOUTS:
+        fits = sum(1 for line in texts if shape.match(line))
+        if fits and (best is None or fits > best[2]):
+            best, others = (name, header, fits), []
+        elif fits and best is not None and fits == best[2] and name != best[0]:
+            others.append(f"{name} ({header})")
+    return None if best is None else (*best, len(texts), others)
+
 
 _NO_PPID_WARNING = (
     "the listing has no PPID column: the parent of a zombie cannot be known: "
@@ -213,6 +277,11 @@ class _Layout:
             reason += "; not joined as a wrapped command tail: it does not start with a space"
         return reason
 
+    def row_without_command(self, line: str) -> bool:
+        """True when the line is a row whose command wrapped onto the next line (one field short)."""
+        parts = line.split()
+        return len(parts) == self.ncols - 1 and parts[self.pid].isdigit()
+
     def row_like(self, line: str) -> bool:
         """True when the line has a number where PID belongs: a damaged row, not a wrapped tail."""
         parts = line.split(None, self.pid + 1)
@@ -228,6 +297,8 @@ class _Segment:
         self.lines: list[int] = []  # index in `lines` of each row
         self.depths: dict[int, int] = {}  # row index -> depth, for rows deeper than 0 only
         self.tails: dict[int, list[int]] = {}  # row index -> wrapped lines joined to its command
+        self.odd: dict[int, set[str]] = {}  # column index -> odd values read as NA (`-`, `?`, `12m`)
+        self.notes: list[str] = []  # what was read as NA, for the warnings
 
     def read_rows(self, lines: Sequence[str], start: int) -> int:
         """Read the rows from `lines[start]` on; return the index of the first line that is not a row.
@@ -252,6 +323,30 @@ class _Segment:
         self.lines.extend(range(start, end))
         return end
 
+    def add_row(self, line: str, index: int) -> None:
+        """A row whose command is missing (filled by `join`)."""
+        self.fields.extend([*line.split(), ""])
+        self.lines.append(index)
+
+    def join(self, lines: Sequence[str], row_line: str, tail: int) -> None:
+        """Join line `tail` to the last row as (the rest of) its command: the row's command was cut by
+        the terminal or the mail (`... 0:00  \\_` then `[svscan <defunct>]` on the next line)."""
+        ncols = self.layout.ncols
+        row = len(self.lines) - 1
+        virtual = f"{row_line} {lines[tail].rstrip()}"
+        parts = virtual.split(None, ncols - 1)
+        depth, command = _forest(virtual, parts[-1], self.layout.command_pos)
+        self.fields[len(self.fields) - 1] = command
+        if depth:
+            self.depths[row] = depth
+        else:
+            self.depths.pop(row, None)
+        self.tails.setdefault(row, []).append(tail)
+
+    def drawing_only(self) -> bool:
+        """True when the last row's command is empty or only forest drawing (its command wrapped)."""
+        return bool(self.fields) and not self.fields[-1].strip(" |\\_")
+
     def columns(self, file: str, first_line: int) -> tuple[Columns, list[tuple[int, str]]]:
         """The rows as typed LISTING_COLUMNS (the DataFrame is built on first use), and the rejected
         lines with reasons."""
@@ -269,8 +364,12 @@ class _Segment:
             return Columns(LISTING_COLUMNS, {}, 0), rejected
         index = self.layout.index
 
-        def column(field: str) -> list[str] | None:
-            return columns[index[field]] if field in index else None
+        def column(field: str) -> list[Any] | None:
+            if field not in index:
+                return None
+            odd = self.odd.get(index[field])
+            values = columns[index[field]]
+            return [None if value in odd else value for value in values] if odd else values
 
         # comm and zombie are worked out once per distinct command (commands repeat a lot)
         raw = columns[-1]
@@ -310,9 +409,34 @@ class _Segment:
             "stime": column("stime"),
             "tty": column("tty"),
             "time": column("time"),
-            "source": LineSources(file, self.line_numbers(first_line)),
+            "source": self.sources(file, first_line),
         }
+        if "ppid" not in index and self.depths:  # ps auxf: the parent is the row above, one level up
+            data["ppid"] = self.tree_parents(data["pid"], depth)
         return Columns(LISTING_COLUMNS, data, n), rejected
+
+    def sources(self, file: str, first_line: int) -> Sequence[str]:
+        """`file:line` of every row; `file:first-last` for a row joined with its wrapped lines."""
+        numbers = self.line_numbers(first_line)
+        if not self.tails:
+            return LineSources(file, numbers)
+        found = [f"{file}:{number}" for number in numbers]
+        for row, tails in self.tails.items():
+            found[row] = f"{found[row]}-{first_line + tails[-1]}"
+        return found
+
+    @staticmethod
+    def tree_parents(pids: Sequence[int] | None, depth: list[int]) -> list[int | None]:
+        """The parent of each row from the forest drawing: the nearest row above one level up; None
+        for a top-level row (the drawing does not show its parent) or when that row is missing."""
+        parents: list[int | None] = []
+        stack: list[tuple[int, int]] = []  # (depth, pid) of the rows open above
+        for pid, level in zip(pids or (), depth, strict=False):
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            parents.append(stack[-1][1] if level and stack and stack[-1][0] == level - 1 else None)
+            stack.append((level, pid))
+        return parents
 
     def line_numbers(self, first_line: int) -> Sequence[int]:
         """The 1-based line number of every row in the file."""
@@ -330,6 +454,14 @@ class _Segment:
             name = self.layout.names[i]
             if i not in read:
                 bad = _bad_values(name, columns[i])
+                odd = {value for value in bad if _ODD.fullmatch(value)} if name not in _DECIDING else set()
+                if odd:  # `-`, `?`, a unit suffix: not a shift; the value is NA, the row is kept
+                    bad -= odd
+                    self.odd[i] = odd
+                    count = sum(1 for value in columns[i] if value in odd)
+                    shown = ", ".join(repr(value) for value in sorted(odd)[:5])
+                    self.notes.append(f"{count} {name} value(s) not of the column's form read as NA "
+                                      f"({shown}): only PID, PPID, state and command decide a row")
             elif (values := _numbers(columns[i])) is not None:
                 numbers[i] = values
                 continue
@@ -350,6 +482,7 @@ class _Segment:
         new_index = {old: new for new, old in enumerate(keep)}
         self.lines = [self.lines[row] for row in keep]
         self.depths = {new_index[row]: d for row, d in self.depths.items() if row in new_index}
+        self.tails = {new_index[row]: t for row, t in self.tails.items() if row in new_index}
         return [[values[row] for row in keep] for values in columns]
 
 
@@ -363,7 +496,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
          7313     1 Ssl  /usr/local/cm/bin/amc
         12345  7313 Z     \\_ [sh] <defunct>
 
-    Text before the header and lines that are not rows go to `unparsed` with a reason.
+    Rows without a header are read in the known layout they fit (`assumed_layout` says which and
+    why). Text before the header and lines that are not rows go to `unparsed` with a reason.
     """
     problems: list[tuple[int, str]] = []  # (line index, reason), sorted into `unparsed` at the end
     warnings: list[str] = []
@@ -375,25 +509,38 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         if names is not None:
             header_at = i
             break
-        if line.strip():
-            problems.append((i, "text before the listing header"))
+    assumed = ""
     if header_at is None or names is None:
-        reason = "no process listing header (PID ... CMD) found"
-        return Listing(
-            unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, _ in problems],
-            warnings=["no process listing header (a line with PID ... CMD/COMMAND) was found"],
-        )
-
-    segment = _Segment(_Layout(lines[header_at], names))
+        guess = _guess_layout(lines)
+        if guess is None:
+            reason = "no process listing header (PID ... CMD) found"
+            return Listing(
+                unparsed=[Unparsed(f"{file}:{first_line + i}", line, reason)
+                          for i, line in enumerate(lines) if line.strip()],
+                warnings=["no process listing header (a line with PID ... CMD/COMMAND) was found"],
+            )
+        name, header, fits, total, others = guess
+        names = header.split()
+        assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {total} line(s) have its shape"
+                   + (f"; also fits: {', '.join(others)}" if others else ""))
+        warnings.append(assumed)
+        layout = _Layout("", names)  # no header: the forest is measured from the end of TIME
+        start = first_row = next(i for i, line in enumerate(lines) if line.strip())
+    else:
+        problems.extend((i, "text before the listing header") for i in range(header_at) if lines[i].strip())
+        layout = _Layout(lines[header_at], names)
+        start, first_row = header_at + 1, header_at
+    segment = _Segment(layout)
     segments = [segment]  # a different header starts a new segment
     joined: list[int] = []  # wrapped lines joined to the row above
-    last_header = header_at
-    headers = [header_at]  # every header line, repeated or new
-    i = header_at + 1
+    last_header = first_row
+    headers = [] if header_at is None else [header_at]  # every header line, repeated or new
+    i = start
     while (i := segment.read_rows(lines, i)) < len(lines):
-        line = lines[i]
+        line, layout = lines[i], segment.layout
         # a wrapped tail may follow a row (or another tail) directly
         after_row = bool(segment.lines and segment.lines[-1] == i - 1 or joined and joined[-1] == i - 1)
+        tail_next = i + 1 < len(lines) and _is_tail(segment.layout, lines[i + 1], relaxed=True)
         if not line.strip():
             pass
         elif (names := _header_names(line)) is not None:
@@ -403,8 +550,18 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
                 warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
                 segment = _Segment(_Layout(line, names))
                 segments.append(segment)
-        elif after_row and line[0].isspace() and not segment.layout.row_like(line):
-            segment.fields[-1] = f"{segment.fields[-1].rstrip()} {line.strip()}"
+        elif tail_next and segment.layout.row_without_command(line):
+            segment.add_row(line, i)  # its command is on the next line
+            segment.join(lines, line, i + 1)
+            joined.append(i + 1)
+            i += 1
+        elif after_row and joined[-1:] != [i - 1] and segment.drawing_only() and _is_tail(layout, line, True):
+            segment.join(lines, lines[i - 1], i)
+            joined.append(i)
+        elif after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line):
+            # an indented tail, or the tail of a line as long as a terminal or a mail wraps at
+            glue = "" if len(lines[i - 1]) in _HARD_WIDTHS and not line[0].isspace() else " "
+            segment.fields[-1] = f"{segment.fields[-1].rstrip()}{glue}{line.strip()}"
             segment.tails.setdefault(len(segment.lines) - 1, []).append(i)
             joined.append(i)
         else:
@@ -417,34 +574,68 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         table, rejected = each.columns(file, first_line)
         tables.append(table)
         problems.extend(rejected)
+        warnings.extend(each.notes)
     if problems:
         problems.sort()
         joined = sorted(set(joined) - {line for line, _ in problems})
     filled = [table for table in tables if len(table)]
     processes = Columns.concat(filled or tables[:1])
-    has_ppid = all("ppid" in each.layout.index for each in segments)
+    ppid_column = all("ppid" in each.layout.index for each in segments)
+    from_tree = not ppid_column and any(each.depths for each in segments) and len(segments) == 1
     columns = segments[0].layout.names
     return Listing(
         unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems],
-        warnings=warnings + _warnings(processes, has_ppid, joined, file, first_line),
+        warnings=warnings + _warnings(processes, ppid_column, from_tree, joined, file, first_line),
         processes=processes,
         flavour=_FLAVOURS.get(tuple(columns), "custom"),
         forest=any(each.depths for each in segments),
-        has_ppid=has_ppid,
+        has_ppid=ppid_column or from_tree,
+        parents_from_tree=from_tree,
+        assumed_layout=assumed,
         columns=columns,
-        source=f"{file}:{first_line + header_at}-{first_line + last}",
-        recognised=[first_line + i for i in sorted(headers + joined)],
+        source=f"{file}:{first_line + first_row}-{first_line + last}",
+        recognised=[first_line + i for i in sorted(headers)],
     )
 
 
-def _warnings(processes: Columns, has_ppid: bool, joined: list[int], file: str, first_line: int) -> list[str]:
-    """Joined wrapped lines, a missing PPID column, duplicate PIDs."""
+# A line at least this long may have been wrapped (mail at 72-80 columns, terminals at 80 or more);
+# a terminal cuts at exactly its width, inside a word: the pieces are joined without a space.
+_WRAP_WIDTH = 60
+_HARD_WIDTHS = frozenset({80, 100, 120, 132, 160, 200})
+
+
+def _is_tail(layout: _Layout, line: str, relaxed: bool = False) -> bool:
+    """A line that can be the wrapped rest of a row's command: not blank, not a header, not a row."""
+    if not line.strip() or _header_names(line) is not None:
+        return False
+    # after a row without its command (`relaxed`), a short line with a number where PID belongs
+    # (`/sbin/klogd -c 1 -2`) is still its command: a row would have (almost) all the fields
+    return not layout.row_like(line) or relaxed and len(line.split()) < layout.ncols - 1
+
+
+def _tree_warning(processes: Columns) -> str:
+    """Which zombies' parents were read from the forest drawing, with the parent row's file:line."""
+    pids, ppids, sources = processes.values("pid"), processes.values("ppid"), processes.values("source")
+    where = dict(zip(pids, sources, strict=True))
+    found = [f"zombie {pid}: parent {ppid} from the tree at {where.get(ppid, '?')}"
+             for pid, ppid, zombie in zip(pids, ppids, processes.values("zombie"), strict=True)
+             if zombie and ppid is not None]
+    shown = "; ".join(found[:10]) + (" ..." if len(found) > 10 else "")
+    return ("the listing has no PPID column: parents are read from the tree drawing (the row above, one "
+            "level up); a top-level row's parent cannot be known" + (f" ({shown})" if shown else ""))
+
+
+def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: list[int], file: str,
+              first_line: int) -> list[str]:
+    """Joined wrapped lines, a missing PPID column (parents from the tree), duplicate PIDs."""
     warnings = []
     if joined:
         shown = ", ".join(f"{file}:{first_line + i}" for i in joined[:10])
         more = " ..." if len(joined) > 10 else ""
         warnings.append(f"{len(joined)} wrapped command line(s) joined to the row above: {shown}{more}")
-    if not has_ppid:
+    if from_tree:
+        warnings.append(_tree_warning(processes))
+    elif not ppid_column:
         warnings.append(_NO_PPID_WARNING)
     pids = processes.values("pid")
     if len(set(pids)) < len(processes):
