@@ -278,12 +278,12 @@ listing_like = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def _numbers(source: str) -> range:
     first, _, last = source.rsplit(":", 1)[1].partition("-")
     return range(int(first), int(last or first) + 1)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(listing_like, max_size=25), st.integers(1, 5))
 def test_random_text_never_raises_and_every_line_is_accounted_for(lines: list[str], first_line: int) -> None:
     result = parse_listing(lines, file="r", first_line=first_line)
