@@ -113,3 +113,11 @@ def test_random_bytes_never_raise_anything_but_input_error(data):
         return
     for section in capture.sections:
         assert section.first_line >= 1
+
+
+@pytest.mark.parametrize("tail", ["", "\n"])
+def test_a_command_without_output_at_the_end_points_at_its_prompt_line(tail):
+    text = "Host Name        : cucm-sub1\n\nadmin:\nadmin:show status" + tail
+    capture = read_capture(SourceFile("show_status.txt", "b", text.encode()))
+    empty = [s for s in capture.sections if s.typed is not None]
+    assert [s.source for s in empty] == ["show_status.txt:4-4"]

@@ -213,8 +213,13 @@ class CaptureSection:
 
     @property
     def source(self) -> str:
-        """`file:first-last` of its non-blank lines (never an inverted range, also with none)."""
-        first = last = self.first_line
+        """`file:first-last` of its non-blank lines (never an inverted range, also with none).
+
+        A command typed at the prompt with no output at all points at its own prompt line, which
+        is the line before the (empty) output and always inside the file.
+        """
+        prompt_only = self.typed is not None and self.first_line > 1
+        first = last = self.first_line - 1 if prompt_only else self.first_line
         for i, text in enumerate(self.lines):  # trim blank edges for a tight range
             if text.strip():
                 first = self.first_line + i
