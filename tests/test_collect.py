@@ -249,6 +249,8 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch):
     for args in (["collect", "-o", tmp_path / "a"], ["collect", "h1"],
                  ["collect", "h1", "-o", tmp_path / "full"], ["collect", "bad host!", "-o", tmp_path / "b"],
                  ["collect", "h1:99999", "-o", tmp_path / "c"], ["collect", "h1", "--samples", "0"],
+                 ["collect", "h1", "-o", tmp_path / "e", "--connect-timeout", "0"],
+                 ["collect", "h1", "-o", tmp_path / "f", "--interval", "-1"],
                  ["collect", "h1", "-o", tmp_path / "d", "--password-env", "NO_SUCH_VAR"]):
         status, _out, err = run_cli(*args)
         assert status == 2 and err.startswith("ucnb: error:"), (args, err)

@@ -24,10 +24,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="read the password from this environment variable (else a no-echo prompt)")
     parser.add_argument("--jobs", type=_positive_int, default=4, metavar="N",
                         help="nodes collected at the same time (default 4)")
-    parser.add_argument("--connect-timeout", type=_seconds, default=15.0, metavar="SECONDS")
-    parser.add_argument("--prompt-timeout", type=_seconds, default=60.0, metavar="SECONDS",
+    parser.add_argument("--connect-timeout", type=_timeout, default=15.0, metavar="SECONDS",
+                        help="TCP, SSH handshake and login (default 15)")
+    parser.add_argument("--prompt-timeout", type=_timeout, default=60.0, metavar="SECONDS",
                         help="wait for the admin: prompt after login (default 60)")
-    parser.add_argument("--command-timeout", type=_seconds, default=120.0, metavar="SECONDS",
+    parser.add_argument("--command-timeout", type=_timeout, default=120.0, metavar="SECONDS",
                         help="per command (default 120)")
     parser.add_argument("--print-commands", action="store_true",
                         help="print the commands to run by hand and how to save the session log")
@@ -46,4 +47,11 @@ def _seconds(text: str) -> float:
         value = -1.0
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("a timeout must be more than 0 seconds")
     return value

@@ -36,6 +36,7 @@ from ucnb.errors import InputError
 PROMPT_AT_END = re.compile(r"(?:^|[\r\n])admin:[ \t]*$")
 PAGER = re.compile(r"Press <enter> for 1 line|options: q=quit, n=next")
 CLI_ERROR = re.compile(r"^(Executed command unsuccessfully|Invalid command\b.*)$")
+PASSWORD_FIRST = ("keyboard-interactive", "password", "publickey", "hostbased")
 MAX_OUTPUT = 64 * 2**20  # characters per command: far above any real listing
 TERMINAL = ("vt100", (512, 100))  # wide: the CLI must not wrap long command lines
 
@@ -271,6 +272,8 @@ async def collect_host(target: Target, record: HostRecord, out: Path, options: C
             target.host, target.port, username=options.user, password=secret.reveal(),
             known_hosts=policy.match, client_factory=lambda: _Client(policy),
             connect_timeout=options.connect_timeout,
+            # with a password, try it first: many agent keys could exhaust the server's auth tries
+            **({"preferred_auth": PASSWORD_FIRST} if secret.reveal() else {}),
         )
     except (asyncssh.Error, OSError, TimeoutError, ValueError) as error:
         record.host_key = policy.record(None)
