@@ -437,3 +437,21 @@ def test_cli_report_html_md_and_note(tmp_path):
     assert out == f"report written: {tmp_path / 'note.txt'}\n"
     note = (tmp_path / "note.txt").read_text()
     assert len(note.splitlines()) < 25 and "CLEARED" in note
+
+
+def test_summary_without_zombies_never_claims_more_than_the_captures_show(tmp_path):
+    load_text = (SAMPLES / "ex1_cucm_amc" / "before" / "show_process_load.txt").read_text()
+    (tmp_path / "quiet").mkdir()
+    (tmp_path / "quiet" / "load.txt").write_text(load_text.replace("1 zombie", "0 zombie"))
+    quiet = report(tmp_path / "quiet", pictures=False).text
+    summary = quiet.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    assert "show no zombie process" in summary and "Nothing needs to be done." in summary
+
+    status = (SAMPLES / "ex1_cucm_amc" / "before" / "show_status.txt").read_text()
+    (tmp_path / "blind").mkdir()
+    (tmp_path / "blind" / "status.txt").write_text(status)
+    blind = report(tmp_path / "blind", pictures=False).text
+    summary = blind.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
+    assert "cannot tell whether zombie processes exist" in summary
+    assert "Nothing needs to be done" not in summary and "show no zombie" not in summary
+    assert "`show process load`" in summary

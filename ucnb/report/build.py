@@ -233,7 +233,9 @@ def _done(context: Context, node: Node, entry: Any) -> str:
     if step.action in ("none", "") or not entry.groups:
         return ""
     group = entry.groups[0] if len(entry.groups) == 1 else None
-    words = action_words(step.action, service=group.service if group else None, node=name, ppid=step.ppid)
+    words = action_words(
+        step.action, service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
+    )
     return f"Recommended: {words}."
 
 
@@ -256,15 +258,36 @@ def _result(context: Context, node: Node, entry: Any) -> str:
     )
 
 
+def _nothing_seen(context: Context) -> list[Inline]:
+    """The summary when no zombie is seen: none there, or the captures cannot tell."""
+    from ucnb.report.nodes import next_step_text
+
+    pairs = context.pairs()
+    names = ", ".join(context.r(n.name) for n, _ in pairs[:5])
+    names += f" and {len(pairs) - 5:,} more nodes" if len(pairs) > 5 else ""
+    untold = [(n, e) for n, e in pairs if e.next_step.action not in ("none", "")]
+    if not untold:
+        return [
+            f"The captures of {names} show no zombie process. A zombie process would hold only a process ID; "
+            "with none, nothing is at risk. Nothing needs to be done."
+        ]
+    node, entry = untold[0]
+    step = next_step_text(context, node, entry)
+    return [
+        f"The captures of {names} cannot tell whether zombie processes exist (",
+        *prose(context.r(entry.next_step.reason)),
+        "). Without the zombie count and the process list, nothing can be said about the risk. Next: ",
+        *(step if isinstance(step, list) else [step]),
+        ".",
+    ]
+
+
 def executive_summary(context: Context) -> Section:
     """Three to five sentences a manager reads: seen, why it matters, done, result."""
     section = Section("Executive summary", 2)
     with_zombies = [(n, e) for n, e in context.pairs() if e.zombies or e.zombie_count]
     if not with_zombies:
-        names = ", ".join(context.r(n.name) for n, _ in context.pairs()[:5])
-        section.blocks.append(
-            Paragraph([f"The captures of {names} show no zombie process: nothing needs to be done."])
-        )
+        section.blocks.append(Paragraph(_nothing_seen(context)))
         return section
     if len(with_zombies) == 1:
         node, entry = with_zombies[0]
@@ -465,7 +488,7 @@ def root_cause(context: Context) -> Section:
                 ]
             )
     if not items:
-        items.append(["No zombie process was found, so there is no cause to state."])
+        items.append(["No zombie process was found in the captures, so there is no cause to state."])
     section.blocks.append(ItemList(items))
     return section
 

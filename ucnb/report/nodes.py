@@ -67,7 +67,11 @@ def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False)
         return "nothing to do"
     group = next((g for g in entry.groups if g.ppid == step.ppid), None)
     words = action_words(
-        step.action, service=group.service if group else None, node=r(node.name), ppid=step.ppid
+        step.action,
+        service=group.service if group else None,
+        node=r(node.name),
+        ppid=step.ppid,
+        command=step.command,
     )
     when = field(step, "when")
     if when:

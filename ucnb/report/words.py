@@ -52,7 +52,12 @@ def plural(n: int, word: str) -> str:
 
 
 def action_words(
-    action: str, *, service: str | None = None, node: str = "the node", ppid: int | None = None
+    action: str,
+    *,
+    service: str | None = None,
+    node: str = "the node",
+    ppid: int | None = None,
+    command: str | None = None,
 ) -> str:
     """The action as a sentence a customer reads (lower case, no final stop)."""
     if action == "restart_service":
@@ -60,6 +65,8 @@ def action_words(
     if action == "reboot":
         return f"restart the server {node}"
     if action == "recollect":
+        if command and "process list" not in command:
+            return f"capture the missing output on {node}"
         return f"capture the full process list of {node} again to identify the owner"
     if action == "leave":
         return "leave the zombie processes in place (each holds only a process ID; a restart clears them)"
