@@ -5,7 +5,7 @@
     >>> render_report(bundle, fmt="md", pictures=False).text.splitlines()[0]
     '# Zombie processes on cucm-sub1: post-incident report'
 
-The report is built once as a model (`ucnb.report.build`, `ucnb.report.nodes`: sections of
+The report is built once as a model (`ucnb.report.build`, `.summary`, `.nodes`: sections of
 paragraphs, fields, tables, code blocks and images, plus the case note: data, no markup) and written
 by one renderer per format, chosen from one table (`ucnb.report.formats.FORMATS`: html, md, txt,
 pdf). Two audiences: `customer` (default: plain words, no kit tokens, no TAC-only alternative) and

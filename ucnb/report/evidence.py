@@ -1,6 +1,7 @@
 """Evidence lines quoted exactly from the bundle's own texts (`Bundle.texts`), as the customer's files
 hold them (terminal artefacts removed); redaction scans the same texts.
 
+    >>> import ucnb
     >>> lines = SourceLines(ucnb.load("sample_outputs/ex1_cucm_amc/before").texts)
     >>> lines.line("show_process_list_detail.txt:3")[:26]
     'root         1     0  0 Oc'

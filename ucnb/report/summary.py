@@ -1,0 +1,292 @@
+"""The report's story: executive summary (seen, why it matters, done, result), timeline, root cause.
+
+>>> import ucnb
+>>> from ucnb.report.build import build_report
+>>> report = build_report(ucnb.load("sample_outputs/ex1_cucm_amc/before"), pictures=False)
+>>> "did not reap" in str(report.sections[3].blocks[0].items[0])
+True
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ucnb.model import Node
+from ucnb.report.context import Context, bundle_times, capture_times, owners, urgency_of, when_of
+from ucnb.report.findings_view import field
+from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
+from ucnb.report.words import URGENCY_WORDS, action_words, plural, verdict_words
+
+
+def _why_it_matters(context: Context, entry: Any) -> str:
+    level, reason = urgency_of(entry)
+    if level is not None:
+        text = f"Urgency: {URGENCY_WORDS.get(level, level)}"
+        return text + (f" ({reason})." if reason else ".")
+    headroom = field(entry, "pid_headroom")
+    used = field(headroom, "tasks") if headroom is not None else None
+    limit = field(headroom, "pid_max") if headroom is not None else None
+    text = "A zombie process uses no CPU and no memory, only a process ID, and the system can hold many"
+    if used is not None and limit:
+        text += f"; {used:,} of {limit:,} process IDs are in use"
+    return text + "."
+
+
+def _done(context: Context, node: Node, entry: Any) -> str:
+    decided = [context.decision(node.name, g.ppid) for g in entry.groups]
+    decided = [d for d in decided if d]
+    name = context.r(node.name)
+    if decided:
+        first = decided[0]
+        group = next(g for g in entry.groups if g.ppid == first.get("ppid"))
+        words = action_words(
+            str(first.get("action") or ""), service=group.service, node=name, ppid=group.ppid
+        )
+        who = f"{context.r(first['by'])} decided to" if first.get("by") else "The decision was to"
+        more = f" (and {plural(len(decided) - 1, 'other decision')})" if len(decided) > 1 else ""
+        return f"{who} {words}{more}."
+    verdict = context.verdict(node.name)
+    if verdict is not None:
+        if field(verdict, "rebooted") is True:
+            return f"{name} was restarted between the captures."
+        if verdict.restarted_services:
+            names = ", ".join(context.r(s) for s in verdict.restarted_services[:3])
+            return f"Between the captures the {names} restarted (a new process ID)."
+        return "What was done between the captures is not recorded."
+    step = entry.next_step
+    if step.action in ("none", "") or not entry.groups:
+        return ""
+    group = entry.groups[0] if len(entry.groups) == 1 else None
+    words = action_words(
+        step.action, service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
+    )
+    return f"Recommended: {words}."
+
+
+def _result(context: Context, node: Node, entry: Any) -> str:
+    verdict = context.verdict(node.name)
+    if verdict is None:
+        if context.after is None and entry.groups:
+            return "No capture after the remediation was provided, so the result is not verified yet."
+        return ""
+    if verdict.verdict == "cleared":
+        return "The capture after the remediation shows no zombie process: no further action is needed."
+    if verdict.verdict == "unknown":
+        return (
+            f"The capture after the remediation could not confirm the result ({context.r(verdict.reason)})."
+        )
+    left = len(verdict.remaining_pids) + len(verdict.new_pids)
+    return (
+        f"The capture after the remediation shows the zombies {verdict_words(verdict.verdict)} "
+        f"({plural(left, 'zombie process')} left)."
+    )
+
+
+def _nothing_seen(context: Context) -> list[Inline]:
+    """The summary when no zombie is seen: none there, or the captures cannot tell."""
+    from ucnb.report.nodes import next_step_text
+
+    pairs = context.pairs()
+    names = ", ".join(context.r(n.name) for n, _ in pairs[:5])
+    names += f" and {len(pairs) - 5:,} more nodes" if len(pairs) > 5 else ""
+    untold = [(n, e) for n, e in pairs if e.next_step.action not in ("none", "")]
+    if not untold:
+        return [
+            f"The captures of {names} show no zombie process. A zombie process would hold only a process ID; "
+            "with none, nothing is at risk. Nothing needs to be done."
+        ]
+    node, entry = untold[0]
+    step = next_step_text(context, node, entry)
+    return [
+        f"The captures of {names} cannot tell whether zombie processes exist (",
+        *prose(context.r(entry.next_step.reason)),
+        "). Without the zombie count and the process list, nothing can be said about the risk. Next: ",
+        *(step if isinstance(step, list) else [step]),
+        ".",
+    ]
+
+
+def _one_node(context: Context, node: Node, entry: Any) -> list[str]:
+    when, _ = when_of(capture_times(node))
+    count = entry.zombie_count if entry.zombie_count is not None else len(entry.zombies)
+    owner_text = owners(entry)
+    version = f" {context.r(node.identity.version)}" if node.identity.version else ""
+    seen = (
+        f"The capture of {context.r(node.name)} ({node.product}{version})"
+        + (f" taken {when}" if when != "time unknown" else "")
+        + f" shows {plural(count, 'zombie process')}"
+        + (f" left by the {owner_text}" if owner_text and owner_text != "no known service" else "")
+        + "."
+    )
+    return [seen, _why_it_matters(context, entry), _done(context, node, entry), _result(context, node, entry)]
+
+
+def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[str]:
+    total = sum(len(e.zombies) for _, e in with_zombies)
+    listed = "; ".join(
+        f"{context.r(n.name)}: {len(e.zombies):,}" + (f" ({owners(e)})" if owners(e) else "")
+        for n, e in with_zombies[:5]
+    )
+    more = f" and {len(with_zombies) - 5:,} more nodes" if len(with_zombies) > 5 else ""
+    seen = (
+        f"The captures of {plural(len(context.pairs()), 'node')} show {plural(total, 'zombie process')} "
+        f"on {len(with_zombies):,} of them ({listed}{more})."
+    )
+    worst = max(with_zombies, key=lambda item: len(item[1].zombies))
+    done = [_done(context, n, e) for n, e in with_zombies]
+    sentences = [seen, _why_it_matters(context, worst[1]), next((d for d in done if d), "")]
+    verdicts = [context.verdict(n.name) for n, _ in with_zombies]
+    if context.after is None:
+        sentences.append("No capture after the remediation was provided, so the result is not verified yet.")
+    elif all(v is not None and v.verdict == "cleared" for v in verdicts):
+        sentences.append(
+            "The captures after the remediation show no zombie process: no further action is needed."
+        )
+    else:
+        states = ", ".join(
+            f"{context.r(n.name)} {verdict_words(v.verdict) if v else 'not captured'}"
+            for (n, _), v in zip(with_zombies[:5], verdicts[:5], strict=True)
+        )
+        sentences.append(f"The captures after the remediation show: {states}.")
+    return sentences
+
+
+def executive_summary(context: Context) -> Section:
+    """Three to five sentences a manager reads: seen, why it matters, done, result."""
+    section = Section("Executive summary", 2)
+    with_zombies = [(n, e) for n, e in context.pairs() if e.zombies or e.zombie_count]
+    if not with_zombies:
+        section.blocks.append(Paragraph(_nothing_seen(context)))
+        return section
+    if len(with_zombies) == 1:
+        sentences = _one_node(context, *with_zombies[0])
+    else:
+        sentences = _many_nodes(context, with_zombies)
+    section.blocks.append(Paragraph([" ".join(s for s in sentences if s)]))
+    return section
+
+
+# ------------------------------------------------------------------ timeline
+def timeline(context: Context) -> Section:
+    """First capture, remediation (when recorded), verification capture: when and from what clock."""
+    section = Section("Timeline", 2)
+    rows: list[list[Text]] = []
+    before = bundle_times(context.bundle)
+    when, basis = when_of(before)
+    rows.append([when, "First capture (before the remediation)", basis])
+    if len(before) > 1 and before[-1][0] != before[0][0]:
+        rows.append([before[-1][0].isoformat(sep=" "), "Last capture before the remediation", before[-1][1]])
+    decided = [d for d in context.decisions if d.get("action")]
+    if decided:
+        moment = next((str(d["at"]) for d in decided if d.get("at")), None)
+        rows.append(
+            [
+                context.r(moment) if moment else "not recorded",
+                f"Remediation decided ({plural(len(decided), 'decision')}, see Decision)",
+                "recorded with the decision" if moment else "the decision carries no time",
+            ]
+        )
+    if context.after is not None:
+        when, basis = when_of(bundle_times(context.after))
+        rows.append([when, "Verification capture (after the remediation)", basis])
+    section.blocks.append(Table(["When", "Event", "Time from"], rows))
+    return section
+
+
+# ------------------------------------------------------------------ root cause
+def _children(entry: Any, group: Any) -> list[Inline]:
+    """The zombies' program names as code (`sh`, `java`), at most three."""
+    names: list[str] = []
+    commands = {z.pid: z.command for z in entry.zombies}
+    for pid in group.zombie_pids:
+        match = re.match(r"\[?([^\]\s]+)", str(commands.get(pid) or "").strip())
+        if match and match.group(1) != "<defunct>" and match.group(1) not in names:
+            names.append(match.group(1))
+        if len(names) == 3:
+            break
+    if not names:
+        return ["child"]
+    parts: list[Inline] = []
+    for index, name in enumerate(names):
+        parts += ([", "] if index else []) + [Code(name)]
+    return parts
+
+
+def _defects(context: Context, group: Any) -> str | None:
+    found = []
+    for defect in field(group, "defects", ()):
+        if isinstance(defect, str):
+            found.append(defect)
+            continue
+        if field(defect, "matches", True) is False:
+            continue
+        ident = field(defect, "id", "") or field(defect, "defect", "")
+        title = field(defect, "title", "") or field(defect, "summary", "")
+        fixed = field(defect, "fixed", "")
+        fixed = ", ".join(fixed) if isinstance(fixed, tuple | list) else fixed
+        source = field(defect, "source", "") or field(defect, "url", "")
+        text = f"{ident}" + (f" ({title})" if title else "") + (f", fixed in {fixed}" if fixed else "")
+        found.append(text + (f"; source: {source}" if source else ""))
+    return "; ".join(found) if found else None
+
+
+def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> list[Inline]:
+    """What the evidence shows about why these zombies exist, and the known defect if any."""
+    r = context.r
+    n = plural(len(group.zombie_pids), "zombie process")
+    rule = str(group.rule or "")
+    if rule == "no_ppid" or group.ppid is None:
+        return [
+            f"{n}: the process list has no parent column, so the owner cannot be named from this capture."
+        ]
+    if rule == "missing":
+        return [
+            f"{n} under PID {group.ppid}: that parent is not in the process list (captured at another moment "
+            "or cut short), so the owner cannot be named from this capture."
+        ]
+    children = [Code(r(c.text)) if isinstance(c, Code) else c for c in _children(entry, group)]
+    if group.service:
+        parts: list[Inline] = [f"The {r(group.service)} (PID {group.ppid}) did not reap its ", *children]
+        parts.append(f" children ({n})")
+    elif rule == "init":
+        parts = [f"{n} under init (PID 1), which normally reaps orphans at once"]
+    else:
+        parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which belongs "]
+        parts += ["to no service the kit knows, did not reap its ", *children, f" children ({n})"]
+    defects = _defects(context, group)
+    if defects:
+        return [*parts, f"; known defect: {r(defects)}."]
+    version = node.identity.version
+    if not version:
+        return [*parts, "; the capture does not show the node's version, so no known defect can be matched."]
+    return [*parts, f"; no known defect matches this version ({r(version)})."]
+
+
+def root_cause(context: Context) -> Section:
+    """One statement per zombie group (the first groups of each node; the rest are counted)."""
+    from ucnb.report.nodes import MAX_FULL_GROUPS
+
+    section = Section("Root cause", 2)
+    items = []
+    for node, entry in context.pairs():
+        for group in entry.groups[:MAX_FULL_GROUPS]:
+            prefix = f"{context.r(node.name)}: " if len(context.pairs()) > 1 else ""
+            items.append(
+                [prefix, *root_cause_parts(context, node, entry, group)]
+                if prefix
+                else root_cause_parts(context, node, entry, group)
+            )
+        if len(entry.groups) > MAX_FULL_GROUPS:
+            rest = entry.groups[MAX_FULL_GROUPS:]
+            items.append(
+                [
+                    f"{context.r(node.name)}: {plural(len(rest), 'more parent')} with "
+                    f"{plural(sum(len(g.zombie_pids) for g in rest), 'zombie process')} "
+                    "(see the node's table)."
+                ]
+            )
+    if not items:
+        items.append(["No zombie process was found in the captures, so there is no cause to state."])
+    section.blocks.append(ItemList(items))
+    return section
