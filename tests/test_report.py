@@ -455,3 +455,11 @@ def test_summary_without_zombies_never_claims_more_than_the_captures_show(tmp_pa
     assert "cannot tell whether zombie processes exist" in summary
     assert "Nothing needs to be done" not in summary and "show no zombie" not in summary
     assert "`show process load`" in summary
+
+
+def test_a_redacted_report_carries_no_hash_of_the_original_files():
+    bundle = load("ex5_imnp_sftp")
+    text = render_report(bundle, fmt="md", redact=True, pictures=False).text
+    assert "SHA-256 of the redacted text" in text
+    for info in bundle.files:
+        assert info.sha256 not in text  # it would confirm a guessed original

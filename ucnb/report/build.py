@@ -34,7 +34,7 @@ from ucnb.report.model import (
     prose,
 )
 from ucnb.report.summary import executive_summary, root_cause, timeline
-from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, plural
+from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, plural, product_words
 
 MAX_FILES = 500  # appendix rows; the rest are counted
 
@@ -112,7 +112,7 @@ def findings_table(context: Context) -> Section:
         rows.append(
             [
                 context.r(node.name),
-                node.product,
+                product_words(node.product),
                 context.r(node.identity.version or "unknown"),
                 "not captured" if entry.zombie_count is None else f"{entry.zombie_count:,}",
                 f"{len(entry.zombies):,}",
@@ -251,7 +251,7 @@ def case_note(context: Context) -> CaseNote:
         prefix = f"{r(node.name)} " if len(pairs) > 1 else ""
         if len(pairs) == 1:
             version = f" {r(node.identity.version)}" if node.identity.version else ""
-            rows.append(("Node", f"{r(node.name)} ({node.product}{version})"))
+            rows.append(("Node", f"{r(node.name)} ({product_words(node.product)}{version})"))
             when, basis = when_of(capture_times(node))
             rows.append(("Captured", f"{when} ({basis})"))
         count = entry.zombie_count if entry.zombie_count is not None else len(entry.zombies)

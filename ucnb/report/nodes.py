@@ -28,7 +28,7 @@ from ucnb.report.model import (
     Text,
     prose,
 )
-from ucnb.report.words import URGENCY_WORDS, WHEN_WORDS, action_words, plural
+from ucnb.report.words import URGENCY_WORDS, WHEN_WORDS, action_words, plural, product_words
 
 MAX_FULL_GROUPS = 10  # groups of a node shown in full (fields, evidence, picture, tree)
 MAX_TABLE_GROUPS = 500  # further groups in the node's table; the rest are counted
@@ -102,10 +102,10 @@ def node_sections(context: Any, node: Node, entry: Any, n_index: int) -> list[Se
     """The node's section, its groups' sections, and its PID table."""
     r = context.r
     name = r(node.name)
-    section = Section(f"{name} ({node.product})", 2)
+    section = Section(f"{name} ({product_words(node.product)})", 2)
     identity = node.identity
     fields: list[tuple[str, Text]] = [
-        ("Product", node.product),
+        ("Product", product_words(node.product)),
         ("Version", r(identity.version or "unknown")),
         ("OS version", r(identity.os_version or "unknown")),
         ("Date (show status)", r(identity.date or "unknown")),

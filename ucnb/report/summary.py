@@ -16,7 +16,7 @@ from ucnb.model import Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, urgency_of, when_of
 from ucnb.report.findings_view import field
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
-from ucnb.report.words import URGENCY_WORDS, action_words, plural, verdict_words
+from ucnb.report.words import URGENCY_WORDS, action_words, plural, product_words, verdict_words
 
 
 def _why_it_matters(context: Context, entry: Any) -> str:
@@ -113,7 +113,7 @@ def _one_node(context: Context, node: Node, entry: Any) -> list[str]:
     owner_text = owners(entry)
     version = f" {context.r(node.identity.version)}" if node.identity.version else ""
     seen = (
-        f"The capture of {context.r(node.name)} ({node.product}{version})"
+        f"The capture of {context.r(node.name)} ({product_words(node.product)}{version})"
         + (f" taken {when}" if when != "time unknown" else "")
         + f" shows {plural(count, 'zombie process')}"
         + (f" left by the {owner_text}" if owner_text and owner_text != "no known service" else "")
@@ -249,6 +249,10 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
     if group.service:
         parts: list[Inline] = [f"The {r(group.service)} (PID {group.ppid}) did not reap its ", *children]
         parts.append(f" children ({n})")
+    elif rule.startswith("special:"):
+        parent = Code(r(group.parent_command or "?"))
+        parts = [f"The process PID {group.ppid} (", parent, ") did not reap its ", *children]
+        parts += [f" children ({n}): ", *prose(r(group.reason))]
     elif rule == "init":
         parts = [f"{n} under init (PID 1), which normally reaps orphans at once"]
     else:

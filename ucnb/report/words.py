@@ -77,5 +77,13 @@ def action_words(
     return action.replace("_", " ")
 
 
+PRODUCT_WORDS = {"IMnP": "IM&P", "unknown": "product unknown"}
+
+
+def product_words(product: str) -> str:
+    """The product as people write it (`IMnP` -> `IM&P`)."""
+    return PRODUCT_WORDS.get(product, product)
+
+
 def verdict_words(verdict: str) -> str:
     return VERDICT_WORDS.get(verdict, verdict.replace("_", " "))
