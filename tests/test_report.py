@@ -192,7 +192,8 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
         document = real(bundle, **options).to_json()
         document["nodes"][0]["groups"][0]["defects"] = [
             {"id": "CSCwz99999", "title": "amc leaves sh zombies", "fixed": ["14.0.1.13900-1"],
-             "source": "https://bst.cisco.com/bugsearch/bug/CSCwz99999"}
+             "source": "https://bst.cisco.com/bugsearch/bug/CSCwz99999", "applies": True},
+            {"id": "CSCwz11111", "title": "another version", "fixed": ["12.5.1.10000-1"], "applies": False},
         ]
         return document
 
@@ -200,7 +201,7 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text
     cause = text.split("## Root cause", 1)[1].split("\n## ", 1)[0]
     assert "known defect: CSCwz99999 \\(amc leaves sh zombies\\), fixed in 14.0.1.13900-1" in cause
-    assert "no known defect matches" not in cause
+    assert "no known defect matches" not in cause and "CSCwz11111" not in cause
 
 
 # ------------------------------------------------------------------ decisions

@@ -375,7 +375,7 @@ def group_section(
     collect = field(group, "collect_before", ())
     if collect and not _cleared(context, node):
         section.blocks.append(Paragraph([Strong("Before clearing them, collect")]))
-        section.blocks.append(ItemList([prose(r(_collect_text(item))) for item in collect]))
+        section.blocks.append(ItemList([r(_collect_text(item)) for item in collect]))
     if _cleared(context, node):
         section.blocks.append(
             Paragraph(
@@ -390,12 +390,10 @@ def group_section(
     return section
 
 
-def _collect_text(item: Any) -> str:
-    if isinstance(item, str):
-        return item
-    what = field(item, "what", "") or field(item, "name", "") or field(item, "description", "")
-    command = field(item, "command", "")
-    return f"{what}: `{command}`" if what and command else (what or f"`{command}`")
+def _collect_text(item: Any) -> list[Inline]:
+    """`why: command` of a collect-before step (the command as code)."""
+    why, command = field(item, "why", ""), field(item, "command")
+    return [why] + ([": " if why else "", Code(command)] if command else [])
 
 
 def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[list[Text]]:

@@ -213,22 +213,19 @@ def _children(entry: Any, group: Any) -> list[Inline]:
     return parts
 
 
-def _defects(context: Context, group: Any) -> str | None:
-    found = []
-    for defect in field(group, "defects", ()):
-        if isinstance(defect, str):
-            found.append(defect)
-            continue
-        if field(defect, "matches", True) is False:
-            continue
-        ident = field(defect, "id", "") or field(defect, "defect", "")
-        title = field(defect, "title", "") or field(defect, "summary", "")
-        fixed = field(defect, "fixed", "")
-        fixed = ", ".join(fixed) if isinstance(fixed, tuple | list) else fixed
-        source = field(defect, "source", "") or field(defect, "url", "")
-        text = f"{ident}" + (f" ({title})" if title else "") + (f", fixed in {fixed}" if fixed else "")
-        found.append(text + (f"; source: {source}" if source else ""))
-    return "; ".join(found) if found else None
+def _defect_text(defect: Any) -> str:
+    fixed = ", ".join(field(defect, "fixed", ()))
+    title = field(defect, "title", "")
+    source = field(defect, "source", "")
+    text = f"{defect.id}" + (f" ({title})" if title else "") + (f", fixed in {fixed}" if fixed else "")
+    return text + (f"; source: {source}" if source else "")
+
+
+def _defects(group: Any) -> tuple[str | None, str | None]:
+    """(the catalogue's defects that apply to the node's version, those that may: version unknown)."""
+    applies = [_defect_text(d) for d in field(group, "defects", ()) if field(d, "applies") is True]
+    maybe = [_defect_text(d) for d in field(group, "defects", ()) if field(d, "applies") is None]
+    return "; ".join(applies) or None, "; ".join(maybe) or None
 
 
 def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> list[Inline]:
@@ -258,10 +255,12 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
     else:
         parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which belongs "]
         parts += ["to no service the kit knows, did not reap its ", *children, f" children ({n})"]
-    defects = _defects(context, group)
-    if defects:
-        return [*parts, f"; known defect: {r(defects)}."]
+    applies, maybe = _defects(group)
+    if applies:
+        return [*parts, f"; known defect: {applies}."]
     version = node.identity.version
+    if not version and maybe:
+        return [*parts, f"; the capture does not show the node's version: known defect {maybe} may apply."]
     if not version:
         return [*parts, "; the capture does not show the node's version, so no known defect can be matched."]
     return [*parts, f"; no known defect matches this version ({r(version)})."]
