@@ -175,6 +175,7 @@ def test_timeline_from_the_capture_clocks():
     rows = [line for line in timeline.splitlines() if line.startswith("| 2")]
     assert "First capture" in rows[0] and "show status date" in rows[0]
     assert "Verification capture" in rows[-1]
+    assert "| 2026-11-20 09:12 | Connection File Syncer restarted \\(PID 7827 → 2344\\) |" in timeline
     assert [r.split(" | ")[0] for r in rows] == sorted(r.split(" | ")[0] for r in rows)  # in time order
 
 

@@ -10,6 +10,7 @@ True
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from ucnb.model import Node
@@ -167,6 +168,9 @@ def executive_summary(context: Context) -> Section:
     return section
 
 
+MAX_RESTART_ROWS = 20  # restarted parents shown in the timeline
+
+
 # ------------------------------------------------------------------ timeline
 def timeline(context: Context) -> Section:
     """First capture, remediation (when recorded), verification capture: when and from what clock."""
@@ -188,10 +192,45 @@ def timeline(context: Context) -> Section:
             ]
         )
     if context.after is not None:
+        rows.extend(_restarts(context))
         when, basis = when_of(bundle_times(context.after))
         rows.append([when, "Verification capture (after the remediation)", basis])
     section.blocks.append(Table(["When", "Event", "Time from"], rows))
     return section
+
+
+def _started(stime: str, capture: datetime | None) -> str | None:
+    """A ps STIME `HH:MM` (a start within the last day) as a moment before the capture; else None."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", stime or "")
+    if capture is None or not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    moment = capture.replace(hour=int(match.group(1)), minute=int(match.group(2)), second=0, microsecond=0)
+    if moment > capture:
+        moment -= timedelta(days=1)
+    return moment.isoformat(sep=" ", timespec="minutes")
+
+
+def _restarts(context: Context) -> list[list[Text]]:
+    """The parents the after capture shows restarted, at their new process's start time (ps STIME)."""
+    rows: list[list[Text]] = []
+    after_nodes = {n.name: n for n in context.after.nodes} if context.after is not None else {}
+    for verdict in context.verification.nodes:
+        node = after_nodes.get(field(verdict, "after_node") or verdict.node)
+        times = capture_times(node) if node is not None else []
+        capture = times[0][0] if times else None
+        for parent in verdict.parents or ():
+            if not parent.restarted or not parent.after_start:
+                continue
+            what = context.r(parent.service or parent.command or f"PID {parent.ppid}")
+            started = _started(parent.after_start, capture)
+            rows.append(
+                [
+                    started or f"{context.r(parent.after_start)} (start time as listed)",
+                    f"{what} restarted (PID {parent.ppid} → {parent.after_pid})",
+                    "start time of the new process in the after capture's listing",
+                ]
+            )
+    return rows[:MAX_RESTART_ROWS]
 
 
 # ------------------------------------------------------------------ root cause
