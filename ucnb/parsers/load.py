@@ -276,8 +276,9 @@ def _read_rows(lines: Sequence[str], start: int, snap: _Snapshot) -> int:
     add_line = snap.row_lines.append
     not_row = _NON_ROW_INITIALS
     last = snap.last
+    stat = header.stat
     for idx in range(start, len(lines)):
-        parts = _split_row(lines[idx], header) if header.stat else lines[idx].rstrip().split(None, maxsplit)
+        parts = _split_row(lines[idx], header) if stat else lines[idx].rstrip().split(None, maxsplit)
         if not parts:
             continue
         if len(parts) != width or parts[0][0] in not_row:
