@@ -24,7 +24,7 @@ from ucnb.capture import Recogniser
 from ucnb.model import Identity, Listing, LoadCapture, ServiceList, rows
 from ucnb.parsers.identity import parse_identity
 from ucnb.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
-from ucnb.parsers.load import parse_load
+from ucnb.parsers.load import looks_like_load_output, parse_load
 from ucnb.parsers.services import parse_service_restart, parse_services
 
 # Where a result goes on a `ucnb.model.Node` (ucnb.bundle files each kind):
@@ -124,7 +124,7 @@ def _listing_spec(name: str, args: str, **more: Any) -> CommandSpec:
 
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("show process load", _load, "loads", _load_rows, starts=r"top - |Tasks:|Threads:",
-                shell=("top",),
+                shell=("top",), detect=looks_like_load_output, hint=(" processes", "load average", "PID"),
                 args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
     _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
                   detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
