@@ -29,9 +29,10 @@ bench: $(VENV)/.installed
 notebooks: $(VENV)/.installed
 	$(PY) tools/run_notebooks.py
 
-# The triage notebook as a web app without code, on http://127.0.0.1:8866/ (SAMPLE= picks the bundle).
+# The web app on http://127.0.0.1:8866/: upload a bundle, triage, decide, download the report and the
+# case note (BUNDLE=path opens one at start; so does ?bundle=path in the URL).
 app: $(VENV)/.installed
-	UCNB_BUNDLE="$(abspath $(SAMPLE))" $(VENV)/bin/voila notebooks/01_triage.ipynb --no-browser \
+	UCNB_BUNDLE="$(if $(BUNDLE),$(abspath $(BUNDLE)))" $(VENV)/bin/voila notebooks/app.ipynb --no-browser \
 		--Voila.ip=127.0.0.1 --port=8866
 
 clean:
