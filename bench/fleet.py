@@ -11,7 +11,10 @@ cluster start are counted the way a user meets them (`seconds` is the whole `sca
 cluster's own start, done before it, is reported apart). The parent samples the resident set size of
 the child and of every process it starts (psutil, every 50 ms): `worker MiB` is the largest peak of a
 process that analysed bundles (the child itself in-process, the pool or cluster workers otherwise),
-`client MiB` the child's. Every case's rows are compared with the in-process rows.
+`client MiB` the child's. `worker CPU s` is the CPU time (user + system) of those processes (their
+start and imports included), and `nodes per CPU s` the throughput one uncontended core would give:
+on a shared machine the wall-clock columns measure the other users too. Every case's rows are
+compared with the in-process rows.
 
 Inputs: bench/generate.py's node captures (the ones of the 100-node bundle benchmark: `show status`,
 `show process load num all`, `show process list detail` of exactly N processes with zombies under
@@ -80,19 +83,20 @@ def child(case: str, fleet: Path, out: Path) -> None:
                                host="127.0.0.1", scheduler_port=0, dashboard_address=None)
         kwargs["scheduler"] = cluster.scheduler_address
         startup = time.perf_counter() - began
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     result = scan_fleet([fleet], **kwargs)
-    seconds = time.perf_counter() - began
+    seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     write_frame(result.frame, out)
     if cluster is not None:
         cluster.close()
     frame = result.frame
-    print(json.dumps({"seconds": seconds, "startup": startup, "engine": result.engine,
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "startup": startup, "engine": result.engine,
                       "nodes": int(frame["error"].isna().sum()),
                       "errors": int(frame["error"].notna().sum())}))
 
 
-def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) -> None:
+def _sample(pid: int, peaks: dict[int, tuple[str, int]], cpu: dict[int, float],
+            stop: threading.Event) -> None:
     import psutil
 
     root = psutil.Process(pid)
@@ -105,6 +109,8 @@ def _sample(pid: int, peaks: dict[int, tuple[str, int]], stop: threading.Event) 
             try:
                 rss = proc.memory_info().rss
                 name = " ".join(proc.cmdline()[-3:])
+                times = proc.cpu_times()
+                cpu[proc.pid] = times.user + times.system
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
             if rss > peaks.get(proc.pid, ("", 0))[1]:
@@ -117,8 +123,9 @@ def run_case(case: str, fleet: Path, out: Path) -> dict:
     argv = [sys.executable, __file__, "--child", case, "--fleet", str(fleet), "--rows", str(out)]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     peaks: dict[int, tuple[str, int]] = {}
+    cpu: dict[int, float] = {}
     stop = threading.Event()
-    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, stop), daemon=True)
+    sampler = threading.Thread(target=_sample, args=(proc.pid, peaks, cpu, stop), daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
     stop.set()
@@ -127,8 +134,11 @@ def run_case(case: str, fleet: Path, out: Path) -> dict:
         raise SystemExit(f"{case} failed:\n{stderr}")
     result = json.loads(stdout.strip().splitlines()[-1])
     client = peaks.pop(proc.pid, ("", 0))[1]
+    cpu.pop(proc.pid, None)
     others = sorted((rss for _, rss in peaks.values()), reverse=True)
     workers = 1 if case == "serial" else int(case.rsplit("-", 1)[1])
+    if case != "serial":  # the CPU seconds of the processes that analysed bundles (their start included)
+        result["cpu"] = sum(cpu.values())
     result.update(case=case, workers=workers, client_mib=client / MIB,
                   worker_mib=(client if case == "serial" else (others[0] if others else 0)) / MIB)
     return result
@@ -173,14 +183,16 @@ def main(argv: list[str] | None = None) -> int:
     load = (round(load_before, 2), round(os.getloadavg()[0], 2))
     by_case = {r["case"]: r for r in results}
     efficiency = by_case["workers-1"]["seconds"] / (2 * by_case["workers-2"]["seconds"])
-    lines = ["| case | engine | s | nodes/s | nodes/s per worker | worker MiB | client MiB | same rows |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| case | engine | s | nodes/s | nodes/s per worker | worker CPU s | nodes per CPU s | "
+             "worker MiB | client MiB | same rows |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         rate = r["nodes"] / r["seconds"]
         r["nodes_per_s"], r["nodes_per_s_per_worker"] = rate, rate / r["workers"]
         extra = f" (+{r['startup']:.1f} s cluster start)" if r["startup"] else ""
         lines.append(f"| {r['case']} | {r['engine']} | {r['seconds']:.1f}{extra} | {rate:.0f} | "
-                     f"{rate / r['workers']:.0f} | {r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
+                     f"{rate / r['workers']:.0f} | {r['cpu']:.1f} | {r['nodes'] / r['cpu']:.0f} | "
+                     f"{r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
                      f"{'yes' if r['same_rows'] else 'NO'} |")
     print("\n".join(lines))
     nodes = results[0]["nodes"]

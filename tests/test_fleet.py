@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ucnb import fleet
+from ucnb import scan as ucnb_scan
 from ucnb.scanner import frame_of, write_frame
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,3 +121,17 @@ def test_notebook_runs_on_another_scan_with_papermill(frame: pd.DataFrame, tmp_p
     text = "\n".join(texts)
     assert "Connection File Syncer" in text and "broken.zip: no files found" in text
     assert "case-0000.zip" not in text  # the demo fleet was not used
+
+
+def test_benchmark_fleet_is_read_node_for_node(tmp_path: Path) -> None:
+    """bench/fleet.py's bundles (4 nodes of N processes) scan to 4 complete rows each."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_fleet", ROOT / "bench" / "fleet.py")
+    bench_fleet = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_fleet)
+    root = bench_fleet.write_fleet(tmp_path / "fleet", bundles=2, nodes=4, processes=60)
+    frame = ucnb_scan(root)
+    assert len(frame) == 8 and frame["error"].isna().all()
+    assert frame["tasks"].eq(60).all()
+    assert frame["defunct_rows"].tolist() == [(b + n) % 5 for b in range(2) for n in range(4)]
