@@ -232,10 +232,17 @@ def test_cli_summary_and_human_output(fleet: Path, baseline: pd.DataFrame, tmp_p
     (["{fleet}", "-o", "f.xlsx"], "must be a .parquet or .csv file"),
     (["{fleet}", "-o", "f.parquet", "--since", "yesterday"], "not a date"),
     (["{fleet}", "-o", "f.parquet", "--workers", "2", "--scheduler", "tcp://x:1"], "not allowed with"),
+    (["{fleet}", "-o", "."], "must be a .parquet or .csv file"),
+    (["{fleet}", "-o", "made.parquet"], "made.parquet: not a scan output (not a file)"),
+    (["{fleet}", "-o", "junk.csv"], "junk.csv: not a scan output"),
+    (["empty", "-o", "f.parquet"], "no bundle found in empty"),
 ])
 def test_bad_usage_is_one_error_line(fleet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                      args: list[str], message: str) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "made.parquet").mkdir()
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "junk.csv").write_text("a,b\n1,2\n")
     status, out, err = run_cli("scan", *[a.format(fleet=fleet) for a in args])
     assert status == 2 and err.startswith("ucnb: error: ") and message in err and err.count("\n") == 1
 

@@ -171,6 +171,8 @@ def discover(paths: Sequence[str | os.PathLike[str]], *, skip: Iterable[str] = (
             raise InputError(f"{path}: neither a folder of bundles, an archive, nor a list of bundle paths")
         else:
             raise InputError(f"{path}: no such file or folder")
+    if not found and paths:
+        raise InputError(f"no bundle found in {', '.join(os.fspath(p) for p in paths)}")
     return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
 
 
@@ -314,6 +316,13 @@ def output_format(path: str | os.PathLike[str]) -> str:
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write rows as Parquet, or CSV when the name ends in `.csv` (groups as JSON text)."""
     target = os.fspath(path)
+    try:
+        _write(frame, target)
+    except OSError as error:
+        raise InputError(f"{target}: cannot write the output ({error.strerror or error})") from None
+
+
+def _write(frame: pd.DataFrame, target: str) -> None:
     if output_format(target) == "csv":
         out = frame.copy()
         out["groups"] = [json.dumps(g, sort_keys=True) for g in out["groups"]]
@@ -341,6 +350,8 @@ def read_frame(path: str | os.PathLike[str]) -> pd.DataFrame:
     import pandas as pd
 
     source = os.fspath(path)
+    if not os.path.isfile(source):
+        raise InputError(f"{source}: not a scan output (not a file)")
     try:
         if output_format(source) == "csv":
             raw = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
