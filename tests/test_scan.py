@@ -258,7 +258,10 @@ def test_discover_folders_archives_and_lists(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "site-b/case.zip", "w") as archive:
         archive.writestr("n/show_status.txt", node)
     (tmp_path / "site-b/fleet.parquet").write_bytes(b"PAR1")
-    found = discover([tmp_path], skip=[tmp_path / "site-b/fleet.parquet"])
+    (tmp_path / "site-c").symlink_to(tmp_path / "site-a")
+    warnings: list[str] = []
+    found = discover([tmp_path], skip=[tmp_path / "site-b/fleet.parquet"], warnings=warnings)
+    assert warnings == [f"{tmp_path / 'site-c'}: symbolic link not followed"]
     assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == [
         "site-a/night-1/cucm-pub", "site-a/night-2", "site-b/case.zip", "site-b/deep/er",
     ]

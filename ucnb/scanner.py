@@ -127,7 +127,7 @@ def _is_capture_file(entry: os.DirEntry[str]) -> bool:
     return not _is_archive(entry.name) and Path(entry.name).suffix.lower() not in NOT_CAPTURES
 
 
-def _walk(folder: str, skip: set[str]) -> Iterator[str]:
+def _walk(folder: str, skip: set[str], warnings: list[str]) -> Iterator[str]:
     entries = sorted(os.scandir(folder), key=lambda e: e.name)
     if any(_is_capture_file(e) for e in entries):
         yield folder
@@ -135,8 +135,10 @@ def _walk(folder: str, skip: set[str]) -> Iterator[str]:
     for entry in entries:
         if entry.name.startswith(".") or os.path.abspath(entry.path) in skip:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, skip)
+        if entry.is_symlink():
+            warnings.append(f"{entry.path}: symbolic link not followed")
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, skip, warnings)
         elif entry.is_file(follow_symlinks=False) and _is_archive(entry.name):
             yield entry.path
 
@@ -154,19 +156,21 @@ def _listed(list_file: str) -> list[str] | None:
     return paths if paths and all(os.path.exists(p) for p in paths) else None
 
 
-def discover(paths: Sequence[str | os.PathLike[str]], *, skip: Iterable[str] = ()) -> list[str]:
+def discover(paths: Sequence[str | os.PathLike[str]], *, skip: Iterable[str] = (),
+             warnings: list[str] | None = None) -> list[str]:
     """The bundles under PATHs (see the module's docstring), sorted, each once. `skip`: paths to leave
-    out (the scan's own output)."""
+    out (the scan's own output); `warnings` receives what was passed over (symbolic links)."""
+    warnings = [] if warnings is None else warnings
     skipped = {os.path.abspath(p) for p in skip}
     found: list[str] = []
     for raw in paths:
         path = os.fspath(raw)
         if os.path.isdir(path):
-            found.extend(_walk(path, skipped))
+            found.extend(_walk(path, skipped, warnings))
         elif os.path.isfile(path) and _is_archive(path):
             found.append(path)
         elif os.path.isfile(path) and (listed := _listed(path)) is not None:
-            found.extend(discover(listed, skip=skip))
+            found.extend(discover(listed, skip=skip, warnings=warnings))
         elif os.path.isfile(path):
             raise InputError(f"{path}: neither a folder of bundles, an archive, nor a list of bundle paths")
         else:
@@ -440,7 +444,8 @@ def scan_fleet(
         paths = [paths]
     options = options or ScanOptions()
     version = _version()
-    refs = [BundleRef(p, content_hash(p)) for p in discover(paths, skip=skip)]
+    warnings: list[str] = []
+    refs = [BundleRef(p, content_hash(p)) for p in discover(paths, skip=skip, warnings=warnings)]
     if isinstance(previous, str | os.PathLike):
         previous = read_frame(previous) if os.path.exists(previous) else None
     reuse = _reusable(previous, version)
@@ -464,7 +469,7 @@ def scan_fleet(
     if since is not None:
         frame = frame[frame["captured_at"].isna() | (frame["captured_at"] >= since)].reset_index(drop=True)
     return ScanResult(frame, bundles=len(refs), analysed=len(todo), reused=len(refs) - len(todo),
-                      engine=engine)
+                      engine=engine, warnings=warnings)
 
 
 def _moved(row: dict[str, Any], path: str) -> dict[str, Any]:
@@ -524,6 +529,7 @@ def summary(result: ScanResult, output: str | None = None, top: int = 10) -> dic
         "errors": int(len(errors)),
         "urgency": {str(k): int(v) for k, v in sorted(urgency.items())},
         "top_services": [{"service": name, **counts} for name, counts in ranked],
+        "warnings": list(result.warnings),
         "error_bundles": [{"bundle": b, "error": e}
                           for b, e in zip(errors["bundle"], errors["error"], strict=True)],
     }
@@ -542,6 +548,7 @@ def format_summary(document: dict[str, Any]) -> str:
         lines.append("services with the most zombies:")
         lines += [f"  {s['zombies']:>6} zombie(s) on {s['nodes']:>4} node(s)  {s['service']}"
                   for s in document["top_services"]]
+    lines += [f"warning: {warning}" for warning in document["warnings"]]
     for item in document["error_bundles"][:10]:
         lines.append(f"error: {item['bundle']}: {item['error']}")
     if len(document["error_bundles"]) > 10:
