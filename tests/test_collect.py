@@ -304,3 +304,32 @@ def test_an_endless_output_is_cut_at_the_size_cap(cluster, tmp_path, monkeypatch
     text = (out / f"127.0.0.1_{fake.port}" / "show_status.txt").read_text()
     assert text.rstrip().endswith("(`show status` gave more than 5,000 characters of output)")
     assert 5000 < len(text) < 5000 + 70000  # stopped after at most one more read
+
+
+def test_the_fake_answers_unknown_commands_as_the_cli_does(cluster, tmp_path):
+    """The fake is only worth its tests if it behaves like the CLI: check it directly."""
+    import asyncio
+
+    import asyncssh
+
+    fake = node(cluster, EX1)
+
+    async def talk() -> list[str]:
+        async with asyncssh.connect("127.0.0.1", fake.port, username="admin", password=PASSWORD,
+                                    known_hosts=None) as conn:
+            process = await conn.create_process(term_type="vt100")
+            answers, buffer = [], ""
+            while not buffer.endswith("admin:"):  # the banner, then the first prompt
+                buffer += await process.stdout.read(65536)
+            for line in ("show no such thing", "frobnicate", "show status"):
+                process.stdin.write(line + "\n")
+                buffer = ""
+                while not buffer.endswith(("admin:", PAGER)):
+                    buffer += await process.stdout.read(65536)
+                answers.append(buffer)
+            return answers
+
+    unknown, invalid, paged = asyncio.run(asyncio.wait_for(talk(), 10))
+    assert "Executed command unsuccessfully" in unknown and "Invalid command: frobnicate" in invalid
+    assert "Host Name" in paged and paged.rstrip().endswith(PAGER)  # paging is on until turned off
+    assert fake.received == ["show no such thing", "frobnicate", "show status"]
