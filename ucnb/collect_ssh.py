@@ -42,7 +42,12 @@ TERMINAL = ("vt100", (512, 100))  # wide: the CLI must not wrap long command lin
 
 
 class Secret:
-    """A password that does not show in reprs, tracebacks or f-strings."""
+    """A password that does not show in reprs, tracebacks or f-strings.
+
+    >>> secret = Secret("hunter2")
+    >>> secret, f"{secret}", secret.scrub("login as admin/hunter2 failed")
+    (Secret(<hidden>), 'Secret(<hidden>)', 'login as admin/<password> failed')
+    """
 
     def __init__(self, value: str | None) -> None:
         self._value = value or None
