@@ -100,3 +100,14 @@ def test_growing_leak_shows_in_the_trend(tmp_path):
 def test_bad_arguments_are_named(product, service, message):
     with pytest.raises(ValueError, match=message):
         node_capture(product, service, seed=1)
+
+
+@pytest.mark.parametrize("snapshots", [1, 2, 5])
+def test_any_seed_and_window_generates(snapshots):
+    """Growing leaks with one capture (nothing can grow) or several: the PID counter stays consistent."""
+    for seed in range(25):
+        capture = node_capture(
+            "CUCM", "Cisco Tftp", seed=seed, zombies=1 + seed % 4, snapshots=snapshots, growing=True
+        )
+        assert len(capture.zombie_pids) == 1 + seed % 4 == capture.zombie_counts[-1]
+        assert list(capture.zombie_counts) == sorted(capture.zombie_counts)

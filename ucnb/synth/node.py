@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .desc import NodeDesc
+from .desc import NodeDesc, Seed
 from .platform import daemon_defs, kernel_thread_names
 from .procs import MIN_PID_RATE, PID_MAX, PID_WRAP, PidClock, Proc, ts, unwrap_after
 from .services import JAVA, PROFILES, ProcDef, services_of
@@ -101,9 +101,25 @@ def build_node(
     seed = desc.seed if with_seed else None
     if seed is not None:
         state.reserved.update((seed.parent_pid, *seed.zombie_pids))
-    gen = desc.gen
+    _kernel(state)
+    _kworkers(state, cli_at)
+    t = _daemons(state)
+    servm, t = _service_manager(state, t)
+    _services(state, servm, t, seed)
+    if desc.product == "IMnP":
+        _timesten(state)
+    if seed is not None and seed.parent == "sftp":
+        _sftp_parent(state, seed)
+    if seed is not None:
+        _seed_zombies(state, seed, cli_at)
+    if cli_at is not None:
+        login(state, cli_at)
+    return state
 
-    # PID 1 and the kernel threads
+
+def _kernel(state: NodeState) -> None:
+    """PID 1 and the kernel threads."""
+    rng, desc, boot, gen = state.rng, state.desc, state.boot, state.desc.gen
     if gen == "new":
         init = Proc(
             1,
@@ -146,7 +162,11 @@ def build_node(
             )
         )
         pid += rng.choice([1, 1, 1, 1, 2])
-    # kworkers come and go: a few recent ones with late PIDs
+
+
+def _kworkers(state: NodeState, cli_at: datetime | None) -> None:
+    """kworkers come and go: a few recent ones with late PIDs."""
+    rng, desc, boot = state.rng, state.desc, state.boot
     late_end = cli_at if cli_at is not None else boot + timedelta(days=1)
     late_start = max(boot + timedelta(minutes=10), late_end - timedelta(days=2))
     for n in range(rng.randint(4, 8)):
@@ -166,7 +186,10 @@ def build_node(
             )
         )
 
-    # platform daemons
+
+def _daemons(state: NodeState) -> datetime:
+    """The platform daemons (parent PID 1); returns when Service Manager starts."""
+    rng, desc, boot, gen = state.rng, state.desc, state.boot, state.desc.gen
     t = boot + timedelta(seconds=22)
     for comm, args, user, stat, profile, load in daemon_defs(gen, desc.product):
         t += timedelta(seconds=rng.uniform(0.3, 3.0))
@@ -208,8 +231,12 @@ def build_node(
                 )
                 child.virt, child.res, child.shr = state.sized("small")
     t += timedelta(seconds=30)
+    return t
 
-    # Service Manager and the services it starts
+
+def _service_manager(state: NodeState, t: datetime) -> tuple[Proc, datetime]:
+    """Service Manager, the cluster manager and the Informix instances."""
+    rng, desc = state.rng, state.desc
     servm = state.add(
         Proc(state.alloc(t), 1, "root", "servM", "/usr/local/platform/bin/servM", t, stat="Ssl", load=0.05)
     )
@@ -238,6 +265,12 @@ def build_node(
     if desc.product == "CUCM" and desc.role == "Publisher":
         db_instances(state, t + timedelta(seconds=40), "caroninit", "/usr/local/cm/bin/caroninit -w", 12)
     t += timedelta(seconds=60)
+    return servm, t
+
+
+def _services(state: NodeState, servm: Proc, t: datetime, seed: Seed | None) -> None:
+    """The services Service Manager starts (the seed's parent at its PID and time)."""
+    rng, desc, boot, gen = state.rng, state.desc, state.boot, state.desc.gen
     for service in services_of(desc.product, desc.role, gen):
         if service.state != "run" or service.proc is None or service.name in desc.out_of_service:
             continue
@@ -279,80 +312,83 @@ def build_node(
             )
             helper.virt, helper.res, helper.shr = state.sized("tiny")
 
-    if desc.product == "IMnP":  # the TimesTen main daemon and its helpers (the datastores are services)
-        t_tt = boot + timedelta(minutes=2, seconds=10)
-        main = state.add(
+
+def _timesten(state: NodeState) -> None:
+    """IM&P: the TimesTen main daemon and its helpers (the datastores are services)."""
+    boot = state.boot
+    t_tt = boot + timedelta(minutes=2, seconds=10)
+    main = state.add(
+        Proc(
+            state.alloc(t_tt),
+            1,
+            "timesten",
+            "timestend",
+            "/usr/local/timesten/bin/timestend -initfd 15",
+            t_tt,
+            stat="Sl",
+            load=0.05,
+        )
+    )
+    main.virt, main.res, main.shr = state.sized("c")
+    for name in ("timestensubd", "timestensubd", "timestensubd", "timestenrepd"):
+        helper = state.add(
             Proc(
-                state.alloc(t_tt),
-                1,
+                state.alloc(t_tt + timedelta(seconds=2)),
+                main.pid,
                 "timesten",
-                "timestend",
-                "/usr/local/timesten/bin/timestend -initfd 15",
-                t_tt,
+                name,
+                f"/usr/local/timesten/bin/{name} -verbose -id 0",
+                t_tt + timedelta(seconds=2),
                 stat="Sl",
-                load=0.05,
+                load=0.02,
             )
         )
-        main.virt, main.res, main.shr = state.sized("c")
-        for name in ("timestensubd", "timestensubd", "timestensubd", "timestenrepd"):
-            helper = state.add(
-                Proc(
-                    state.alloc(t_tt + timedelta(seconds=2)),
-                    main.pid,
-                    "timesten",
-                    name,
-                    f"/usr/local/timesten/bin/{name} -verbose -id 0",
-                    t_tt + timedelta(seconds=2),
-                    stat="Sl",
-                    load=0.02,
-                )
-            )
-            helper.virt, helper.res, helper.shr = state.sized("c")
+        helper.virt, helper.res, helper.shr = state.sized("c")
 
-    # the IM&P peer SFTP connection of example 5, orphaned under PID 1
-    if seed is not None and seed.parent == "sftp":
-        started = ts(seed.parent_start)
-        peer = f"{desc.peer}.{desc.domain}"
-        sftp = state.add(
-            Proc(
-                seed.parent_pid,
-                1,
-                "root",
-                "sftp",
-                f"/usr/bin/sftp -oPort=22 -oBatchMode=yes -oConnectTimeout=30 -b "
-                f"/tmp/.sftp_batch.{rng.randint(10000, 99999)} adminsftp@{peer}",
-                started,
-                stat="S",
-                load=0.0,
-                cpu0=0.01,
-                wchan="poll_s",
-            )
+
+def _sftp_parent(state: NodeState, seed: Seed) -> None:
+    """The IM&P peer SFTP connection of example 5, orphaned under PID 1."""
+    rng, desc = state.rng, state.desc
+    started = ts(seed.parent_start)
+    peer = f"{desc.peer}.{desc.domain}"
+    sftp = state.add(
+        Proc(
+            seed.parent_pid,
+            1,
+            "root",
+            "sftp",
+            f"/usr/bin/sftp -oPort=22 -oBatchMode=yes -oConnectTimeout=30 -b "
+            f"/tmp/.sftp_batch.{rng.randint(10000, 99999)} adminsftp@{peer}",
+            started,
+            stat="S",
+            load=0.0,
+            cpu0=0.01,
+            wchan="poll_s",
         )
-        sftp.virt, sftp.res, sftp.shr = 135_412, 2_288, 1_736
+    )
+    sftp.virt, sftp.res, sftp.shr = 135_412, 2_288, 1_736
 
-    # the zombies of the seed
-    if seed is not None:
-        parent = state.procs[seed.parent_pid]
-        for pid, when in zip(seed.zombie_pids, seed.zombie_starts, strict=True):
-            zombie = Proc(
-                pid,
-                parent.pid,
-                parent.user,
-                seed.zombie_comm,
-                f"[{seed.zombie_comm}] <defunct>",
-                ts(when),
-                state="Z",
-                cpu0=seed.zombie_cpu * rng.uniform(0.5, 1.5),
-                wchan="-",
-            )
-            if cli_at is not None and zombie.start > cli_at:
-                state.pending.append(zombie)
-            else:
-                state.add(zombie)
 
-    if cli_at is not None:
-        login(state, cli_at)
-    return state
+def _seed_zombies(state: NodeState, seed: Seed, cli_at: datetime | None) -> None:
+    """The seed's zombies; those that start after the CLI login wait in `state.pending`."""
+    rng = state.rng
+    parent = state.procs[seed.parent_pid]
+    for pid, when in zip(seed.zombie_pids, seed.zombie_starts, strict=True):
+        zombie = Proc(
+            pid,
+            parent.pid,
+            parent.user,
+            seed.zombie_comm,
+            f"[{seed.zombie_comm}] <defunct>",
+            ts(when),
+            state="Z",
+            cpu0=seed.zombie_cpu * rng.uniform(0.5, 1.5),
+            wchan="-",
+        )
+        if cli_at is not None and zombie.start > cli_at:
+            state.pending.append(zombie)
+        else:
+            state.add(zombie)
 
 
 def rng_time(rng: random.Random, start: datetime, end: datetime) -> datetime:

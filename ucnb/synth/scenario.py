@@ -131,6 +131,46 @@ def _layout(rng: random.Random, host: str, product: str, snapshots: int, interva
     return tuple(specs)
 
 
+def _generation(
+    rng: random.Random, product: str, service: str | None, version: str | None
+) -> tuple[str, str]:
+    """(procps generation, version): from the version when given, else drawn (new twice as often)
+    among the generations that run `service`."""
+    if version is not None:
+        return ("old" if version.split(".")[0] in ("10", "11") else "new"), version
+    gens = [g for g in ("old", "new") if service in (None, SFTP_PEER) or _runs(product, service, g)]
+    gens = gens or ["new"]  # a service no generation runs: named in the error of _leaking_service
+    gen = rng.choice(gens + ["new"] * ("new" in gens))
+    return gen, rng.choice(VERSIONS[product][gen])
+
+
+def _leaking_service(product: str, service: str | None, gen: str, role: str | None) -> ServiceDef | None:
+    """The service whose process gets the zombies (None: a clean node or the SFTP case); a
+    ValueError names what is wrong with the request."""
+    if service == SFTP_PEER:
+        if product != "IMnP":
+            raise ValueError("the SFTP peer case is an IM and Presence case (product IMnP)")
+        return None
+    if service is None:
+        return None
+    spec = next((s for s in zombie_services(product, "Publisher", gen) if s.name == service), None)
+    if spec is None or spec.proc is None:
+        names = ", ".join(s.name for s in zombie_services(product, "Publisher", gen))
+        raise ValueError(f"{service!r} runs no process of its own on {product}; one of: {names}")
+    if role == "Subscriber" and spec.where == "pub":
+        raise ValueError(f"{service} runs on the publisher only")
+    return spec
+
+
+def _remedy(service: str | None) -> tuple[str, str | None]:
+    """(action, command) that clears the zombies of `service`."""
+    if service == SFTP_PEER:
+        return "reboot", "utils system restart"
+    if service is not None:
+        return "restart_service", f"utils service restart {service}"
+    return "none", None
+
+
 def node_capture(
     product: str = "CUCM",
     service: str | None = None,
@@ -155,24 +195,8 @@ def node_capture(
     if product not in PRODUCTS:
         raise ValueError(f"product must be one of {', '.join(PRODUCTS)}, not {product!r}")
     rng = random.Random(f"ucnb.synth/{product}/{service}/{seed}")
-    if version is not None:
-        gen = "old" if version.split(".")[0] in ("10", "11") else "new"
-    else:
-        gens = [g for g in ("old", "new") if service in (None, SFTP_PEER) or _runs(product, service, g)]
-        gens = gens or ["new"]  # a service no generation runs: named in the error below
-        gen = rng.choice(gens + ["new"] * ("new" in gens))
-        version = rng.choice(VERSIONS[product][gen])
-    spec: ServiceDef | None = None
-    if service == SFTP_PEER:
-        if product != "IMnP":
-            raise ValueError("the SFTP peer case is an IM and Presence case (product IMnP)")
-    elif service is not None:
-        spec = next((s for s in zombie_services(product, "Publisher", gen) if s.name == service), None)
-        if spec is None or spec.proc is None:
-            names = ", ".join(s.name for s in zombie_services(product, "Publisher", gen))
-            raise ValueError(f"{service!r} runs no process of its own on {product}; one of: {names}")
-    if role == "Subscriber" and spec is not None and spec.where == "pub":
-        raise ValueError(f"{service} runs on the publisher only")
+    gen, version = _generation(rng, product, service, version)
+    spec = _leaking_service(product, service, gen, role)
     role = role or ("Publisher" if (spec and spec.where == "pub") or rng.random() < 0.35 else "Subscriber")
     site = rng.choice(SITES)
     number = rng.randint(1, 4)
@@ -224,11 +248,7 @@ def node_capture(
     state = build_node(desc, cli_at=first_capture - timedelta(seconds=rng.randint(30, 90)))
     texts, _ = render_capture(state, files, first_capture)
     counts = _counts(seed_case, first_capture, interval_min, snapshots)
-    action, command = "none", None
-    if service == SFTP_PEER:
-        action, command = "reboot", "utils system restart"
-    elif service is not None:
-        action, command = "restart_service", f"utils service restart {service}"
+    action, command = _remedy(service)
     return NodeCapture(
         host=host,
         product=product,
@@ -275,7 +295,7 @@ def _seed_case(
         )
         parent_start = _stamp(start)
         parent_pid = wrap(unwrapped_at(start))
-    if growing:
+    if growing and last > first:  # one capture: nothing can grow between captures
         span = (start + (last - start) * 0.5, last - timedelta(minutes=2))
         times = [span[0] + (span[1] - span[0]) * (n + 1) / count for n in range(count)]
         if count > 1:  # the first one before the first capture, the rest between the captures
@@ -288,6 +308,8 @@ def _seed_case(
             for _ in range(count)
         )
     times = [t.replace(microsecond=0) for t in times]
+    for n in range(1, len(times)):  # the PID counter's anchors must follow each other
+        times[n] = max(times[n], times[n - 1] + timedelta(seconds=1))
     pids: list[int] = []
     for when in times:
         pid = wrap(unwrapped_at(when))
