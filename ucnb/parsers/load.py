@@ -24,14 +24,19 @@ Notes:
 - `user_truncated`: the name ends in `+`; or it fills the 8-character column and this snapshot's
   top does not mark truncation with `+` (no user in it ends in `+`), so it may have been cut.
 - The table is read column by column from its header; COMMAND keeps its spaces when it is last.
-  A row whose field count or typed values do not fit is reported in `unparsed`, never guessed.
+  Old top's table (`PID USER PRI NI SIZE RSS SHARE STAT [LIB] %CPU %MEM TIME COMMAND`, STAT `SW<`
+  or `R N` with a space) is a top table too; its summary lines are read by ucnb.parsers.top_summary.
+- Only PID, state and COMMAND decide a row: a row without them in place is reported in `unparsed`,
+  never guessed; any other value that does not have its column's form (`-`, `?`, `1.1x`) is NA,
+  with a warning naming the lines. A wide row (`top -w` fields after COMMAND holding spaces) is
+  read up to COMMAND.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
@@ -47,53 +52,10 @@ from ucnb.model import (
     rows,
     values,
 )
+from ucnb.parsers.top_summary import read_summary, summary_kind, wrapped_tail
+from ucnb.parsers.top_values import COLUMN_RULES, convert_column
 
 __all__ = ["parse_load"]
-
-# ---------------------------------------------------------------------------------------------
-# summary lines
-
-_TOP_RE = re.compile(r"top\s+-\s+")
-_TOP_TIME_RE = re.compile(r"top\s+-\s+(\d{1,2}:\d{2}(?::\d{2})?)\b")
-# old top (procps 2) has no "top -": `  7:19pm  up  2:11,  6 users,  load average: 8.58, 9.34, 7.34`;
-# its 12-hour clock tells it from the `HH:MM:SS up` line of `show status` and `uptime`
-_OLD_TOP_RE = re.compile(r"(\d{1,2}:\d{2}\s?[aApP][mM])\s+up\s.*\bload\s+averages?:")
-_UP_RE = re.compile(r"\bup\s+")
-_INT = r"(?<!\d)\d{1,15}(?!\d)"  # bounded, so absurd digit runs are not read at all
-_FLOAT = r"(?<!\d)\d{1,15}(?:[.,]\d{1,15})?(?!\d)"
-_USERS_RE = re.compile(rf"({_INT})\s+users?\b")
-_LOAD_RE = re.compile(r"load\s+averages?:\s*(.*)$")
-_NUMBER_RE = re.compile(_FLOAT)
-_UPTIME_RE = re.compile(r"(?:(\d{1,6})\s+days?,?\s*)?(?:(\d{1,2}):(\d{2})|(\d{1,6})\s+min)?,?")
-
-_COUNT_RE = re.compile(r"^(Tasks|Threads)\s*:\s*(.*)$")
-# old top: `48 processes: 42 sleeping, 5 running, 1 zombie, 0 stopped` (the total comes first)
-_PROCESSES_RE = re.compile(rf"^({_INT})\s+processes\s*:\s*(.*)$")
-# procps-ng 4 splits sleeping into `309 sleep, 0 d-sleep`
-_COUNT_FIELD_RE = re.compile(rf"({_INT})\s+(total|running|sleeping|d-sleep|sleep|stopped|zombie)\b")
-
-_COUNT_LABEL_RE = re.compile(r"(?<![\w-])(total|running|sleeping|d-sleep|sleep|stopped|zombie)\b")
-
-_CPU_RE = re.compile(r"^%?Cpu(\(s\)|\d+)\s*:\s*(.*)$")
-_OLD_CPU_RE = re.compile(r"^CPU(\d*)\s+states\s*:\s*(.*)$")  # `CPU0 states:  0.1% user, 99.1% system`
-_CPU_FIELD_RE = re.compile(rf"({_FLOAT})\s*%?\s*([a-z]+)\b")
-_CPU_LONG_NAMES = {"user": "us", "system": "sy", "nice": "ni", "idle": "id", "iowait": "wa",
-                   "irq": "hi", "softirq": "si", "steal": "st"}
-
-_MEM_RE = re.compile(r"^(?:([KMGTPE])iB\s+)?(Mem|Swap)\s*:\s*(.*)$")
-_MEM_FIELD_RE = re.compile(
-    rf"({_FLOAT})([kKmMgGtTpPeE])?\s+(total|used|free|buffers|cached|buff/cache|avail|shared|av|shrd|buff)\b"
-)
-_MEM_LABEL_RE = re.compile(
-    r"(?<![\w/])(total|used|free|buffers|cached|buff/cache|avail|shared|av|shrd|buff)\b")
-_MEM_ALIASES = {"av": "total", "shrd": "shared", "buff": "buffers"}  # old top: `7721928K av, ... 0K shrd`
-# a summary line cut by mail or a narrow terminal before its last label: `... 5292K` / `buff`
-_WRAPPED_LABEL_RE = re.compile(r"(?:(?:buff/cache|buffers|buff|cached|avail|shared|shrd|used|free|total|"
-                               r"zombie|stopped|running|sleeping|sleep|d-sleep)\b\s*(?:Mem)?[ ,.]*)+")
-_CPU_LABEL_RE = re.compile(
-    r"(?<![a-z])(us|sy|ni|id|wa|hi|si|st|user|system|nice|idle|iowait|irq|softirq|steal)\b")
-_UNIT_POWER = {"k": 0, "m": 1, "g": 2, "t": 3, "p": 4, "e": 5}
-_MEM_ONLY_KEYS = {"cached", "avail", "buff/cache", "buffers", "shared"}  # never about swap
 
 # first characters of anything that is not a process row when the table starts with PID
 _NON_ROW_INITIALS = frozenset("tTCMSKGPE%")
@@ -117,18 +79,8 @@ _PS_ONLY_COLUMNS = frozenset(["VSZ", "RSS", "STAT", "START", "STIME", "CMD", "C"
 _TOP_ONLY_COLUMNS = frozenset(["SHARE", "SHR", "VIRT", "RES", "TIME+", "PR", "LIB"])
 # what may follow the state letter in a multi-letter STAT (old top `SW<`, `R N`: printed with a space)
 _STAT_MORE_RE = re.compile(r"[WNLsl<+]{1,4}")
-_STATE_RE = re.compile(r"[A-Za-z][WNLsl<+]{0,4}")
 _WORD_RE = re.compile(r"\S+")
 
-_INT64_LIMIT = 2**63
-_BAD = object()  # a value that does not fit its column
-_MISSING = object()
-_TIME_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
-_NEXT_UNIT = {"w": "d", "d": "h", "h": "m", "m": "s"}
-_TIME_PARTS_RE = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)([wdhms])")
-_FLOAT_CHARS_RE = re.compile(r"[0-9.]*")
-_MINUTES_SECONDS_RE = re.compile(r"(?:[0-9]+:[0-5][0-9]\.[0-9][0-9]\n)*[0-9]+:[0-5][0-9]\.[0-9][0-9]")
-_MEM_VALUE_RE = re.compile(r"(\d+(?:\.\d+)?)([kmgtpeKMGTPE])")
 
 
 @dataclass
@@ -207,16 +159,7 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
             if header is not None:
                 assert current is not None
                 current.last = idx
-                parts = _split_row(line, header)
-                width = len(header.names)
-                leading = header.leading
-                if len(parts) != width and leading is not None and len(parts) >= leading:
-                    current.partial.append(len(current.rows))  # wide top: read up to COMMAND
-                    parts = parts[:leading] + [""] * (width - leading)
-                if len(parts) == width:
-                    current.rows.append(parts)
-                    current.row_lines.append(idx)
-                else:
+                if not _add_row(current, header, line, idx):
                     unparsed(idx, f"row with {len(line.split())} fields, expected {len(header.names)} "
                                   f"({' '.join(header.names)})")
             elif current is not None:
@@ -230,14 +173,7 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
             if current is None or current.rows:
                 close()
                 current = _Snapshot(idx, idx, LoadSummary(source=f"{file}:{first_line + idx}"))
-            names = line.split()
-            index = {}
-            for pos, name in enumerate(names):
-                key = _HEADER_KEYS.get(name.upper())
-                if key is not None and key not in index:
-                    index[key] = pos
-            stat = "state" in index and names[index["state"]].upper() == "STAT"
-            current.header = _Header(names, index, names[-1].upper() == "COMMAND", idx, stat)
+            current.header = _header(line, idx)
             current.last = idx
             result.recognised.append(first_line + idx)
             continue
@@ -248,10 +184,10 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
             current = _Snapshot(idx, idx, LoadSummary(source=f"{file}:{first_line + idx}"))
         current.seen.add(kind)
         current.last = idx
-        wrapped = kind != "top" and _wrapped_tail(line, lines, idx)
+        wrapped = kind != "top" and wrapped_tail(line, lines, idx)
         if wrapped:  # the label of the last figure is alone on the next line: read them as one
             line = f"{line} {lines[idx + 1].strip()}"
-        reason = _read_summary(kind, line, current.summary)
+        reason = read_summary(kind, line, current.summary)
         if reason:
             unparsed(idx, reason)
         else:
@@ -264,6 +200,32 @@ def parse_load(lines: Sequence[str], *, file: str = "<text>", first_line: int = 
     # rows rejected for their values are found after their snapshot: put everything in line order
     result.unparsed.sort(key=lambda item: int(item.source.rsplit(":", 1)[1]))
     return result
+
+
+def _header(line: str, idx: int) -> _Header:
+    names = line.split()
+    index: dict[str, int] = {}
+    for pos, name in enumerate(names):
+        key = _HEADER_KEYS.get(name.upper())
+        if key is not None and key not in index:
+            index[key] = pos
+    stat = "state" in index and names[index["state"]].upper() == "STAT"
+    return _Header(names, index, names[-1].upper() == "COMMAND", idx, stat)
+
+
+def _add_row(snap: _Snapshot, header: _Header, line: str, idx: int) -> bool:
+    """Add one row met outside the fast path (see _read_rows); False when its fields do not fit."""
+    parts = _split_row(line, header)
+    width = len(header.names)
+    leading = header.leading
+    if len(parts) != width and leading is not None and len(parts) >= leading:
+        snap.partial.append(len(snap.rows))  # wide top: read up to COMMAND
+        parts = parts[:leading] + [""] * (width - leading)
+    if len(parts) != width:
+        return False
+    snap.rows.append(parts)
+    snap.row_lines.append(idx)
+    return True
 
 
 def _read_rows(lines: Sequence[str], start: int, snap: _Snapshot) -> int:
@@ -312,38 +274,14 @@ def _split_row(text: str, header: _Header) -> list[str]:
     return parts
 
 
-def _wrapped_tail(line: str, lines: Sequence[str], idx: int) -> bool:
-    """True when `line` ends with a figure whose label was wrapped onto the next line (`5292K` / `buff`)."""
-    if idx + 1 >= len(lines) or not line[-1:].isalnum() or line[-1:].isalpha() and not line[-2:-1].isdigit():
-        return False
-    return bool(_WRAPPED_LABEL_RE.fullmatch(lines[idx + 1].strip()))
 
 
 def _line_kind(line: str) -> str | None:
-    """What a stripped, non-blank line is: top, tasks, threads, cpu, mem, swap, header, or None (a row?)."""
-    first = line[0]
-    if first == "t" and _TOP_RE.match(line):
-        return "top"
-    if first == "T":
-        match = _COUNT_RE.match(line)
-        if match:
-            return match.group(1).lower()
-    if first in "%C":
-        match = _CPU_RE.match(line) or _OLD_CPU_RE.match(line)
-        if match:
-            return "cpu" if match.group(1) in ("(s)", "") else "cpu:" + match.group(1)
-    if first in "MSKGTPE":
-        match = _MEM_RE.match(line)
-        if match:
-            return match.group(2).lower()
-    if first.isdigit():
-        if _PROCESSES_RE.match(line):
-            return "tasks"
-        if _OLD_TOP_RE.match(line):
-            return "top"
-    if "PID" in line and looks_like_top_header(line):
+    """What a stripped, non-blank line is: a summary kind (see summary_kind), header, or None (a row?)."""
+    kind = summary_kind(line)
+    if kind is None and "PID" in line and looks_like_top_header(line):
         return "header"
-    return None
+    return kind
 
 
 def looks_like_top_header(line: str) -> bool:
@@ -380,108 +318,6 @@ def looks_like_load_output(line: str) -> bool:
     return bool(text) and _line_kind(text) in ("top", "tasks", "threads", "header")
 
 
-def _read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
-    """Fill `summary` from one summary line; return a reason when nothing could be read."""
-    if kind == "top":
-        return _read_top_line(line, summary)
-    if kind in ("tasks", "threads"):
-        return _read_counts(kind, line, summary)
-    if kind.startswith("cpu"):
-        match = _CPU_RE.match(line) or _OLD_CPU_RE.match(line)
-        assert match is not None
-        prefix = "" if kind == "cpu" else f"cpu{match.group(1)}."
-        found = _CPU_FIELD_RE.findall(match.group(2))
-        for number, label in found:
-            summary.cpu[prefix + _CPU_LONG_NAMES.get(label, label)] = float(number.replace(",", "."))
-        if not found:
-            return "Cpu line without percentages"
-        return _unread("Cpu", _CPU_LABEL_RE, match.group(2), found)
-    match = _MEM_RE.match(line)
-    assert match is not None
-    unit, label, rest = match.groups()
-    line_power = _UNIT_POWER[unit.lower()] if unit else 0
-    found = _MEM_FIELD_RE.findall(rest)
-    for number, suffix, label_read in found:
-        key = _MEM_ALIASES.get(label_read, label_read)
-        power = _UNIT_POWER[suffix.lower()] if suffix else line_power
-        kib = round(float(number.replace(",", ".")) * 1024**power)
-        target = summary.mem if (label == "Mem" or key in _MEM_ONLY_KEYS) else summary.swap
-        target[key] = kib
-    return _unread(label, _MEM_LABEL_RE, rest, [(n, key) for n, _, key in found]) if found else (
-        f"{label} line without figures")
-
-
-def _read_counts(kind: str, line: str, summary: LoadSummary) -> str | None:
-    """`Tasks:`/`Threads:`/`NN processes:` counts. A Threads: line fills `threads`, and the counts
-    too when the snapshot has no Tasks: line; `sleep` + `d-sleep` (procps-ng 4) is `sleeping`."""
-    match = _COUNT_RE.match(line)
-    if match:
-        label, rest = match.groups()
-        found = _COUNT_FIELD_RE.findall(rest)
-    else:
-        processes = _PROCESSES_RE.match(line)
-        assert processes is not None
-        label, rest = "processes", processes.group(2)
-        found = [(processes.group(1), "total"), *_COUNT_FIELD_RE.findall(rest)]
-    if not found:
-        return f"{label} line without counts"
-    counts = {key: int(number) for number, key in found}
-    if kind == "threads":
-        summary.threads = counts.get("total")
-    if kind == "tasks" or summary.count_kind == "threads" or summary.total is None:
-        summary.count_kind = kind
-        if "sleeping" not in counts and ("sleep" in counts or "d-sleep" in counts):
-            counts["sleeping"] = counts.get("sleep", 0) + counts.get("d-sleep", 0)
-        for key in ("total", "running", "sleeping", "stopped", "zombie"):
-            setattr(summary, key, counts.get(key))
-    return _unread(label, _COUNT_LABEL_RE, rest, found)
-
-
-def _unread(what: str, labels: re.Pattern[str], text: str, found: list[tuple[str, str]]) -> str | None:
-    """A reason when a field label of the line has no readable number (`Tasks: abc total, ...`)."""
-    read = {label for *_, label in found}
-    missing = [label for label in labels.findall(text) if label not in read]
-    if not missing:
-        return None
-    return f"{what} line partly read: no number for {', '.join(dict.fromkeys(missing))}"
-
-
-def _read_top_line(line: str, summary: LoadSummary) -> str | None:
-    time = _TOP_TIME_RE.match(line) or _OLD_TOP_RE.match(line)
-    if time:
-        summary.time = time.group(1)
-    load = _LOAD_RE.search(line)
-    head = line[: load.start()] if load else line
-    if load:
-        numbers = [float(n.replace(",", ".")) for n in _NUMBER_RE.findall(load.group(1))]
-        if len(numbers) == 3:
-            summary.load_average = (numbers[0], numbers[1], numbers[2])
-    users = _USERS_RE.search(head)
-    if users:
-        summary.users = int(users.group(1))
-        head = head[: users.start()]
-    up = _UP_RE.search(head)
-    if up:
-        uptime = head[up.end():].strip().rstrip(",").strip()
-        summary.uptime = uptime
-        summary.uptime_s = _uptime_seconds(uptime)
-    if summary.time is None and summary.load_average is None and summary.uptime is None:
-        return "top line without time, uptime or load average"
-    return None
-
-
-def _uptime_seconds(text: str) -> int | None:
-    """'41 days,  3:07' -> 3_553_620; '12 min' -> 720; '1 day, 10 min' -> 87_000; else None."""
-    match = _UPTIME_RE.fullmatch(text)
-    if not match or not text:
-        return None
-    days, hours, minutes, only_minutes = match.groups()
-    seconds = int(days or 0) * 86400
-    if hours is not None:
-        seconds += int(hours) * 3600 + int(minutes) * 60
-    elif only_minutes is not None:
-        seconds += int(only_minutes) * 60
-    return seconds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -501,162 +337,6 @@ def _finish(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
     return snapshot
 
 
-def _convert(column: Sequence[str], convert: Callable[[str], Any],
-             fast: Callable[[Sequence[str]], Any] | None = None) -> tuple[Any, list[int]]:
-    """Convert one column of strings; return (values, indexes of values that do not fit).
-
-    `fast` converts the whole column at once and returns None when it cannot; otherwise
-    each distinct value goes once through `convert`, which returns a number, None (NA) or _BAD.
-    """
-    if fast is not None:
-        values = fast(column)
-        if values is not None:
-            return values, []
-    memo: dict[str, Any] = {}
-    out: list[Any] = []
-    append = out.append
-    for value in column:
-        converted = memo.get(value, _MISSING)
-        if converted is _MISSING:
-            converted = memo[value] = convert(value)
-        append(converted)
-    bad = [i for i, value in enumerate(out) if value is _BAD] if _BAD in memo.values() else []
-    return out, bad
-
-
-def _fast_int(column: Sequence[str]) -> list[int] | None:
-    joined = "".join(column)
-    if not (joined.isascii() and joined.isdigit()):
-        return None
-    try:
-        values = list(map(int, column))
-    except ValueError:  # beyond Python's digit limit for int(): let the per-value path report it
-        return None
-    return values if max(values, default=0) < _INT64_LIMIT else None
-
-
-def _fast_float(column: Sequence[str]) -> list[float] | None:
-    if not _FLOAT_CHARS_RE.fullmatch("".join(column)):
-        return None
-    try:
-        values = list(map(float, column))
-    except ValueError:
-        return None
-    return values if all(map(math.isfinite, values)) else None
-
-
-def _int(value: str) -> Any:
-    body = value[1:] if value[:1] in "+-" else value
-    if len(body) <= 18 and body.isascii() and body.isdigit():
-        number = int(value)
-        if -_INT64_LIMIT < number < _INT64_LIMIT:
-            return number
-    return _BAD
-
-
-def _nice(value: str) -> Any:
-    return None if value == "-" else _int(value)
-
-
-def _priority(value: str) -> Any:
-    return None if value.lower() == "rt" else _int(value)
-
-
-def _float(value: str) -> Any:
-    text = value.replace(",", ".", 1)
-    if len(text) <= 30 and _FLOAT_CHARS_RE.fullmatch(text) and text.count(".") <= 1 and text.strip("."):
-        return float(text)
-    return _BAD
-
-
-def _kib(value: str) -> Any:
-    """'411m' -> 420864, '1.2g' -> 1258291, '14020' -> 14020."""
-    if len(value) > 30:
-        return _BAD
-    if value.isascii() and value.isdigit():
-        number = int(value)
-        return number if number < _INT64_LIMIT else _BAD
-    match = _MEM_VALUE_RE.fullmatch(value.replace(",", ".", 1))
-    if not match:
-        return _BAD
-    number = round(float(match.group(1)) * 1024 ** _UNIT_POWER[match.group(2).lower()])
-    return number if number < _INT64_LIMIT else _BAD
-
-
-def _seconds(value: str) -> Any:
-    """TIME+ in seconds: 'M:SS.hh', 'MMMM:SS', 'H:MM:SS', 'D-HH:MM:SS', 'H,MM', '12h', '3d4h', '2w'."""
-    if len(value) > 30 or not value.isascii():
-        return _BAD
-    if ":" in value:
-        days = 0
-        if "-" in value:
-            day_text, _, value = value.partition("-")
-            if not day_text.isdigit():
-                return _BAD
-            days = int(day_text)
-        fields = value.split(":")
-        if len(fields) > 3 or not all(f.isdigit() for f in fields[:-1]):
-            return _BAD
-        last = fields[-1]
-        whole, _, hundredths = last.partition(".")
-        if not whole.isdigit() or (hundredths and not hundredths.isdigit()) or (_ and not hundredths):
-            return _BAD
-        seconds = float(last)
-        for position, text in enumerate(reversed(fields[:-1])):
-            seconds += int(text) * 60 ** (position + 1)
-        return seconds + days * 86400
-    if "," in value:  # top's "hours,minutes"
-        hours, _, minutes = value.partition(",")
-        if hours.isdigit() and minutes.isdigit():
-            return int(hours) * 3600.0 + int(minutes) * 60.0
-        return _BAD
-    seconds = 0.0
-    position = 0
-    last_unit = None
-    for match in _TIME_PARTS_RE.finditer(value):
-        if match.start() != position:
-            return _BAD
-        seconds += float(match.group(1)) * _TIME_UNITS[match.group(2)]
-        position = match.end()
-        last_unit = match.group(2)
-    if last_unit is None:
-        return _BAD
-    rest = value[position:]
-    if rest:  # "12h34": a bare number after a unit counts in the next smaller unit
-        next_unit = _NEXT_UNIT.get(last_unit)
-        if next_unit is None or not rest.isdigit():
-            return _BAD
-        seconds += int(rest) * _TIME_UNITS[next_unit]
-    return seconds
-
-
-def _fast_seconds(column: Sequence[str]) -> list[float] | None:
-    """The common 'M:SS.hh' form for a whole column at once, or None."""
-    if not _MINUTES_SECONDS_RE.fullmatch("\n".join(column)):
-        return None
-    try:
-        return [int(v[:-6]) * 60 + float(v[-5:]) for v in column]
-    except (OverflowError, ValueError):  # absurd digit runs: let the per-value path report them
-        return None
-
-
-def _state(value: str) -> Any:
-    return value if len(value) == 1 and value.isalpha() or _STATE_RE.fullmatch(value) else _BAD
-
-
-_COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
-    # key: (per-value converter, whole-column fast path, what it should be)
-    "pid": (_int, _fast_int, "not a process id"),
-    "pr": (_priority, _fast_int, "not a priority (a number or rt)"),
-    "ni": (_nice, _fast_int, "not a nice value"),
-    "virt": (_kib, _fast_int, "not a memory size"),
-    "res": (_kib, _fast_int, "not a memory size"),
-    "shr": (_kib, _fast_int, "not a memory size"),
-    "cpu": (_float, _fast_float, "not a percentage"),
-    "mem": (_float, _fast_float, "not a percentage"),
-    "time": (_seconds, _fast_seconds, "not a CPU time"),
-    "state": (_state, None, "not a process state"),
-}
 
 
 _DECISIVE = frozenset(["pid", "state"])
@@ -678,12 +358,12 @@ def _columns(snap: _Snapshot, lines: Sequence[str], file: str, first_line: int,
     converted: dict[str, Any] = {}
     bad_reason: dict[int, str] = {}
     lenient: dict[str, list[int]] = {}  # other columns: rows whose value is left NA
-    for key, (convert, fast, meaning) in _COLUMN_RULES.items():
+    for key, (convert, fast, meaning) in COLUMN_RULES.items():
         position = header.index.get(key)
         if position is None:
             continue
         column = columns[position]
-        values, bad = _convert(column, convert, fast)
+        values, bad = convert_column(column, convert, fast)
         if key in _DECISIVE:  # only PID and state (and COMMAND, there when the row is) decide a row
             for row in bad:
                 bad_reason.setdefault(row, f"{header.names[position]} {column[row]!r} is {meaning}")
@@ -765,7 +445,7 @@ def _note_na(snap: _Snapshot, lenient: dict[str, list[int]], dropped: dict[int, 
             odd = ", ".join(repr(v if len(v) <= 20 else v[:17] + "...")
                             for v in dict.fromkeys(snap.rows[row][position] for row in rows[:3]))
             result.warnings.append(f"{header.names[position]} left NA on {len(rows)} row(s) ({odd}: "
-                                   f"{_COLUMN_RULES[key][2]}): {where(rows)}")
+                                   f"{COLUMN_RULES[key][2]}): {where(rows)}")
     rows = [row for row in snap.partial if row not in dropped]
     if rows:
         result.warnings.append(
