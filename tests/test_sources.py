@@ -348,8 +348,75 @@ def test_total_limit_over_several_files_of_a_folder(tmp_path):
 def test_too_many_members(tmp_path):
     archive = make_zip(tmp_path / "many.zip", {f"n/{i:03}.txt": b"x" for i in range(50)})
     assert len(read_sources([archive], max_members=50).files) == 50
-    with pytest.raises(InputError, match=r"many.zip: member 'n/049.txt': more than 49 files"):
+    with pytest.raises(InputError, match=r"many.zip: 50 entries, more than 49 entries"):
         read_sources([archive], max_members=49)
+
+
+def test_every_entry_counts_toward_max_members_folders_included(tmp_path):
+    """Directory entries cost a listing too: 5M of them must not pass the cap unnoticed."""
+    zipped = tmp_path / "dirs.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("n/ps.txt", b"x")
+        for index in range(30):
+            archive.writestr(f"n/d{index:02}/", b"")
+    with pytest.raises(InputError, match=r"dirs.zip: 31 entries, more than 30 entries \(files and folders\)"):
+        read_sources([zipped], max_members=30)
+    assert names(read_sources([zipped], max_members=31)) == ["n/ps.txt"]
+    tarred = tmp_path / "dirs.tar"
+    with tarfile.open(tarred, "w") as archive:
+        for index in range(30):
+            add_tar_member(archive, f"n/d{index:02}", type=tarfile.DIRTYPE)
+        add_tar_member(archive, "n/ps.txt", b"x")
+    with pytest.raises(InputError, match=r"dirs.tar: member 'n/ps.txt': more than 30 entries"):
+        read_sources([tarred], max_members=30)
+    folder = tmp_path / "folder"
+    for index in range(30):
+        (folder / f"d{index:02}").mkdir(parents=True)
+    (folder / "ps.txt").write_bytes(b"x")
+    with pytest.raises(InputError, match=r"more than 30 entries"):
+        read_sources([folder], max_members=30)
+
+
+def _remove_chain(top: Path, name: str, depth: int) -> None:
+    """Remove `top/name/name/...` (`depth` levels, files at the bottom) without recursion."""
+    descriptors = [os.open(top, os.O_RDONLY)]
+    for _ in range(depth):
+        descriptors.append(os.open(name, os.O_RDONLY, dir_fd=descriptors[-1]))
+    for entry in os.listdir(descriptors[-1]):
+        os.unlink(entry, dir_fd=descriptors[-1])
+    while len(descriptors) > 1:
+        os.close(descriptors.pop())
+        os.rmdir(name, dir_fd=descriptors[-1])
+    os.close(descriptors[0])
+
+
+def test_deep_folders_are_refused_with_a_clear_error(tmp_path):
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    descriptor = os.open(deep, os.O_RDONLY)
+    for _ in range(1200):  # a RecursionError before (the whole path is longer than PATH_MAX)
+        os.mkdir("a", dir_fd=descriptor)
+        inner = os.open("a", os.O_RDONLY, dir_fd=descriptor)
+        os.close(descriptor)
+        descriptor = inner
+    os.close(os.open("ps.txt", os.O_WRONLY | os.O_CREAT, dir_fd=descriptor))
+    os.close(descriptor)
+    try:
+        with pytest.raises(InputError, match=r"folders nested more than 64 deep"):
+            read_sources([deep])
+    finally:  # shutil.rmtree (pytest's clean-up) recurses once per level
+        _remove_chain(deep, "a", 1200)
+    member = "/".join(["a"] * 1200) + "/ps.txt"
+    archive = make_zip(tmp_path / "deep.zip", {member: b"x"})
+    with pytest.raises(InputError, match=r"deep.zip: member 'a/a/a.*\(2406 characters\)' is nested more"):
+        read_sources([archive])
+
+
+def test_a_huge_member_name_is_cut_in_the_message(tmp_path):
+    archive = make_zip(tmp_path / "long.zip", {"../" + "n" * 60_000: b"x"})
+    with pytest.raises(InputError) as caught:
+        read_sources([archive])
+    assert len(str(caught.value)) < 500 and "(60003 characters)" in str(caught.value)
 
 
 def test_truncated_tar_gz_is_corrupt(tmp_path):

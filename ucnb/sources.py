@@ -4,9 +4,9 @@ A PATH is a folder, a single file, or an archive (`.zip`, `.tar`, `.tar.gz`/`.tg
 and `.tar.xz`; archives are recognised by their magic bytes, the suffix is only a fallback). A plain
 compressed file (`load.txt.gz`) is decompressed and named without its suffix.
 
-    >>> sources = read_sources(["bundle.zip"])            # doctest: +SKIP
-    >>> [f.name for f in sources.files]                   # doctest: +SKIP
-    ['cucm-pub/load.txt', 'cucm-pub/ps.txt', 'imp-sub1/session.log']
+    >>> sources = read_sources(["sample_outputs/cluster_cucm_imp.zip"])
+    >>> [f.name for f in sources.files][:2]
+    ['cucm-pub/show_network_cluster.txt', 'cucm-pub/show_process_list_detail.txt']
 
 Decisions (also the test plan of tests/test_sources.py):
 - Names are posix paths inside the bundle. One PATH: names are relative to it (a single file is
@@ -25,8 +25,12 @@ Decisions (also the test plan of tests/test_sources.py):
   are read.
 - Limits count the bytes actually read or decompressed, never the sizes an archive declares:
   `max_total_bytes` for the whole call (a nested archive counts once as bytes and again as its
-  members), `max_file_bytes` per file, `max_members` files in all. Reaching one is an `InputError`
-  after at most one 64 KiB chunk too many, so a zip bomb costs neither memory nor time.
+  members), `max_file_bytes` per file, `max_members` entries in all: every file, folder, link or
+  other entry of a folder or an archive counts, skipped ones too (a zip's count is read from its
+  central directory before any entry is listed). Reaching one is an `InputError` after at most one
+  64 KiB chunk too many, so a zip bomb costs neither memory nor time. Folders (on disk or in an
+  archive) nested more than `MAX_DEPTH` deep are refused.
+- Error messages and warnings quote names cut to `NAME_LIMIT` characters.
 - Exact duplicates (same name, same bytes: a tar with a member appended twice) are kept once with
   a warning; different files under the same name are kept as `name~2`.
 - Nothing is written anywhere: archives are read from memory, nothing is extracted.
@@ -41,6 +45,7 @@ import lzma
 import os
 import re
 import stat
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -53,6 +58,8 @@ from ucnb.text import printable
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
+MAX_DEPTH = 64  # folder levels below a PATH (a UC bundle has 2 or 3)
+NAME_LIMIT = 200  # characters of a name quoted in an error message or a warning
 
 _CHUNK = 64 * 2**10
 _TAR_SLACK_PER_MEMBER = 4096  # header, long-name/pax blocks and padding allowed on top of the data
@@ -108,8 +115,8 @@ def read_sources(
     try:
         files = _read_all(reader, paths)
     except InputError as error:  # messages quote paths and member names: printable, like the names
-        raise InputError(_printable(str(error))) from None
-    return Sources(files, [_printable(warning) for warning in reader.warnings])
+        raise InputError(_message(str(error))) from None
+    return Sources(files, [_message(warning) for warning in reader.warnings])
 
 
 def _read_all(reader: _Reader, paths: Sequence[str | os.PathLike[str]]) -> list[SourceFile]:
@@ -208,10 +215,13 @@ def _member_name(label: str, raw: str) -> str:
     """The safe posix form of an archive member's path ("" for the archive's root folder)."""
     text = raw.replace("\\", "/")
     if text.startswith("/") or re.match(r"[A-Za-z]:", text):
-        raise InputError(f"{label}: member {raw!r} has an absolute path (refused)")
+        raise InputError(f"{label}: member {_short(raw)!r} has an absolute path (refused)")
     parts = [part for part in text.split("/") if part not in ("", ".")]
     if ".." in parts:
-        raise InputError(f"{label}: member {raw!r} escapes the bundle with '..' (refused)")
+        raise InputError(f"{label}: member {_short(raw)!r} escapes the bundle with '..' (refused)")
+    if len(parts) > MAX_DEPTH + 1:
+        raise InputError(f"{label}: member {_short(raw)!r} is nested more than {MAX_DEPTH} folders deep "
+                         "(refused)")
     return _printable("/".join(parts))
 
 
@@ -259,7 +269,8 @@ class _Reader:
     def count_member(self, where: str) -> None:
         self.members += 1
         if self.members > self.max_members:
-            raise InputError(f"{where}: more than {self.max_members} files in the bundle (max_members)")
+            raise InputError(f"{where}: more than {self.max_members} entries (files and folders) in the "
+                             "bundle (max_members)")
 
     def _limit(self) -> int:
         if self.max_file_bytes is None:
@@ -319,12 +330,18 @@ class _Reader:
                                  f"version-control entries ({shown})")
         return entries, container
 
-    def _walk(self, folder: str, prefix: str, entries: list[tuple[str, bytes]]) -> None:
+    def _walk(self, folder: str, prefix: str, entries: list[tuple[str, bytes]], depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise InputError(f"{_short(folder)}: folders nested more than {MAX_DEPTH} deep (refused)")
         try:
             with os.scandir(folder) as listing:
-                children = sorted(listing, key=lambda entry: entry.name)
+                children = []
+                for entry in listing:  # counted while listing: a folder of 5M entries stops early
+                    self.count_member(_short(entry.path))
+                    children.append(entry)
         except OSError as error:
-            raise InputError(f"{folder}: cannot list the folder ({error.strerror})") from None
+            raise InputError(f"{_short(folder)}: cannot list the folder ({error.strerror})") from None
+        children.sort(key=lambda entry: entry.name)
         for entry in children:
             rel = prefix + _printable(entry.name)
             if entry.is_symlink():
@@ -333,13 +350,12 @@ class _Reader:
                 if entry.name in _LITTER_DIRS:
                     self.litter.append(rel + "/")
                 else:
-                    self._walk(entry.path, rel + "/", entries)
+                    self._walk(entry.path, rel + "/", entries, depth + 1)
             elif not entry.is_file(follow_symlinks=False):
                 self.warnings.append(f"{entry.path}: special file (fifo, socket or device) skipped")
             elif _is_litter(rel):
                 self.litter.append(rel)
             else:
-                self.count_member(entry.path)
                 self._add(rel, self._read_file(entry.path, follow=False), entry.path, 1, entries)
 
     def _read_file(self, path: str, *, follow: bool) -> bytes:
@@ -404,33 +420,38 @@ class _Reader:
             raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
 
     def _zip_members(self, data: bytes, label: str) -> Iterator[tuple[str, bytes]]:
+        declared = _zip_entry_count(data)
+        if declared is not None and self.members + declared > self.max_members:
+            raise InputError(f"{label}: {declared} entries, more than {self.max_members} entries (files "
+                             "and folders) in the bundle (max_members)")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except _CORRUPT as error:
             raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
         with archive:
             for info in archive.infolist():
+                self.count_member(f"{label}: member {_short(info.filename)!r}")
                 name = _member_name(label, info.filename)
                 mode = info.external_attr >> 16 if info.create_system == 3 else 0  # 3: Unix file modes
                 if stat.S_ISLNK(mode):
-                    raise InputError(f"{label}: member {info.filename!r} is a symbolic link (refused)")
+                    raise InputError(f"{label}: member {_short(info.filename)!r} is a symbolic link "
+                                     "(refused)")
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-                    raise InputError(f"{label}: member {info.filename!r} is a device, fifo or socket "
+                    raise InputError(f"{label}: member {_short(info.filename)!r} is a device, fifo or socket "
                                      "(refused)")
                 if info.is_dir() or not name:
                     continue
                 if _is_litter(name):
                     self.litter.append(f"{label}/{name}")
                     continue
-                where = f"{label}: member {info.filename!r}"
+                where = f"{label}: member {_short(info.filename)!r}"
                 if info.flag_bits & 0x1:
                     raise InputError(f"{where} is encrypted (send the bundle without a password)")
-                self.count_member(where)
                 try:
                     with archive.open(info) as stream:
                         member = self.read_capped(stream, where)
                 except _CORRUPT as error:
-                    raise InputError(f"{label}: corrupt or truncated archive ({info.filename!r}: "
+                    raise InputError(f"{label}: corrupt or truncated archive ({_short(info.filename)!r}: "
                                      f"{_describe(error)})") from None
                 yield name, member
 
@@ -441,18 +462,18 @@ class _Reader:
         try:
             with tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
                 for info in archive:
-                    current = info.name
+                    current = _short(info.name)
+                    self.count_member(f"{label}: member {current!r}")
                     name = _member_name(label, info.name)
                     refusal = _tar_refusal(info)
                     if refusal:
-                        raise InputError(f"{label}: member {info.name!r} {refusal} (refused)")
+                        raise InputError(f"{label}: member {current!r} {refusal} (refused)")
                     if info.isdir() or not name:
                         continue
                     if _is_litter(name):
                         self.litter.append(f"{label}/{name}")
                         continue
-                    where = f"{label}: member {info.name!r}"
-                    self.count_member(where)
+                    where = f"{label}: member {current!r}"
                     if info.size > self._limit():
                         raise self._too_big(where)
                     member = archive.extractfile(info)
@@ -466,9 +487,9 @@ class _Reader:
 
 def _tar_refusal(info: tarfile.TarInfo) -> str:
     if info.issym():
-        return f"is a symbolic link to {info.linkname!r}"
+        return f"is a symbolic link to {_short(info.linkname)!r}"
     if info.islnk():
-        return f"is a hard link to {info.linkname!r}"
+        return f"is a hard link to {_short(info.linkname)!r}"
     if info.ischr() or info.isblk():
         return "is a device"
     if info.isfifo():
@@ -479,7 +500,36 @@ def _tar_refusal(info: tarfile.TarInfo) -> str:
 
 
 def _describe(error: BaseException) -> str:
-    return str(error) or type(error).__name__
+    return _short(str(error)) or type(error).__name__
+
+
+def _message(text: str) -> str:
+    """A printable message of sane length: a long one keeps its start and its end (the reason)."""
+    text = _printable(text)
+    if len(text) <= 4 * NAME_LIMIT:
+        return text
+    return f"{text[:2 * NAME_LIMIT]} [... {len(text) - 3 * NAME_LIMIT} characters ...] {text[-NAME_LIMIT:]}"
+
+
+def _short(name: str) -> str:
+    """`name` cut to `NAME_LIMIT` characters for a message (a 20 MB member name is not printed).
+
+    >>> _short("x" * 500)[-30:]
+    'xxxxxxxx... (500 characters)'
+    """
+    if len(name) <= NAME_LIMIT:
+        return name
+    return f"{name[:NAME_LIMIT]}... ({len(name)} characters)"
+
+
+def _zip_entry_count(data: bytes) -> int | None:
+    """The number of entries a zip's end-of-central-directory record declares (zip64 included), or
+    None when it cannot be read (the archive is then opened and reported corrupt as usual)."""
+    try:
+        record = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
+    except (OSError, ValueError, struct.error):
+        return None
+    return None if not record else int(record[zipfile._ECD_ENTRIES_TOTAL])  # type: ignore[attr-defined]
 
 
 _DECOMPRESSORS: dict[str, Callable[[bytes], BinaryIO]] = {
