@@ -36,6 +36,7 @@ def assert_outcome(status: int, out: str, err: str) -> None:
     """The contract for every input: 0 (work done) or 2 (one error line); 1 is an internal bug."""
     assert status in (0, 2), f"internal error (exit {status}): {err}"
     assert "Traceback" not in err + out
+    assert len(err) < 2000, f"{len(err)}-character error output"
     if status == 2:
         lines = err.splitlines()
         assert len(lines) == 1 and lines[0].startswith("ucnb: error: "), err
@@ -237,6 +238,51 @@ def build_folder_hardlink(folder: Path) -> Path:
     first = _write(node, "ps.txt", LISTING)
     os.link(first, node / "ps_again.txt")
     return node
+
+
+# --- harden (issue 16): input that once ended in "internal error" or unbounded work ----------------
+
+
+def _sample_folder(folder: Path, status: tuple[str, str] | None = None) -> Path:
+    node = folder / "cucm-sub1"
+    node.mkdir()
+    for name in ("show_process_load.txt", "show_process_list_detail.txt", "show_status.txt"):
+        text = (EX1 / name).read_text()
+        if status and name == "show_status.txt":
+            text = text.replace("Thu Nov 19, 2026 10:30:00", status[0]).replace("10:30:49", status[1])
+        (node / name).write_text(text)
+    return node
+
+
+def build_status_year_9999(folder: Path) -> Path:
+    return _sample_folder(folder, ("Fri Dec 31, 9999 23:59:59", "10:30:49"))
+
+
+def build_status_year_0001(folder: Path) -> Path:
+    return _sample_folder(folder, ("Mon Jan 01, 0001 00:00:00", "10:30:49"))
+
+
+def build_pids_padded_and_5000_digits(folder: Path) -> Path:
+    text = LISTING.decode().replace("ccmserv+ 22908 29815", "ccmserv+ 0022908 029815")
+    text += "ccmserv+ " + "9" * 5000 + " 29815  0 Nov18 ?        00:00:00 [sh] <defunct>\n"
+    return _write(folder, "pids.txt", text.encode())
+
+
+def build_deep_folder(folder: Path) -> Path:
+    top = folder / "deep"
+    path = top.joinpath(*["d"] * 100)  # deeper than the cap (64), shallow enough for rmtree
+    path.mkdir(parents=True)
+    _write(path, "ps.txt", LISTING)
+    return top
+
+
+def build_zip_of_folders(folder: Path) -> Path:
+    members = [(f"d{i:05d}/", b"") for i in range(10_001)] + [("cucm/ps.txt", LISTING)]
+    return _write(folder, "folders.zip", _zip(members))
+
+
+def build_zip_huge_member_name(folder: Path) -> Path:
+    return _write(folder, "name.zip", _zip([("cucm/ps.txt", LISTING), ("../" + "n" * 60_000, b"x")]))
 
 
 BUILDERS: dict[str, Callable[[Path], Path]] = {

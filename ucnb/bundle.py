@@ -314,10 +314,13 @@ def _combine(reference: datetime | None, clock: str | None) -> datetime | None:
         moment = reference.replace(hour=hour, minute=minute, second=second, microsecond=0)
     except ValueError:
         return None
-    if moment < reference - timedelta(hours=12):
-        moment += timedelta(days=1)
-    elif moment > reference + timedelta(hours=12):
-        moment -= timedelta(days=1)
+    try:
+        if moment < reference - timedelta(hours=12):
+            moment += timedelta(days=1)
+        elif moment > reference + timedelta(hours=12):
+            moment -= timedelta(days=1)
+    except OverflowError:  # a `show status` of year 1 or 9999: no day to roll over to
+        pass
     return moment
 
 

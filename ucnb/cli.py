@@ -10,27 +10,60 @@
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
     ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--json]
 
-Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 1 internal bug.
+Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 130 interrupted
+(Ctrl-C: one `ucnb: interrupted` line), 1 internal bug.
 Only the standard library is imported at start; each subcommand imports what it needs.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import re
+import signal
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
 
-from ucnb.errors import InputError
-from ucnb.text import printable
+
+def _interrupted(signum: int, frame: object) -> None:
+    """SIGINT at any moment (an import, a parser, writing the output): one line, exit 130."""
+    try:
+        os.write(2, b"ucnb: interrupted\n")
+    finally:
+        os._exit(130)
+
+
+def _catch_interrupts() -> object:
+    """Install `_interrupted` for SIGINT; the previous handler (None outside the main thread)."""
+    try:
+        return signal.signal(signal.SIGINT, _interrupted)
+    except ValueError:  # not the main thread: leave Python's KeyboardInterrupt
+        return None
+
+
+def _run_as_the_command() -> bool:
+    """Is this process `ucnb ...` or `python -m ucnb.cli` (not a notebook or a test importing us)?"""
+    program = sys.modules.get("__main__")
+    spec = getattr(program, "__spec__", None)
+    return getattr(spec, "name", None) == "ucnb.cli" or os.path.basename(
+        getattr(program, "__file__", None) or "") == "ucnb"
+
+
+if _run_as_the_command():  # before the imports below: Ctrl-C during them is caught too
+    _catch_interrupts()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
+
+from ucnb.errors import InputError  # noqa: E402
+from ucnb.text import plural, printable  # noqa: E402
+
+MESSAGE_LIMIT = 1000  # characters of an error line (a message quoting a 20 MB name is cut)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise InputError(f"{message} (see `ucnb --help`)")
+        raise InputError(f"{message} (see `{self.prog} --help`)")  # `ucnb analyze --help`...
 
 
 class _Version(argparse.Action):
@@ -112,9 +145,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written = write_report(bundle, args.output, after=after, decisions=decisions, audience=args.audience,
                            case=args.case, redact=args.redact, timestamp=stamp)
-    images = len(written) - 1
-    sys.stdout.write(printable(f"report written: {written[0]}"
-                               + (f" (+{images} image{'s' if images > 1 else ''})" if images else "")) + "\n")
+    images = f" (+{plural(len(written) - 1, 'image')})" if len(written) > 1 else ""
+    sys.stdout.write(printable(f"report written: {written[0]}{images}") + "\n")
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
@@ -122,9 +154,9 @@ def cmd_redact(args: argparse.Namespace) -> None:
 
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
     counts = copy.redactor.counts()
-    replaced = ", ".join(f"{n} {kind}(s)" for kind, n in counts.items()) or "no identifier found"
-    sys.stdout.write(printable(f"redacted copy written: {copy.out} ({len(copy.files)} file(s); "
-                                   f"replaced: {replaced})") + "\n")
+    replaced = ", ".join(plural(n, kind) for kind, n in counts.items()) or "no identifier found"
+    sys.stdout.write(printable(f"redacted copy written: {copy.out} ({plural(len(copy.files), 'file')}; "
+                               f"replaced: {replaced})") + "\n")
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -186,10 +218,11 @@ def format_inspect(document: dict[str, Any]) -> str:
     for node in document["nodes"]:
         out.append(f"{node['node']} ({node['product']})")
         for section in node["sections"]:
-            extra = f", {section['snapshots']} snapshot(s)" if "snapshots" in section else ""
-            out.append(f"  {section['command']:<28} {section['rows']:>6} rows{extra}  {section['source']}")
+            extra = f", {plural(section['snapshots'], 'snapshot')}" if "snapshots" in section else ""
+            rows = plural(section["rows"], "row")
+            out.append(f"  {section['command']:<28} {rows:>11}{extra}  {section['source']}")
         if node["unparsed"]:
-            out.append(f"  {len(node['unparsed'])} line(s) not understood:")
+            out.append(f"  {plural(len(node['unparsed']), 'line')} not understood:")
             for item in node["unparsed"][:10]:
                 out.append(f"    {item['source']}: {item['text'][:80]}  ({item['reason']})")
             if len(node["unparsed"]) > 10:
@@ -212,7 +245,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
                        help="cap on the bundle's total uncompressed size (default 512MiB)")
         p.add_argument("--max-members", type=int, default=10_000, metavar="N",
-                       help="cap on the number of files in archives (default 10000)")
+                       help="cap on the number of entries (files, folders, links) in folders and "
+                            "archives (default 10000)")
         return p
 
     inspect = with_limits(sub.add_parser("inspect", help="what was found in the capture(s)"))
@@ -278,25 +312,54 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    previous = _catch_interrupts()
     try:
-        args = build_parser().parse_args(argv)
+        args, unknown = build_parser().parse_known_args(argv)
+        if unknown:
+            raise InputError(f"unrecognized arguments: {' '.join(unknown)} "
+                             f"(see `ucnb {args.command} --help`)")
         status = args.run(args) or 0  # collect: 1 when a host is partial or failed
     except InputError as error:
-        message = " ".join(str(error).split())
-        sys.stderr.write(printable(f"ucnb: error: {message}") + "\n")
+        sys.stderr.write(_one_line(f"ucnb: error: {error}") + "\n")
         return 2
-    except BrokenPipeError:
+    except BrokenPipeError:  # `ucnb ... | head`: the reader left; nothing more to say
+        _silence_stdout()
         return 0
-    except KeyboardInterrupt:
-        sys.stderr.write("ucnb: error: interrupted\n")
-        return 2
+    except KeyboardInterrupt:  # outside the main thread, or before the handler was installed
+        sys.stderr.write("ucnb: interrupted\n")
+        return 130
     except Exception as error:  # an internal bug: say so in one line, details on request
         if os.environ.get("UCNB_DEBUG"):
             raise
         message = f"ucnb: internal error: {type(error).__name__}: {error} (set UCNB_DEBUG=1 for details)"
-        sys.stderr.write(printable(message) + "\n")
+        sys.stderr.write(_one_line(message) + "\n")
         return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
     return status
+
+
+def _one_line(message: str) -> str:
+    """`message` on one printable line of at most about `MESSAGE_LIMIT` characters (start and end kept).
+
+    >>> line = _one_line("ucnb: error: " + "x" * 5000 + ": no such file")
+    >>> len(line), line[660:700], line.endswith("x: no such file")
+    (860, 'xxxxxx [... 4,195 characters ...] xxxxxx', True)
+    """
+    text = printable(" ".join(message.split()))
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    head, tail = MESSAGE_LIMIT * 2 // 3, MESSAGE_LIMIT // 6
+    return f"{text[:head]} [... {len(text) - head - tail:,} characters ...] {text[-tail:]}"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # in-process callers' StringIO has no descriptor
+        pass
 
 
 if __name__ == "__main__":

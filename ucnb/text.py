@@ -25,3 +25,12 @@ def printable(text: str) -> str:
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`count` and `word` as English: the count with thousands separators, the plural when not 1.
+
+    >>> plural(1, "row"), plural(2, "snapshot"), plural(12500, "ancestor"), plural(0, "entry", "entries")
+    ('1 row', '2 snapshots', '12,500 ancestors', '0 entries')
+    """
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
