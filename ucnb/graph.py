@@ -141,8 +141,8 @@ def ancestors(g: nx.DiGraph, pid: int) -> list[int]:
     """Ancestors of `pid`, nearest first, up to the root (PID 1, a PID without parent, or a
     placeholder). A loop of PIDs stops at the first repeat.
 
-    >>> ancestors(g, 12345)   # for 1 -> 7313 -> 12345
-    [7313, 1]
+    >>> ancestors(g, 22908)   # ex1: 1 (systemd) -> 1119 (servM) -> 29815 (amc) -> 22908
+    [29815, 1119, 1]
     """
     result: list[int] = []
     seen = {pid}

@@ -6,8 +6,8 @@ Thin classes over ipywidgets 8. Every widget takes its default from a plain argu
 object that a report reads. Text from the bundle is HTML-escaped before it goes into an HTML widget.
 
     >>> group = analysis["nodes"][0]["groups"][0]     # a `ucnb.analysis/1` group
-    >>> picker = RemediationPicker("cucm-pub", group, default=CHOSEN_ACTION)
-    >>> picker.widget                                  # display it
+    >>> picker = RemediationPicker("cucm-sub1", group, default="restart_service")
+    >>> box = picker.widget                            # display(box) in a notebook
     >>> picker.dropdown.value = "reboot"; picker.button.click()
     >>> DECISIONS.as_records()[-1]["command"]
     'utils system restart'
@@ -51,8 +51,8 @@ class Decisions:
     """The remediation decisions taken in a notebook session, in the order they were recorded.
 
     >>> d = Decisions()
-    >>> d.record(node="cucm-pub", ppid=29815, action="restart_service",
-    ...          command="utils service restart Cisco AMC Service", impact="low")
+    >>> record = d.record(node="cucm-pub", ppid=29815, action="restart_service",
+    ...                   command="utils service restart Cisco AMC Service", impact="low")
     >>> d.as_records()[0]["action"]
     'restart_service'
     """
