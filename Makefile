@@ -14,6 +14,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: $(VENV)/.installed
 	$(VENV)/bin/ucnb analyze $(SAMPLE)
+	@echo
+	@echo "Next: the same walk step by step in a notebook:  $(VENV)/bin/jupyter lab notebooks/01_triage.ipynb"
+	@echo "      or a report for the customer:               $(VENV)/bin/ucnb report $(SAMPLE) -o case.html"
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check ucnb tests bench tools

@@ -1,7 +1,7 @@
 """Realistic synthetic UC admin-CLI captures for the benchmarks (and the smoke test).
 
 Everything is deterministic (a seeded `random.Random`), shaped like what a TAC engineer receives
-from a CUCM / IM&P / Unity Connection node (see ../shared/docs/ucos-formats.md):
+from a CUCM / IM&P / Unity Connection node (see docs/ucos-formats.md):
 
 - `ps_ef(n)`: `show process list detail` (= `ps -ef`), header first, procps column widths, CUCM
   users (`ccmserv+`, `informix`, `database`, `tomcat`...), kernel threads, service processes under

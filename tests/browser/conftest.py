@@ -28,7 +28,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "tests" / "out"  # screenshots (git-ignored)
 CHROMIUM = Path("/usr/bin/chromium")
-# From ../shared/docs/notebook-testing.md ("Real browser").
+# From docs/notebook-testing.md ("Real browser").
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
