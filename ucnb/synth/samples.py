@@ -136,7 +136,8 @@ def index_readme() -> str:
         "# Sample captures",
         "",
         "Synthetic but realistic admin-CLI captures of Cisco UC servers, one folder per worked example "
-        "of the seed document (`zombie-troubleshooting-uc.txt`), with the seed's PIDs. Each has `before/` "
+        "of the seed document ([`docs/zombie-troubleshooting-uc.txt`]"
+        "(../docs/zombie-troubleshooting-uc.txt)), with the seed's PIDs. Each has `before/` "
         "(the zombies) and `after/` (the remediation and the checks), and a README.",
         "",
         "| folder | product | node | zombie PID(s) <- parent | owner | remedy |",
