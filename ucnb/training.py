@@ -7,8 +7,9 @@ the line to read (`Evidence`: "line 127 of `ps_detail.txt`"), never at the answe
 analysis is shown only on request (`Exercise.kit_answer`), so a notebook's stored outputs hold the
 questions and the capture, not the answers.
 
->>> exercise = Exercise.from_lesson("ex1", root=REPO)           # doctest: +SKIP
->>> exercise.quiz().widget                                      # doctest: +SKIP
+>>> exercise = Exercise.from_lesson("ex1", root=REPO)
+>>> list(exercise.quiz().questions)                             # display(exercise.quiz().widget)
+['zombie', 'parent', 'service', 'action']
 """
 
 from __future__ import annotations
