@@ -51,9 +51,9 @@ def test_load_of_hostile_numbers_raises_only_input_error(tmp_path):
     import ucnb
 
     text = (EX1 / "show_process_list_detail.txt").read_text()
-    text = text.replace("ccmserv+ 22908 29815", "ccmserv+ 0022908 029815")
-    text += "ccmserv+ " + "9" * 5000 + " 29815  0 Nov18 ?        00:00:00 [sh] <defunct>\n"
-    (tmp_path / "ps.txt").write_text(text)
+    lines = text.replace("ccmserv+ 22908 29815", "ccmserv+ 0022908 029815").splitlines()
+    huge = "ccmserv+ " + "9" * 5000 + " 29815  0 Nov18 ?        00:00:00 [sh] <defunct>"
+    (tmp_path / "ps.txt").write_text("\n".join([*lines[:-1], huge, lines[-1]]) + "\n")  # before `admin:`
     bundle = ucnb.load(tmp_path / "ps.txt")
     pids = bundle.nodes[0].listing.processes["pid"].tolist()
     assert 22908 in pids and len(pids) == 256

@@ -263,9 +263,9 @@ def build_status_year_0001(folder: Path) -> Path:
 
 
 def build_pids_padded_and_5000_digits(folder: Path) -> Path:
-    text = LISTING.decode().replace("ccmserv+ 22908 29815", "ccmserv+ 0022908 029815")
-    text += "ccmserv+ " + "9" * 5000 + " 29815  0 Nov18 ?        00:00:00 [sh] <defunct>\n"
-    return _write(folder, "pids.txt", text.encode())
+    lines = LISTING.decode().replace("ccmserv+ 22908 29815", "ccmserv+ 0022908 029815").splitlines()
+    huge = "ccmserv+ " + "9" * 5000 + " 29815  0 Nov18 ?        00:00:00 [sh] <defunct>"
+    return _write(folder, "pids.txt", "\n".join([*lines[:-1], huge, lines[-1]]).encode() + b"\n")
 
 
 def build_deep_folder(folder: Path) -> Path:
