@@ -17,14 +17,20 @@ from ucnb.model import Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, urgency_of, when_of
 from ucnb.report.findings_view import field
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
-from ucnb.report.words import URGENCY_WORDS, action_words, plural, product_words, verdict_words
+from ucnb.report.words import (
+    URGENCY_SENTENCES,
+    action_words,
+    plural,
+    product_words,
+    verdict_words,
+)
 
 
 def _why_it_matters(context: Context, entry: Any) -> str:
     level, reason = urgency_of(entry)
     if level is not None:
-        text = f"Urgency: {URGENCY_WORDS.get(level, level)}"
-        return text + (f" ({reason})." if reason else ".")
+        text = URGENCY_SENTENCES.get(level, f"Urgency: {level}")
+        return text + (f" ({context.r(reason)})." if reason else ".")
     headroom = field(entry, "pid_headroom")
     used = field(headroom, "tasks") if headroom is not None else None
     limit = field(headroom, "pid_max") if headroom is not None else None
@@ -62,7 +68,7 @@ def _done(context: Context, node: Node, entry: Any) -> str:
     words = action_words(
         step.action, service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
     )
-    return f"Recommended: {words}."
+    return f"To clear them: {words}."
 
 
 def _result(context: Context, node: Node, entry: Any) -> str:

@@ -29,13 +29,14 @@ INTERNAL_TOKENS = (
     "not_cleared",
 )
 
-URGENCY_WORDS = {
-    "none": "none",
-    "optional": "optional (harmless now)",
-    "recommended": "recommended",
-    "urgent": "urgent",
+URGENCY_WORDS = {"none": "none", "optional": "optional", "recommended": "recommended", "urgent": "urgent"}
+URGENCY_SENTENCES = {  # the executive summary's "why it matters (or does not)"
+    "none": "No action is needed",
+    "optional": "Clearing them is optional: a zombie process uses no CPU or memory, only a process ID",
+    "recommended": "Clearing them is recommended",
+    "urgent": "Clearing them is urgent",
 }
-WHEN_WORDS = {"now": "now", "maintenance_window": "in a maintenance window"}
+WHEN_WORDS = {"now": "no maintenance window needed", "maintenance_window": "in a maintenance window"}
 VERDICT_WORDS = {
     "cleared": "cleared",
     "partial": "partly cleared",
