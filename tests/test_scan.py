@@ -115,7 +115,7 @@ def test_dask_processes_give_the_same_rows_in_the_same_order(
 
 
 def test_through_a_distributed_scheduler_same_rows(
-    fleet: Path, baseline: pd.DataFrame, tmp_path: Path
+    fleet: Path, baseline: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -124,10 +124,24 @@ def test_through_a_distributed_scheduler_same_rows(
         out = tmp_path / "fleet.parquet"
         status, stdout, err = run_cli("scan", fleet, "-o", out, "--scheduler", cluster.scheduler_address,
                                       "--max-bytes", "1MiB", "--json")
+        # workers that run another ucnb than the client: refused, one error line
+        monkeypatch.setattr("ucnb.scanner._version", lambda: "0.0.0-client")
+        failed = run_cli("scan", fleet, "-o", tmp_path / "other.parquet",
+                         "--scheduler", cluster.scheduler_address)
+    assert failed[0] == 2 and failed[2].count("\n") == 1, failed
+    assert f"the Dask cluster at {cluster.scheduler_address} could not run the scan" in failed[2]
+    assert "the client 0.0.0-client" in failed[2] and not (tmp_path / "other.parquet").exists()
     assert status == 0, err
     document = json.loads(stdout)
     assert document["engine"].startswith("dask distributed (tcp://127.0.0.1:")
     pd.testing.assert_frame_equal(read_frame(out), baseline)
+
+
+def test_a_worker_with_another_ucnb_version_is_refused(fleet: Path) -> None:
+    from ucnb.scanner import _partition
+
+    with pytest.raises(RuntimeError, match=r"this worker runs ucnb .*, the client 0\.0\.0-other"):
+        _partition([], ScanOptions(), "0.0.0-other")
 
 
 def test_an_unreachable_scheduler_is_one_error_line(fleet: Path, tmp_path: Path) -> None:

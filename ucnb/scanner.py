@@ -267,6 +267,10 @@ def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict
 
 
 def _partition(refs: list[BundleRef], options: ScanOptions, version: str) -> list[dict[str, Any]]:
+    """The rows of some bundles, on a worker; refuses to run another ucnb version than the client's
+    (the version is part of the reuse key)."""
+    if _version() != version:
+        raise RuntimeError(f"this worker runs ucnb {_version()}, the client {version}")
     return [row for ref in refs for row in bundle_rows(ref, options, version)]
 
 
@@ -417,13 +421,18 @@ def _run_distributed(chunks: list[list[BundleRef]], options: ScanOptions, versio
         raise InputError(f"cannot reach the Dask scheduler {address} ({reason})") from None
     with client:
         futures = client.map(_partition, chunks, options=options, version=version, pure=False)
-        if progress:
-            from tqdm import tqdm
+        try:
+            if progress:
+                from tqdm import tqdm
 
-            with tqdm(total=len(futures), unit="part", file=sys.stderr) as bar:
-                for _ in as_completed(futures):
-                    bar.update()
-        parts = client.gather(futures)
+                with tqdm(total=len(futures), unit="part", file=sys.stderr) as bar:
+                    for _ in as_completed(futures):
+                        bar.update()
+            parts = client.gather(futures)
+        except Exception as error:  # bundle_rows never raises: the cluster itself failed
+            reason = " ".join(f"{type(error).__name__}: {error}".split())
+            raise InputError(f"the Dask cluster at {address} could not run the scan ({reason}); every "
+                             f"worker needs ucnb {version} and the bundles at the same paths") from None
     return [row for part in parts for row in part]
 
 
