@@ -57,7 +57,7 @@ LOGIN_NOISE = re.compile(
 MARKER_HINT = re.compile(
     r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
     r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems|Connected \(|Authentication \("
-    r"|[$#]|\[?[\w.-]+@|(?:ba)?sh-\d|ucnb collect: output cut short"
+    r"|ucnb collect: output cut short"
 )
 COLLECT_CUT = "ucnb collect: output cut short"  # ucnb.collect.CUT_MARK: the output stopped here
 VMWARE_BLOCK = "VMware Installation:"
@@ -74,6 +74,7 @@ TIME_STAMP = re.compile(
     r"^\[?(?P<date>\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?(?P<time>\d{2}:\d{2}:\d{2})(?:[.,]\d{1,6})?"
     r"(?:Z|[+-]\d{2}:?\d{2})?\]?(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
 )
+TIME_STAMP_ANYWHERE = re.compile(r"(?m)^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?\d{2}:\d{2}:\d{2}")
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
@@ -98,7 +99,9 @@ class Recogniser:
         starts = [(f"c{i}", spec) for i, spec in enumerate(specs) if spec.starts]
         self._starts = re.compile("|".join(f"(?P<{key}>{spec.starts})" for key, spec in starts))
         self._start_name = {key: spec.name for key, spec in starts}
-        self._detectors = [(spec.hint, spec.detect, spec.name) for spec in specs if spec.detect]
+        # (hint, test, name) flattened: a row of data costs a few substring tests (no generator)
+        self._hinted = [(hint, spec.detect, spec.name) for spec in specs if spec.detect for hint in spec.hint]
+        self._unhinted = [(spec.detect, spec.name) for spec in specs if spec.detect and not spec.hint]
         self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
@@ -132,7 +135,7 @@ class Recogniser:
             return best.name, typed.strip(), ""
         return best.name, cut.group().strip(), rest
 
-    def detect(self, line: str, *, rows: bool = False) -> str | None:
+    def detect(self, line: str, rows: bool = False) -> str | None:
         """The command whose output starts with this line, judged by content alone (`rows`: also a
         data row of a headerless layout). Called on every line of prompt-less text, so the common
         case (a data row) costs one anchored regex match and a few substring tests."""
@@ -140,8 +143,14 @@ class Recogniser:
         match = self._starts.match(stripped)
         if match:
             return self._start_name[match.lastgroup or ""]
-        for hint, detect, name in self._detectors:
-            if (not hint or any(h in stripped for h in hint)) and detect(stripped):
+        for hint, detect, name in self._hinted:
+            if hint in stripped and detect(stripped):
+                return name
+        return self._detect_more(line, stripped, rows) if rows or self._unhinted else None
+
+    def _detect_more(self, line: str, stripped: str, rows: bool) -> str | None:
+        for detect, name in self._unhinted:
+            if detect(stripped):
                 return name
         if rows:
             for detect_rows, name in self._row_detectors:
@@ -294,7 +303,7 @@ def decode(src: SourceFile) -> tuple[str, list[str]]:
     bad = text.count("\ufffd")
     if bad:
         warnings.append(f"{src.name}: {bad} byte(s) are not UTF-8; shown as \ufffd")
-    if "\r\n" in text and text.count("\r") > text.count("\r\n"):
+    if "\r" in text and "\r\n" in text and text.count("\r") > text.count("\r\n"):
         split = _LONE_CR.sub(_line_end_or_overwrite, text)
         if split != text:
             warnings.append(
@@ -336,7 +345,7 @@ class _Pager:
     stamp: tuple[str | None, str] | None = None  # (date or None, HH:MM:SS)
 
 
-def clean_line(raw: str, pager: _Pager | None = None) -> str:
+def clean_line(raw: str, pager: _Pager | None = None, stamps: bool = True, marks: bool = True) -> str:
     """Remove every terminal artefact and decoration from one line; what is left is data (maybe empty).
 
     >>> clean_line("\\x1b[1m 7313 ccmservi\\x1b[0m  20 \\r")
@@ -353,7 +362,7 @@ def clean_line(raw: str, pager: _Pager | None = None) -> str:
             line = _overlay_carriage_returns(line)
     if "\b" in line:
         line = _apply_backspaces(line)
-    if line[:1] in "[0123456789" and line and (stamp := TIME_STAMP.match(line)):
+    if stamps and line[:1] in "[0123456789" and line and (stamp := TIME_STAMP.match(line)):
         if pager is not None:
             pager.stamp = (stamp.group("date"), stamp.group("time"))
         line = line[stamp.end():]
@@ -373,6 +382,8 @@ def clean_line(raw: str, pager: _Pager | None = None) -> str:
     if "\t" in line:
         line = line.expandtabs(8)
     line = line.rstrip()
+    if not marks:
+        return line
     if line.endswith("\u2026"):  # a cut line marked by its writer
         line = line[:-1].rstrip()
     if ">" in line[:8] and (decoration := DECORATION.match(line)):
@@ -417,23 +428,32 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
     # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}
     pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt
-    stamps: dict[int, datetime] = {}  # line index -> the time stamp in front of it
+    times: dict[int, datetime] = {}  # line index -> the time stamp in front of it
     day: datetime | None = None
     in_vmware = False
     pager = _Pager()
+    # what a file holds nowhere costs nothing per line: time stamps, decorations, shell prompts
+    stamps = bool(TIME_STAMP_ANYWHERE.search(text, 0, 65536))  # a session log's stamps start early
+    marks = "\u2026" in text or ">" in text and ("->" in text or "=>" in text)
+    shells = "$" in text or "#" in text
     for index, raw in enumerate(raw_lines):
-        pager.last = pager.stamp = None
-        line = clean_line(raw, pager)
+        line = clean_line(raw, pager, stamps, marks)  # positional: called once a line
         if pager.last is not None:
             pagers[index] = pager.last
-        if pager.stamp is not None and (moment := _stamp_time(pager.stamp, day)) is not None:
-            stamps[index] = day = moment
+            pager.last = None
+        if pager.stamp is not None:
+            if (moment := _stamp_time(pager.stamp, day)) is not None:
+                times[index] = day = moment
+            pager.stamp = None
         stripped = line.strip()
         marker: tuple | None = None
         if in_vmware and stripped and line[:1].isspace():
             marker = ("noise",)
         elif not MARKER_HINT.match(stripped):
             in_vmware = False
+            # a shell prompt holds a `$` or `#` (two cheap tests, only in a file that has one)
+            if shells and ("$" in stripped or "#" in stripped) and (shell := SHELL_PROMPT.match(stripped)):
+                marker = ("shell", shell.group(1).strip())
         else:
             in_vmware = False
             header = LOGGER_HEADER.match(stripped)
@@ -451,13 +471,11 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
             elif stripped.startswith(COLLECT_CUT):
                 marker = ("noise",)
                 pagers[index] = (0, 0, 1)  # as a pager stopped before the end: the section is cut short
-            elif shell := SHELL_PROMPT.match(stripped):
-                marker = ("shell", shell.group(1).strip())
         if marker is not None:
             markers[index] = marker
             line = ""
         cleaned.append(line)
-    _Splitter(capture, _recogniser(recogniser), markers, pagers, stamps).run(cleaned)
+    _Splitter(capture, _recogniser(recogniser), markers, pagers, times).run(cleaned)
     return capture
 
 
@@ -512,11 +530,12 @@ class _Splitter:
 
     def run(self, cleaned: list[str]) -> None:
         capture, recogniser = self.capture, self.recogniser
+        pagers, marker_at, detect = self.pagers, self.markers.get, recogniser.detect
         awaiting_command = False  # a bare `admin:` prompt: the command is on the next line
         for index, line in enumerate(cleaned):
-            if index in self.pagers:
-                self.last_pager = self.pagers[index]
-            marker = self.markers.get(index)
+            if index in pagers:
+                self.last_pager = pagers[index]
+            marker = marker_at(index)
             if marker is not None:
                 kind = marker[0]
                 if kind == "session":
@@ -555,7 +574,7 @@ class _Splitter:
             if current is None:
                 if not stripped:
                     continue
-                detected = recogniser.detect(line, rows=True)
+                detected = detect(line, True)
                 if detected is None:
                     self.session_has_content = True
                     reason = "outside any recognised command output"
@@ -565,14 +584,14 @@ class _Splitter:
             elif stripped and (current.typed is None or current.command == "unknown"):
                 # prompt-less text (or a shell command's): a command's output may start without a prompt
                 fresh = current.shell and not self.has_data
-                detected = recogniser.detect(line, rows=fresh)
+                detected = detect(line, fresh)
                 if detected is not None and fresh:
                     current.command = detected  # what the shell command printed says what it was
                 elif detected is not None and recogniser.starts_new_output(current.command, detected,
                                                                            self.has_data):
                     self.close()
                     current = self.open(detected, None, index)
+                self.has_data = True  # (only this branch reads it: no cost on typed outputs)
             current.lines.append(line)
-            self.has_data = self.has_data or bool(stripped)
         self.close()
         capture.session_count = self.session + 1
