@@ -75,6 +75,8 @@ TIME_STAMP = re.compile(
     r"(?:Z|[+-]\d{2}:?\d{2})?\]?(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
 )
 TIME_STAMP_ANYWHERE = re.compile(r"(?m)^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?\d{2}:\d{2}:\d{2}")
+# Anything `clean_line` would change besides trailing spaces (each looked for once per file).
+ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "options:", "Press <enter>", "end of the file", "^C")
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
@@ -436,8 +438,11 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
     stamps = bool(TIME_STAMP_ANYWHERE.search(text, 0, 65536))  # a session log's stamps start early
     marks = "\u2026" in text or ">" in text and ("->" in text or "=>" in text)
     shells = "$" in text or "#" in text
+    clean = not stamps and not marks and not any(hint in text for hint in ARTEFACT_HINTS)  # clean_line: no-op
+    if clean:
+        raw_lines = [raw.rstrip() for raw in raw_lines]  # one comprehension instead of a call a line
     for index, raw in enumerate(raw_lines):
-        line = clean_line(raw, pager, stamps, marks)  # positional: called once a line
+        line = raw if clean else clean_line(raw, pager, stamps, marks)
         if pager.last is not None:
             pagers[index] = pager.last
             pager.last = None
