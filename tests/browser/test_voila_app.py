@@ -92,13 +92,24 @@ def test_voila_app_upload_decide_download(
             upload_button.click()
         chooser.value.set_files(str(corrupt))
         expect(status).to_have_text(re.compile(r"^ucnb: error: corrupt\.zip: .+"), timeout=30_000)
-        assert "\n" not in status.inner_text().strip()
+        error_text = status.inner_text().strip()
+        assert "\n" not in error_text
         expect(page.locator(".ucnb-error")).to_have_count(1)
         expect(page.get_by_role("button", name="Record decision", exact=True)).to_have_count(0)
         expect(page.get_by_role("link", name="Download the customer report (HTML)")).to_have_count(0)
         assert "Traceback" not in page.locator("body").inner_text()
+
+        # `?bundle=PATH` (relative to the notebook's folder) opens a bundle at start.
+        page.goto(
+            f"{url}?bundle=../sample_outputs/ex1_cucm_amc/before",
+            wait_until="domcontentloaded",
+            timeout=60_000,
+        )
+        expect(page.locator(".ucnb-status")).to_have_text(
+            re.compile(r"ex1_cucm_amc/before: 1 node\(s\), 1 defunct row\(s\)"), timeout=60_000
+        )
         elapsed = time.monotonic() - start
         assert not page.ucnb_errors, page.ucnb_errors
     finally:
         page.screenshot(path=str(screenshot_path), full_page=True)
-    print(f"app test {elapsed:.1f} s; error line: {status.inner_text()!r}; screenshot {screenshot_path}")
+    print(f"app test {elapsed:.1f} s; error line: {error_text!r}; screenshot {screenshot_path}")
