@@ -62,6 +62,18 @@ def test_rows_without_header_are_read_in_the_layout_they_fit(name: str, layout: 
     assert node.unparsed == []
 
 
+@pytest.mark.parametrize(("row", "layout", "pid", "ppid"), [
+    ("    1 10059  8587  8587 ?           -1 Z     1001   0:00  \\_ [sh] <defunct>", "ps axjf", 10059, 1),
+    ("10059 ?        Z      0:00 [sh] <defunct>", "ps ax", 10059, None),
+    ("0 Z 1001 10059 8607 0 80 0 - 0 - ? 00:00:00 [sh] <defunct>", "ps -el", 10059, 8607),
+    ("10059  8607 Z    [sh] <defunct>", "show process list", 10059, 8607),
+])
+def test_other_headerless_layouts(row: str, layout: str, pid: int, ppid: int | None) -> None:
+    listing = ucnb.parsers.listing.parse_listing([row], file="h")
+    assert f"`{layout}`" in listing.assumed_layout
+    assert [(p, q, z) for p, q, _, _, z, _ in rows(listing)] == [(pid, ppid, True)]
+
+
 def test_a_headerless_row_is_recognised_only_in_a_known_shape() -> None:
     assert RECOGNISER.detect("ccmserv+ 22908 29815  0 09:10 ?        00:00:00 [sh] <defunct>", rows=True)
     for text in ("Case 694112: zombies on the publisher", "10.1.1.1 cucm-pub Publisher callmanager",
