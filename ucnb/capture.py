@@ -76,7 +76,7 @@ TIME_STAMP = re.compile(
 )
 TIME_STAMP_ANYWHERE = re.compile(r"(?m)^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?\d{2}:\d{2}:\d{2}")
 # Anything `clean_line` would change besides trailing spaces (each looked for once per file).
-ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "options:", "Press <enter>", "end of the file", "^C")
+ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "^", "options:", "Press <enter>", "end of the file")
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
