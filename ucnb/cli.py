@@ -153,8 +153,7 @@ def cmd_redact(args: argparse.Namespace) -> None:
     from ucnb.redact import redact_bundle_copy
 
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
-    counts = copy.redactor.counts()
-    replaced = ", ".join(plural(n, kind) for kind, n in counts.items()) or "no identifier found"
+    replaced = copy.redactor.summary()
     sys.stdout.write(printable(f"redacted copy written: {copy.out} ({plural(len(copy.files), 'file')}; "
                                f"replaced: {replaced})") + "\n")
 
