@@ -8,8 +8,11 @@
        └─ 29815 /usr/local/cm/bin/amc  [Cisco AMC Service]  <== parent of 1 zombie
           └─ 22908 [sh] <defunct>  Z
 
-Thousands of zombies under one parent collapse into one line with their count and PID range.
-Everything is deterministic (sorted by PID, no colour, no clock).
+Thousands of zombies under one parent collapse into one line with their count and PID range; a chain
+of ancestors longer than `CHAIN_TOP + CHAIN_BOTTOM` shows its top and its bottom around one line
+`... 9,990 ancestors ...`; the analysis lists at most `TABLE_ROWS` groups in its table, then their
+count. So the text stays small whatever the listing. Everything is deterministic (sorted by PID, no
+colour, no clock).
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ __all__ = ["render_tree", "tree_of_group", "format_analysis", "format_verify"]
 
 COLLAPSE = 20  # more zombies than this under one parent: one summary line
 SHOWN_CHILDREN = 5  # non-zombie children shown under the parent
+CHAIN_TOP, CHAIN_BOTTOM = 3, 6  # a longer chain of ancestors shows these ends only
+TABLE_ROWS = 100  # groups listed in the analysis table; the others are counted
 _NO_PPID = "? (parent unknown: the listing has no PPID)"
 
 
@@ -68,6 +73,9 @@ def _draw(
     """Core renderer. `chain`: the labels from the root down to the parent (see `_labels`)."""
     lines: list[str] = []
     indent = ""
+    hidden = len(chain) - CHAIN_TOP - CHAIN_BOTTOM
+    if hidden > 1:  # thousands deep: the ends, and the count of what lies between
+        chain = [*chain[:CHAIN_TOP], f"... {_plural(hidden, 'ancestor')} ...", *chain[-CHAIN_BOTTOM:]]
     for depth, label in enumerate(chain):
         if depth == len(chain) - 1:
             label += f"  <== parent of {_plural(len(zombies), 'zombie')}"
@@ -156,7 +164,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
     groups = node.groups
     if groups:
         rows = [["PPID", "zombies", "parent", "service", "action", "impact"]]
-        for group in groups:
+        for group in groups[:TABLE_ROWS]:
             rows.append([
                 "?" if group.ppid is None else str(group.ppid),
                 f"{group.count:,}",
@@ -167,6 +175,9 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
             ])
         out.append("")
         out.extend(_table(rows))
+        if len(groups) > TABLE_ROWS:
+            out.append(f"  ... {_plural(len(groups) - TABLE_ROWS, 'more group')} "
+                       f"({_plural(len(groups), 'group')} in all; --json lists every one)")
         commands = {z.pid: z.command for z in node.zombies}
         for group in groups[:max_groups]:
             out.append("")

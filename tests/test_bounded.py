@@ -1,0 +1,48 @@
+"""Bounded outputs on small hostile inputs (issue 16 item 2): a PPID chain thousands deep and
+thousands of parents with one zombie each give a text of a few kilobytes, not megabytes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli_helpers import run_cli as run
+
+HEADER = "UID        PID  PPID  C STIME TTY          TIME CMD"
+INIT = "root         1     0  0 Oct09 ?        00:11:50 /usr/lib/systemd/systemd"
+
+
+def _listing(path: Path, rows: list[str]) -> Path:
+    path.write_text("admin:show process list detail\n" + "\n".join([HEADER, INIT, *rows]) + "\n")
+    return path
+
+
+def test_a_chain_10000_deep_shows_its_ends_and_a_count(tmp_path: Path) -> None:
+    depth = 10_000
+    rows = [f"root     {i:6d} {i - 1:6d}  0 Oct09 ?        00:00:00 /bin/sh -c step{i}"
+            for i in range(2, depth + 2)]
+    rows.append(f"root     {depth + 2:6d} {depth + 1:6d}  0 Oct09 ?        00:00:00 [sh] <defunct>")
+    status, out, err = run("analyze", _listing(tmp_path / "chain.txt", rows))
+    assert status == 0, err
+    assert len(out) < 5_000  # was 150 MB: each level indented one step more
+    lines = out.splitlines()
+    assert any(line.strip() == "1 /usr/lib/systemd/systemd" for line in lines)
+    assert any(line.strip().startswith("└─ 2 /bin/sh -c step2") for line in lines)  # the top
+    assert any("... 9,992 ancestors ..." in line for line in lines)
+    assert any("10001 /bin/sh -c step10001  <== parent of 1 zombie" in line for line in lines)  # the bottom
+    assert any("10002 [sh] <defunct>  Z" in line for line in lines)
+    assert max(len(line) for line in lines) < 300
+
+
+def test_2000_parents_with_one_zombie_each_are_listed_then_counted(tmp_path: Path) -> None:
+    rows = []
+    for i in range(2000):
+        parent = 100 + 2 * i
+        rows.append(f"root     {parent:6d}      1  0 Oct09 ?        00:00:00 /usr/bin/parent{i}")
+        rows.append(f"root     {parent + 1:6d} {parent:6d}  0 Oct09 ?        00:00:00 [sh] <defunct>")
+    status, out, err = run("analyze", _listing(tmp_path / "groups.txt", rows))
+    assert status == 0, err
+    assert len(out) < 30_000
+    assert "/usr/bin/parent99 " in out and "/usr/bin/parent100 " not in out  # 100 table rows
+    assert "... 1,900 more groups (2,000 groups in all; --json lists every one)" in out
+    status, out, _ = run("analyze", "--json", tmp_path / "groups.txt")
+    assert status == 0 and out.count('"zombie_pids"') == 2000  # the JSON keeps every group
