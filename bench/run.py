@@ -4,7 +4,7 @@ memory and writes them to bench/out/latest.json. See bench/README.md for how to 
 
     .venv/bin/python bench/run.py                 # the full run (several minutes)
     .venv/bin/python bench/run.py --quick         # small sizes, a few seconds a group
-    .venv/bin/python bench/run.py --only parse    # groups: parse, top, cli, analyze, bundle
+    .venv/bin/python bench/run.py --only parse    # groups: parse, top, cli, analyze, bundle, memory, redact
     .venv/bin/python bench/run.py --profile       # cProfile top 10 of ucnb for every missed target
 
 Times are the best of N `time.perf_counter` runs (garbage collected before each); every timed call
@@ -43,7 +43,7 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 import generate  # noqa: E402  (bench/generate.py, next to this file)
 
 OUT = BENCH / "out"
-GROUPS = ("parse", "top", "cli", "analyze", "bundle")
+GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact")
 MIB = 2**20
 
 
@@ -469,6 +469,51 @@ class Bench:
                             run.seconds if run.returncode == 0 else None, "absolute", None,
                             ucnb_peak_mib=run.peak_mib, note=note, profile=f"bundle {nodes} nodes"))
             self.profiles[f"bundle {nodes} nodes"] = _in_process_cli("analyze", folder)
+
+
+    # -- 6. peak memory: at most 4 x the uncompressed input + 300 MiB ----------------------------
+    def memory(self) -> None:
+        rows, zombies = (200_000, 50_000) if self.quick else (5_000_000, 1_000_000)
+        cases = [
+            (f"{_size(rows)} rows", f"ps_ef_{rows}.txt", lambda: generate.ps_ef(rows)),
+            (f"{_size(zombies)} zombies", f"ps_ef_{zombies}z.txt",
+             lambda: generate.ps_ef(zombies + 5_000, zombies=zombies)),
+        ]
+        for label, name, make in cases:
+            path = self.file(name, make)
+            size_mib = path.stat().st_size / MIB
+            limit = 4 * size_mib + 300
+            for command in ("inspect", "analyze"):
+                argv = [*self.ucnb_cmd, command, "--json", "--max-bytes", "4GiB", str(path)]
+                run = run_process(argv, timeout=3600)
+                note = f"input {size_mib:,.0f} MiB; limit 4 x input + 300 = {limit:,.0f} MiB"
+                if run.returncode != 0:
+                    note += f"; exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-200:]}"
+                result = Result(f"memory: {command} --json", label,
+                                run.seconds if run.returncode == 0 else None, "4 x input + 300 MiB", None,
+                                target=f"<= {limit:,.0f} MiB", ucnb_peak_mib=run.peak_mib, note=note)
+                self.add(result, limit, value=run.peak_mib if run.returncode == 0 else None)
+
+    # -- 7. redaction: linear in the identifiers -------------------------------------------------
+    def redact(self) -> None:
+        from ucnb.redact import Redactor
+
+        scale = 10 if self.quick else 1
+        cases = [
+            ("distinct FQDNs", 2_000 // scale, lambda i: f"/usr/bin/ssh admin@node{i}.site{i % 50}.acme.de"),
+            ("distinct IPv4", 20_000 // scale,
+             lambda i: f"/bin/ping 10.{i // 65536}.{i // 256 % 256}.{i % 256}"),
+        ]
+        for label, n, make in cases:
+            text = "\n".join(f"root {1000 + i} 1 0 Oct09 ? 00:00:00 {make(i)}" for i in range(n))
+
+            def run(text: str = text) -> Any:
+                return Redactor.discover([text]).text(text)
+
+            seconds = interleaved({"ucnb": run}, self.slow_repeat)["ucnb"]
+            result = Result("redact: discover + apply", f"{_size(n)} {label}", seconds, "absolute", None,
+                            target="" if self.quick else "<= 10 s", note="was 74 s (FQDNs), > 600 s (IPs)")
+            self.add(result, None if self.quick else 10.0, value=seconds)
 
 
 def _inspect_rows(stdout: bytes, command: str) -> int:
