@@ -477,7 +477,7 @@ class Bench:
         cases = [
             (f"{_size(rows)} rows", f"ps_ef_{rows}.txt", lambda: generate.ps_ef(rows)),
             (f"{_size(zombies)} zombies", f"ps_ef_{zombies}z.txt",
-             lambda: generate.ps_ef(zombies + 5_000, zombies=zombies)),
+             lambda: generate.ps_ef(zombies + zombies // 5, zombies=zombies)),
         ]
         for label, name, make in cases:
             path = self.file(name, make)

@@ -301,7 +301,7 @@ class _Found:
                 self.passwords.add(match.group("ui_pass"))
                 userinfo_ats.add(match.end() - 1)
             elif not token.isdigit():
-                self._run(token, _is_key(match))
+                self._run(token, "." in token and _is_key(match))
         for match in _AT.finditer(text):
             if match.start() not in userinfo_ats:
                 user = _BEFORE_AT.search(text, max(0, match.start() - 64), match.start())
@@ -498,7 +498,7 @@ class Redactor:
             return token
         if token == "admin" and match.string.startswith(":", match.end()):
             return token  # the CLI prompt `admin:` (every UC node's), not a user
-        return self._run(token, _is_key(match))
+        return self._run(token, "." in token and _is_key(match))
 
     def _colon(self, token: str) -> str:
         mac = _MAC_COLON.fullmatch(token)
