@@ -248,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
                             "archives (default 10000)")
         return p
 
-    inspect = with_limits(sub.add_parser("inspect", help="what was found in the capture(s)"))
+    inspect = with_limits(sub.add_parser("inspect", help="what was found in the captures"))
     inspect.add_argument("paths", nargs="+", metavar="PATH")
     inspect.set_defaults(run=cmd_inspect)
     analyze = with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
