@@ -104,6 +104,7 @@ class Recogniser:
         # (hint, test, name) flattened: a row of data costs a few substring tests (no generator)
         self._hinted = [(hint, spec.detect, spec.name) for spec in specs if spec.detect for hint in spec.hint]
         self._unhinted = [(spec.detect, spec.name) for spec in specs if spec.detect and not spec.hint]
+        self._hints = tuple(dict.fromkeys(hint for hint, _, _ in self._hinted))  # each looked for once
         self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
@@ -145,9 +146,10 @@ class Recogniser:
         match = self._starts.match(stripped)
         if match:
             return self._start_name[match.lastgroup or ""]
-        for hint, detect, name in self._hinted:
-            if hint in stripped and detect(stripped):
-                return name
+        if any(map(stripped.__contains__, self._hints)):  # one C loop: the common row has no hint
+            for hint, detect, name in self._hinted:
+                if hint in stripped and detect(stripped):
+                    return name
         return self._detect_more(line, stripped, rows) if rows or self._unhinted else None
 
     def _detect_more(self, line: str, stripped: str, rows: bool) -> str | None:
