@@ -183,3 +183,18 @@ def test_several_rows_on_one_line_are_one_row_each_with_that_line():
     # a line with a state the CLI never prints is not half read: the whole line is reported
     assert [(u.source, u.reason) for u in result.unparsed] == [
         ("svc.txt:11", "unknown service state 'PAUSED'")]
+
+
+def test_a_whole_list_collapsed_onto_one_line_with_its_chatter():
+    line = ("Requesting service status, please wait... Service Manager is running "
+            "Getting list of all services >> Return code = 0 "
+            "Cisco AMC Service[STARTED] Cisco Tftp[STOPPED]  Service Not Activated "
+            "Primary Node =true Command successful")
+    result = parse_services([line], file="glued.txt", first_line=4)
+    assert result.services[["service", "state"]].values.tolist() == [
+        ["Cisco AMC Service", "STARTED"], ["Cisco Tftp", "STOPPED"]]
+    assert row(result.services, "Cisco Tftp")["reason"] == "Service Not Activated"
+    assert result.unparsed == [] and result.warnings == []
+    assert result.recognised == []  # the line is accounted for by its rows
+    failed = parse_services(["Service Manager is running >> Return code = 2 Command failed"], file="f")
+    assert failed.recognised == [1] and len(failed.warnings) == 2 and failed.services.empty

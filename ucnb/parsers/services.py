@@ -36,7 +36,7 @@ _CHATTER = [re.compile(p, re.IGNORECASE) for p in (
     r"Service Manager is running\.?",
     r"Getting list of all services\.*",
     r">>\s*Return code\s*=\s*0",
-    r"Primary Node\s*=\s*(true|false)",
+    r"Primary Node\s*=\s*(?:true|false)",
     r"Command successful\.?",
     r"Do not press Ctrl\+C while the service is restarting\..*",
     r"If the service has not restarted properly, execute the same command again\.?",
@@ -47,6 +47,11 @@ _TROUBLE = [(re.compile(p, re.IGNORECASE), why) for p, why in (
     (r">>\s*Return code\s*=\s*-?[1-9]\d*", "the service list ended with a non-zero return code"),
     (r"(Command failed|Executed command unsuccessfully)\.?", "the command failed"),
 )]
+# The same phrases inside a line (a list collapsed onto one line): cut out before reading the rows
+# (one capturing group around them all for re.split: inner groups made non-capturing, `.*` tails dropped).
+_PHRASES = re.compile("(" + "|".join(re.sub(r"(?<!\\)\((?!\?)", "(?:", p.pattern.replace(r"\..*", r"\."))
+                                     for p in _CHATTER + [pattern for pattern, _ in _TROUBLE]) + ")",
+                      re.IGNORECASE)
 # A reason printed alone on a line during a restart.
 _REASONS = re.compile(r"(Commanded Out of Service|Service Not Activated|Component is not running)\.?",
                       re.IGNORECASE)
@@ -109,6 +114,28 @@ def _trouble(text: str) -> str | None:
     return next((why for pattern, why in _TROUBLE if pattern.fullmatch(text)), None)
 
 
+def _line_rows(text: str, source: str, warnings: list[str]) -> tuple[list[dict[str, Any]], str | None]:
+    """The service rows of one line (none for chatter), or a reason why the line cannot be read.
+    Chatter run into the rows (`Requesting service status, please wait... Cisco AMC Service[STARTED]`)
+    is cut out first."""
+    rows: list[dict[str, Any]] = []
+    for part in (piece.strip() for piece in _PHRASES.split(text)):
+        if not part or _chatter(part):
+            continue
+        trouble = _trouble(part)
+        if trouble:
+            warnings.append(f"{source}: {trouble}")
+            continue
+        found = [parse_service_row(entry) for entry in service_entries(part)]
+        if any(row is None for row in found):
+            return [], "not a service row `NAME[STATE]`"
+        odd = [row["state"] for row in found if row is not None and row["state"] not in STATES]
+        if odd:
+            return [], f"unknown service state {odd[0]!r}"
+        rows += [row for row in found if row is not None]
+    return rows, None
+
+
 def parse_services(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> ServiceList:
     """Parse `utils service list` (see the module doc for a sample) into a ServiceList.
 
@@ -123,22 +150,12 @@ def parse_services(lines: Sequence[str], *, file: str = "<text>", first_line: in
         if not text:
             continue
         source = f"{file}:{first_line + index}"
-        if _chatter(text):
+        found, problem = _line_rows(text, source, result.warnings)
+        if problem:
+            result.unparsed.append(Unparsed(source, text, problem))
+            continue
+        if not found:  # chatter only
             result.recognised.append(first_line + index)
-            continue
-        trouble = _trouble(text)
-        if trouble:
-            result.warnings.append(f"{source}: {trouble}")
-            result.recognised.append(first_line + index)
-            continue
-        found = [parse_service_row(entry) for entry in service_entries(text)]
-        if any(row is None for row in found):
-            result.unparsed.append(Unparsed(source, text, "not a service row `NAME[STATE]`"))
-            continue
-        odd = [row["state"] for row in found if row is not None and row["state"] not in STATES]
-        if odd:
-            result.unparsed.append(Unparsed(source, text, f"unknown service state {odd[0]!r}"))
-            continue
         for row in found:
             assert row is not None
             name = row["service"]
