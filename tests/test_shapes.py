@@ -279,3 +279,10 @@ def test_the_capture_layer_knows_commands_only_through_the_table() -> None:
     imports = re.findall(r"^\s*(?:from|import) (ucnb\.parsers\S*)", Path(capture.__file__).read_text(), re.M)
     assert imports == ["ucnb.parsers.commands"]  # the table, when no recogniser is given; no parser
     assert Recogniser(COMMANDS).command("sh proc lo")[0] == "show process load"
+
+
+def test_a_time_without_date_is_a_stamp_only_in_brackets() -> None:
+    from ucnb.capture import clean_line
+
+    assert clean_line("10:29:46 up 41 days,  3:07,  1 user") == "10:29:46 up 41 days,  3:07,  1 user"
+    assert clean_line("[10:29:46] admin:show status") == "admin:show status"

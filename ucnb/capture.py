@@ -70,11 +70,14 @@ SHELL_PROMPT = re.compile(
 # Session-log time stamps in front of a line (paramiko/netmiko/Ansible/logging, SecureCRT):
 # `2021-06-16 09:31:33,662 - `, `2021-06-16 09:31:33,662 p=12 u=me n=ansible | `, `[2021-06-16 09:31:33] `,
 # `[09:31:33] `; the time is kept as the capture time of the output it stands in front of.
+# A time without a date is a stamp only in brackets (`10:29:46 up 41 days` is an uptime line).
+_DATE, _CLOCK = r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", r"\d{2}:\d{2}:\d{2}"
 TIME_STAMP = re.compile(
-    r"^\[?(?P<date>\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?(?P<time>\d{2}:\d{2}:\d{2})(?:[.,]\d{1,6})?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?\]?(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
+    rf"^(?:\[(?:(?P<bdate>{_DATE})[ T])?(?P<btime>{_CLOCK})(?:[.,]\d{{1,6}})?\]"
+    rf"|(?P<date>{_DATE})[ T](?P<time>{_CLOCK})(?:[.,]\d{{1,6}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)"
+    r"(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
 )
-TIME_STAMP_ANYWHERE = re.compile(r"(?m)^\[?(?:\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4})?[ T]?\d{2}:\d{2}:\d{2}")
+TIME_STAMP_ANYWHERE = re.compile(rf"(?m)^(?:\[(?:(?:{_DATE})[ T])?{_CLOCK}|(?:{_DATE})[ T]{_CLOCK})")
 # Anything `clean_line` would change besides trailing spaces (each looked for once per file).
 ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "^", "options:", "Press <enter>", "end of the file")
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
@@ -368,7 +371,8 @@ def clean_line(raw: str, pager: _Pager | None = None, stamps: bool = True, marks
         line = _apply_backspaces(line)
     if stamps and line[:1] in "[0123456789" and line and (stamp := TIME_STAMP.match(line)):
         if pager is not None:
-            pager.stamp = (stamp.group("date"), stamp.group("time"))
+            found = stamp.group("date", "time") if stamp.group("time") else stamp.group("bdate", "btime")
+            pager.stamp = (found[0], found[1])
         line = line[stamp.end():]
     if "options:" in line:
         def _note(match: re.Match[str]) -> str:
