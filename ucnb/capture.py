@@ -442,7 +442,7 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
     pager = _Pager()
     # what a file holds nowhere costs nothing per line: time stamps, decorations, shell prompts
     stamps = bool(TIME_STAMP_ANYWHERE.search(text, 0, 65536))  # a session log's stamps start early
-    marks = "\u2026" in text or ">" in text and ("->" in text or "=>" in text)
+    marks = "\u2026" in text or ">" in text and ("-->" in text or "==>" in text)
     shells = "$" in text or "#" in text
     clean = not stamps and not marks and not any(hint in text for hint in ARTEFACT_HINTS)  # clean_line: no-op
     if clean:
