@@ -391,9 +391,9 @@ def group_section(
 
 
 def _collect_text(item: Any) -> list[Inline]:
-    """`what: command` of a collect-before step (the command as code)."""
-    what, command = field(item, "what", ""), field(item, "command")
-    return [what] + ([": " if what else "", Code(command)] if command else [])
+    """`why: command` of a collect-before step (the command as code)."""
+    why, command = field(item, "why", "") or field(item, "what", ""), field(item, "command")
+    return [why] + ([": " if why else "", Code(command)] if command else [])
 
 
 def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[list[Text]]:
