@@ -177,3 +177,9 @@ def test_product_hints_and_special_texts_live_in_the_data_file(tmp_path):
     bad = good + '[product_hints.by_process]\nx = "PBX"\n'
     with pytest.raises(InputError, match=r"product_hints.by_process"):
         load_catalogue(_write(tmp_path, bad))
+    assert CATALOGUE.products["IMnP"].replication_check == "utils dbreplication runtimestate"
+    assert "re-register" in CATALOGUE.products["CUCM"].disturbs
+    with pytest.raises(InputError, match=r"\[product.CUCM\] needs exactly"):
+        load_catalogue(_write(tmp_path, good + '[product.CUCM]\ndisturbs = "phones"\n'))
+    with pytest.raises(InputError, match=r"\[product.<name>\]"):
+        load_catalogue(_write(tmp_path, good + '[product.PBX]\ndisturbs = "x"\nreplication_check = "y"\n'))

@@ -138,22 +138,41 @@ def test_seed_example_4_connection_file_syncer_with_pid_wrap():
     assert node["warnings"] == []
 
 
+SFTP_ROWS = CUCM_BASE + [
+    (1775, 4012, "root", "S", "/usr/bin/sftp -oPort=22 -b /tmp/batch admin@imp-sub1"),
+    (1806, 1775, "root", "Z", "[ssh] <defunct>"),
+]
+CLUSTER = [
+    {"hostname": "imp-pub", "ip": "10.1.1.1", "role": "Publisher", "source": "cluster.txt:4"},
+    {"hostname": "imp-sub1", "ip": "10.1.1.2", "role": "Subscriber", "source": "cluster.txt:5"},
+]
+
+
+def _imp(rows, cluster):
+    node = make_node("imp-pub", "IMnP", listing=make_listing(rows), loads=[make_load(1)])
+    node.identity = Identity(cluster=cluster)
+    return analyze(make_bundle(node))["nodes"][0]
+
+
 def test_seed_example_5_imp_sftp_to_a_peer_is_cosmetic():
-    node = _analyze_one(
-        "IMnP",
-        CUCM_BASE
-        + [
-            (1775, 4012, "root", "S", "/usr/bin/sftp -oPort=22 -b /tmp/batch admin@imp-sub1"),
-            (1806, 1775, "root", "Z", "[ssh] <defunct>"),
-        ],
-        zombie=1,
-    )
+    node = _imp(SFTP_ROWS, CLUSTER)
     (group,) = node["groups"]
     assert group["action"] == "reboot" and group["impact"] == "cosmetic"
     assert group["command"] == "utils system restart" and group["service"] is None
     assert "restart_service" not in _actions(group) and "leave" in _actions(group)
     assert node["next_step"]["action"] == "reboot"
     assert "cosmetic" in node["next_step"]["reason"]
+    # the peer is confirmed against show network cluster, cited by file:line
+    assert "imp-sub1 is a node of this cluster" in group["reason"] and "cluster.txt:5" in group["reason"]
+    assert group["when"] == "maintenance_window" and "fail over" in group["reason"]
+
+
+def test_sftp_zombie_without_the_cluster_list_asks_for_it():
+    node = _imp(SFTP_ROWS, [])
+    (group,) = node["groups"]
+    assert group["impact"] != "cosmetic" and group["rule"] == "unconfirmed:imp-peer-sftp"
+    assert (group["action"], group["command"]) == ("recollect", "show network cluster")
+    assert "imp-sub1" in group["reason"] and "show network cluster" in group["reason"]
 
 
 def test_sftp_to_a_host_outside_the_cluster_is_not_cosmetic():
@@ -161,10 +180,11 @@ def test_sftp_to_a_host_outside_the_cluster_is_not_cosmetic():
         (1775, 4012, "root", "S", "/usr/bin/sftp backup@10.9.9.9"),
         (1806, 1775, "root", "Z", "[ssh] <defunct>"),
     ]
-    node = make_node("imp-pub", "IMnP", listing=make_listing(rows), loads=[make_load(1)])
-    node.identity = Identity(cluster=[{"hostname": "imp-sub1", "ip": "10.1.1.2"}])
-    group = analyze(make_bundle(node))["nodes"][0]["groups"][0]
-    assert group["impact"] != "cosmetic" and group["action"] == "reboot" and group["impact"] == "unknown"
+    group = _imp(rows, CLUSTER)["groups"][0]
+    assert group["impact"] != "cosmetic" and group["rule"] == "unknown" and group["impact"] == "unknown"
+    assert "10.9.9.9 is not a node of this cluster" in group["reason"]
+    # one stable zombie under an unidentified process: find the owner first, no reboot
+    assert group["urgency"] == "optional" and group["action"] == "recollect"
 
 
 # ------------------------------------------------------------------ rules
@@ -220,10 +240,24 @@ def test_parent_of_no_known_service_reboot_kill_only_as_tac_alternative():
         zombie=1,
     )
     (group,) = node["groups"]
-    assert group["service"] is None and group["action"] == "reboot" and group["impact"] == "unknown"
+    # small and not known to grow: optional, and "recollect" (to find the owner), not a reboot
+    assert group["service"] is None and group["impact"] == "unknown"
+    assert (group["urgency"], group["action"], group["when"]) == ("optional", "recollect", "now")
+    assert "so TAC can identify its owner" in group["reason"]
     kill = next(a for a in group["alternatives"] if a["action"] == "kill_parent")
     assert kill["tac_only"] is True
     assert node["next_step"]["action"] != "kill_parent"
+
+
+def test_parent_of_no_known_service_growing_needs_a_reboot_in_a_window():
+    rows = CUCM_BASE + [(6000, 4012, "ccms", "S", "/usr/local/cm/bin/mystery_daemon")]
+    rows += [(6001 + i, 6000, "ccms", "Z", "[x] <defunct>") for i in range(30)]
+    times = ((10, "08:00:00"), (20, "09:00:00"), (30, "10:00:00"))
+    loads = [make_load(z, total=900, time=t) for z, t in times]
+    (group,) = _analyze_one("CUCM", rows, loads=loads)["groups"]
+    assert group["urgency"] == "recommended" and "growing at 10 zombies per hour" in group["urgency_reason"]
+    assert (group["action"], group["when"]) == ("reboot", "maintenance_window")
+    assert "in a maintenance window" in group["reason"] and "re-register" in group["reason"]
 
 
 def test_high_impact_service_never_offers_kill():
@@ -428,7 +462,8 @@ def test_growing_cont_capture_gives_trend_leak_rate_and_forecast():
     headroom = node["pid_headroom"]
     assert headroom["free"] == 32768 - 1000
     assert headroom["days_to_exhaustion"] == pytest.approx(31768 / 10 / 24, abs=0.1)
-    assert "exhausted in about 132 days" in headroom["forecast"]
+    assert "exhausted in about 132 days (or sooner)" in headroom["forecast"]
+    assert headroom["lower_bound"] is True and "threads use PIDs too" in headroom["forecast"]
     small = analyze(make_bundle(make_node("n", "CUC", loads=loads)), pid_max=1120)["nodes"][0]["pid_headroom"]
     assert small["free"] == 120 and "about 12 hours" in small["forecast"]
 
@@ -436,13 +471,13 @@ def test_growing_cont_capture_gives_trend_leak_rate_and_forecast():
 def test_stable_count_forecasts_no_exhaustion_and_dated_loads_win():
     t0 = datetime(2026, 11, 20, 10, 0)
     loads = [
-        make_load(5, time="10:00:00", captured_at=t0),
-        make_load(5, time="10:00:00", captured_at=t0 + timedelta(hours=2)),
+        make_load(5, time="10:00:00", captured_at=t0 + timedelta(hours=h)) for h in (0, 1, 2)
     ]
     node = _analyze_one("CUCM", None, loads=loads)
     assert node["leak_rate_per_hour"] == 0 and node["trend_hours"] == 2
-    assert "did not grow" in node["pid_headroom"]["forecast"]
-    assert node["trend"][1]["captured_at"] == "2026-11-20T12:00:00"
+    forecast = node["pid_headroom"]["forecast"]
+    assert "not growing over 2 hours (3 snapshots): no exhaustion in sight" in forecast
+    assert node["trend"][1]["captured_at"] == "2026-11-20T11:00:00"
 
 
 def test_leak_rate_per_parent_from_two_dated_listings():
@@ -453,14 +488,22 @@ def test_leak_rate_per_parent_from_two_dated_listings():
         (600, 29815, "c", "Z", "[a] <defunct>"),
     ]
     early = make_listing(base + [(325, 7827, "c", "Z", "[sh] <defunct>")], captured_at=t0)
+    middle = make_listing(
+        base + [(300 + i, 7827, "c", "Z", "[sh] <defunct>") for i in range(5)],
+        captured_at=t0 + timedelta(hours=2),
+    )
     late = make_listing(
         base + [(300 + i, 7827, "c", "Z", "[sh] <defunct>") for i in range(9)],
         captured_at=t0 + timedelta(hours=4),
     )
-    node = make_node("cuc-sub", "CUC", listings=[early, late], loads=[make_load(10)])
+    node = make_node("cuc-sub", "CUC", listings=[early, middle, late], loads=[make_load(10)])
     groups = {g["ppid"]: g for g in analyze(make_bundle(node))["nodes"][0]["groups"]}
     assert groups[7827]["leak_rate_per_hour"] == 2.0 and groups[7827]["leak_rate_basis"] == "listings"
-    assert groups[29815]["leak_rate_per_hour"] == 0.0
+    assert groups[7827]["urgency"] == "recommended"
+    assert groups[29815]["leak_rate_per_hour"] == 0.0 and groups[29815]["urgency"] == "optional"
+    # two listings are too short a series for a rate: none is made up
+    two = make_node("cuc-sub", "CUC", listings=[early, late], loads=[make_load(10)])
+    assert all(g["leak_rate_per_hour"] is None for g in analyze(make_bundle(two))["nodes"][0]["groups"])
 
 
 # ------------------------------------------------------------------ the contract
@@ -496,9 +539,15 @@ def test_more_tasks_than_pid_max_asks_for_the_real_value():
     assert bigger["nodes"][0]["pid_headroom"]["free"] == 4194304 - 40000
 
 
-def test_a_few_seconds_of_cont_give_a_rate_but_no_forecast():
+def test_a_short_window_is_too_short_to_estimate_never_zero_per_hour():
     loads = [make_load(z, time=t) for z, t in ((1, "10:29:45"), (2, "10:29:48"), (3, "10:29:51"))]
     node = analyze(make_bundle(make_node("n", "CUCM", loads=loads)))["nodes"][0]
-    assert node["leak_rate_per_hour"] == 1200.0 and node["trend_hours"] == pytest.approx(6 / 3600, abs=1e-3)
+    assert node["leak_rate_per_hour"] is None and node["trend_hours"] == pytest.approx(6 / 3600, abs=1e-3)
     assert node["pid_headroom"]["days_to_exhaustion"] is None
-    assert "only 6 seconds: too short to forecast" in node["pid_headroom"]["forecast"]
+    assert "too short to estimate (3 snapshots over 6 seconds" in node["leak_rate_note"]
+    assert "too short to estimate" in node["pid_headroom"]["forecast"]
+    assert "0 per hour" not in json.dumps(node)
+    # 20 minutes but only two snapshots: still too short
+    two = [make_load(1, time="10:00:00"), make_load(1, time="10:20:00")]
+    node = analyze(make_bundle(make_node("n", "CUCM", loads=two)))["nodes"][0]
+    assert node["leak_rate_per_hour"] is None and "2 snapshots over 20 minutes" in node["leak_rate_note"]

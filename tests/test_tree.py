@@ -49,10 +49,13 @@ def test_missing_parent_and_no_ppid():
 def test_format_analysis_has_count_table_tree_and_exact_command():
     node = make_node("cucm-pub", "CUCM", listing=make_listing(AMC), loads=[make_load(1)])
     text = format_analysis(analyze(make_bundle(node)))
-    assert text.startswith("== cucm-pub (CUCM) ==\nzombie count: 1")
+    lines = text.splitlines()
+    assert lines[0] == "== cucm-pub (CUCM) ==" and lines[3].startswith("zombie count: 1")
+    assert lines[1].startswith("Action needed: optional. 1 zombie, 0.003 % of the PID space, growth not")
+    assert lines[1].endswith("To clear it: `utils service restart Cisco AMC Service` (now).")
     assert "PPID" in text and "Cisco AMC Service" in text
     assert "      ├─ 22908 [sh] <defunct>  Z" in text  # the tree, indented
-    assert "next step: restart_service\n    admin:utils service restart Cisco AMC Service" in text
+    assert "next step: restart_service (now)\n    admin:utils service restart Cisco AMC Service" in text
     assert "kill_parent (`kill -9 29815`) [TAC only]" in text
     assert "warnings:" in text and "duplicate PIDs" in text
     assert format_analysis(analyze(make_bundle(node))) == text

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,7 @@ __all__ = [
     "Service",
     "SpecialRule",
     "Catalogue",
+    "ProductNotes",
     "Owner",
     "load_catalogue",
     "CATALOGUE",
@@ -85,6 +87,14 @@ class SpecialRule:
     kill_note: str = ""  # the kill_parent alternative's note; empty: no such alternative
 
 
+@dataclass(frozen=True)
+class ProductNotes:
+    """What a reboot of a node of this product disturbs; how replication is checked afterwards."""
+
+    disturbs: str
+    replication_check: str
+
+
 @dataclass
 class Catalogue:
     services: list[Service]
@@ -94,6 +104,7 @@ class Catalogue:
     source: str = ""
     product_by_service: dict[str, str] = field(default_factory=dict)
     product_by_process: dict[str, str] = field(default_factory=dict)
+    products: dict[str, ProductNotes] = field(default_factory=dict)
     _by_name: dict[str, list[Service]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -215,7 +226,24 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
     stops = _str_list(data.get("walk_stops", [])) or []
     hints = data.get("product_hints", {})
     by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
-    return Catalogue(services, special, frozenset(generic), frozenset(stops), source, by_service, by_process)
+    products = _products(data.get("product", {}), source)
+    return Catalogue(
+        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, products
+    )
+
+
+def _products(table: Any, source: str) -> dict[str, ProductNotes]:
+    """`[product.<CUCM|IMnP|CUC>]`: disturbs, replication_check (both non-empty strings)."""
+    if not isinstance(table, dict) or any(name not in PRODUCTS for name in table):
+        raise InputError(f"{source}: [product.<name>] tables must be named one of {list(PRODUCTS)}")
+    keys = ("disturbs", "replication_check")
+    notes = {}
+    for name, entry in table.items():
+        values = [entry.get(key) if isinstance(entry, dict) else None for key in keys]
+        if not all(isinstance(v, str) and v.strip() for v in values) or set(entry) - set(keys):
+            raise InputError(f"{source}: [product.{name}] needs exactly the texts {list(keys)}")
+        notes[name] = ProductNotes(*values)
+    return notes
 
 
 def _hints(hints: Any, key: str, source: str) -> dict[str, str]:
@@ -366,9 +394,16 @@ def host_argument(command: str | None) -> str | None:
     return None
 
 
-def _is_peer(host: str, peers: set[str]) -> bool:
+def _is_peer(host: str, peers: Mapping[str, str] | set[str]) -> bool:
     host = host.lower()
     return host in peers or host.split(".", 1)[0] in peers
+
+
+def _peer_source(host: str, peers: Mapping[str, str] | set[str]) -> str | None:
+    if not isinstance(peers, Mapping):
+        return None
+    host = host.lower()
+    return peers.get(host) or peers.get(host.split(".", 1)[0])
 
 
 def match_special(
@@ -376,12 +411,13 @@ def match_special(
     command: str | None,
     product: str,
     catalogue: Catalogue | None = None,
-    peers: set[str] | None = None,
+    peers: Mapping[str, str] | set[str] | None = None,
 ) -> SpecialRule | None:
     """A seed special case for this parent process, e.g. `sftp admin@imp-sub1` on IM&P.
 
     `peers` (host names, short names and IPs of the cluster, lower case) narrows a rule that
-    requires a host to connections to those nodes; without it any named host qualifies.
+    requires a host to connections to those nodes; without it any named host qualifies (whether
+    that host is a peer is then unconfirmed: `find_owner` says so).
     """
     catalogue = catalogue or CATALOGUE
     name = (comm or "").rstrip("+") or None
@@ -403,8 +439,12 @@ def match_special(
 class Owner:
     """Who owns a zombie group: the parent or its nearest ancestor that is a service process.
 
-    `kind` is "service", "special", "init" (parent is PID 1), "missing" (parent not in the
-    listing), or "unknown" (present but no known service up to PID 1 / servM).
+    `kind` is "service", "special" (a seed special case, its peer confirmed by the cluster list),
+    "unconfirmed" (a special case whose target cannot be checked: no `show network cluster`),
+    "init" (parent is PID 1), "missing" (parent not in the listing), or "unknown" (present but no
+    known service up to PID 1 / servM). `host` is the special case's target, `host_source` the
+    `show network cluster` row that names it; `not_peer` a target met on the way that is no node of
+    the cluster (so not the special case).
     """
 
     kind: str
@@ -412,6 +452,9 @@ class Owner:
     service: Service | None = None
     special: SpecialRule | None = None
     path: tuple[int, ...] = ()  # parent first, then the ancestors that were looked at
+    host: str | None = None
+    host_source: str | None = None
+    not_peer: str | None = None
 
 
 def find_owner(
@@ -419,13 +462,15 @@ def find_owner(
     ppid: int,
     product: str,
     catalogue: Catalogue | None = None,
-    peers: set[str] | None = None,
+    peers: Mapping[str, str] | set[str] | None = None,
 ) -> Owner:
     """Walk from the zombies' parent `ppid` up to the first service process.
 
     Helpers (`sh -c ...`, `perl`, `bash`, any unknown process) are walked through; the walk stops
     at PID 1 and at Service Manager (`servM`): a child of servM that is no known service is unknown.
-    The parent itself being servM means Service Manager owns the zombies.
+    The parent itself being servM means Service Manager owns the zombies. `peers` maps the cluster's
+    names and addresses (lower case) to the `show network cluster` row naming them (None: the
+    cluster is not known); a special case that needs a peer is only confirmed against it.
     """
     from ucnb.graph import ancestors
 
@@ -436,6 +481,7 @@ def find_owner(
         return Owner("missing", path=(ppid,))
     chain = [ppid] + ancestors(g, ppid)
     looked: list[int] = []
+    not_peer: str | None = None
     for position, pid in enumerate(chain):
         attrs = g.nodes[pid]
         if attrs.get("missing") or pid == 1:
@@ -445,13 +491,21 @@ def find_owner(
         if position > 0 and (name in catalogue.walk_stops or command_name(command) in catalogue.walk_stops):
             break
         looked.append(pid)
-        rule = match_special(comm, command, product, catalogue, peers)
+        rule = match_special(comm, command, product, catalogue)
         if rule is not None:
-            return Owner("special", pid=pid, special=rule, path=tuple(looked))
+            host = host_argument(command) if rule.requires_host else None
+            if host is None:
+                return Owner("special", pid=pid, special=rule, path=tuple(looked))
+            if peers is None:
+                return Owner("unconfirmed", pid=pid, special=rule, path=tuple(looked), host=host)
+            if _is_peer(host, peers):
+                return Owner("special", pid=pid, special=rule, path=tuple(looked), host=host,
+                             host_source=_peer_source(host, peers))
+            not_peer = not_peer or host
         service = match_process(comm, command, product, catalogue)
         if service is not None:
-            return Owner("service", pid=pid, service=service, path=tuple(looked))
-    return Owner("unknown", path=tuple(looked))
+            return Owner("service", pid=pid, service=service, path=tuple(looked), not_peer=not_peer)
+    return Owner("unknown", path=tuple(looked), not_peer=not_peer)
 
 
 def ancestry(

@@ -2,7 +2,7 @@
 
     ucnb inspect PATH... [--json]
     ucnb analyze PATH... [--json]
-    ucnb verify BEFORE AFTER [--json]
+    ucnb verify BEFORE AFTER [--json] [--pair B=A]... [--exit-code]
     ucnb report PATH... [--after PATH] -o FILE [--audience customer|tac] [--decision ACTION --by NAME]
                 [--case ID] [--redact] [--timestamp]
     ucnb redact PATH -o OUT
@@ -116,13 +116,23 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     _emit(analysis.to_json(), None if args.json else format_analysis(analysis), args.json)
 
 
-def cmd_verify(args: argparse.Namespace) -> None:
+def cmd_verify(args: argparse.Namespace) -> int:
     from ucnb.bundle import load
     from ucnb.tree import format_verify
     from ucnb.verify import compare
 
-    result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)))
+    pairs = [_pair(text) for text in args.pair]
+    result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
+                     pairs=pairs)
     _emit(result.to_json(), None if args.json else format_verify(result), args.json)
+    return 1 if args.exit_code and any(node.verdict != "cleared" for node in result.nodes) else 0
+
+
+def _pair(text: str) -> tuple[str, str]:
+    before, sep, after = text.partition("=")
+    if not sep or not before or not after:
+        raise InputError(f"--pair {text!r}: expected BEFORE_NODE=AFTER_NODE")
+    return before, after
 
 
 def cmd_report(args: argparse.Namespace) -> None:
@@ -253,12 +263,17 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=cmd_inspect)
     analyze = with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
     analyze.add_argument("paths", nargs="+", metavar="PATH")
-    analyze.add_argument("--pid-max", type=int, default=32768, metavar="N",
-                         help="the node's kernel pid_max, for the PID headroom (default 32768)")
+    analyze.add_argument("--pid-max", type=int, default=None, metavar="N",
+                         help="the node's kernel pid_max, for the PID headroom (default 32768 unless "
+                         "larger PIDs show in the data)")
     analyze.set_defaults(run=cmd_analyze)
     verify = with_limits(sub.add_parser("verify", help="did the remediation clear the zombies?"))
     verify.add_argument("before", metavar="BEFORE")
     verify.add_argument("after", metavar="AFTER")
+    verify.add_argument("--pair", action="append", default=[], metavar="B=A",
+                        help="compare before node B with after node A (repeatable; else by host name)")
+    verify.add_argument("--exit-code", action="store_true",
+                        help="exit 1 unless every node is cleared (0 cleared, 1 otherwise, 2 unusable input)")
     verify.set_defaults(run=cmd_verify)
     report = with_limits(
         sub.add_parser("report", help="post-incident report (.html, .md, .pdf; .txt: the case note)"),
@@ -317,7 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if unknown:
             raise InputError(f"unrecognized arguments: {' '.join(unknown)} "
                              f"(see `ucnb {args.command} --help`)")
-        status = args.run(args) or 0  # collect: 1 when a host is partial or failed
+        status = args.run(args) or 0  # 1: collect with a host partial or failed; verify --exit-code
     except InputError as error:
         sys.stderr.write(_one_line(f"ucnb: error: {error}") + "\n")
         return 2

@@ -16,6 +16,7 @@ contract's `ucnb.analysis/1` JSON (`diagnose(bundle).to_json()`). Deterministic:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,11 +24,12 @@ import networkx as nx
 import pandas as pd
 
 from ucnb.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
-from ucnb.findings import Analysis, Child, Group, NextStep, NodeAnalysis, Sources, Zombie
+from ucnb.findings import Analysis, Child, Group, Headroom, NextStep, NodeAnalysis, Sources, Zombie
 from ucnb.graph import build_graph, children
 from ucnb.model import Bundle, Listing, Node
 from ucnb.remedy import RECOLLECT, remediation
-from ucnb.trend import DEFAULT_PID_MAX, headroom, listing_rates, node_rate, plural, trend
+from ucnb.trend import DEFAULT_PID_MAX, Growth, headroom, listing_rates, node_growth, plural, trend
+from ucnb.urgency import URGENCIES, judge, most_urgent, when
 
 __all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table"]
 
@@ -40,16 +42,34 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
-def _peers(node: Node) -> set[str]:
-    """Lower-case names and addresses of the cluster's nodes, from `show network cluster`."""
-    peers: set[str] = set()
-    for member in node.identity.cluster or []:
+def _peers(node: Node) -> dict[str, str] | None:
+    """Lower-case names and addresses of the cluster's nodes, each with the `show network cluster`
+    row naming it; None when the capture has no such output."""
+    if not node.identity.cluster:
+        return None
+    peers: dict[str, str] = {}
+    for member in node.identity.cluster:
+        source = str(member.get("source") or "")
         for key in ("hostname", "fqdn", "ip"):
             value = member.get(key)
             if isinstance(value, str) and value:
-                peers.add(value.lower())
-                peers.add(value.lower().split(".", 1)[0] if key != "ip" else value.lower())
+                peers.setdefault(value.lower(), source)
+                if key != "ip":
+                    peers.setdefault(value.lower().split(".", 1)[0], source)
     return peers
+
+
+def _cluster_source(node: Node) -> str | None:
+    """ "file:28-31": where `show network cluster` listed the nodes."""
+    sources = [str(m.get("source")) for m in node.identity.cluster if m.get("source")]
+    if not sources:
+        return None
+    files = {s.rsplit(":", 1)[0] for s in sources}
+    if len(files) > 1:
+        return sources[0]
+    lines = [int(s.rsplit(":", 1)[1]) for s in sources if s.rsplit(":", 1)[1].isdigit()]
+    first, last = (min(lines), max(lines)) if lines else (None, None)
+    return sources[0] if first is None or first == last else f"{files.pop()}:{first}-{last}"
 
 
 # ------------------------------------------------------------------ groups
@@ -57,19 +77,24 @@ def _group(
     ppid: int | None,
     zombie_pids: list[int],
     g: nx.DiGraph | None,
-    product: str,
+    node: Node,
     catalogue: Catalogue,
-    peers: set[str],
-    rate: tuple[float | None, str | None],
+    room: Headroom,
+    rate: tuple[Growth, str | None],
 ) -> Group:
+    product = node.product
     if ppid is None or g is None:
         owner = Owner("missing")
     else:
-        owner = find_owner(g, ppid, product, catalogue, peers or None)
+        owner = find_owner(g, ppid, product, catalogue, _peers(node))
     parent = g.nodes[ppid] if g is not None and ppid is not None and ppid in g else None
     present = parent is not None and not parent.get("missing")
     parent_command = parent.get("command") if present else None
-    remedy = remediation(owner, ppid, parent_command)
+    judgement = judge(len(zombie_pids), room, rate[0])
+    remedy = remediation(
+        owner, ppid, parent_command, product=product, urgency=judgement.urgency,
+        cluster_source=_cluster_source(node), catalogue=catalogue,
+    )
     owner_command = g.nodes[owner.pid].get("command") if g is not None and owner.pid is not None else None
     chain: tuple = ()
     others: list[int] = []
@@ -95,60 +120,78 @@ def _group(
         ancestry=chain,
         other_children=tuple(Child(c, g.nodes[c].get("command")) for c in others[:SHOWN_CHILDREN]),
         other_children_count=len(others),
-        leak_rate_per_hour=rate[0],
-        leak_rate_basis=rate[1],
+        leak_rate_per_hour=rate[0].rate,
+        leak_rate_basis=rate[1] if rate[0].rate is not None else None,
         commands=remedy.commands,
+        urgency=judgement.urgency,
+        urgency_reason=judgement.reason,
+        when=when(remedy.action, remedy.impact),
     )
 
 
 # ------------------------------------------------------------------ next step
-_RANK = {"service": 0, "missing": 1, "no_ppid": 1, "init": 2, "unknown": 2}
+_RANK = {"service": 0, "missing": 1, "no_ppid": 1, "unconfirmed": 1, "init": 2, "unknown": 2}
 
 
-def _quiet_step(zombie_count: int | None, listing: Listing | None) -> NextStep:
+def _quiet_step(
+    zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth
+) -> NextStep:
     """The next step of a node whose listing shows no defunct row."""
+    def step(command: str, reason: str, zombies: int = 0) -> NextStep:
+        judged = judge(zombies, room, rate)
+        return NextStep("recollect", command, reason, urgency=judged.urgency, urgency_reason=judged.reason,
+                        when="now")
+
+    if damaged:
+        shown = ", ".join(damaged[:3]) + (" ..." if len(damaged) > 3 else "")
+        return step(
+            RECOLLECT,
+            f"{plural(len(damaged), 'damaged listing line')} look defunct ({shown}) but could not be read "
+            f"as rows, so their parents are unknown; capture `{RECOLLECT}` again (untruncated)",
+            max(len(damaged), zombie_count or 0),
+        )
     if listing is None and zombie_count is None:
-        return NextStep(
-            "recollect", "show process load", "no zombie count and no process listing were captured"
-        )
+        return step("show process load", "no zombie count and no process listing were captured")
     if listing is not None and listing.processes.empty and not zombie_count:
-        return NextStep(
-            "recollect", RECOLLECT, f"the process listing has no rows: capture `{RECOLLECT}` again"
-        )
+        return step(RECOLLECT, f"the process listing has no rows: capture `{RECOLLECT}` again")
     if zombie_count:
         why = (
             "no process listing was captured" if listing is None
             else "the listing shows no defunct row (captured at another moment?)"
         )
-        return NextStep(
-            "recollect", RECOLLECT,
+        return step(
+            RECOLLECT,
             f"show process load counts {plural(zombie_count, 'zombie')} but {why}; "
             f"capture `{RECOLLECT}` to find their parents",
+            zombie_count,
         )
     if listing is not None and listing.cut_short:
-        return NextStep(
-            "recollect", RECOLLECT,
+        return step(
+            RECOLLECT,
             "the listing shows no defunct row but was cut short at the pager: zombies may "
             f"be in the part not captured; capture `{RECOLLECT}` to the end",
         )
     if zombie_count is None:
-        return NextStep(
-            "recollect", "show process load",
+        return step(
+            "show process load",
             "the listing shows no defunct row, but no `show process load` gives the zombie "
             "count: capture it to confirm there is no zombie",
         )
-    return NextStep("none", None, "no zombie: nothing to do (verify later with `show process load`)")
+    return NextStep("none", None, "no zombie: nothing to do (verify later with `show process load`)",
+                    urgency="none", urgency_reason="no zombie")
 
 
-def _next_step(groups: list[Group], zombie_count: int | None, listing: Listing | None) -> NextStep:
+def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
+               rate: Growth, listing: Listing | None) -> NextStep:
     if not groups:
-        return _quiet_step(zombie_count, listing)
+        return _quiet_step(zombie_count, listing, damaged, room, rate)
 
     def rank(group: Group) -> tuple:
         kind = group.rule.split(":", 1)[0]
         order = _RANK.get(kind, 3)  # special (cosmetic) last
         impact_order = {"low": 0, "medium": 1, "high": 2}.get(group.impact, 3)
-        return (order, -group.count, impact_order, group.ppid if group.ppid is not None else -1)
+        return (-URGENCIES.index(group.urgency), order, -group.count, impact_order,
+                group.ppid if group.ppid is not None else -1)
 
     best = min(groups, key=rank)
     where = best.ppid if best.ppid is not None else "?"
@@ -157,8 +200,21 @@ def _next_step(groups: list[Group], zombie_count: int | None, listing: Listing |
     if rest:
         others = sum(g.count for g in rest)
         reason += f"; then handle {plural(len(rest), 'other group')} ({plural(others, 'zombie')})"
+    if damaged:
+        reason += (f"; {plural(len(damaged), 'damaged listing line')} also look defunct: recapture "
+                   f"`{RECOLLECT}` to see their parents")
     reason += "; afterwards check the zombie count with `show process load`"
-    return NextStep(best.action, best.command, reason, best.ppid, best.impact)
+    total = max(sum(g.count for g in groups) + len(damaged), zombie_count or 0)
+    urgency = most_urgent([g.urgency for g in groups])
+    node_judged = judge(total, room, rate)
+    if URGENCIES.index(node_judged.urgency) > URGENCIES.index(urgency):
+        urgency, urgency_reason = node_judged.urgency, node_judged.reason
+    else:
+        urgency_reason = next(g.urgency_reason for g in groups if g.urgency == urgency)
+        if len(groups) > 1 or damaged:
+            urgency_reason = f"{node_judged.reason} in all; the most pressing group: {urgency_reason}"
+    return NextStep(best.action, best.command, reason, best.ppid, best.impact, urgency, urgency_reason,
+                    best.when)
 
 
 # ------------------------------------------------------------------ node
@@ -177,7 +233,7 @@ def _defunct_rows(listing: Listing) -> list[Zombie]:
 
 
 def _listing_warnings(
-    node: Node, listing: Listing, zombies: list[Zombie], moment_tolerance: timedelta
+    node: Node, listing: Listing, zombies: list[Zombie], damaged: list[str], moment_tolerance: timedelta
 ) -> list[str]:
     """What the listing's rows and their agreement with the zombie count say."""
     warnings: list[str] = []
@@ -188,7 +244,6 @@ def _listing_warnings(
             f"the listing {listing.source} has a header but no process rows (cut short?): it cannot "
             f"show zombies; capture `{RECOLLECT}` again"
         )
-    damaged = _damaged_defunct_lines(listing)
     if damaged:
         shown = ", ".join(damaged[:10]) + (" ..." if len(damaged) > 10 else "")
         warnings.append(
@@ -220,10 +275,9 @@ def _listing_warnings(
 def diagnose_node(
     node: Node,
     *,
-    pid_max: int = DEFAULT_PID_MAX,
+    pid_max: int | None = None,
     many_zombies: int = 50,
     moment_tolerance: timedelta = timedelta(minutes=5),
-    min_trend_hours: float = 1.0,
     catalogue: Catalogue | None = None,
 ) -> NodeAnalysis:
     """One node's diagnosis (the arguments are those of `diagnose`)."""
@@ -234,10 +288,12 @@ def diagnose_node(
     listing = node.listing
     g: nx.DiGraph | None = None
     zombies: list[Zombie] = []
+    damaged: list[str] = []
     by_parent: dict[int | None, list[int]] = {}
 
     if listing is not None:
         zombies = _defunct_rows(listing)
+        damaged = _damaged_defunct_lines(listing)
         for zombie in zombies:
             by_parent.setdefault(zombie.ppid, []).append(zombie.pid)
         if zombies and listing.has_ppid:
@@ -246,7 +302,7 @@ def diagnose_node(
         warnings.extend(listing.warnings)
         if g is not None:
             warnings.extend(g.graph["warnings"])
-        warnings.extend(_listing_warnings(node, listing, zombies, moment_tolerance))
+        warnings.extend(_listing_warnings(node, listing, zombies, damaged, moment_tolerance))
     elif latest is not None:
         shown = len(latest.processes)
         total = latest.summary.total
@@ -258,17 +314,17 @@ def diagnose_node(
             )
 
     rates = listing_rates(node)
-    rate_all, hours = node_rate(node.loads)
+    rate_all = node_growth(node.loads)
+    room = headroom(latest, listing, rate_all, pid_max)
     groups: list[Group] = []
-    peers = _peers(node)
     for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
-        if ppid is not None and ppid in rates:
-            rate: tuple[float | None, str | None] = (rates[ppid], "listings")
-        elif len(by_parent) == 1 and rate_all is not None:
+        if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
+            rate: tuple[Growth, str | None] = (rates[ppid], "listings")
+        elif len(by_parent) == 1:
             rate = (rate_all, "zombie_count")
         else:
-            rate = (None, None)
-        group = _group(ppid, sorted(by_parent[ppid]), g, node.product, catalogue, peers, rate)
+            rate = (rate_all, None)
+        group = _group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate)
         groups.append(group)
         if group.count >= many_zombies:
             name = group.service or group.parent_command or "a process not in the listing"
@@ -290,13 +346,14 @@ def diagnose_node(
         zombie_trend=tuple(snap.summary.zombie for snap in node.loads),
         zombies=tuple(zombies),
         groups=tuple(groups),
-        next_step=_next_step(groups, zombie_count, listing),
+        next_step=_next_step(groups, zombie_count, damaged, room, rate_all, listing),
         warnings=tuple(dict.fromkeys(warnings)),
         trend=trend(node.loads),
-        leak_rate_per_hour=rate_all,
-        trend_hours=None if hours is None else round(hours, 4),
-        pid_headroom=headroom(latest, rate_all, hours, pid_max, min_trend_hours),
+        leak_rate_per_hour=rate_all.rate,
+        trend_hours=None if rate_all.hours is None else round(rate_all.hours, 4),
+        pid_headroom=room,
         sources=Sources(latest.source if latest else None, listing.source if listing else None),
+        leak_rate_note=rate_all.note,
     )
 
 
@@ -318,32 +375,59 @@ def _gap_text(gap: timedelta) -> str:
     return f"{minutes / 1440:.1f} days"
 
 
+def _reboot_plan(
+    bundle: Bundle, nodes: list[NodeAnalysis], catalogue: Catalogue
+) -> tuple[list[str], str | None]:
+    """When several nodes need a reboot: the order (publisher first) and how to proceed."""
+    rebooting = [n for n in nodes if n.next_step.action == "reboot"]
+    if len(rebooting) < 2:
+        return [], None
+    publishers = {
+        str(m.get("hostname") or "").lower()
+        for node in bundle.nodes for m in node.identity.cluster if m.get("role") == "Publisher"
+    }
+    first = [n.node for n in rebooting if n.node.lower() in publishers]
+    order = first + [n.node for n in rebooting if n.node not in first]
+    checks = sorted({
+        catalogue.products[n.product].replication_check for n in rebooting if n.product in catalogue.products
+    }) or ["utils dbreplication runtimestate"]
+    lead = f"{first[0]} (the publisher)" if first else "the publisher (the capture does not say which)"
+    note = (
+        f"{len(order)} nodes need a reboot: one at a time, {lead} first; before the next, wait until it "
+        f"is back and check replication with {' / '.join(f'`{c}`' for c in checks)}"
+    )
+    return order, note
+
+
 def diagnose(
     bundle: Bundle,
     *,
-    pid_max: int = DEFAULT_PID_MAX,
+    pid_max: int | None = None,
     many_zombies: int = 50,
     moment_tolerance: timedelta = timedelta(minutes=5),
-    min_trend_hours: float = 1.0,
     catalogue: Catalogue | None = None,
 ) -> Analysis:
     """The diagnosis of every node of the bundle, in the bundle's node order.
 
-    `pid_max` is the PID space for the headroom forecast (Linux default 32768); `many_zombies` the
-    group size that earns an "unusual number" warning; `moment_tolerance` how far apart the count
-    and the listing may be captured before a "different moments" warning; `min_trend_hours` the
-    shortest span of captures that earns a PID-exhaustion forecast (the rate is reported anyway).
+    `pid_max` is the node's kernel pid_max when known (else 32,768 unless larger PIDs show in the
+    data); `many_zombies` the group size that earns an "unusual number" warning;
+    `moment_tolerance` how far apart the count and the listing may be captured before a "different
+    moments" warning. Several nodes that need a reboot get an order (publisher first).
     """
-    return Analysis(
-        SCHEMA,
-        tuple(
-            diagnose_node(
-                node, pid_max=pid_max, many_zombies=many_zombies,
-                moment_tolerance=moment_tolerance, min_trend_hours=min_trend_hours, catalogue=catalogue,
-            )
-            for node in bundle.nodes
-        ),
-    )
+    catalogue = catalogue or CATALOGUE
+    nodes = [
+        diagnose_node(node, pid_max=pid_max, many_zombies=many_zombies, moment_tolerance=moment_tolerance,
+                      catalogue=catalogue)
+        for node in bundle.nodes
+    ]
+    order, note = _reboot_plan(bundle, nodes, catalogue)
+    if note:
+        nodes = [
+            replace(n, next_step=replace(n.next_step, reason=f"{n.next_step.reason}; {note}"))
+            if n.node in order else n
+            for n in nodes
+        ]
+    return Analysis(SCHEMA, tuple(nodes), tuple(order), note)
 
 
 def analyze(bundle: Bundle, **options: Any) -> dict[str, Any]:
@@ -353,7 +437,7 @@ def analyze(bundle: Bundle, **options: Any) -> dict[str, Any]:
 
 def groups_table(analysis: Analysis | dict[str, Any]) -> pd.DataFrame:
     """One row per zombie group of every node (for notebooks): node, ppid, count, service, action,
-    command, impact."""
+    command, impact, urgency, when."""
     if not isinstance(analysis, Analysis):
         analysis = Analysis.from_json(analysis)
     rows = [
@@ -361,11 +445,13 @@ def groups_table(analysis: Analysis | dict[str, Any]) -> pd.DataFrame:
             "node": node.node, "ppid": group.ppid, "count": group.count,
             "parent_command": group.parent_command, "service": group.service,
             "action": group.action, "command": group.command, "impact": group.impact,
+            "urgency": group.urgency, "when": group.when,
         }
         for node in analysis.nodes
         for group in node.groups
     ]
-    columns = ["node", "ppid", "count", "parent_command", "service", "action", "command", "impact"]
+    columns = ["node", "ppid", "count", "parent_command", "service", "action", "command", "impact",
+               "urgency", "when"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["ppid"] = frame["ppid"].astype("Int64")
     return frame

@@ -25,7 +25,8 @@ from typing import Any, TypeVar
 
 __all__ = [
     "Zombie", "Alternative", "Ancestor", "Child", "Group", "NextStep", "TrendPoint", "Headroom",
-    "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "NodeVerification", "Verification",
+    "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
+    "NodeVerification", "Verification",
     "as_group", "as_node",
 ]
 
@@ -147,6 +148,9 @@ class Group(_Finding):
     leak_rate_per_hour: float | None = None
     leak_rate_basis: str | None = None
     commands: tuple[str, ...] | None = field(default=None, metadata=_OMIT)
+    urgency: str = "optional"
+    urgency_reason: str = ""
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,9 @@ class NextStep(_Finding):
     reason: str
     ppid: int | None = None
     impact: str | None = None
+    urgency: str = "none"
+    urgency_reason: str = ""
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,12 +182,16 @@ class TrendPoint(_Finding):
 class Headroom(_Finding):
     """How much of the PID space is in use and when it could run out."""
 
-    pid_max: int
+    pid_max: int | None
     tasks: int | None = None
     zombies: int | None = None
     free: int | None = None
     days_to_exhaustion: float | None = None
     forecast: str | None = None
+    threads_counted: bool = False  # `tasks` counts threads too (else processes only: a lower bound)
+    lower_bound: bool = False
+    max_pid_seen: int | None = None
+    pid_max_source: str = "default"  # default (32,768), given, data (larger PIDs seen: limit unknown)
 
 
 @dataclass(frozen=True)
@@ -208,6 +219,7 @@ class NodeAnalysis(_Finding):
     trend_hours: float | None = None
     pid_headroom: Headroom | None = None
     sources: Sources = Sources()
+    leak_rate_note: str = ""
 
     def group(self, ppid: int | None) -> Group | None:
         """The group of this parent PID, or None."""
@@ -220,6 +232,8 @@ class Analysis(_Finding):
 
     schema: str = "ucnb.analysis/1"
     nodes: tuple[NodeAnalysis, ...] = ()
+    reboot_order: tuple[str, ...] = field(default=(), metadata=_OMIT)
+    reboot_note: str | None = field(default=None, metadata=_OMIT)
 
     def node(self, name: str) -> NodeAnalysis:
         """The node of this name (KeyError if none)."""
@@ -243,6 +257,39 @@ class ParentAfter(_Finding):
 
 
 @dataclass(frozen=True)
+class Pairing(_Finding):
+    """Which before node was compared with which after node, and on what grounds.
+
+    `by`: `name` (same host name), `explicit` (--pair), `mismatch` (the only node of each side, but
+    different host names or products: not compared), `none` (no counterpart on the other side)."""
+
+    before: str | None
+    after: str | None
+    by: str
+    before_product: str | None = None
+    after_product: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceState(_Finding):
+    """A service that owned zombies (or was restarted), as the after capture shows it."""
+
+    service: str
+    state: str | None  # STARTED, STOPPED, NOTRUNNING...; None: the after capture does not show it
+    source: str | None = None
+    running: bool | None = None
+
+
+@dataclass(frozen=True)
+class Reparented(_Finding):
+    """A zombie still defunct after, under another parent (PID 1 when its parent was restarted)."""
+
+    pid: int
+    ppid_before: int | None
+    ppid_after: int | None
+
+
+@dataclass(frozen=True)
 class NodeVerification(_Finding):
     """One node's before/after comparison."""
 
@@ -259,6 +306,12 @@ class NodeVerification(_Finding):
     restarted_services: tuple[str, ...] = ()
     reason: str = ""
     after_node: str | None = field(default=None, metadata=_OMIT)
+    pairing: Pairing | None = None
+    rebooted: bool | None = None
+    reboot_evidence: str | None = None
+    service_state_after: tuple[ServiceState, ...] = ()
+    reparented: tuple[Reparented, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,25 +2,28 @@
 
     >>> from ucnb.catalogue import CATALOGUE, Owner
     >>> amc = CATALOGUE.service("Cisco AMC Service")
-    >>> remedy = remediation(Owner("service", pid=29815, service=amc), 29815, None)
+    >>> remedy = remediation(Owner("service", pid=29815, service=amc), 29815, None, product="CUCM")
     >>> remedy.action, remedy.command, remedy.impact
     ('restart_service', 'utils service restart Cisco AMC Service', 'low')
 
-The mechanism, said the same way everywhere: restarting the service ends the parent; its zombies are
-re-parented to init, which reaps them.
+The mechanism, said the same way everywhere (`MECHANISM`): restarting the service ends the parent;
+its zombies are re-parented to init, which reaps them. Every reboot and every restart of a
+high-impact service says "in a maintenance window" and what it disturbs (`ucnb/data/services.toml`
+`[product.*]`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ucnb.catalogue import Owner
+from ucnb.catalogue import CATALOGUE, Catalogue, Owner
 from ucnb.findings import Alternative
 
-__all__ = ["REBOOT", "RECOLLECT", "MECHANISM", "Remedy", "remediation"]
+__all__ = ["REBOOT", "RECOLLECT", "CLUSTER", "MECHANISM", "Remedy", "remediation", "window_text"]
 
 REBOOT = "utils system restart"
 RECOLLECT = "show process list detail"
+CLUSTER = "show network cluster"
 MECHANISM = "restarting the service ends the parent; its zombies are re-parented to init, which reaps them"
 
 
@@ -38,72 +41,131 @@ class Remedy:
     commands: tuple[str, ...] | None = None
 
 
+def window_text(product: str, catalogue: Catalogue | None = None) -> str:
+    """ "in a maintenance window: phones ... re-register ..." for a reboot of a node of `product`."""
+    notes = (catalogue or CATALOGUE).products.get(product)
+    disturbs = notes.disturbs if notes else "every service of this node stops until it is back"
+    return f"in a maintenance window: a reboot interrupts every service of the node ({disturbs})"
+
+
 def _leave() -> Alternative:
     return Alternative(
         "leave", None, "zombies hold only a PID slot and clear at the next reboot; watch the count"
     )
 
 
-def _reboot_alt() -> Alternative:
-    return Alternative("reboot", REBOOT, "a reboot clears every zombie; it interrupts the node's services")
+def _reboot_alt(product: str, catalogue: Catalogue) -> Alternative:
+    return Alternative("reboot", REBOOT, f"a reboot clears every zombie; {window_text(product, catalogue)}")
 
 
 def _kill(ppid: int, note: str) -> Alternative:
     return Alternative("kill_parent", f"kill -9 {ppid}", note, tac_only=True)
 
 
-def remediation(owner: Owner, ppid: int | None, parent_command: str | None) -> Remedy:
-    """The rule that applies to a group whose parent is `ppid` and whose owner is `owner`."""
+def _not_peer(owner: Owner) -> str:
+    if not owner.not_peer:
+        return ""
+    return (
+        f"; the SFTP/SSH target {owner.not_peer} is not a node of this cluster (`{CLUSTER}`), so this is not "
+        "the cosmetic IM&P peer case"
+    )
+
+
+def remediation(
+    owner: Owner,
+    ppid: int | None,
+    parent_command: str | None,
+    *,
+    product: str = "unknown",
+    urgency: str = "optional",
+    cluster_source: str | None = None,
+    catalogue: Catalogue | None = None,
+) -> Remedy:
+    """The rule that applies to a group whose parent is `ppid` and whose owner is `owner`.
+
+    `urgency` (ucnb.urgency) decides between finding out more and rebooting when the owner is
+    unknown; `cluster_source` is where `show network cluster` was read (cited when a target is
+    checked against it)."""
+    catalogue = catalogue or CATALOGUE
+    reboot_alt = _reboot_alt(product, catalogue)
     if ppid is None:
         return Remedy(
             "no_ppid", "recollect", RECOLLECT, "unknown", "",
             "the listing has no PPID column, so the zombies' parent cannot be known; "
             f"capture `{RECOLLECT}`",
-            (_reboot_alt(), _leave()),
+            (reboot_alt, _leave()),
         )
     if owner.kind == "missing":
         return Remedy(
             "missing", "recollect", RECOLLECT, "unknown", "",
             f"the parent PID {ppid} is not in the listing (captured at another moment, or cut "
             f"short); capture a fresh `{RECOLLECT}` to see it",
-            (_reboot_alt(), _leave()),
+            (reboot_alt, _leave()),
         )
     if owner.kind == "init":
         return Remedy(
             "init", "reboot", REBOOT, "high", "a reboot interrupts every service of the node: plan a window",
-            "the parent is PID 1 (init/systemd): no service restart can clear these zombies, only a reboot",
+            "the parent is PID 1 (init/systemd): no service restart can clear these zombies, only a reboot, "
+            + window_text(product, catalogue),
             (_leave(),),
+        )
+    if owner.kind == "unconfirmed" and owner.special is not None:
+        return Remedy(
+            f"unconfirmed:{owner.special.id}", "recollect", CLUSTER, "unknown",
+            "cosmetic only if the target is a node of this cluster",
+            f"SFTP/SSH to {owner.host}: these zombies are the cosmetic IM&P case only when {owner.host} is a "
+            f"node of this cluster, and the capture has no `{CLUSTER}` to confirm it; capture `{CLUSTER}` "
+            "(a backup or other external server is not the cosmetic case)",
+            (reboot_alt, _leave()),
         )
     if owner.kind == "special" and owner.special is not None:
         rule = owner.special
         alternatives: list[Alternative] = [_leave()]
         if rule.impact in ("low", "medium", "cosmetic") and rule.kill_note:
             alternatives.append(_kill(ppid, rule.kill_note))
+        reason = rule.reason
+        if owner.host:
+            cited = owner.host_source or cluster_source
+            at = f" at {cited}" if cited else ""
+            reason += f" ({owner.host} is a node of this cluster: `{CLUSTER}`{at})"
+        if rule.action == "reboot":
+            reason += f"; reboot {window_text(product, catalogue)}"
         return Remedy(
             f"special:{rule.id}", rule.action, REBOOT if rule.action == "reboot" else "", rule.impact,
-            rule.impact_note, rule.reason, tuple(alternatives),
+            rule.impact_note, reason, tuple(alternatives),
         )
     if owner.kind == "service" and owner.service is not None:
         service = owner.service
-        alternatives = [_reboot_alt()]
+        alternatives = [reboot_alt]
         if service.impact in ("low", "medium"):
             alternatives.append(
                 _kill(ppid, "TAC root access only; never the first choice; init then reaps the zombies")
             )
         alternatives.append(_leave())
         via = "" if owner.pid == ppid else f" (through its helper parent PID {ppid})"
-        window = ": plan a maintenance window" if service.impact == "high" else ""
+        window = (
+            f"; restart it in a maintenance window: it disturbs {service.impact_note}"
+            if service.impact == "high" else f" (impact {service.impact}: {service.impact_note})"
+        )
         return Remedy(
             "service", "restart_service", service.restart_command, service.impact, service.impact_note,
-            f"the zombies belong to {service.name}{via}; restarting it makes the parent reap "
-            f"them (impact {service.impact}: {service.impact_note}){window}",
+            f"the zombies belong to {service.name}{via}; {MECHANISM.replace('the service', 'it')}{window}"
+            + _not_peer(owner),
             tuple(alternatives), tuple(service.restart),
         )
     # present in the listing, no known service up to PID 1 / servM
+    what = f"the parent PID {ppid} ({parent_command or '?'}) belongs to no known service"
+    kill = _kill(ppid, "TAC root access only, after identifying what the process is")
+    if urgency in ("none", "optional"):
+        return Remedy(
+            "unknown", "recollect", RECOLLECT, "unknown", "the parent belongs to no known service",
+            f"{what}; harmless for now, so no reboot: capture `{RECOLLECT}` and `utils service list` again "
+            "(and the parent's full command line) so TAC can identify its owner" + _not_peer(owner),
+            (reboot_alt, kill, _leave()),
+        )
     return Remedy(
         "unknown", "reboot", REBOOT, "unknown", "the parent belongs to no known service",
-        f"the parent PID {ppid} ({parent_command or '?'}) belongs to no known service; "
-        "a reboot clears the zombies (TAC may identify the process first)",
-        (_kill(ppid, "TAC root access only, after identifying what the process is"), _leave()),
+        f"{what}; a reboot clears the zombies, {window_text(product, catalogue)} (TAC may identify the "
+        "process first)" + _not_peer(owner),
+        (kill, _leave()),
     )
-

@@ -28,6 +28,7 @@ from ucnb.findings import (
     Analysis,
     Ancestor,
     Group,
+    NextStep,
     NodeAnalysis,
     NodeVerification,
     Verification,
@@ -36,7 +37,7 @@ from ucnb.findings import (
 from ucnb.graph import build_graph, children
 from ucnb.model import Listing
 
-__all__ = ["render_tree", "tree_of_group", "format_analysis", "format_verify"]
+__all__ = ["render_tree", "tree_of_group", "action_needed", "format_analysis", "format_verify"]
 
 COLLAPSE = 20  # more zombies than this under one parent: one summary line
 SHOWN_CHILDREN = 5  # non-zombie children shown under the parent
@@ -151,8 +152,27 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
+def action_needed(step: NextStep) -> str:
+    """The line every node's text leads with: is action needed, why (with numbers), what to do.
+
+    >>> print(action_needed(NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
+    ...       urgency="optional", urgency_reason="1 zombie, 0.003 % of the PID space", when="now")))
+    Action needed: optional. 1 zombie, 0.003 % of the PID space. To clear it: \
+`utils service restart Cisco AMC Service` (now).
+    """
+    text = f"Action needed: {step.urgency}."
+    if step.urgency_reason and step.urgency != "none":
+        text += f" {step.urgency_reason[0].upper()}{step.urgency_reason[1:]}."
+    if step.action == "none" or not step.command:
+        return text + (" No zombie." if step.action == "none" else "")
+    if step.action == "recollect":
+        return text + f" Next: capture `{step.command}`."
+    timing = "in a maintenance window" if step.when == "maintenance_window" else "now"
+    return text + f" To clear it: `{step.command}` ({timing})."
+
+
 def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
-    out = [f"== {node.node} ({node.product}) =="]
+    out = [f"== {node.node} ({node.product}) ==", action_needed(node.next_step), ""]
     count = node.zombie_count
     line = f"zombie count: {'not captured' if count is None else f'{count:,}'}"
     if len(node.zombie_trend) > 1:
@@ -163,7 +183,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
     out.append(line)
     groups = node.groups
     if groups:
-        rows = [["PPID", "zombies", "parent", "service", "action", "impact"]]
+        rows = [["PPID", "zombies", "parent", "service", "action", "impact", "urgency"]]
         for group in groups[:TABLE_ROWS]:
             rows.append([
                 "?" if group.ppid is None else str(group.ppid),
@@ -172,6 +192,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
                 group.service or "-",
                 group.action,
                 group.impact,
+                group.urgency,
             ])
         out.append("")
         out.extend(_table(rows))
@@ -187,7 +208,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
             out.append(f"  ... {_plural(len(groups) - max_groups, 'more group')} (see --json)")
     step = node.next_step
     out.append("")
-    out.append(f"next step: {step.action}")
+    out.append(f"next step: {step.action}" + (f" ({step.when.replace('_', ' ')})" if step.when else ""))
     if step.command:
         out.extend(f"    admin:{c}" for c in step.command.split("; "))
     out.append(f"  why: {step.reason}")
@@ -217,17 +238,37 @@ def format_analysis(analysis: Analysis | Mapping[str, Any], *, max_groups: int =
     out: list[str] = []
     for node in analysis.nodes:
         out.extend(_node_text(node, max_groups))
+    if analysis.reboot_note:
+        out.append(f"Reboot plan: {analysis.reboot_note}")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _pairing_text(node: NodeVerification) -> str:
+    pairing = node.pairing
+    if pairing is None:
+        return f"{node.node} -> {node.after_node or node.node}"
+    arrow = f"{pairing.before or '(none)'} -> {pairing.after or '(none)'}"
+    why = {
+        "name": "same host name",
+        "explicit": "paired with --pair",
+        "mismatch": "different nodes: not compared",
+        "none": "no counterpart",
+    }.get(pairing.by, pairing.by)
+    return f"{arrow} ({why})"
 
 
 def _verify_text(node: NodeVerification) -> list[str]:
     before = "?" if node.before_count is None else node.before_count
     after = "?" if node.after_count is None else node.after_count
-    out = [f"== {node.node}: {node.verdict.upper()} ==", f"  zombie count: {before} -> {after}"]
+    out = [f"== {_pairing_text(node)}: {node.verdict.upper()} ==", f"  zombie count: {before} -> {after}"]
+    moved = {m.pid: m for m in node.reparented}
     lists = ((node.cleared_pids, "cleared"), (node.remaining_pids, "remaining"), (node.new_pids, "new"))
     for pids, label in lists:
         if pids:
-            shown = ", ".join(str(p) for p in pids[:10])
+            shown = ", ".join(
+                str(p) + (f" (still defunct, now under PID {moved[p].ppid_after})" if p in moved else "")
+                for p in pids[:10]
+            )
             shown += f" ... ({len(pids)} in all)" if len(pids) > 10 else ""
             out.append(f"  {label}: {shown}")
     for parent in node.parents:
@@ -237,10 +278,14 @@ def _verify_text(node: NodeVerification) -> list[str]:
             )
         elif parent.after_pid is not None:
             out.append(f"  {parent.service or parent.command}: still PID {parent.ppid}")
+    for state in node.service_state_after:
+        if state.state is not None:
+            out.append(f"  {state.service}: {state.state} after ({state.source})")
     if node.restarted_services:
         out.append("  restarted in the after capture: " + ", ".join(node.restarted_services))
     if node.reason:
         out.append(f"  {node.reason}")
+    out.extend(f"  ! {w}" for w in node.warnings)
     out.append("")
     return out
 

@@ -1,15 +1,20 @@
 """Layer 7, trend and PID headroom: how the zombie count moves and how much PID space is left.
 
-    >>> h = headroom(None, None, None, 32768)
-    >>> h.forecast
-    'no `show process load` snapshot: the PID headroom is unknown'
+    >>> growth([3, 3], [0.0, 0.05]).note.split(";")[0]
+    'growth too short to estimate (2 snapshots over 3 minutes'
+    >>> growth([3, 5, 9], [0.0, 0.5, 1.0]).rate
+    6.0
 
-The leak rate comes from the first and last snapshots with a count (`show process load cont`, or
-several dated captures); per parent from the first and last dated listings.
+A leak rate needs at least `MIN_MINUTES` and `MIN_SNAPSHOTS`; shorter windows are "too short to
+estimate", never "0 per hour". What uses PIDs is processes and their threads: the headroom counts
+threads when the capture shows them (top's `Threads:` line, a listing with one row per thread or an
+NLWP column) and says "at least" otherwise. The PID limit is 32,768 unless the caller gives the real
+one or the data shows larger PIDs.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import pandas as pd
@@ -17,9 +22,14 @@ import pandas as pd
 from ucnb.findings import Headroom, TrendPoint
 from ucnb.model import Listing, LoadSnapshot, Node
 
-__all__ = ["DEFAULT_PID_MAX", "trend", "node_rate", "listing_rates", "headroom", "plural"]
+__all__ = [
+    "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
+    "listing_rates", "headroom", "plural", "percent",
+]
 
-DEFAULT_PID_MAX = 32768
+DEFAULT_PID_MAX = 32768  # /proc/sys/kernel/pid_max default
+MIN_MINUTES = 10
+MIN_SNAPSHOTS = 3
 
 
 def plural(n: int, word: str) -> str:
@@ -27,26 +37,79 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
-def _elapsed_hours(stamps: list[datetime | None], clock: list[str | None]) -> float | None:
-    """Hours from the first to the last capture: dates when all are known, else top's HH:MM:SS
-    times (consecutive `cont` snapshots, wrapping past midnight)."""
-    if len(stamps) < 2:
-        return None
+def percent(part: float, whole: float) -> str:
+    """ "0.003 %", "0.61 %", "12.5 %": as many decimals as a small share needs."""
+    value = 100 * part / whole if whole else 0.0
+    if value == 0:
+        return "0 %"
+    return f"{value:.3f} %" if value < 0.01 else f"{value:.2f} %" if value < 1 else f"{value:.1f} %"
+
+
+def _span(hours: float) -> str:
+    minutes = hours * 60
+    if minutes < 2:
+        return f"{round(minutes * 60)} seconds"
+    if minutes < 120:
+        return f"{round(minutes)} minutes"
+    return f"{hours:.3g} hours"
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a zombie count moved: `rate` per hour (None unless the window is long enough)."""
+
+    rate: float | None
+    hours: float | None
+    snapshots: int
+    note: str
+
+    @property
+    def growing(self) -> bool:
+        return self.rate is not None and self.rate > 0
+
+
+def growth(counts: list[int], hours: list[float]) -> Growth:
+    """The leak rate of `counts` taken at `hours` (from the first), with a sentence saying why or
+    why not. Needs MIN_SNAPSHOTS counts over MIN_MINUTES."""
+    if len(counts) < 2:
+        return Growth(None, None, len(counts), "growth not measured (one snapshot): capture `show process "
+                      "load` again later, or `show process load cont`, to see whether the count grows")
+    span = hours[-1] - hours[0]
+    if len(counts) < MIN_SNAPSHOTS or span * 60 < MIN_MINUTES:
+        return Growth(
+            None, span, len(counts),
+            f"growth too short to estimate ({len(counts)} snapshots over {_span(span)}; a leak rate needs "
+            f"at least {MIN_MINUTES} minutes and {MIN_SNAPSHOTS} snapshots)",
+        )
+    rate = round((counts[-1] - counts[0]) / span, 3)
+    if rate > 0:
+        note = f"growing at {rate:,g} zombies per hour over {_span(span)} ({len(counts)} snapshots)"
+    elif rate < 0:
+        note = f"falling over {_span(span)} ({len(counts)} snapshots)"
+    else:
+        note = f"not growing over {_span(span)} ({len(counts)} snapshots)"
+    return Growth(rate, span, len(counts), note)
+
+
+def _elapsed(stamps: list[datetime | None], clock: list[str | None]) -> list[float] | None:
+    """Hours from the first capture to each: dates when all are known, else top's HH:MM:SS times
+    (consecutive `cont` snapshots, wrapping past midnight)."""
     if all(s is not None for s in stamps):
-        return (stamps[-1] - stamps[0]).total_seconds() / 3600  # type: ignore[operator]
-    if all(c for c in clock):
-        seconds = []
-        for text in clock:
-            try:
-                h, m, s = (int(x) for x in str(text).split(":"))
-            except ValueError:
-                return None
-            seconds.append(h * 3600 + m * 60 + s)
-        total = 0
-        for a, b in zip(seconds, seconds[1:], strict=False):
-            total += (b - a) % 86400
-        return total / 3600
-    return None
+        return [(s - stamps[0]).total_seconds() / 3600 for s in stamps]  # type: ignore[operator]
+    if not all(clock):
+        return None
+    seconds: list[int] = []
+    for text in clock:
+        try:
+            h, m, s = (int(x) for x in str(text).split(":"))
+        except ValueError:
+            return None
+        seconds.append(h * 3600 + m * 60 + s)
+    out, total = [0.0], 0
+    for a, b in zip(seconds, seconds[1:], strict=False):
+        total += (b - a) % 86400
+        out.append(total / 3600)
+    return out
 
 
 def trend(loads: list[LoadSnapshot]) -> tuple[TrendPoint, ...]:
@@ -60,16 +123,55 @@ def trend(loads: list[LoadSnapshot]) -> tuple[TrendPoint, ...]:
     )
 
 
-def node_rate(loads: list[LoadSnapshot]) -> tuple[float | None, float | None]:
-    """(zombies per hour, hours covered) from the first and last snapshot with a count."""
+def node_growth(loads: list[LoadSnapshot]) -> Growth:
+    """The growth of the node's zombie count over its `show process load` snapshots."""
     counted = [s for s in loads if s.summary.zombie is not None]
     if len(counted) < 2:
-        return None, None
-    hours = _elapsed_hours([s.captured_at for s in counted], [s.summary.time for s in counted])
-    if not hours or hours <= 0:
-        return None, hours
-    rate = (counted[-1].summary.zombie - counted[0].summary.zombie) / hours  # type: ignore[operator]
-    return round(rate, 3), hours
+        return growth([s.summary.zombie for s in counted], [0.0] * len(counted))  # type: ignore[misc]
+    hours = _elapsed([s.captured_at for s in counted], [s.summary.time for s in counted])
+    if hours is None:
+        return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)")
+    return growth([s.summary.zombie for s in counted], hours)  # type: ignore[misc]
+
+
+def listing_rates(node: Node) -> dict[int, Growth]:
+    """The growth of each parent's zombies over the dated listings with PPID."""
+    dated = [x for x in node.listings if x.has_ppid and x.captured_at is not None]
+    if len(dated) < 2:
+        return {}
+
+    def counts(listing: Listing) -> pd.Series:
+        frame = listing.processes
+        return frame.loc[frame["zombie"] & frame["ppid"].notna(), "ppid"].astype("int64").value_counts()
+
+    series = [counts(x) for x in dated]
+    hours = [(x.captured_at - dated[0].captured_at).total_seconds() / 3600 for x in dated]  # type: ignore[operator]
+    parents = sorted(set().union(*(set(s.index) for s in series)))
+    return {int(p): growth([int(s.get(p, 0)) for s in series], hours) for p in parents}
+
+
+def _threads(latest: LoadSnapshot | None, listing: Listing | None) -> tuple[int | None, bool]:
+    """(PIDs in use, threads counted?): top's `Threads:` total, a listing's threads, else top's
+    task count (processes only: a lower bound)."""
+    if latest is not None and latest.summary.total is not None and latest.summary.count_kind == "threads":
+        return latest.summary.total, True
+    if listing is not None and not listing.processes.empty:
+        frame = listing.processes
+        if "nlwp" in frame.columns and frame["nlwp"].notna().all():
+            return int(frame["nlwp"].sum()), True
+        if "lwp" in frame.columns and frame["lwp"].notna().all():
+            return len(frame), True
+    if latest is not None and latest.summary.total is not None:
+        return latest.summary.total, False
+    return None, False
+
+
+def _max_pid(latest: LoadSnapshot | None, listing: Listing | None) -> int | None:
+    pids = []
+    for frame in (latest.processes if latest else None, listing.processes if listing else None):
+        if frame is not None and not frame.empty and frame["pid"].notna().any():
+            pids.append(int(frame["pid"].max()))
+    return max(pids) if pids else None
 
 
 def _duration(days: float) -> str:
@@ -78,74 +180,48 @@ def _duration(days: float) -> str:
     return f"about {round(days):,} days" if days >= 1.5 else "about 1 day"
 
 
-def _seconds_text(hours: float) -> str:
-    seconds = hours * 3600
-    if seconds < 120:
-        return f"{round(seconds)} seconds"
-    return f"{round(seconds / 60)} minutes"
-
-
 def headroom(
-    latest: LoadSnapshot | None,
-    rate: float | None,
-    hours: float | None,
-    pid_max: int,
-    min_trend_hours: float = 1.0,
+    latest: LoadSnapshot | None, listing: Listing | None, node_rate: Growth, pid_max: int | None = None
 ) -> Headroom:
-    """PIDs in use, free, and a forecast sentence (days to exhaustion at the leak rate)."""
-    tasks = latest.summary.total if latest else None
+    """PIDs in use, free, and a forecast sentence (days to exhaustion at the leak rate).
+
+    `pid_max` is the node's real limit when known; None means the Linux default 32,768 unless the
+    data shows larger PIDs (then the limit is unknown, and said so)."""
+    used, threads = _threads(latest, listing)
     zombies = latest.summary.zombie if latest else None
-    if tasks is None:
-        return Headroom(pid_max, forecast="no `show process load` snapshot: the PID headroom is unknown")
-    if tasks > pid_max:
-        return Headroom(
-            pid_max, tasks, zombies,
-            forecast=f"{tasks:,} tasks exceed pid_max {pid_max:,}: this system's pid_max is higher; "
-            "give the real value (analyze(..., pid_max=N)) for a forecast",
-        )
-    free = pid_max - tasks
-    used = f"{tasks:,} of {pid_max:,} PIDs are in use ({plural(zombies or 0, 'zombie')})"
+    seen = _max_pid(latest, listing)
+    source = "given" if pid_max is not None else "default"
+    limit = pid_max if pid_max is not None else DEFAULT_PID_MAX
+    base = Headroom(limit, used, zombies, threads_counted=threads,
+                    lower_bound=used is not None and not threads, max_pid_seen=seen, pid_max_source=source)
+    if pid_max is None and seen is not None and seen > DEFAULT_PID_MAX:
+        return replace(base, pid_max=None, pid_max_source="data", forecast=(
+            f"PIDs up to {seen:,} appear, so this node's pid_max is above {DEFAULT_PID_MAX:,} (often "
+            "4,194,304): give it (`cat /proc/sys/kernel/pid_max` as root, or --pid-max) for the headroom"
+        ))
+    if used is None:
+        return replace(base, forecast="no `show process load` snapshot: the PID headroom is unknown")
+    if used > limit:
+        return replace(base, forecast=(
+            f"{used:,} PIDs in use exceed pid_max {limit:,}: this system's pid_max is higher; "
+            "give the real value (--pid-max N) for a forecast"
+        ))
+    free = limit - used
+    what = "PIDs (processes and threads)" if threads else "PIDs"
+    usage = f"{'' if threads else 'at least '}{used:,} of {limit:,} {what} in use"
+    usage += f" ({plural(zombies or 0, 'zombie')})"
+    if not threads:
+        usage += "; threads use PIDs too and this capture does not count them"
     days = None
-    if rate is None:
+    if node_rate.growing:
+        days = round(free / node_rate.rate / 24, 1)  # type: ignore[operator]
         forecast = (
-            f"{used}; capture `show process load cont` over time (or several dated captures) "
-            "to estimate a leak rate"
-        )
-    elif hours is not None and hours < min_trend_hours:
-        forecast = (
-            f"{used}; the captures cover only {_seconds_text(hours)}: too short to forecast "
-            f"(capture over at least {min_trend_hours:g} hour{'s' if min_trend_hours != 1 else ''})"
-        )
-    elif rate <= 0:
-        forecast = (
-            f"{used}; the zombie count did not grow over {hours:g} hours of captures: "
-            "no exhaustion in sight"
+            f"{usage}; at this rate ({node_rate.rate:,g} zombies per hour) the PID space is exhausted in "
+            f"{_duration(free / node_rate.rate / 24)}{'' if threads else ' (or sooner)'}"  # type: ignore[operator]
         )
     else:
-        days = round(free / rate / 24, 1)
-        forecast = (
-            f"{used}; at this rate ({rate:,g} zombies per hour) the PID space is exhausted in "
-            f"{_duration(free / rate / 24)}"
-        )
-    return Headroom(pid_max, tasks, zombies, free, days, forecast)
+        forecast = f"{usage}; {node_rate.note}"
+        if node_rate.rate is not None:
+            forecast += ": no exhaustion in sight"
+    return replace(base, free=free, days_to_exhaustion=days, forecast=forecast)
 
-
-def listing_rates(node: Node) -> dict[int, float]:
-    """Zombies per hour per parent PID from the first and last dated listings with PPID."""
-    dated = [x for x in node.listings if x.has_ppid and x.captured_at is not None]
-    if len(dated) < 2:
-        return {}
-    first, last = dated[0], dated[-1]
-    hours = (last.captured_at - first.captured_at).total_seconds() / 3600  # type: ignore[operator]
-    if hours <= 0:
-        return {}
-
-    def counts(listing: Listing) -> pd.Series:
-        frame = listing.processes
-        return frame.loc[frame["zombie"] & frame["ppid"].notna(), "ppid"].astype("int64").value_counts()
-
-    before, after = counts(first), counts(last)
-    rates: dict[int, float] = {}
-    for ppid in sorted(set(before.index) | set(after.index)):
-        rates[int(ppid)] = round((int(after.get(ppid, 0)) - int(before.get(ppid, 0))) / hours, 3)
-    return rates
