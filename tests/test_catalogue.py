@@ -183,3 +183,31 @@ def test_product_hints_and_special_texts_live_in_the_data_file(tmp_path):
         load_catalogue(_write(tmp_path, good + '[product.CUCM]\ndisturbs = "phones"\n'))
     with pytest.raises(InputError, match=r"\[product.<name>\]"):
         load_catalogue(_write(tmp_path, good + '[product.PBX]\ndisturbs = "x"\nreplication_check = "y"\n'))
+
+
+DEFECT = (
+    '[[service.defects]]\nid = "CSCzz00001"\ntitle = "zombies under X"\naffected = ["14.0.1"]\n'
+    'fixed = ["14.0.1.13900-155"]\nsource = "https://bst.cloudapps.cisco.com/bugsearch/bug/CSCzz00001"\n'
+)
+
+
+def test_collect_before_and_defects_are_validated(tmp_path):
+    good = '[[service]]\nname = "X"\nproducts = ["CUCM"]\nprocesses = ["x"]\nimpact = "low"\n'
+    loaded = load_catalogue(_write(tmp_path, good + DEFECT))
+    (defect,) = loaded.services[0].defects
+    assert defect.id == "CSCzz00001" and defect.fixed == ("14.0.1.13900-155",)
+    no_source = DEFECT.replace('source = "https://', 'source = "ftp://')
+    with pytest.raises(InputError, match=r"entry 1 \('X'\): defect CSCzz00001 needs its public 'source'"):
+        load_catalogue(_write(tmp_path, good + no_source))
+    with pytest.raises(InputError, match="is not a Cisco bug id"):
+        load_catalogue(_write(tmp_path, good + DEFECT.replace("CSCzz00001", "BUG-1")))
+    with pytest.raises(InputError, match="are not releases"):
+        load_catalogue(_write(tmp_path, good + DEFECT.replace('["14.0.1"]', '["14.0(1)SU2"]')))
+    steps = good + '[[service.collect_before]]\ncommand = "file list activelog x"\nwhy = "its log"\n'
+    assert load_catalogue(_write(tmp_path, steps)).services[0].collect_before[0].why == "its log"
+    with pytest.raises(InputError, match="needs a 'why' text"):
+        load_catalogue(_write(tmp_path, good + '[[service.collect_before]]\ncommand = "x"\n'))
+    # the packaged catalogue: general steps for every restart; no defect without a public source
+    general = [s.command for s in CATALOGUE.collect_before]
+    assert general[:2] == ["show process load", "show process list detail"]
+    assert all(d.source.startswith("https://") for s in CATALOGUE.services for d in s.defects)

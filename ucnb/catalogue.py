@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ucnb.defects import Defect, parse_defects
 from ucnb.errors import InputError
 from ucnb.findings import Ancestor
 
@@ -35,6 +36,8 @@ __all__ = [
     "SpecialRule",
     "Catalogue",
     "ProductNotes",
+    "CollectStep",
+    "Defect",
     "Owner",
     "load_catalogue",
     "CATALOGUE",
@@ -54,6 +57,14 @@ MIN_NAME_UNKNOWN_PRODUCT = 4
 
 
 @dataclass(frozen=True)
+class CollectStep:
+    """Something to capture before a restart destroys the evidence (`{service}` is filled in)."""
+
+    command: str | None
+    why: str
+
+
+@dataclass(frozen=True)
 class Service:
     """One service of the catalogue."""
 
@@ -65,6 +76,8 @@ class Service:
     impact: str = "low"
     impact_note: str = ""
     notes: str = ""
+    collect_before: tuple[CollectStep, ...] = ()  # service-specific, after the catalogue's general ones
+    defects: tuple[Defect, ...] = ()
 
     @property
     def restart_command(self) -> str:
@@ -105,6 +118,7 @@ class Catalogue:
     product_by_service: dict[str, str] = field(default_factory=dict)
     product_by_process: dict[str, str] = field(default_factory=dict)
     products: dict[str, ProductNotes] = field(default_factory=dict)
+    collect_before: tuple[CollectStep, ...] = ()  # for every service (`{service}` filled in)
     _by_name: dict[str, list[Service]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -134,7 +148,8 @@ def _str_list(value: Any) -> list[str] | None:
 def _parse(data: dict[str, Any], source: str) -> Catalogue:
     services: list[Service] = []
     seen: set[str] = set()
-    known = {"name", "products", "processes", "args", "restart", "impact", "impact_note", "notes"}
+    known = {"name", "products", "processes", "args", "restart", "impact", "impact_note", "notes",
+             "collect_before", "defects"}
     for index, entry in enumerate(data.get("service", []), start=1):
         name = entry.get("name") if isinstance(entry, dict) else None
         if not isinstance(entry, dict):
@@ -176,6 +191,7 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
         for text_field in ("impact_note", "notes"):
             if not isinstance(entry.get(text_field, ""), str):
                 raise _fail(source, index, name, f"'{text_field}' must be a string")
+        where = f"{source}: entry {index} ({name!r})"
         services.append(
             Service(
                 name=name,
@@ -186,6 +202,8 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
                 impact=impact,
                 impact_note=entry.get("impact_note", ""),
                 notes=entry.get("notes", ""),
+                collect_before=_collect(entry.get("collect_before", []), where),
+                defects=parse_defects(entry.get("defects", []), where),
             )
         )
     if not services:
@@ -227,9 +245,26 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
     hints = data.get("product_hints", {})
     by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
     products = _products(data.get("product", {}), source)
+    collect = _collect(data.get("collect_before", []), f"{source}: [[collect_before]]")
     return Catalogue(
-        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, products
+        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, products,
+        collect,
     )
+
+
+def _collect(entries: Any, where: str) -> tuple[CollectStep, ...]:
+    """`collect_before`: a list of {command (optional), why} tables."""
+    if not isinstance(entries, list):
+        raise InputError(f"{where}: 'collect_before' must be a list of {{command, why}} tables")
+    steps = []
+    for entry in entries:
+        command = entry.get("command") if isinstance(entry, dict) else None
+        why = entry.get("why") if isinstance(entry, dict) else None
+        bad_command = command is not None and not isinstance(command, str)
+        if not isinstance(why, str) or not why.strip() or bad_command or set(entry) - {"command", "why"}:
+            raise InputError(f"{where}: a 'collect_before' item needs a 'why' text and may have a 'command'")
+        steps.append(CollectStep(command, why))
+    return tuple(steps)
 
 
 def _products(table: Any, source: str) -> dict[str, ProductNotes]:

@@ -24,7 +24,18 @@ import networkx as nx
 import pandas as pd
 
 from ucnb.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
-from ucnb.findings import Analysis, Child, Group, Headroom, NextStep, NodeAnalysis, Sources, Zombie
+from ucnb.defects import match
+from ucnb.findings import (
+    Analysis,
+    Child,
+    CollectBefore,
+    Group,
+    Headroom,
+    NextStep,
+    NodeAnalysis,
+    Sources,
+    Zombie,
+)
 from ucnb.graph import build_graph, children
 from ucnb.model import Bundle, Listing, Node
 from ucnb.remedy import RECOLLECT, remediation
@@ -73,6 +84,21 @@ def _cluster_source(node: Node) -> str | None:
 
 
 # ------------------------------------------------------------------ groups
+def _collect_before(owner: Owner, catalogue: Catalogue) -> tuple[CollectBefore, ...]:
+    """The catalogue's general steps (those naming {service} only with a service), then the
+    owning service's own."""
+    service = owner.service if owner.kind == "service" else None
+    steps = []
+    for step in catalogue.collect_before + (service.collect_before if service else ()):
+        text = f"{step.command or ''} {step.why}"
+        if "{service}" in text and service is None:
+            continue
+        name = service.name if service else ""
+        command = step.command.replace("{service}", name) if step.command else None
+        steps.append(CollectBefore(command, step.why.replace("{service}", name)))
+    return tuple(steps)
+
+
 def _group(
     ppid: int | None,
     zombie_pids: list[int],
@@ -126,6 +152,11 @@ def _group(
         urgency=judgement.urgency,
         urgency_reason=judgement.reason,
         when=when(remedy.action, remedy.impact),
+        collect_before=_collect_before(owner, catalogue),
+        defects=tuple(
+            match(defect, node.identity.version)
+            for defect in (owner.service.defects if owner.kind == "service" and owner.service else ())
+        ),
     )
 
 

@@ -24,7 +24,8 @@ from functools import cache
 from typing import Any, TypeVar
 
 __all__ = [
-    "Zombie", "Alternative", "Ancestor", "Child", "Group", "NextStep", "TrendPoint", "Headroom",
+    "Zombie", "Alternative", "Ancestor", "Child", "CollectBefore", "DefectMatch", "Group", "NextStep",
+    "TrendPoint", "Headroom",
     "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
     "NodeVerification", "Verification",
     "as_group", "as_node",
@@ -124,6 +125,27 @@ class Child(_Finding):
 
 
 @dataclass(frozen=True)
+class CollectBefore(_Finding):
+    """Something to capture before the restart destroys the evidence."""
+
+    command: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class DefectMatch(_Finding):
+    """A known defect of the owning service, and whether the node's version has it."""
+
+    id: str
+    title: str
+    affected: tuple[str, ...]
+    fixed: tuple[str, ...]
+    source: str
+    applies: bool | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Group(_Finding):
     """The zombies of one parent PID and what to do about them."""
 
@@ -151,6 +173,8 @@ class Group(_Finding):
     urgency: str = "optional"
     urgency_reason: str = ""
     when: str | None = None
+    collect_before: tuple[CollectBefore, ...] = ()
+    defects: tuple[DefectMatch, ...] = ()
 
 
 @dataclass(frozen=True)

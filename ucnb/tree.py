@@ -152,14 +152,16 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def action_needed(step: NextStep) -> str:
-    """The line every node's text leads with: is action needed, why (with numbers), what to do.
+def action_needed(step: NextStep | Mapping[str, Any]) -> str:
+    """The line every node's text leads with: is action needed, why (with numbers), what to do
+    (`step`: a node's `next_step`, or its JSON).
 
     >>> print(action_needed(NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
     ...       urgency="optional", urgency_reason="1 zombie, 0.003 % of the PID space", when="now")))
     Action needed: optional. 1 zombie, 0.003 % of the PID space. To clear it: \
 `utils service restart Cisco AMC Service` (now).
     """
+    step = step if isinstance(step, NextStep) else NextStep.from_json(step)
     text = f"Action needed: {step.urgency}."
     if step.urgency_reason and step.urgency != "none":
         text += f" {step.urgency_reason[0].upper()}{step.urgency_reason[1:]}."
@@ -220,6 +222,18 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
         ]
         if alts:
             out.append("  alternatives: " + "; ".join(alts))
+        if first.collect_before and step.action in ("restart_service", "reboot"):
+            out.append("  before you " + ("restart" if step.action == "restart_service" else "reboot")
+                       + ", capture (the evidence goes with the parent):")
+            out.extend(
+                f"    admin:{c.command}  ({c.why})" if c.command else f"    {c.why[0].upper()}{c.why[1:]}"
+                for c in first.collect_before
+            )
+        for group in groups:
+            for defect in group.defects:
+                verdict = {True: "applies", False: "does not apply", None: "may apply"}[defect.applies]
+                out.append(f"  known defect {defect.id} ({group.service}): {defect.title}; {verdict}: "
+                           f"{defect.why} ({defect.source})")
     if node.pid_headroom is not None and node.pid_headroom.forecast:
         out.append(f"  PID space: {node.pid_headroom.forecast}")
     if node.warnings:
