@@ -145,67 +145,69 @@ def _str_list(value: Any) -> list[str] | None:
     return None
 
 
-def _parse(data: dict[str, Any], source: str) -> Catalogue:
-    services: list[Service] = []
-    seen: set[str] = set()
+def _service(entry: Any, index: int, source: str, seen: set[str]) -> Service:
+    """One validated [[service]] entry (`seen`: the names so far, for duplicates)."""
     known = {"name", "products", "processes", "args", "restart", "impact", "impact_note", "notes",
              "collect_before", "defects"}
-    for index, entry in enumerate(data.get("service", []), start=1):
-        name = entry.get("name") if isinstance(entry, dict) else None
-        if not isinstance(entry, dict):
-            raise _fail(source, index, None, "is not a table")
-        if not isinstance(name, str) or not name.strip():
-            raise _fail(source, index, None, "needs a non-empty 'name'")
-        if name in seen:
-            raise _fail(source, index, name, "duplicate service name")
-        seen.add(name)
-        unknown = set(entry) - known
-        if unknown:
-            raise _fail(source, index, name, f"unknown field(s) {sorted(unknown)}")
-        products = _str_list(entry.get("products"))
-        if not products:
-            raise _fail(source, index, name, "'products' must be a non-empty list of strings")
-        if products == ["all"]:
-            products = list(PRODUCTS)
-        bad = [p for p in products if p not in PRODUCTS]
-        if bad:
-            raise _fail(source, index, name, f"product(s) {bad} not one of {list(PRODUCTS)} or 'all'")
-        processes = _str_list(entry.get("processes"))
-        if not processes:
-            raise _fail(source, index, name, "'processes' must be a non-empty list of strings")
-        impact = entry.get("impact")
-        if impact not in IMPACTS:
-            raise _fail(source, index, name, f"impact {impact!r} is not one of {list(IMPACTS)}")
-        args_text = entry.get("args", [])
-        if _str_list(args_text) is None and args_text != []:
-            raise _fail(source, index, name, "'args' must be a list of regular expressions")
-        try:
-            args = tuple(re.compile(a) for a in args_text)
-        except re.error as exc:
-            raise _fail(source, index, name, f"bad 'args' regular expression: {exc}") from None
-        restart = entry.get("restart", [f"utils service restart {name}"])
-        if isinstance(restart, str):
-            restart = [restart]
-        if not _str_list(restart):
-            raise _fail(source, index, name, "'restart' must be a command or a list of commands")
-        for text_field in ("impact_note", "notes"):
-            if not isinstance(entry.get(text_field, ""), str):
-                raise _fail(source, index, name, f"'{text_field}' must be a string")
-        where = f"{source}: entry {index} ({name!r})"
-        services.append(
-            Service(
-                name=name,
-                products=tuple(products),
-                processes=tuple(processes),
-                args=args,
-                restart=tuple(restart),
-                impact=impact,
-                impact_note=entry.get("impact_note", ""),
-                notes=entry.get("notes", ""),
-                collect_before=_collect(entry.get("collect_before", []), where),
-                defects=parse_defects(entry.get("defects", []), where),
-            )
-        )
+    name = entry.get("name") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict):
+        raise _fail(source, index, None, "is not a table")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(source, index, None, "needs a non-empty 'name'")
+    if name in seen:
+        raise _fail(source, index, name, "duplicate service name")
+    seen.add(name)
+    unknown = set(entry) - known
+    if unknown:
+        raise _fail(source, index, name, f"unknown field(s) {sorted(unknown)}")
+    products = _str_list(entry.get("products"))
+    if not products:
+        raise _fail(source, index, name, "'products' must be a non-empty list of strings")
+    if products == ["all"]:
+        products = list(PRODUCTS)
+    bad = [p for p in products if p not in PRODUCTS]
+    if bad:
+        raise _fail(source, index, name, f"product(s) {bad} not one of {list(PRODUCTS)} or 'all'")
+    processes = _str_list(entry.get("processes"))
+    if not processes:
+        raise _fail(source, index, name, "'processes' must be a non-empty list of strings")
+    impact = entry.get("impact")
+    if impact not in IMPACTS:
+        raise _fail(source, index, name, f"impact {impact!r} is not one of {list(IMPACTS)}")
+    args_text = entry.get("args", [])
+    if _str_list(args_text) is None and args_text != []:
+        raise _fail(source, index, name, "'args' must be a list of regular expressions")
+    try:
+        args = tuple(re.compile(a) for a in args_text)
+    except re.error as exc:
+        raise _fail(source, index, name, f"bad 'args' regular expression: {exc}") from None
+    restart = entry.get("restart", [f"utils service restart {name}"])
+    if isinstance(restart, str):
+        restart = [restart]
+    if not _str_list(restart):
+        raise _fail(source, index, name, "'restart' must be a command or a list of commands")
+    for text_field in ("impact_note", "notes"):
+        if not isinstance(entry.get(text_field, ""), str):
+            raise _fail(source, index, name, f"'{text_field}' must be a string")
+    where = f"{source}: entry {index} ({name!r})"
+    return Service(
+        name=name,
+        products=tuple(products),
+        processes=tuple(processes),
+        args=args,
+        restart=tuple(restart),
+        impact=impact,
+        impact_note=entry.get("impact_note", ""),
+        notes=entry.get("notes", ""),
+        collect_before=_collect(entry.get("collect_before", []), where),
+        defects=parse_defects(entry.get("defects", []), where),
+    )
+
+
+def _parse(data: dict[str, Any], source: str) -> Catalogue:
+    seen: set[str] = set()
+    entries = enumerate(data.get("service", []), start=1)
+    services = [_service(entry, index, source, seen) for index, entry in entries]
     if not services:
         raise InputError(f"{source}: no [[service]] entries")
 

@@ -303,6 +303,29 @@ def _listing_warnings(
     return warnings
 
 
+def _groups(
+    node: Node,
+    by_parent: dict[int | None, list[int]],
+    g: nx.DiGraph | None,
+    catalogue: Catalogue,
+    room: Headroom,
+    rate_all: Growth,
+) -> list[Group]:
+    """One group per parent PID (sorted, no PPID last), each with the growth that applies to it:
+    its own from dated listings, else the node's count when it is the only group."""
+    rates = listing_rates(node)
+    groups = []
+    for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
+        if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
+            rate: tuple[Growth, str | None] = (rates[ppid], "listings")
+        elif len(by_parent) == 1:
+            rate = (rate_all, "zombie_count")
+        else:
+            rate = (rate_all, None)
+        groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate))
+    return groups
+
+
 def diagnose_node(
     node: Node,
     *,
@@ -344,29 +367,21 @@ def diagnose_node(
                 "not running, and zombies' parents cannot be read from it"
             )
 
-    rates = listing_rates(node)
     rate_all = node_growth(node.loads)
     room = headroom(latest, listing, rate_all, pid_max)
-    groups: list[Group] = []
-    for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
-        if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
-            rate: tuple[Growth, str | None] = (rates[ppid], "listings")
-        elif len(by_parent) == 1:
-            rate = (rate_all, "zombie_count")
-        else:
-            rate = (rate_all, None)
-        group = _group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate)
-        groups.append(group)
+    groups = _groups(node, by_parent, g, catalogue, room, rate_all)
+    for group in groups:
         if group.count >= many_zombies:
             name = group.service or group.parent_command or "a process not in the listing"
             warnings.append(
-                f"PID {ppid} ({name}) holds {group.count:,} zombies: an unusual number for one parent; "
-                "it keeps leaking until it is restarted"
+                f"PID {group.ppid} ({name}) holds {group.count:,} zombies: an unusual number for one "
+                "parent; it keeps leaking until it is restarted"
             )
-        if g is not None and ppid is not None and ppid in g.graph["duplicate_pids"]:
-            again = ", ".join(g.graph["duplicate_pids"][ppid])
+        if g is not None and group.ppid is not None and group.ppid in g.graph["duplicate_pids"]:
+            again = ", ".join(g.graph["duplicate_pids"][group.ppid])
+            first = g.nodes[group.ppid]["source"]
             warnings.append(
-                f"the parent's PID {ppid} appears twice in the listing ({g.nodes[ppid]['source']}, {again}): "
+                f"the parent's PID {group.ppid} appears twice in the listing ({first}, {again}): "
                 "the owner is uncertain; recollect the listing"
             )
 

@@ -119,41 +119,62 @@ def remediation(
             (reboot_alt, _leave()),
         )
     if owner.kind == "special" and owner.special is not None:
-        rule = owner.special
-        alternatives: list[Alternative] = [_leave()]
-        if rule.impact in ("low", "medium", "cosmetic") and rule.kill_note:
-            alternatives.append(_kill(ppid, rule.kill_note))
-        reason = rule.reason
-        if owner.host:
-            cited = owner.host_source or cluster_source
-            at = f" at {cited}" if cited else ""
-            reason += f" ({owner.host} is a node of this cluster: `{CLUSTER}`{at})"
-        if rule.action == "reboot":
-            reason += f"; reboot {window_text(product, catalogue)}"
-        return Remedy(
-            f"special:{rule.id}", rule.action, REBOOT if rule.action == "reboot" else "", rule.impact,
-            rule.impact_note, reason, tuple(alternatives),
-        )
+        return _special(owner, ppid, product, cluster_source, catalogue)
     if owner.kind == "service" and owner.service is not None:
-        service = owner.service
-        alternatives = [reboot_alt]
-        if service.impact in ("low", "medium"):
-            alternatives.append(
-                _kill(ppid, "TAC root access only; never the first choice; init then reaps the zombies")
-            )
-        alternatives.append(_leave())
-        via = "" if owner.pid == ppid else f" (through its helper parent PID {ppid})"
-        window = (
-            f"; restart it in a maintenance window: it disturbs {service.impact_note}"
-            if service.impact == "high" else f" (impact {service.impact}: {service.impact_note})"
+        return _service(owner, ppid, reboot_alt)
+    return _unknown(owner, ppid, parent_command, urgency, product, catalogue, reboot_alt)
+
+
+def _special(
+    owner: Owner, ppid: int, product: str, cluster_source: str | None, catalogue: Catalogue
+) -> Remedy:
+    """A seed special case whose target is confirmed (the IM&P SFTP/SSH peer)."""
+    rule = owner.special
+    assert rule is not None
+    alternatives: list[Alternative] = [_leave()]
+    if rule.impact in ("low", "medium", "cosmetic") and rule.kill_note:
+        alternatives.append(_kill(ppid, rule.kill_note))
+    reason = rule.reason
+    if owner.host:
+        cited = owner.host_source or cluster_source
+        at = f" at {cited}" if cited else ""
+        reason += f" ({owner.host} is a node of this cluster: `{CLUSTER}`{at})"
+    if rule.action == "reboot":
+        reason += f"; reboot {window_text(product, catalogue)}"
+    return Remedy(
+        f"special:{rule.id}", rule.action, REBOOT if rule.action == "reboot" else "", rule.impact,
+        rule.impact_note, reason, tuple(alternatives),
+    )
+
+
+def _service(owner: Owner, ppid: int, reboot_alt: Alternative) -> Remedy:
+    """A known service owns the parent: restart it (in a window when its impact is high)."""
+    service = owner.service
+    assert service is not None
+    alternatives = [reboot_alt]
+    if service.impact in ("low", "medium"):
+        alternatives.append(
+            _kill(ppid, "TAC root access only; never the first choice; init then reaps the zombies")
         )
-        return Remedy(
-            "service", "restart_service", service.restart_command, service.impact, service.impact_note,
-            f"the zombies belong to {service.name}{via}; {MECHANISM.replace('the service', 'it')}{window}"
-            + _not_peer(owner),
-            tuple(alternatives), tuple(service.restart),
-        )
-    # present in the listing, no known service up to PID 1 / servM
+    alternatives.append(_leave())
+    via = "" if owner.pid == ppid else f" (through its helper parent PID {ppid})"
+    window = (
+        f"; restart it in a maintenance window: it disturbs {service.impact_note}"
+        if service.impact == "high" else f" (impact {service.impact}: {service.impact_note})"
+    )
+    return Remedy(
+        "service", "restart_service", service.restart_command, service.impact, service.impact_note,
+        f"the zombies belong to {service.name}{via}; {MECHANISM.replace('the service', 'it')}{window}"
+        + _not_peer(owner),
+        tuple(alternatives), tuple(service.restart),
+    )
+
+
+def _unknown(
+    owner: Owner, ppid: int, parent_command: str | None, urgency: str, product: str,
+    catalogue: Catalogue, reboot_alt: Alternative,
+) -> Remedy:
+    """The parent is in the listing but belongs to no known service (up to PID 1 / servM)."""
     what = f"the parent PID {ppid} ({parent_command or '?'}) belongs to no known service"
     kill = _kill(ppid, "TAC root access only, after identifying what the process is")
     if urgency in ("none", "optional"):

@@ -260,27 +260,7 @@ def compare_node(
     ]
     stopped = {s.service for s in states if s.running is False}
 
-    cleared: list[int] = []
-    remaining: list[int] = []
-    new: list[int] = []
-    moved: list[Reparented] = []
-    if rebooted:
-        cleared = sorted(b_defunct or [])
-        new = sorted(a_defunct or [])
-    elif b_defunct is not None and a_defunct is not None:
-        for pid, ppid in b_defunct.items():
-            if pid in a_defunct:
-                remaining.append(pid)  # still defunct: never "cleared", whoever its parent is now
-                if ppid is not None and a_defunct[pid] is not None and a_defunct[pid] != ppid:
-                    moved.append(Reparented(pid, ppid, a_defunct[pid]))
-            else:
-                cleared.append(pid)
-        new = [pid for pid in a_defunct if pid not in b_defunct]
-    elif b_defunct is not None and after_count == 0:
-        cleared = list(b_defunct)
-    elif a_defunct is not None and before_count == 0:
-        new = list(a_defunct)
-
+    cleared, remaining, new, moved = _fates(b_defunct, a_defunct, before_count, after_count, rebooted)
     verdict, reason = _verdict(before_count, after_count, b_defunct, a_defunct, cleared, remaining, new)
     if rebooted:
         reason = ("node rebooted between the captures: every zombie cleared by the reboot"
@@ -318,6 +298,37 @@ def compare_node(
         reparented=tuple(moved),
         warnings=tuple(warnings),
     )
+
+
+def _fates(
+    b_defunct: dict[int, int | None] | None,
+    a_defunct: dict[int, int | None] | None,
+    before_count: int | None,
+    after_count: int | None,
+    rebooted: bool | None,
+) -> tuple[list[int], list[int], list[int], list[Reparented]]:
+    """(cleared, remaining, new, re-parented) PIDs. A PID still defunct after is remaining whoever
+    its parent is now; after a reboot every before zombie is cleared and every after one new."""
+    cleared: list[int] = []
+    remaining: list[int] = []
+    new: list[int] = []
+    moved: list[Reparented] = []
+    if rebooted:
+        return sorted(b_defunct or []), [], sorted(a_defunct or []), []
+    if b_defunct is not None and a_defunct is not None:
+        for pid, ppid in b_defunct.items():
+            if pid in a_defunct:
+                remaining.append(pid)
+                if ppid is not None and a_defunct[pid] is not None and a_defunct[pid] != ppid:
+                    moved.append(Reparented(pid, ppid, a_defunct[pid]))
+            else:
+                cleared.append(pid)
+        new = [pid for pid in a_defunct if pid not in b_defunct]
+    elif b_defunct is not None and after_count == 0:
+        cleared = list(b_defunct)
+    elif a_defunct is not None and before_count == 0:
+        new = list(a_defunct)
+    return cleared, remaining, new, moved
 
 
 def _unpaired_reason(pairing: Pairing) -> str:
