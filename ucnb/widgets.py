@@ -201,9 +201,9 @@ class RemediationPicker:
         count = len(group.zombie_pids)
         who = f"PPID {ppid}" if ppid is not None else "unknown parent"
         service = f" ({group.service})" if group.service else ""
-        self.title = widgets.HTML(
-            value=html.escape(f"{node_name}: {count} zombie{'s' if count != 1 else ''} of {who}{service}")
-        )
+        urgency = f" (action needed: {group.urgency}; {group.urgency_reason})" if group.urgency_reason else ""
+        zombies = f"{count} zombie{'s' if count != 1 else ''}"
+        self.title = widgets.HTML(value=html.escape(f"{node_name}: {zombies} of {who}{service}{urgency}"))
         self.dropdown = widgets.Dropdown(
             options=[(_option_label(option), action) for action, option in self.options.items()],
             value=default if default is not None else next(iter(self.options)),
@@ -248,6 +248,9 @@ class RemediationPicker:
             text = "Command: <i>none</i>"
         if option["tac_only"]:
             text += " <b>(TAC only: needs root access)</b>"
+        window = option["recommended"] and self.group.when == "maintenance_window"
+        if option["action"] == "reboot" or window:
+            text += " <b>(in a maintenance window)</b>"
         self.command_label.value = text
         self.note_label.value = f"<small>{html.escape(option['note'])}</small>" if option["note"] else ""
 
