@@ -101,7 +101,7 @@ def test_verify_on_example_4(tmp_path):
     nb = run("02_verify.ipynb", tmp_path, before_path=str(SAMPLES / "ex4_cuc_filesync" / "before"),
              after_path=str(SAMPLES / "ex4_cuc_filesync" / "after"))
     text = text_of(nb.cells)
-    assert "== cuc-sub: CLEARED ==" in text
+    assert "== cuc-sub -> cuc-sub (same host name): CLEARED ==" in text
     assert "cleared: 325, 370, 387" in text
     assert "Connection File Syncer: restarted, PID 7827 ->" in text
 
