@@ -129,7 +129,7 @@ class CollectBefore(_Finding):
     """Something to capture before the restart destroys the evidence."""
 
     command: str | None
-    why: str
+    what: str
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,10 @@ class DefectMatch(_Finding):
     """A known defect of the owning service, and whether the node's version has it."""
 
     id: str
-    title: str
-    affected: tuple[str, ...]
-    fixed: tuple[str, ...]
-    source: str
+    title: str = ""
+    affected: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    source: str = ""
     applies: bool | None = None
     why: str = ""
 

@@ -61,7 +61,8 @@ class Growth:
     rate: float | None
     hours: float | None
     snapshots: int
-    note: str
+    note: str  # the fact ("not growing over 2 hours (3 snapshots)")
+    advice: str = ""  # how to measure it when it could not be
 
     @property
     def growing(self) -> bool:
@@ -72,14 +73,16 @@ def growth(counts: list[int], hours: list[float]) -> Growth:
     """The leak rate of `counts` taken at `hours` (from the first), with a sentence saying why or
     why not. Needs MIN_SNAPSHOTS counts over MIN_MINUTES."""
     if len(counts) < 2:
-        return Growth(None, None, len(counts), "growth not measured (one snapshot): capture `show process "
-                      "load` again later, or `show process load cont`, to see whether the count grows")
+        return Growth(None, None, len(counts), "growth not measured (one snapshot)",
+                      "capture `show process load` again later, or `show process load cont`, to see whether "
+                      "the count grows")
     span = hours[-1] - hours[0]
     if len(counts) < MIN_SNAPSHOTS or span * 60 < MIN_MINUTES:
         return Growth(
             None, span, len(counts),
             f"growth too short to estimate ({len(counts)} snapshots over {_span(span)}; a leak rate needs "
             f"at least {MIN_MINUTES} minutes and {MIN_SNAPSHOTS} snapshots)",
+            f"capture `show process load cont` over at least {MIN_MINUTES} minutes",
         )
     rate = round((counts[-1] - counts[0]) / span, 3)
     if rate > 0:
@@ -130,7 +133,8 @@ def node_growth(loads: list[LoadSnapshot]) -> Growth:
         return growth([s.summary.zombie for s in counted], [0.0] * len(counted))  # type: ignore[misc]
     hours = _elapsed([s.captured_at for s in counted], [s.summary.time for s in counted])
     if hours is None:
-        return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)")
+        return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)",
+                      "capture with `show status` (its date) or `show process load cont`")
     return growth([s.summary.zombie for s in counted], hours)  # type: ignore[misc]
 
 
@@ -223,5 +227,7 @@ def headroom(
         forecast = f"{usage}; {node_rate.note}"
         if node_rate.rate is not None:
             forecast += ": no exhaustion in sight"
+        if node_rate.advice:
+            forecast += f": {node_rate.advice}"
     return replace(base, free=free, days_to_exhaustion=days, forecast=forecast)
 
