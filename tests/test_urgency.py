@@ -179,3 +179,12 @@ def test_the_five_examples_keep_their_seed_answers_for_how_to_clear():
         node = diagnose(ucnb.load(f"sample_outputs/{example}/before")).nodes[0]
         assert (node.next_step.action, node.next_step.command) == (action, command), example
         assert node.next_step.urgency == "optional", example  # a handful of stable zombies
+
+
+def test_an_unknown_count_is_never_said_to_need_no_action():
+    nothing = diagnose(make_bundle(make_node("n", "CUCM"))).nodes[0].next_step
+    assert (nothing.action, nothing.urgency) == ("recollect", "optional")
+    assert "not known yet" in nothing.urgency_reason
+    quiet_listing = diagnose(make_bundle(make_node("n", "CUCM", listing=make_listing(CUCM_BASE)))).nodes[0]
+    step = quiet_listing.next_step
+    assert step.urgency == "optional" and step.command == "show process load"

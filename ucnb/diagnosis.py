@@ -40,7 +40,7 @@ from ucnb.graph import build_graph, children
 from ucnb.model import Bundle, Listing, Node
 from ucnb.remedy import RECOLLECT, remediation
 from ucnb.trend import DEFAULT_PID_MAX, Growth, headroom, listing_rates, node_growth, plural, trend
-from ucnb.urgency import URGENCIES, judge, most_urgent, when
+from ucnb.urgency import URGENCIES, Judgement, judge, most_urgent, when
 
 __all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table"]
 
@@ -170,6 +170,8 @@ def _quiet_step(
     """The next step of a node whose listing shows no defunct row."""
     def step(command: str, reason: str, zombies: int = 0) -> NextStep:
         judged = judge(zombies, room, rate)
+        if zombies == 0 and zombie_count is None:  # "none" would claim more than the capture shows
+            judged = Judgement("optional", "whether zombies are present is not known yet (no zombie count)")
         return NextStep("recollect", command, reason, urgency=judged.urgency, urgency_reason=judged.reason,
                         when="now")
 
