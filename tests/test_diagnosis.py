@@ -497,7 +497,10 @@ def test_leak_rate_per_parent_from_two_dated_listings():
         captured_at=t0 + timedelta(hours=4),
     )
     node = make_node("cuc-sub", "CUC", listings=[early, middle, late], loads=[make_load(10)])
-    groups = {g["ppid"]: g for g in analyze(make_bundle(node))["nodes"][0]["groups"]}
+    analysed = analyze(make_bundle(node))["nodes"][0]
+    groups = {g["ppid"]: g for g in analysed["groups"]}
+    assert analysed["next_step"]["urgency"] == "recommended"  # the most pressing group leads
+    assert analysed["next_step"]["urgency_reason"].startswith("under PID 7827: 9 zombies")
     assert groups[7827]["leak_rate_per_hour"] == 2.0 and groups[7827]["leak_rate_basis"] == "listings"
     assert groups[7827]["urgency"] == "recommended"
     assert groups[29815]["leak_rate_per_hour"] == 0.0 and groups[29815]["urgency"] == "optional"

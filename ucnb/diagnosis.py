@@ -238,14 +238,13 @@ def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str]
                    f"`{RECOLLECT}` to see their parents")
     reason += "; afterwards check the zombie count with `show process load`"
     total = max(sum(g.count for g in groups) + len(damaged), zombie_count or 0)
-    urgency = most_urgent([g.urgency for g in groups])
     node_judged = judge(total, room, rate)
-    if URGENCIES.index(node_judged.urgency) > URGENCIES.index(urgency):
-        urgency, urgency_reason = node_judged.urgency, node_judged.reason
+    urgency = most_urgent([g.urgency for g in groups] + [node_judged.urgency])
+    if node_judged.urgency == urgency:
+        urgency_reason = node_judged.reason  # the node as a whole: every group and damaged line
     else:
-        urgency_reason = next(g.urgency_reason for g in groups if g.urgency == urgency)
-        if len(groups) > 1 or damaged:
-            urgency_reason = f"{node_judged.reason} in all; the most pressing group: {urgency_reason}"
+        pressing = next(g for g in groups if g.urgency == urgency)
+        urgency_reason = f"under PID {pressing.ppid}: {pressing.urgency_reason}"
     return NextStep(best.action, best.command, reason, best.ppid, best.impact, urgency, urgency_reason,
                     best.when)
 
