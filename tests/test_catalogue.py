@@ -203,9 +203,9 @@ def test_collect_before_and_defects_are_validated(tmp_path):
         load_catalogue(_write(tmp_path, good + DEFECT.replace("CSCzz00001", "BUG-1")))
     with pytest.raises(InputError, match="are not releases"):
         load_catalogue(_write(tmp_path, good + DEFECT.replace('["14.0.1"]', '["14.0(1)SU2"]')))
-    steps = good + '[[service.collect_before]]\ncommand = "file list activelog x"\nwhat = "its log"\n'
-    assert load_catalogue(_write(tmp_path, steps)).services[0].collect_before[0].what == "its log"
-    with pytest.raises(InputError, match="needs a 'what' text"):
+    steps = good + '[[service.collect_before]]\ncommand = "file list activelog x"\nwhy = "its log"\n'
+    assert load_catalogue(_write(tmp_path, steps)).services[0].collect_before[0].why == "its log"
+    with pytest.raises(InputError, match="needs a 'why' text"):
         load_catalogue(_write(tmp_path, good + '[[service.collect_before]]\ncommand = "x"\n'))
     # the packaged catalogue: general steps for every restart; no defect without a public source
     general = [s.command for s in CATALOGUE.collect_before]

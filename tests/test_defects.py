@@ -29,10 +29,10 @@ def test_version_matching():
 
 def test_defects_and_collect_before_in_the_analysis(tmp_path):
     text = (
-        '[[collect_before]]\ncommand = "show process list detail"\nwhat = "the zombies and their parent"\n'
-        '[[collect_before]]\nwhat = "the {service} traces"\n'
+        '[[collect_before]]\ncommand = "show process list detail"\nwhy = "the zombies and their parent"\n'
+        '[[collect_before]]\nwhy = "the {service} traces"\n'
         '[[service]]\nname = "Cisco AMC Service"\nproducts = ["CUCM"]\nprocesses = ["amc"]\nimpact = "low"\n'
-        '[[service.collect_before]]\ncommand = "file list activelog cm/trace/amc"\nwhat = "AMC logs"\n'
+        '[[service.collect_before]]\ncommand = "file list activelog cm/trace/amc"\nwhy = "AMC logs"\n'
         '[[service.defects]]\nid = "CSCzz00001"\ntitle = "zombies under AMC"\naffected = ["14.0.1"]\n'
         'fixed = ["14.0.1.13900-155"]\nsource = "https://bst.cloudapps.cisco.com/bugsearch/bug/CSCzz00001"\n'
     )
@@ -48,9 +48,9 @@ def test_defects_and_collect_before_in_the_analysis(tmp_path):
     analysis = analyze(make_bundle(node), catalogue=catalogue)
     group = analysis["nodes"][0]["groups"][0]
     assert group["collect_before"] == [
-        {"command": "show process list detail", "what": "the zombies and their parent"},
-        {"command": None, "what": "the Cisco AMC Service traces"},
-        {"command": "file list activelog cm/trace/amc", "what": "AMC logs"},
+        {"command": "show process list detail", "why": "the zombies and their parent"},
+        {"command": None, "why": "the Cisco AMC Service traces"},
+        {"command": "file list activelog cm/trace/amc", "why": "AMC logs"},
     ]
     (defect,) = group["defects"]
     assert defect["id"] == "CSCzz00001" and defect["applies"] is True
@@ -62,5 +62,5 @@ def test_defects_and_collect_before_in_the_analysis(tmp_path):
     # a group owned by no service gets only the general steps that need no service name
     orphan = make_node("n", "CUCM", listing=make_listing(CUCM_BASE + [(4500, 1, "r", "Z", "[x] <defunct>")]))
     (group,) = analyze(make_bundle(orphan), catalogue=catalogue)["nodes"][0]["groups"]
-    assert [c["what"] for c in group["collect_before"]] == ["the zombies and their parent"]
+    assert [c["why"] for c in group["collect_before"]] == ["the zombies and their parent"]
     assert group["defects"] == []

@@ -61,7 +61,7 @@ class CollectStep:
     """Something to capture before a restart destroys the evidence (`{service}` is filled in)."""
 
     command: str | None
-    what: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -255,17 +255,17 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
 
 
 def _collect(entries: Any, where: str) -> tuple[CollectStep, ...]:
-    """`collect_before`: a list of {command (optional), what} tables."""
+    """`collect_before`: a list of {command (optional), why} tables."""
     if not isinstance(entries, list):
-        raise InputError(f"{where}: 'collect_before' must be a list of {{command, what}} tables")
+        raise InputError(f"{where}: 'collect_before' must be a list of {{command, why}} tables")
     steps = []
     for entry in entries:
         command = entry.get("command") if isinstance(entry, dict) else None
-        what = entry.get("what") if isinstance(entry, dict) else None
+        why = entry.get("why") if isinstance(entry, dict) else None
         bad_command = command is not None and not isinstance(command, str)
-        if not isinstance(what, str) or not what.strip() or bad_command or set(entry) - {"command", "what"}:
-            raise InputError(f"{where}: a 'collect_before' item needs a 'what' text and may have a 'command'")
-        steps.append(CollectStep(command, what))
+        if not isinstance(why, str) or not why.strip() or bad_command or set(entry) - {"command", "why"}:
+            raise InputError(f"{where}: a 'collect_before' item needs a 'why' text and may have a 'command'")
+        steps.append(CollectStep(command, why))
     return tuple(steps)
 
 

@@ -90,12 +90,12 @@ def _collect_before(owner: Owner, catalogue: Catalogue) -> tuple[CollectBefore, 
     service = owner.service if owner.kind == "service" else None
     steps = []
     for step in catalogue.collect_before + (service.collect_before if service else ()):
-        text = f"{step.command or ''} {step.what}"
+        text = f"{step.command or ''} {step.why}"
         if "{service}" in text and service is None:
             continue
         name = service.name if service else ""
         command = step.command.replace("{service}", name) if step.command else None
-        steps.append(CollectBefore(command, step.what.replace("{service}", name)))
+        steps.append(CollectBefore(command, step.why.replace("{service}", name)))
     return tuple(steps)
 
 

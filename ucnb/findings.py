@@ -129,7 +129,7 @@ class CollectBefore(_Finding):
     """Something to capture before the restart destroys the evidence."""
 
     command: str | None
-    what: str
+    why: str
 
 
 @dataclass(frozen=True)

@@ -226,7 +226,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
             out.append("  before you " + ("restart" if step.action == "restart_service" else "reboot")
                        + ", capture (the evidence goes with the parent):")
             out.extend(
-                f"    admin:{c.command}  ({c.what})" if c.command else f"    {c.what[0].upper()}{c.what[1:]}"
+                f"    admin:{c.command}  ({c.why})" if c.command else f"    {c.why[0].upper()}{c.why[1:]}"
                 for c in first.collect_before
             )
         for group in groups:
