@@ -236,7 +236,8 @@ def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str]
     if damaged:
         reason += (f"; {plural(len(damaged), 'damaged listing line')} also look defunct: recapture "
                    f"`{RECOLLECT}` to see their parents")
-    reason += "; afterwards check the zombie count with `show process load`"
+    if best.action != "recollect":
+        reason += "; afterwards check the zombie count with `show process load`"
     total = max(sum(g.count for g in groups) + len(damaged), zombie_count or 0)
     node_judged = judge(total, room, rate)
     urgency = most_urgent([g.urgency for g in groups] + [node_judged.urgency])

@@ -175,13 +175,15 @@ def _unknown(
     catalogue: Catalogue, reboot_alt: Alternative,
 ) -> Remedy:
     """The parent is in the listing but belongs to no known service (up to PID 1 / servM)."""
-    what = f"the parent PID {ppid} ({parent_command or '?'}) belongs to no known service"
+    shown = parent_command or "?"
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    what = f"the parent PID {ppid} ({shown}) belongs to no known service"
     kill = _kill(ppid, "TAC root access only, after identifying what the process is")
     if urgency in ("none", "optional"):
         return Remedy(
             "unknown", "recollect", RECOLLECT, "unknown", "the parent belongs to no known service",
-            f"{what}; harmless for now, so no reboot: capture `{RECOLLECT}` and `utils service list` again "
-            "(and the parent's full command line) so TAC can identify its owner" + _not_peer(owner),
+            f"{what}; harmless now, so no reboot: capture `{RECOLLECT}` and `utils service list` again "
+            "so TAC can identify its owner" + _not_peer(owner),
             (reboot_alt, kill, _leave()),
         )
     return Remedy(
