@@ -12,6 +12,7 @@ import base64
 import os
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from cli_helpers import run_cli as run
 
 import ucnb
 from ucnb.errors import InputError
+from ucnb.findings import DefectMatch
 from ucnb.model import Bundle
 from ucnb.report import (
     INTERNAL_TOKENS,
@@ -189,14 +191,16 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
 
     real = ucnb.diagnosis.diagnose
 
-    def with_defect(bundle, **options):  # the contract's JSON with a catalogue defect on the group
-        document = real(bundle, **options).to_json()
-        document["nodes"][0]["groups"][0]["defects"] = [
-            {"id": "CSCwz99999", "title": "amc leaves sh zombies", "fixed": ["14.0.1.13900-1"],
-             "source": "https://bst.cisco.com/bugsearch/bug/CSCwz99999", "applies": True},
-            {"id": "CSCwz11111", "title": "another version", "fixed": ["12.5.1.10000-1"], "applies": False},
-        ]
-        return document
+    def with_defect(bundle, **options):  # the catalogue lists two defects of the service: one applies
+        analysis = real(bundle, **options)
+        node = analysis.nodes[0]
+        defects = (
+            DefectMatch("CSCwz99999", "amc leaves sh zombies", fixed=("14.0.1.13900-1",),
+                        source="https://bst.cisco.com/bugsearch/bug/CSCwz99999", applies=True),
+            DefectMatch("CSCwz11111", "another version", fixed=("12.5.1.10000-1",), applies=False),
+        )
+        groups = (replace(node.groups[0], defects=defects), *node.groups[1:])
+        return replace(analysis, nodes=(replace(node, groups=groups), *analysis.nodes[1:]))
 
     monkeypatch.setattr(ucnb.diagnosis, "diagnose", with_defect)
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text

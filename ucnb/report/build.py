@@ -18,9 +18,8 @@ from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.model import Bundle
-from ucnb.report.context import Context, capture_times, na, owners, pid_list, urgency_of, when_of
+from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
 from ucnb.report.evidence import SourceLines
-from ucnb.report.findings_view import as_findings, field
 from ucnb.report.model import (
     CaseNote,
     Code,
@@ -66,8 +65,8 @@ def build_report(
     context = Context(
         bundle=bundle,
         after=after,
-        analysis=as_findings(diagnose(bundle)),
-        verification=as_findings(compare(bundle, after)) if after is not None else None,
+        analysis=diagnose(bundle),
+        verification=compare(bundle, after) if after is not None else None,
         decisions=list(decisions or []),
         lines=lines,
         r=r,
@@ -108,7 +107,7 @@ def findings_table(context: Context) -> Section:
     header = ["Node", "Product", "Version", "Zombie count", "Defunct rows", "Owner", "Urgency", "Next step"]
     rows: list[list[Text]] = []
     for node, entry in context.pairs():
-        level, _ = urgency_of(entry)
+        level = entry.next_step.urgency
         rows.append(
             [
                 context.r(node.name),
@@ -117,7 +116,7 @@ def findings_table(context: Context) -> Section:
                 "not captured" if entry.zombie_count is None else f"{entry.zombie_count:,}",
                 f"{len(entry.zombies):,}",
                 context.r(owners(entry)) or "none",
-                URGENCY_WORDS.get(level, level) if level else "not assessed",
+                URGENCY_WORDS.get(level, level),
                 next_step_text(context, node, entry),
             ]
         )
@@ -164,7 +163,7 @@ def verification_section(context: Context) -> Section:
     r = context.r
     section = Section("Verification", 2)
     for v in context.verification.nodes:
-        after_node = field(v, "after_node")
+        after_node = v.after_node
         fields: list[tuple[str, Text]] = [
             ("Node", r(v.node) + (f" (after: {r(after_node)})" if after_node else "")),
             ("Verdict", Strong(v.verdict.upper().replace("_", " "))),
@@ -268,11 +267,10 @@ def case_note(context: Context) -> CaseNote:
             )
         if len(entry.groups) > 2:
             rows.append((f"{prefix}Owners", f"... and {plural(len(entry.groups) - 2, 'more parent')}"))
-        level, reason = urgency_of(entry)
-        if level:
-            rows.append(
-                (f"{prefix}Urgency", URGENCY_WORDS.get(level, level) + (f": {r(reason)}" if reason else ""))
-            )
+        level, reason = entry.next_step.urgency, entry.next_step.urgency_reason
+        rows.append(
+            (f"{prefix}Urgency", URGENCY_WORDS.get(level, level) + (f": {r(reason)}" if reason else ""))
+        )
         decided = [context.decision(node.name, g.ppid) for g in entry.groups]
         decided = [d for d in decided if d]
         if decided:

@@ -14,7 +14,6 @@ from typing import Any
 
 from ucnb.model import Bundle, Node
 from ucnb.report.evidence import SourceLines
-from ucnb.report.findings_view import field
 from ucnb.report.model import Text
 
 
@@ -94,20 +93,6 @@ def owners(entry: Any) -> str:
     if not names:
         return "no known service" if entry.groups else ""
     return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-
-
-def urgency_of(entry: Any) -> tuple[str | None, str | None]:
-    """(urgency, reason) of a node, from the diagnosis's next step (or its most urgent group)."""
-    step = entry.next_step
-    level = field(step, "urgency")
-    reason = field(step, "urgency_reason")
-    if level is None:
-        order = ["none", "optional", "recommended", "urgent"]
-        levels = [field(g, "urgency") for g in entry.groups if field(g, "urgency") in order]
-        if levels:
-            level = max(levels, key=order.index)
-            reason = next(field(g, "urgency_reason") for g in entry.groups if field(g, "urgency") == level)
-    return level, reason
 
 
 def pid_list(pids: Sequence[int]) -> Text:

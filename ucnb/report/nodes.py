@@ -13,7 +13,6 @@ from typing import Any
 
 from ucnb.model import Node
 from ucnb.report.evidence import line_text
-from ucnb.report.findings_view import as_json, field
 from ucnb.report.model import (
     Code,
     Fields,
@@ -73,7 +72,7 @@ def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False)
         ppid=step.ppid,
         command=step.command,
     )
-    when = field(step, "when")
+    when = step.when
     if when:
         words += f" ({WHEN_WORDS.get(when, when)})"
     if plain:
@@ -113,10 +112,10 @@ def node_sections(context: Any, node: Node, entry: Any, n_index: int) -> list[Se
         ("Zombie count", _count_text(entry)),
         ("Defunct rows in the listing", f"{len(entry.zombies):,}"),
     ]
-    headroom = field(entry, "pid_headroom")
-    if headroom is not None and field(headroom, "forecast"):
+    headroom = entry.pid_headroom
+    if headroom is not None and headroom.forecast:
         fields.append(("PID headroom", prose(r(headroom.forecast))))
-    if field(entry, "leak_rate_per_hour") is not None:
+    if entry.leak_rate_per_hour is not None:
         fields.append(("Leak rate", f"{entry.leak_rate_per_hour:g} zombies per hour"))
     section.blocks.append(Fields(fields))
     if context.tac:
@@ -169,7 +168,7 @@ def _captures(node: Node) -> list[str]:
 
 
 def _trend(context: Any, section: Section, entry: Any, name: str, n_index: int) -> None:
-    trend = list(field(entry, "trend", ()))
+    trend = list(entry.trend)
     if len(trend) <= 1:
         return
     rows = [
@@ -308,7 +307,7 @@ def tree_text(group: Any, commands: dict[int, str | None]) -> str:
     """`ucnb.tree`'s text tree of the group, its chain collapsed top and bottom, its zombies bounded."""
     from ucnb.tree import tree_of_group
 
-    data = as_json(group)
+    data = group.to_json()
     top, gap, bottom = collapse(list(data.get("ancestry") or []))
     pids = list(data.get("zombie_pids") or [])
     data = {**data, "ancestry": top + bottom, "zombie_pids": pids[:SHOWN_ZOMBIE_ROWS]}
@@ -352,9 +351,9 @@ def group_section(
         fields.append(("Identified by", r(_identified_by(group))))
     fields.append(("Ancestry", r(chain_text(group))))
     fields.append(("Diagnosis", prose(r(group.reason))))
-    urgency = field(group, "urgency")
+    urgency = group.urgency
     if urgency:
-        reason = field(group, "urgency_reason")
+        reason = group.urgency_reason
         fields.append(("Urgency", URGENCY_WORDS.get(urgency, urgency) + (f": {r(reason)}" if reason else "")))
     section.blocks.append(Fields(fields))
     section.blocks.append(Paragraph([Strong("Evidence")]))
@@ -363,7 +362,7 @@ def group_section(
     if picture is not None and chain <= MAX_PICTURE_CHAIN:
         from ucnb.draw import draw_zombie_tree, figure_to_png_bytes
 
-        figure = draw_zombie_tree(frame, r(as_json(group)), node_name=name)
+        figure = draw_zombie_tree(frame, r(group.to_json()), node_name=name)
         section.blocks.append(
             Image(
                 picture,
@@ -372,7 +371,7 @@ def group_section(
             )
         )
     section.blocks.append(Preformatted(r(tree_text(group, commands)), "Process tree"))
-    collect = field(group, "collect_before", ())
+    collect = group.collect_before
     if collect and not _cleared(context, node):
         section.blocks.append(Paragraph([Strong("Before clearing them, collect")]))
         section.blocks.append(ItemList([r(_collect_text(item)) for item in collect]))
@@ -392,7 +391,7 @@ def group_section(
 
 def _collect_text(item: Any) -> list[Inline]:
     """`why: command` of a collect-before step (the command as code)."""
-    why, command = field(item, "why", "") or field(item, "what", ""), field(item, "command")
+    why, command = item.why, item.command
     return [why] + ([": " if why else "", Code(command)] if command else [])
 
 
@@ -427,24 +426,24 @@ def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
     action: Text = [Code(group.action), f": {words}"] if context.tac else words[:1].upper() + words[1:]
     remedy: list[tuple[str, Text]] = [("Action", action)]
     remedy.append(("Command", Code(r(group.command)) if group.command else "none"))
-    for extra in field(group, "commands", ()):
+    for extra in group.commands or ():
         if extra != group.command:
             remedy.append(("Then", Code(r(extra))))
     note = str(group.impact_note or "")
     if note.startswith(f"{group.impact}:"):
         note = note.split(":", 1)[1].strip()
     remedy.append(("Impact", group.impact + (f": {r(note)}" if note else "")))
-    when = field(group, "when")
+    when = group.when
     if when:
         remedy.append(("When", WHEN_WORDS.get(when, when)))
-    if field(group, "leak_rate_per_hour") is not None:
-        basis = field(group, "leak_rate_basis", "?")
+    if group.leak_rate_per_hour is not None:
+        basis = group.leak_rate_basis or "?"
         remedy.append(("Leak rate", f"{group.leak_rate_per_hour:g} zombies per hour (from the {basis})"))
     section.blocks.append(Paragraph([Strong("How to clear them")]))
     section.blocks.append(Fields(remedy))
     alternatives: list[list[Text]] = []
     for alt in group.alternatives or ():
-        tac_only = bool(field(alt, "tac_only", False))
+        tac_only = bool(alt.tac_only)
         if tac_only and not context.tac:
             continue
         alt_words = action_words(alt.action, service=group.service, node=name, ppid=group.ppid)

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ucnb.model import Node
-from ucnb.report.context import Context, bundle_times, capture_times, owners, urgency_of, when_of
-from ucnb.report.findings_view import field
+from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
 from ucnb.report.words import (
     URGENCY_SENTENCES,
@@ -27,17 +26,11 @@ from ucnb.report.words import (
 
 
 def _why_it_matters(context: Context, entry: Any) -> str:
-    level, reason = urgency_of(entry)
-    if level is not None:
-        text = URGENCY_SENTENCES.get(level, f"Urgency: {level}")
-        return text + (f" ({context.r(reason)})." if reason else ".")
-    headroom = field(entry, "pid_headroom")
-    used = field(headroom, "tasks") if headroom is not None else None
-    limit = field(headroom, "pid_max") if headroom is not None else None
-    text = "A zombie process uses no CPU and no memory, only a process ID, and the system can hold many"
-    if used is not None and limit:
-        text += f"; {used:,} of {limit:,} process IDs are in use"
-    return text + "."
+    """The diagnosis's urgency for the node, in words, with its numbers."""
+    step = entry.next_step
+    head, tail = URGENCY_SENTENCES.get(step.urgency, (f"Urgency: {step.urgency}", ""))
+    reason = f" ({context.r(step.urgency_reason)})" if step.urgency_reason else ""
+    return head.format(them="it" if len(entry.zombies) == 1 else "them") + reason + tail + "."
 
 
 def _done(context: Context, node: Node, entry: Any) -> str:
@@ -55,7 +48,7 @@ def _done(context: Context, node: Node, entry: Any) -> str:
         return f"{who} {words}{more}."
     verdict = context.verdict(node.name)
     if verdict is not None:
-        if field(verdict, "rebooted") is True:
+        if verdict.rebooted is True:
             return f"{name} was restarted between the captures."
         if verdict.restarted_services:
             names = ", ".join(context.r(s) for s in verdict.restarted_services[:3])
@@ -68,7 +61,7 @@ def _done(context: Context, node: Node, entry: Any) -> str:
     words = action_words(
         step.action, service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
     )
-    return f"To clear them: {words}."
+    return f"To clear {'it' if len(entry.zombies) == 1 else 'them'}: {words}."
 
 
 def _result(context: Context, node: Node, entry: Any) -> str:
@@ -221,7 +214,7 @@ def _restarts(context: Context) -> list[list[Text]]:
     rows: list[list[Text]] = []
     after_nodes = {n.name: n for n in context.after.nodes} if context.after is not None else {}
     for verdict in context.verification.nodes:
-        node = after_nodes.get(field(verdict, "after_node") or verdict.node)
+        node = after_nodes.get(verdict.after_node or verdict.node)
         times = capture_times(node) if node is not None else []
         capture = times[0][0] if times else None
         for parent in verdict.parents or ():
@@ -259,17 +252,17 @@ def _children(entry: Any, group: Any) -> list[Inline]:
 
 
 def _defect_text(defect: Any) -> str:
-    fixed = ", ".join(field(defect, "fixed", ()))
-    title = field(defect, "title", "")
-    source = field(defect, "source", "")
+    fixed = ", ".join(defect.fixed)
+    title = defect.title
+    source = defect.source
     text = f"{defect.id}" + (f" ({title})" if title else "") + (f", fixed in {fixed}" if fixed else "")
     return text + (f"; source: {source}" if source else "")
 
 
 def _defects(group: Any) -> tuple[str | None, str | None]:
     """(the catalogue's defects that apply to the node's version, those that may: version unknown)."""
-    applies = [_defect_text(d) for d in field(group, "defects", ()) if field(d, "applies") is True]
-    maybe = [_defect_text(d) for d in field(group, "defects", ()) if field(d, "applies") is None]
+    applies = [_defect_text(d) for d in group.defects if d.applies is True]
+    maybe = [_defect_text(d) for d in group.defects if d.applies is None]
     return "; ".join(applies) or None, "; ".join(maybe) or None
 
 

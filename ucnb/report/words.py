@@ -30,11 +30,11 @@ INTERNAL_TOKENS = (
 )
 
 URGENCY_WORDS = {"none": "none", "optional": "optional", "recommended": "recommended", "urgent": "urgent"}
-URGENCY_SENTENCES = {  # the executive summary's "why it matters (or does not)"
-    "none": "No action is needed",
-    "optional": "Clearing them is optional: a zombie process uses no CPU or memory, only a process ID",
-    "recommended": "Clearing them is recommended",
-    "urgent": "Clearing them is urgent",
+URGENCY_SENTENCES = {  # the executive summary's "why it matters (or does not)": (before, after the numbers)
+    "none": ("No action is needed", ""),
+    "optional": ("Clearing {them} is optional", ": a zombie uses no CPU or memory, only a process ID"),
+    "recommended": ("Clearing {them} is recommended", ""),
+    "urgent": ("Clearing {them} is urgent", ""),
 }
 WHEN_WORDS = {"now": "no maintenance window needed", "maintenance_window": "in a maintenance window"}
 VERDICT_WORDS = {
