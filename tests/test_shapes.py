@@ -161,7 +161,14 @@ def test_repeated_runs_after_prompts_are_separate_snapshots_the_latest_decides()
     zombies = [[pid for pid, _, _, _, zombie, _ in rows(each) if zombie] for each in node.listings]
     assert zombies == [[22908], [22908, 22915], [22921]]
     assert node.listing is node.listings[-1]
-    assert [z["pid"] for z in analyze(bundle)["nodes"][0]["zombies"]] == [22921]
+    analysed = analyze(bundle)["nodes"][0]
+    assert [z["pid"] for z in analysed["zombies"]] == [22921]
+    # the earlier runs are a trend and their zombies are accounted for, with their lines
+    assert "3 listings without capture times: 1, 2, 1 defunct rows" in analysed["leak_rate_note"]
+    earlier = [w for w in analysed["warnings"] if "that the listing analysed" in w]
+    assert len(earlier) == 2
+    assert "22908 (repeated_runs_prompts.txt:3)" in earlier[0]
+    assert "22908 (repeated_runs_prompts.txt:8), 22915 (repeated_runs_prompts.txt:9)" in earlier[1]
 
 
 def test_a_repeated_header_without_prompt_starts_another_run() -> None:

@@ -39,7 +39,16 @@ from ucnb.findings import (
 from ucnb.graph import build_graph, children
 from ucnb.model import Bundle, Listing, Node
 from ucnb.remedy import RECOLLECT, remediation
-from ucnb.trend import DEFAULT_PID_MAX, Growth, headroom, listing_rates, node_growth, plural, trend
+from ucnb.trend import (
+    DEFAULT_PID_MAX,
+    Growth,
+    headroom,
+    listing_growth,
+    listing_rates,
+    node_growth,
+    plural,
+    trend,
+)
 from ucnb.urgency import URGENCIES, Judgement, judge, most_urgent, when
 
 __all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table"]
@@ -265,6 +274,26 @@ def _defunct_rows(listing: Listing) -> list[Zombie]:
     ]
 
 
+def _other_listings_warnings(node: Node, listing: Listing, zombies: list[Zombie]) -> list[str]:
+    """Zombies that another listing of the node shows and the analysed one does not: every defunct
+    row of every listing is accounted for (an earlier run of the same paste, another view)."""
+    seen = {z.pid for z in zombies}
+    out = []
+    for other in node.listings:
+        if other is listing:
+            continue
+        missing = [z for z in _defunct_rows(other) if z.pid not in seen]
+        if missing:
+            pids = ", ".join(f"{z.pid} ({z.source})" for z in missing[:20])
+            more = f" and {len(missing) - 20:,} more" if len(missing) > 20 else ""
+            out.append(
+                f"the listing {other.source} shows {plural(len(missing), 'defunct row')} that the listing "
+                f"analysed ({listing.source}) does not: {pids}{more}; cleared since, or captured at "
+                "another moment"
+            )
+    return out
+
+
 def _listing_warnings(
     node: Node, listing: Listing, zombies: list[Zombie], damaged: list[str], moment_tolerance: timedelta
 ) -> list[str]:
@@ -359,6 +388,7 @@ def diagnose_node(
         if g is not None:
             warnings.extend(g.graph["warnings"])
         warnings.extend(_listing_warnings(node, listing, zombies, damaged, moment_tolerance))
+        warnings.extend(_other_listings_warnings(node, listing, zombies))
     elif latest is not None:
         shown = len(latest.processes)
         total = latest.summary.total
@@ -369,7 +399,9 @@ def diagnose_node(
                 "not running, and zombies' parents cannot be read from it"
             )
 
-    rate_all = node_growth(node.loads)
+    counted = any(snap.summary.zombie is not None for snap in node.loads)
+    several = not counted and len(node.listings) > 1
+    rate_all = listing_growth(node.listings) if several else node_growth(node.loads)
     room = headroom(latest, listing, rate_all, pid_max)
     groups = _groups(node, by_parent, g, catalogue, room, rate_all)
     for group in groups:

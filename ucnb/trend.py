@@ -24,6 +24,7 @@ from ucnb.model import Listing, LoadSnapshot, Node
 
 __all__ = [
     "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
+    "listing_growth",
     "listing_rates", "headroom", "plural", "percent",
 ]
 
@@ -136,6 +137,20 @@ def node_growth(loads: list[LoadSnapshot]) -> Growth:
         return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)",
                       "capture with `show status` (its date) or `show process load cont`")
     return growth([s.summary.zombie for s in counted], hours)  # type: ignore[misc]
+
+
+def listing_growth(listings: list[Listing]) -> Growth:
+    """The growth of the defunct rows over several listings of a node with no zombie count (a paste
+    of `ps aux | grep Z` run three times): a trend when they are dated, else the counts as facts."""
+    counts = [int(x.processes["zombie"].fillna(False).astype(bool).sum()) for x in listings]
+    stamps = [x.captured_at for x in listings]
+    if all(stamps):
+        return growth(counts, [(s - stamps[0]).total_seconds() / 3600 for s in stamps])  # type: ignore[operator]
+    shown = ", ".join(str(n) for n in counts)
+    return Growth(None, None, len(counts),
+                  f"growth not measured ({len(counts)} listings without capture times: {shown} defunct rows, "
+                  "oldest first)",
+                  "capture `show process load cont` over at least 10 minutes, or dated listings")
 
 
 def listing_rates(node: Node) -> dict[int, Growth]:
