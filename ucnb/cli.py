@@ -326,7 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    previous = _catch_interrupts()
+    # As the program, the handler stays until the process exits (a Ctrl-C after the work, during
+    # shutdown, is still one line); called in-process (tests, notebooks), the caller's comes back.
+    previous = None if _run_as_the_command() else _catch_interrupts()
     try:
         args, unknown = build_parser().parse_known_args(argv)
         if unknown:
