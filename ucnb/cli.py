@@ -326,8 +326,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # As the program, the handler stays until the process exits (a Ctrl-C after the work, during
-    # shutdown, is still one line); called in-process (tests, notebooks), the caller's comes back.
+    # As the program, the handler was installed on import; called in-process (tests, notebooks),
+    # it is installed here and the caller's comes back at the end.
     previous = None if _run_as_the_command() else _catch_interrupts()
     try:
         args, unknown = build_parser().parse_known_args(argv)
@@ -353,6 +353,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
+        elif _run_as_the_command():
+            # the work is done and said: a Ctrl-C during the interpreter's shutdown (where Python
+            # puts back the default action of a Python handler, not of SIG_IGN) must not turn it
+            # into a death by signal
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
     return status
 
 
