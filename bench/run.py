@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = sorted(set(groups) - set(GROUPS))
     if unknown:
-        parser.error(f"unknown group(s): {', '.join(unknown)}")
+        parser.error(f"unknown group{'' if len(unknown) == 1 else 's'}: {', '.join(unknown)}")
 
     OUT.mkdir(exist_ok=True)
     data = args.data or OUT / ("data-quick" if args.quick else "data")

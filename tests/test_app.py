@@ -38,7 +38,7 @@ def test_uploading_the_cluster_zip_shows_the_node_with_zombies_and_no_download_b
     app = TriageApp()
     assert app.status.value.endswith(">Upload a bundle to start.</span>")
     app.upload.value = (upload(CLUSTER),)  # what the browser's file input does
-    assert "cluster_cucm_imp.zip: 3 node(s), 1 defunct row(s)" in app.status.value
+    assert "cluster_cucm_imp.zip: 3 nodes, 1 defunct row." in app.status.value
     assert "ucnb-error" not in app.status.value
     summary = app.body.children[0].value
     for node in ("cucm-pub", "cucm-sub1", "imp-pub"):
@@ -68,7 +68,7 @@ def test_a_recorded_decision_gives_the_customer_report_and_the_case_note():
 def test_several_capture_files_form_one_bundle():
     app = TriageApp()
     app.open_upload([upload(p) for p in sorted(EX1.iterdir())])
-    assert "1 node(s), 1 defunct row(s)" in app.status.value
+    assert "1 node, 1 defunct row." in app.status.value
     assert [p.node_name for p in app.pickers] == ["cucm-sub1"]
 
 

@@ -101,7 +101,7 @@ def test_a_binary_file_is_an_input_error():
 
 def test_non_utf8_bytes_are_replaced_and_warned():
     capture = capture_of(b"Host Name    : cucm-pub\xff\n")
-    assert capture.warnings == ["x.txt: 1 byte(s) are not UTF-8; shown as \ufffd"]
+    assert capture.warnings == ["x.txt: 1 byte is not UTF-8; shown as \ufffd"]
 
 
 @settings(max_examples=200, deadline=None)

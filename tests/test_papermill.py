@@ -53,7 +53,7 @@ def test_triage_on_example_4_shows_its_answer_and_the_chosen_action(tmp_path):
     nb = run("01_triage.ipynb", tmp_path, bundle_path=str(SAMPLES / "ex4_cuc_filesync" / "before"),
              chosen_action="reboot", decided_by="jdoe")
     text = text_of(nb.cells)
-    assert "cuc-sub (CUC): zombie count 3, 1 zombie group(s)" in text
+    assert "cuc-sub (CUC): zombie count 3, 1 zombie group by parent PID" in text
     zombies = text_of([cell_after(nb, 'node["zombies"]')])
     for pid in ("325", "370", "387"):
         assert pid in zombies
@@ -93,7 +93,7 @@ def test_triage_on_a_clean_node_runs_through(tmp_path):
     nb = run("01_triage.ipynb", tmp_path, bundle_path=str(SAMPLES / "cluster_cucm_imp.zip"),
              node_name="imp-pub")
     text = text_of(nb.cells)
-    assert "imp-pub (IMnP): zombie count 0, 0 zombie group(s)" in text
+    assert "imp-pub (IMnP): zombie count 0, 0 zombie groups by parent PID" in text
     assert "next step: none" in text
 
 

@@ -107,7 +107,7 @@ def test_show_network_cluster_garbage_and_unknown_types():
     assert [r["hostname"] for r in identity.cluster] == ["uccx-pub"]
     assert identity.cluster[0]["product"] is None
     assert [u.text for u in identity.unparsed] == ["hello world", "300.1.1.1 a b Publisher x", "two words"]
-    assert identity.warnings == ["c: unknown node type(s) in show network cluster: uccx"]
+    assert identity.warnings == ["c: 1 unknown node type in show network cluster: uccx"]
 
 
 def test_cluster_row_needs_structure_not_positions():

@@ -139,7 +139,7 @@ def test_rows_without_header_are_read_in_the_layout_they_fit() -> None:
     result = parse("Executed command unsuccessfully", "", "ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc", file="f")
     assert [u.source for u in result.unparsed] == ["f:1"]
     assert result.processes[["pid", "ppid"]].values.tolist() == [[29815, 1]]
-    assert "`ps -ef`" in result.assumed_layout and "1 of 2 line(s)" in result.assumed_layout
+    assert "`ps -ef`" in result.assumed_layout and "1 of 2 lines has its shape" in result.assumed_layout
 
 
 def test_header_only_gives_typed_empty_frame() -> None:

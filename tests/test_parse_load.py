@@ -157,7 +157,7 @@ def test_cont_gives_one_snapshot_per_top_line_with_rising_zombies() -> None:
     # every snapshot's table is the default 10 rows, and none of the counted zombies is in it
     assert all("10 of 318 tasks" in w and "find them with `show process list detail`" in w
                for w in result.warnings)
-    assert "3 zombie(s) counted but 0 in the table" in result.warnings[2]
+    assert "3 zombies counted but 0 in the table" in result.warnings[2]
 
 
 def test_snapshots_split_without_blank_lines_or_top_line() -> None:
@@ -186,7 +186,7 @@ def test_default_ten_rows_warns_that_absence_proves_nothing() -> None:
     (warning,) = result.warnings
     assert warning.startswith("snapshot at 09:14:02 (default_10_rows.txt:1-17) shows 10 of 318 tasks")
     assert "may still be running" in warning
-    assert "3 zombie(s) counted but 0 in the table" in warning
+    assert "3 zombies counted but 0 in the table" in warning
 
 
 def test_summary_only_is_fine() -> None:
@@ -200,7 +200,7 @@ def test_full_table_with_missing_zombie_rows_warns() -> None:
     lines = [TOP_LINE, "Tasks:   1 total,   0 running,   0 sleeping,   0 stopped,   1 zombie", NEW_HEADER,
              " 1022 admin      30  10  158024   2300   1720 R   0.0  0.0   0:00.02 top"]
     assert parse_load(lines).warnings == [
-        "snapshot at 22:51:40 (<text>:1-4) counts 1 zombie(s) but its table shows 0 row(s) in state Z"]
+        "snapshot at 22:51:40 (<text>:1-4) counts 1 zombie but its table shows 0 rows in state Z"]
 
 
 # --- odd input goes to unparsed, never mis-read ------------------------------------------------
@@ -221,8 +221,8 @@ def test_odd_rows_are_reported_with_reasons_and_not_misread() -> None:
     assert pd.isna(informix["res_kib"]) and informix["shr_kib"] == 1024**2
     assert informix["command"] == "cmoninit"
     assert math.isnan(java["time_s"]) and java["cpu_pct"] == pytest.approx(0.3)
-    assert "RES left NA on 1 row(s) ('1.1x': not a memory size): odd_rows.txt:13" in result.warnings
-    assert "TIME+ left NA on 1 row(s) ('1:2:3:4': not a CPU time): odd_rows.txt:14" in result.warnings
+    assert "RES left NA on 1 row ('1.1x': not a memory size): odd_rows.txt:13" in result.warnings
+    assert "TIME+ left NA on 1 row ('1:2:3:4': not a CPU time): odd_rows.txt:14" in result.warnings
 
 
 def test_lines_outside_any_snapshot_are_unparsed() -> None:
@@ -238,7 +238,7 @@ def test_non_numbers_that_python_would_accept_are_na_not_numbers(cpu: str) -> No
     (process,) = result.snapshots[0].processes.itertuples()
     assert process.pid == 1022 and math.isnan(process.cpu_pct) and process.command == "top"
     assert result.unparsed == []
-    assert f"%CPU left NA on 1 row(s) ({cpu!r}: not a percentage): <text>:4" in result.warnings
+    assert f"%CPU left NA on 1 row ({cpu!r}: not a percentage): <text>:4" in result.warnings
 
 
 def test_absurd_digit_runs_are_reported_not_raised() -> None:
@@ -253,7 +253,7 @@ def test_absurd_digit_runs_are_reported_not_raised() -> None:
     assert summary.total is None and summary.running == 0 and summary.mem == {"free": 312448}
     (process,) = result.snapshots[0].processes.itertuples()  # its VIRT and TIME+ are NA, with a note
     assert process.pid == 1022 and pd.isna(process.virt_kib) and math.isnan(process.time_s)
-    assert any(w.startswith("VIRT left NA on 1 row(s) ('99999999999999999...': ") for w in result.warnings)
+    assert any(w.startswith("VIRT left NA on 1 row ('99999999999999999...': ") for w in result.warnings)
     assert [u.source for u in result.unparsed] == ["<text>:2", "<text>:3", "<text>:6"]
     assert "Tasks line partly read: no number for total" in result.unparsed[0].reason
 
@@ -446,7 +446,7 @@ def test_only_pid_state_and_command_decide_a_row() -> None:
     assert reasons == {"lenient_columns.txt:8": "PID '-' is not a process id",
                        "lenient_columns.txt:9": "S '?' is not a process state",
                        "lenient_columns.txt:10": "S '1' is not a process state"}
-    assert ("SHR left NA on 3 row(s) ('-', '?', '12q': not a memory size): lenient_columns.txt:4, "
+    assert ("SHR left NA on 3 rows ('-', '?', '12q': not a memory size): lenient_columns.txt:4, "
             "lenient_columns.txt:5, lenient_columns.txt:6") in result.warnings
 
 
@@ -457,6 +457,6 @@ def test_wide_top_rows_with_spaces_after_command_are_read_up_to_command() -> Non
     assert frame["zombie"].tolist() == [False, False, False, True]
     assert result.unparsed == []
     assert result.warnings == [
-        "2 row(s) do not have the 16 fields of the header: read up to COMMAND, the columns after it left NA: "
+        "2 rows do not have the 16 fields of the header: read up to COMMAND, the columns after it left NA: "
         "wide_fields_after_command.txt:4, wide_fields_after_command.txt:7"]
 

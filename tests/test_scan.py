@@ -237,7 +237,7 @@ def test_cli_summary_and_human_output(fleet: Path, baseline: pd.DataFrame, tmp_p
     assert top["zombies"] == per_service.max() and per_service[top["service"]] == per_service.max()
     status, out, err = run_cli("scan", fleet, "-o", tmp_path / "f.parquet", "--max-bytes", "1MiB")
     assert status == 0, err
-    assert out.startswith(f"{BUNDLES + 5} bundle(s) (0 analysed, {BUNDLES + 5} reused; in-process): ")
+    assert out.startswith(f"{BUNDLES + 5} bundles (0 analysed, {BUNDLES + 5} reused; in-process): ")
     assert f"error: {fleet / 'empty.zip'}: " in out
 
 

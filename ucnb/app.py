@@ -26,7 +26,7 @@ import ipywidgets as widgets
 
 from ucnb.errors import InputError
 from ucnb.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
-from ucnb.text import printable
+from ucnb.text import plural, printable
 from ucnb.widgets import Decisions, RemediationPicker
 
 ACCEPT = ".zip,.tar,.tar.gz,.tgz,.txt,.log,.out"
@@ -189,7 +189,7 @@ class TriageApp:
         self.body.children = tuple(children)
         self.bundle, self.label = bundle, label
         self._say(
-            f"{label}: {len(nodes)} node(s), {zombies} defunct row(s). "
+            f"{label}: {plural(len(nodes), 'node')}, {plural(zombies, 'defunct row')}. "
             + ("Pick the remediation and record it to download the report." if zombies else "No zombie.")
         )
         self._refresh_downloads()
@@ -208,7 +208,8 @@ class TriageApp:
             out.append(picker.widget)
         if len(node["groups"]) > MAX_GROUPS_SHOWN:
             more = len(node["groups"]) - MAX_GROUPS_SHOWN
-            out.append(widgets.HTML(f"<i>{more} more group(s): see the table above and the report.</i>"))
+            out.append(widgets.HTML(f"<i>{plural(more, 'more group')}: "
+                                    "see the table above and the report.</i>"))
         return out
 
     # ---------------------------------------------------------------- downloads

@@ -41,6 +41,7 @@ from ucnb.model import (
 )
 from ucnb.parsers.commands import BY_NAME, RECOGNISER
 from ucnb.sources import read_sources
+from ucnb.text import plural
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
@@ -110,8 +111,8 @@ def load(
             # a README or a case note: not a node; its lines are listed once, at bundle level
             lines = [line for session in parsed for line in _unparsed(session)]
             bundle.not_understood.extend(sorted(lines, key=lambda item: _line_number(item.source)))
-            bundle.warnings.append(f"{src.name}: no command output recognised in its {len(lines)} line(s): "
-                                   "not a capture, not read")
+            bundle.warnings.append(f"{src.name}: no command output recognised in its "
+                                   f"{plural(len(lines), 'line')}: not a capture, not read")
             continue
         sessions.extend(parsed)
     if not any(session.parsed for session in sessions):

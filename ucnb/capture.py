@@ -25,6 +25,7 @@ from typing import Any
 from ucnb.errors import InputError
 from ucnb.model import Unparsed
 from ucnb.sources import SourceFile
+from ucnb.text import plural
 
 # --- artefacts -------------------------------------------------------------------------------
 
@@ -309,12 +310,14 @@ def decode(src: SourceFile) -> tuple[str, list[str]]:
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     if bad:
-        warnings.append(f"{src.name}: {bad} byte(s) are not UTF-8; shown as \ufffd")
+        verb = "is" if bad == 1 else "are"
+        warnings.append(f"{src.name}: {plural(bad, 'byte')} {verb} not UTF-8; shown as \ufffd")
     if "\r" in text and "\r\n" in text and text.count("\r") > text.count("\r\n"):
         split = _LONE_CR.sub(_line_end_or_overwrite, text)
         if split != text:
+            lone = split.count(chr(10)) - text.count(chr(10))
             warnings.append(
-                f"{src.name}: {split.count(chr(10)) - text.count(chr(10))} lone carriage return(s) in a "
+                f"{src.name}: {plural(lone, 'lone carriage return')} in a "
                 "CRLF file read as line ends (line numbers count them)"
             )
             text = split

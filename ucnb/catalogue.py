@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ucnb.defects import Defect, parse_defects
 from ucnb.errors import InputError
 from ucnb.findings import Ancestor
+from ucnb.text import plural
 
 if TYPE_CHECKING:  # networkx is imported only by the functions that walk a graph (`inspect` needs none)
     import networkx as nx
@@ -159,7 +160,7 @@ def _service(entry: Any, index: int, source: str, seen: set[str]) -> Service:
     seen.add(name)
     unknown = set(entry) - known
     if unknown:
-        raise _fail(source, index, name, f"unknown field(s) {sorted(unknown)}")
+        raise _fail(source, index, name, f"{plural(len(unknown), 'unknown field')} {sorted(unknown)}")
     products = _str_list(entry.get("products"))
     if not products:
         raise _fail(source, index, name, "'products' must be a non-empty list of strings")
@@ -167,7 +168,8 @@ def _service(entry: Any, index: int, source: str, seen: set[str]) -> Service:
         products = list(PRODUCTS)
     bad = [p for p in products if p not in PRODUCTS]
     if bad:
-        raise _fail(source, index, name, f"product(s) {bad} not one of {list(PRODUCTS)} or 'all'")
+        raise _fail(source, index, name, f"{plural(len(bad), 'product')} {bad} not one of {list(PRODUCTS)} "
+                    "or 'all'")
     processes = _str_list(entry.get("processes"))
     if not processes:
         raise _fail(source, index, name, "'processes' must be a non-empty list of strings")

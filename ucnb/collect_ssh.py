@@ -32,6 +32,7 @@ from ucnb.collect import (
     plan_commands,
 )
 from ucnb.errors import InputError
+from ucnb.text import plural
 
 PROMPT_AT_END = re.compile(r"(?:^|[\r\n])admin:[ \t]*$")
 PAGER = re.compile(r"Press <enter> for 1 line|options: q=quit, n=next")
@@ -238,7 +239,7 @@ async def _commands(session: _Session, target: Target, record: HostRecord, out: 
             entry.state, entry.reason = "refused", refusal
         else:
             entry.state = "complete"
-        progress(f"{target.label}: {command}: {entry.state}, {entry.lines} line(s) "
+        progress(f"{target.label}: {command}: {entry.state}, {plural(entry.lines, 'line')} "
                  f"in {time.monotonic() - began:.1f} s")
 
 

@@ -39,6 +39,7 @@ from ucnb.findings import (
 from ucnb.graph import build_graph, children
 from ucnb.model import Bundle, Listing, Node
 from ucnb.remedy import RECOLLECT, remediation
+from ucnb.text import plural
 from ucnb.trend import (
     DEFAULT_PID_MAX,
     Growth,
@@ -46,7 +47,6 @@ from ucnb.trend import (
     listing_growth,
     listing_rates,
     node_growth,
-    plural,
     trend,
 )
 from ucnb.urgency import URGENCIES, Judgement, judge, most_urgent, when

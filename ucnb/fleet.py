@@ -227,7 +227,9 @@ def plot_leak_rates(frame: pd.DataFrame) -> Figure:
         ax.set_xlabel("new zombies per hour (log scale)")
         ax.set_ylabel("nodes")
         ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title(f"Leak rates of the {len(rates)} growing node(s)", fontsize=11)
+    title = (f"Leak rates of the {len(rates)} growing nodes" if len(rates) != 1
+             else "Leak rate of the growing node")
+    ax.set_title(title, fontsize=11)
     return fig
 
 

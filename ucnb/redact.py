@@ -67,6 +67,7 @@ from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.model import Bundle
+from ucnb.text import plural
 
 __all__ = [
     "SYSTEM_ACCOUNTS",
@@ -114,15 +115,6 @@ FILE_SUFFIXES = frozenset(
 )
 _REVERSE_DNS_STARTS = frozenset("com org net java javax sun jdk".split())
 KINDS = ("host", "domain", "ip", "ipv6", "mac", "user", "password")
-KIND_PLURALS = {
-    "host": "host names",
-    "domain": "domains",
-    "ip": "IPv4 addresses",
-    "ipv6": "IPv6 addresses",
-    "mac": "MAC addresses",
-    "user": "user names",
-    "password": "passwords",
-}
 KIND_NAMES = {
     "host": "host name",
     "domain": "domain",
@@ -609,9 +601,8 @@ class Redactor:
         for kind in KINDS:
             distinct = len({p.rstrip("+") for p in self.mapping[kind].values()})
             if distinct:
-                name = KIND_NAMES[kind] if distinct == 1 else KIND_PLURALS[kind]
-                times = self.replaced[kind]
-                parts.append(f"{distinct:,} {name} ({times:,} occurrence{'' if times == 1 else 's'})")
+                times = plural(self.replaced[kind], "occurrence")
+                parts.append(f"{plural(distinct, KIND_NAMES[kind])} ({times})")
         return ", ".join(parts) or "no identifier found"
 
 

@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
+from ucnb.text import plural
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -547,20 +548,21 @@ def summary(result: ScanResult, output: str | None = None, top: int = 10) -> dic
 def format_summary(document: dict[str, Any]) -> str:
     """Human summary of a `ucnb.scan/1` document."""
     lines = [
-        f"{document['bundles']} bundle(s) ({document['analysed']} analysed, {document['reused']} reused; "
-        f"{document['engine']}): {document['nodes']} node(s), {document['nodes_with_zombies']} with zombies, "
-        f"{document['zombies']} defunct row(s), {document['errors']} error(s)",
+        f"{plural(document['bundles'], 'bundle')} ({document['analysed']} analysed, "
+        f"{document['reused']} reused; {document['engine']}): {plural(document['nodes'], 'node')}, "
+        f"{document['nodes_with_zombies']} with zombies, {plural(document['zombies'], 'defunct row')}, "
+        f"{plural(document['errors'], 'error')}",
     ]
     if document["output"]:
         lines.append(f"rows written: {document['output']}")
     if document["top_services"]:
         lines.append("services with the most zombies:")
-        lines += [f"  {s['zombies']:>6} zombie(s) on {s['nodes']:>4} node(s)  {s['service']}"
-                  for s in document["top_services"]]
+        lines += [f"  {plural(s['zombies'], 'zombie'):>14} on {plural(s['nodes'], 'node'):>10}  "
+                  f"{s['service']}" for s in document["top_services"]]
     lines += [f"warning: {warning}" for warning in document["warnings"]]
     for item in document["error_bundles"][:10]:
         lines.append(f"error: {item['bundle']}: {item['error']}")
     if len(document["error_bundles"]) > 10:
         more = len(document["error_bundles"]) - 10
-        lines.append(f"... {more} more error(s) (see the output's error column)")
+        lines.append(f"... {plural(more, 'more error')} (see the output's error column)")
     return "\n".join(lines)

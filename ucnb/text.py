@@ -30,7 +30,22 @@ def _escape(match: re.Match[str]) -> str:
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`count` and `word` as English: the count with thousands separators, the plural when not 1.
 
-    >>> plural(1, "row"), plural(2, "snapshot"), plural(12500, "ancestor"), plural(0, "entry", "entries")
+    The plural of the last word is regular English (`process` -> `processes`, `entry` -> `entries`)
+    unless `many` says otherwise.
+
+    >>> plural(1, "row"), plural(2, "snapshot"), plural(12500, "ancestor"), plural(0, "entry")
     ('1 row', '2 snapshots', '12,500 ancestors', '0 entries')
+    >>> plural(3, "zombie process"), plural(2, "PID"), plural(2, "child", "children")
+    ('3 zombie processes', '2 PIDs', '2 children')
     """
-    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+    if count == 1:
+        return f"1 {word}"
+    return f"{count:,} {many or _plural_word(word)}"
+
+
+def _plural_word(word: str) -> str:
+    if word.endswith(("s", "sh", "ch", "x", "z")):
+        return word + "es"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    return word + "s"

@@ -266,7 +266,7 @@ def zombie_question(key: AnswerKey, ev: Evidence, default: Any = None) -> QuizQu
 
 
 def parent_question(key: AnswerKey, ev: Evidence, default: Any = None) -> QuizQuestion:
-    """Type the PPID of the defunct row(s)."""
+    """Type the PPID of the defunct rows."""
     at = ev.lines["zombie_line"]
 
     def hints(value: Any) -> str:
@@ -285,7 +285,8 @@ def parent_question(key: AnswerKey, ev: Evidence, default: Any = None) -> QuizQu
         return f"Look at the PPID column of {at}."
 
     return QuizQuestion(
-        "What is the parent PID (PPID) of the defunct process(es)? Type it.",
+        "What is the parent PID (PPID) of the defunct "
+        f"{_plural(len(key.zombie_pids), 'process', 'processes')}? Type it.",
         None,
         str(key.ppid),
         hint="On the defunct row, the PPID column names the process that should reap it.",

@@ -36,6 +36,7 @@ from ucnb.findings import (
 )
 from ucnb.graph import build_graph, children
 from ucnb.model import Listing
+from ucnb.text import plural
 
 __all__ = ["render_tree", "tree_of_group", "action_needed", "format_analysis", "format_verify"]
 
@@ -44,10 +45,6 @@ SHOWN_CHILDREN = 5  # non-zombie children shown under the parent
 CHAIN_TOP, CHAIN_BOTTOM = 3, 6  # a longer chain of ancestors shows these ends only
 TABLE_ROWS = 100  # groups listed in the analysis table; the others are counted
 _NO_PPID = "? (parent unknown: the listing has no PPID)"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _short(text: str | None, width: int = 70) -> str:
@@ -76,22 +73,22 @@ def _draw(
     indent = ""
     hidden = len(chain) - CHAIN_TOP - CHAIN_BOTTOM
     if hidden > 1:  # thousands deep: the ends, and the count of what lies between
-        chain = [*chain[:CHAIN_TOP], f"... {_plural(hidden, 'ancestor')} ...", *chain[-CHAIN_BOTTOM:]]
+        chain = [*chain[:CHAIN_TOP], f"... {plural(hidden, 'ancestor')} ...", *chain[-CHAIN_BOTTOM:]]
     for depth, label in enumerate(chain):
         if depth == len(chain) - 1:
-            label += f"  <== parent of {_plural(len(zombies), 'zombie')}"
+            label += f"  <== parent of {plural(len(zombies), 'zombie')}"
         lines.append(label if depth == 0 else f"{indent}└─ {label}")
         if depth > 0:
             indent += "   "
     entries: list[str] = []
     if len(zombies) > collapse:
         pids = [pid for pid, _ in zombies]
-        entries.append(f"{_plural(len(zombies), 'zombie')} <defunct>, PIDs {min(pids)}-{max(pids)}  Z")
+        entries.append(f"{plural(len(zombies), 'zombie')} <defunct>, PIDs {min(pids)}-{max(pids)}  Z")
     else:
         entries.extend(f"{pid} {_short(command or '<defunct>')}  Z" for pid, command in zombies)
     entries.extend(f"{pid} {_short(command)}" for pid, command in others)
     if others_count > len(others):
-        entries.append(f"... {_plural(others_count - len(others), 'more process')}")
+        entries.append(f"... {plural(others_count - len(others), 'more process')}")
     child_indent = indent if len(chain) > 1 else ""
     for i, entry in enumerate(entries):
         branch = "└─" if i == len(entries) - 1 else "├─"
@@ -199,15 +196,15 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
         out.append("")
         out.extend(_table(rows))
         if len(groups) > TABLE_ROWS:
-            out.append(f"  ... {_plural(len(groups) - TABLE_ROWS, 'more group')} "
-                       f"({_plural(len(groups), 'group')} in all; --json lists every one)")
+            out.append(f"  ... {plural(len(groups) - TABLE_ROWS, 'more group')} "
+                       f"({plural(len(groups), 'group')} in all; --json lists every one)")
         commands = {z.pid: z.command for z in node.zombies}
         for group in groups[:max_groups]:
             out.append("")
             out.append(f"  PID {group.ppid if group.ppid is not None else '?'}: {group.reason}")
             out.append(_indent(tree_of_group(group, commands)))
         if len(groups) > max_groups:
-            out.append(f"  ... {_plural(len(groups) - max_groups, 'more group')} (see --json)")
+            out.append(f"  ... {plural(len(groups) - max_groups, 'more group')} (see --json)")
     step = node.next_step
     out.append("")
     out.append(f"next step: {step.action}" + (f" ({step.when.replace('_', ' ')})" if step.when else ""))

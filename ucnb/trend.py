@@ -21,21 +21,17 @@ import pandas as pd
 
 from ucnb.findings import Headroom, TrendPoint
 from ucnb.model import Listing, LoadSnapshot, Node
+from ucnb.text import plural
 
 __all__ = [
     "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
     "listing_growth",
-    "listing_rates", "headroom", "plural", "percent",
+    "listing_rates", "headroom", "percent",
 ]
 
 DEFAULT_PID_MAX = 32768  # /proc/sys/kernel/pid_max default
 MIN_MINUTES = 10
 MIN_SNAPSHOTS = 3
-
-
-def plural(n: int, word: str) -> str:
-    """ "1 zombie", "1,204 zombies"."""
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def percent(part: float, whole: float) -> str:

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ucnb.findings import Headroom
-from ucnb.trend import DEFAULT_PID_MAX, Growth, percent, plural
+from ucnb.text import plural
+from ucnb.trend import DEFAULT_PID_MAX, Growth, percent
 
 __all__ = ["URGENCIES", "LARGE_SHARE", "BUSY_SHARE", "FULL_SHARE", "URGENT_DAYS", "Judgement", "judge",
            "when", "most_urgent"]

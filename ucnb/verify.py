@@ -35,7 +35,7 @@ from ucnb.findings import (
     Verification,
 )
 from ucnb.model import Bundle, Listing, Node
-from ucnb.trend import plural
+from ucnb.text import plural
 
 __all__ = ["SCHEMA", "compare", "compare_node", "verify"]
 

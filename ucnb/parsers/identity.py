@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ucnb.model import Identity, Unparsed
+from ucnb.text import plural
 
 COMMANDS = ("show status", "show version active", "show network cluster", "show tech ccm_service")
 
@@ -284,8 +285,8 @@ def _show_network_cluster(lines: Sequence[str], file: str, first_line: int, iden
         identity.product = products.pop()  # a cluster of one product; mixed clusters say nothing
     unknown = sorted({row["type"] for row in identity.cluster if row["product"] is None})
     if unknown:
-        identity.warnings.append(f"{file}: unknown node type(s) in show network cluster: "
-                                 f"{', '.join(unknown)}")
+        identity.warnings.append(f"{file}: {plural(len(unknown), 'unknown node type')} in show network "
+                                 f"cluster: {', '.join(unknown)}")
 
 
 # --- show tech ccm_service -----------------------------------------------------------------------

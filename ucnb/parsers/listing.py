@@ -43,6 +43,7 @@ from itertools import islice
 from typing import Any
 
 from ucnb.model import LISTING_COLUMNS, Columns, LineSources, Listing, Unparsed
+from ucnb.text import plural
 
 # Column names that end a listing: the command, keeping its spaces.
 _COMMAND_NAMES = frozenset({"CMD", "COMMAND", "ARGS", "COMM"})
@@ -460,7 +461,7 @@ class _Segment:
                     self.odd[i] = odd
                     count = sum(1 for value in columns[i] if value in odd)
                     shown = ", ".join(repr(value) for value in sorted(odd)[:5])
-                    self.notes.append(f"{count} {name} value(s) not of the column's form read as NA "
+                    self.notes.append(f"{plural(count, name + ' value')} not of the column's form read as NA "
                                       f"({shown}): only PID, PPID, state and command decide a row")
             elif (values := _numbers(columns[i])) is not None:
                 numbers[i] = values
@@ -521,7 +522,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
             )
         name, header, fits, total, others = guess
         names = header.split()
-        assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {total} line(s) have its shape"
+        assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {plural(total, 'line')} "
+                   f"{'has' if fits == 1 else 'have'} its shape"
                    + (f"; also fits: {', '.join(others)}" if others else ""))
         warnings.append(assumed)
         layout = _Layout("", names)  # no header: the forest is measured from the end of TIME
@@ -632,7 +634,8 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
     if joined:
         shown = ", ".join(f"{file}:{first_line + i}" for i in joined[:10])
         more = " ..." if len(joined) > 10 else ""
-        warnings.append(f"{len(joined)} wrapped command line(s) joined to the row above: {shown}{more}")
+        joins = plural(len(joined), "wrapped command line")
+        warnings.append(f"{joins} joined to the row above: {shown}{more}")
     if from_tree:
         warnings.append(_tree_warning(processes))
     elif not ppid_column:

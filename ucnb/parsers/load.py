@@ -54,6 +54,7 @@ from ucnb.model import (
 )
 from ucnb.parsers.top_summary import read_summary, summary_kind, wrapped_tail
 from ucnb.parsers.top_values import COLUMN_RULES, convert_column
+from ucnb.text import plural
 
 __all__ = ["parse_load"]
 
@@ -444,12 +445,13 @@ def _note_na(snap: _Snapshot, lenient: dict[str, list[int]], dropped: dict[int, 
         if rows:
             odd = ", ".join(repr(v if len(v) <= 20 else v[:17] + "...")
                             for v in dict.fromkeys(snap.rows[row][position] for row in rows[:3]))
-            result.warnings.append(f"{header.names[position]} left NA on {len(rows)} row(s) ({odd}: "
+            result.warnings.append(f"{header.names[position]} left NA on {plural(len(rows), 'row')} ({odd}: "
                                    f"{COLUMN_RULES[key][2]}): {where(rows)}")
     rows = [row for row in snap.partial if row not in dropped]
     if rows:
         result.warnings.append(
-            f"{len(rows)} row(s) do not have the {len(header.names)} fields of the header: read up to "
+            f"{plural(len(rows), 'row')} {'does' if len(rows) == 1 else 'do'} not have the "
+            f"{len(header.names)} fields of the header: read up to "
             f"COMMAND, the columns after it left NA: {where(rows)}")
 
 
@@ -473,9 +475,9 @@ def _warn(snapshot: LoadSnapshot, has_table: bool, result: LoadCapture) -> None:
         text = (f"{where} shows {shown} of {summary.total} {kind}: {one} absent from it may still be "
                 f"running (`show process load num all` lists every one)")
         if summary.zombie and shown_zombies < summary.zombie:
-            text += (f"; {summary.zombie} zombie(s) counted but {shown_zombies} in the table: "
+            text += (f"; {plural(summary.zombie, 'zombie')} counted but {shown_zombies} in the table: "
                      f"find them with `show process list detail`")
         result.warnings.append(text)
     elif summary.zombie is not None and shown_zombies != summary.zombie:
-        result.warnings.append(f"{where} counts {summary.zombie} zombie(s) but its table shows "
-                               f"{shown_zombies} row(s) in state Z")
+        result.warnings.append(f"{where} counts {plural(summary.zombie, 'zombie')} but its table shows "
+                               f"{plural(shown_zombies, 'row')} in state Z")

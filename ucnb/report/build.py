@@ -33,7 +33,8 @@ from ucnb.report.model import (
     prose,
 )
 from ucnb.report.summary import executive_summary, root_cause, timeline
-from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, plural, product_words
+from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, product_words
+from ucnb.text import plural
 
 MAX_FILES = 500  # appendix rows; the rest are counted
 

@@ -27,7 +27,8 @@ from ucnb.report.model import (
     Text,
     prose,
 )
-from ucnb.report.words import URGENCY_WORDS, WHEN_WORDS, action_words, plural, product_words
+from ucnb.report.words import URGENCY_WORDS, WHEN_WORDS, action_words, product_words
+from ucnb.text import plural
 
 MAX_FULL_GROUPS = 10  # groups of a node shown in full (fields, evidence, picture, tree)
 MAX_TABLE_GROUPS = 500  # further groups in the node's table; the rest are counted

@@ -19,10 +19,10 @@ from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table,
 from ucnb.report.words import (
     URGENCY_SENTENCES,
     action_words,
-    plural,
     product_words,
     verdict_words,
 )
+from ucnb.text import plural
 
 
 def _why_it_matters(context: Context, entry: Any) -> str:

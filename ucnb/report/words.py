@@ -3,8 +3,6 @@ AMC Service on cucm-sub1"), never the kit's tokens (`restart_service`, rule ids,
 
     >>> action_words("restart_service", service="Cisco AMC Service", node="cucm-sub1")
     'restart the Cisco AMC Service on cucm-sub1'
-    >>> plural(1, "zombie process")
-    '1 zombie process'
 """
 
 from __future__ import annotations
@@ -43,13 +41,6 @@ VERDICT_WORDS = {
     "not_cleared": "not cleared",
     "unknown": "not confirmed",
 }
-
-
-def plural(n: int, word: str) -> str:
-    """`n word(s)` in English, with thousands separators (`process` -> `processes`)."""
-    if n == 1:
-        return f"1 {word}"
-    return f"{n:,} {word}" + ("es" if word.endswith(("ss", "sh", "ch")) else "s")
 
 
 def action_words(

@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-broken", dest="broken", action="store_false")
     args = parser.parse_args(argv)
     written = write_fleet(args.out, args.bundles, nodes=args.nodes, seed=args.seed, broken=args.broken)
-    print(f"{len(written)} bundle(s) written to {args.out}")
+    print(f"{len(written)} {'bundle' if len(written) == 1 else 'bundles'} written to {args.out}")
     return 0
 
 

@@ -61,6 +61,7 @@ def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -
         "axjf": "`ps axjf`-like forest (PPID PID PGID SID TTY TPGID STAT UID TIME COMMAND)",
     }
     zombies = ", ".join(str(p) for p in seed.zombie_pids)
+    rows, pids = ("row", "PID") if len(seed.zombie_pids) == 1 else ("rows", "PIDs")
     lines = [
         f"# {ex.title}",
         "",
@@ -94,7 +95,7 @@ def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -
         "",
         *defunct_lines(before),
         "",
-        f"3. The PPID of the defunct row(s), {seed.parent_pid}, and the row whose PID is {seed.parent_pid}:",
+        f"3. The PPID of the defunct {rows}, {seed.parent_pid}, and the row whose PID is {seed.parent_pid}:",
         "",
         *parent_lines(before, seed.parent_pid),
         "",
@@ -104,7 +105,7 @@ def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -
         "",
         ex.answer,
         "",
-        f"Zombie PID(s): {zombies}; parent PID: {seed.parent_pid}.",
+        f"Zombie {pids}: {zombies}; parent PID: {seed.parent_pid}.",
         "",
         "## After",
         "",
@@ -140,7 +141,7 @@ def index_readme() -> str:
         "(../docs/zombie-troubleshooting-uc.txt)), with the seed's PIDs. Each has `before/` "
         "(the zombies) and `after/` (the remediation and the checks), and a README.",
         "",
-        "| folder | product | node | zombie PID(s) <- parent | owner | remedy |",
+        "| folder | product | node | zombie PIDs <- parent | owner | remedy |",
         "|---|---|---|---|---|---|",
     ]
     for ex in EXAMPLES:
