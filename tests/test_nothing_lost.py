@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from real_captures import REAL_CAPTURES, real_capture
 
 import ucnb
 from ucnb.bundle import parse_section
@@ -40,10 +39,8 @@ from ucnb.sources import read_sources
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*") if p.is_file() and p.suffix != ".json")
 FILES += sorted(p for p in (ROOT / "sample_outputs").rglob("*") if p.is_file() and p.name != "README.md")
-# Every line of every published real capture (../shared/real-captures/, skipped when absent). Captures
-# of `show process load`, `utils service list` and the identity commands (01, 02, 09, 13, 14, 26, 33)
-# are read by the parsers of parse-top's part of issue 11: the accounting must hold for them too.
-REAL = sorted(p.name for p in REAL_CAPTURES.glob("*.txt")) or ["(no real captures)"]
+# The published real captures (../shared/real-captures/) are accounted for the same way in
+# tests/test_real_captures_nothing_lost.py.
 
 
 def _line(source: str) -> int:
@@ -138,6 +135,11 @@ def bundle_files(path: Path) -> list[tuple[str, bytes, str]]:
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(ROOT)) for p in FILES])
 def test_every_line_is_parsed_recognised_noise_or_unparsed(path: Path) -> None:
+    assert_accounted(path)
+
+
+def assert_accounted(path: Path) -> None:
+    """Every non-blank line of every file under `path` is accounted for exactly once."""
     for name, data, root in bundle_files(path):
         if not data.strip():
             continue
@@ -152,34 +154,6 @@ def test_every_line_is_parsed_recognised_noise_or_unparsed(path: Path) -> None:
         twice = {n: hows for n, hows in found.items() if len(hows) > 1}
         assert not twice, [(n, hows, lines[n - 1]) for n, hows in list(twice.items())[:5]]
         assert set(found) <= non_blank | {n for n, hows in found.items() if hows == ["noise"]}
-
-
-@pytest.mark.parametrize("name", REAL)
-def test_every_line_of_every_real_capture_is_accounted_for(name: str) -> None:
-    path = real_capture(name if name != "(no real captures)" else "01_carschlr_load.txt")
-    test_every_line_is_parsed_recognised_noise_or_unparsed(path)
-
-
-@pytest.mark.parametrize("name", REAL)
-def test_no_defunct_line_of_a_real_capture_is_lost(name: str) -> None:
-    """A `<defunct>` line is a zombie row of a listing (joined wrapped rows included) or a load, or
-    is listed as not understood with its file:line."""
-    path = real_capture(name if name != "(no real captures)" else "01_carschlr_load.txt")
-    text = path.read_text(errors="replace")
-    if "<defunct>" not in text:
-        return
-    bundle = ucnb.load(path)
-    found: set[int] = set()
-    for node in bundle.nodes:
-        for listing in node.listings:
-            for source in listing.processes.loc[listing.processes["zombie"], "source"]:
-                found.update(_lines(source))
-        for snapshot in node.loads:
-            found.update(_line(s) for s in snapshot.processes.loc[snapshot.processes["zombie"], "source"])
-        found.update(_line(item.source) for item in node.unparsed)
-    for number, line in enumerate(text.split("\n"), 1):
-        if "<defunct>" in line and not SHELL_PROMPT.match(clean_line(line).strip()):
-            assert number in found, (name, number, line)
 
 
 def test_the_accounting_catches_a_lost_line() -> None:

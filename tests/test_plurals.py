@@ -58,7 +58,8 @@ def test_no_string_of_the_package_or_tools_hedges_a_plural():
 
 
 def test_no_notebook_cell_or_stored_output_hedges_a_plural():
-    notebooks = sorted([*ROOT.joinpath("notebooks").rglob("*.ipynb"), *ROOT.joinpath("tools").glob("*.ipynb")])
+    notebooks = sorted([*ROOT.joinpath("notebooks").rglob("*.ipynb"),
+                        *ROOT.joinpath("tools").glob("*.ipynb")])
     assert notebooks
     found = []
     for path in notebooks:
@@ -70,7 +71,8 @@ def test_no_notebook_cell_or_stored_output_hedges_a_plural():
                                  for line in source.splitlines())
                 found += hedged_plurals(code, where)
                 for output in cell.get("outputs", []):
-                    text = "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+                    text = "".join(output.get("text", "")) + "".join(
+                        output.get("data", {}).get("text/plain", ""))
                     found += [f"{where} output: {m.group()}" for m in HEDGED.finditer(text)]
             else:
                 found += [f"{where}: {m.group()}" for m in HEDGED.finditer("".join(cell["source"]))]
@@ -92,9 +94,11 @@ def test_a_warning_counts_bytes_in_english(bad: int, said: str):
     assert capture.warnings == [f"x.txt: {said} not UTF-8; shown as \ufffd"]
 
 
-@pytest.mark.parametrize(("lines", "said"), [(1, "1 of 1 line has its shape"), (2, "2 of 2 lines have its shape")])
+@pytest.mark.parametrize(("lines", "said"), [(1, "1 of 1 line has its shape"),
+                                             (2, "2 of 2 lines have its shape")])
 def test_a_listing_without_header_counts_its_lines_in_english(lines: int, said: str):
-    rows = ["ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc", "ccmserv+ 22908 29815 0 Oct19 ? 00:00:00 [sh] <defunct>"]
+    rows = ["ccmserv+ 29815 1 0 Oct19 ? 03:10:11 amc",
+            "ccmserv+ 22908 29815 0 Oct19 ? 00:00:00 [sh] <defunct>"]
     result = parse_listing(rows[:lines], file="f")
     assert said in result.assumed_layout and "line(s)" not in result.assumed_layout
 

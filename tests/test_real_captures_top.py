@@ -1,19 +1,15 @@
 """The "by eye" answers of ../shared/real-captures/README.md for `top` (show process load),
-`utils service list` and the identity commands, read end to end (`ucnb.load`), and the `top`
-fixtures of jc's own test suite (../shared/peer-fixtures/jc). Skipped, naming the path, when the
-shared folders are absent (a fresh clone on its own)."""
+`utils service list` and the identity commands, read end to end (`ucnb.load`). Not collected when
+the folder is absent (a fresh clone on its own: conftest.py says so in pytest's header); jc's
+`top` fixtures are read in tests/test_peer_fixtures_jc_top.py."""
 
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import pytest
 
 import ucnb
-from tests.real_captures import PEER_FIXTURES, real_capture
-from ucnb.model import Node, values
-from ucnb.parsers.load import parse_load
+from tests.real_captures import real_capture
+from ucnb.model import Node
 
 
 def only_node(name: str) -> Node:
@@ -136,25 +132,3 @@ def test_32_version_active_from_a_timestamped_log() -> None:
     assert node.identity.version == "11.5.1.12900-21"
     # what follows in the log (an install dialogue, `...` cuts) is reported, never read as options
     assert "32_ansible_ts_log_version_active.txt:24: yes" in unparsed(node)
-
-
-# --- jc's own top fixtures ------------------------------------------------------------------------
-
-PEER_TOPS = sorted(PEER_FIXTURES.glob("jc/*/top*.out"))
-
-
-@pytest.mark.skipif(not PEER_TOPS, reason=f"peer fixtures not available: {PEER_FIXTURES}")
-@pytest.mark.parametrize("path", PEER_TOPS, ids=[f"{p.parent.name}/{p.name}" for p in PEER_TOPS])
-def test_jc_top_fixtures_every_row_and_zombie_count(path: Path) -> None:
-    expected = json.loads(path.with_suffix(".json").read_text())
-    result = parse_load(path.read_text().splitlines(), file=path.name)
-    assert result.unparsed == []
-    assert len(result.snapshots) == len(expected)
-    for snapshot, want in zip(result.snapshots, expected, strict=True):
-        assert snapshot.summary.zombie == want["tasks_zombie"]
-        assert snapshot.summary.total == want["tasks_total"]
-        assert list(values(snapshot, "processes", "pid")) == [row["pid"] for row in want["processes"]]
-        assert list(values(snapshot, "processes", "command")) == [row["command"] for row in want["processes"]]
-        zombies = [row["pid"] for row in want["processes"] if row["status"] == "zombie"]
-        assert [pid for pid, z in zip(values(snapshot, "processes", "pid"),
-                                      values(snapshot, "processes", "zombie"), strict=True) if z] == zombies
