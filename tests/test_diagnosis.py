@@ -2,12 +2,14 @@
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_node
 
 from ucnb.diagnosis import analyze, groups_table
 from ucnb.model import Identity
+from ucnb.parsers.listing import parse_listing
 
 CONTRACT_NODE = {
     "node",
@@ -299,16 +301,21 @@ def test_a_cisco_db_is_stopped_and_started():
 
 
 def test_listing_without_ppid():
-    node = _analyze_one(
-        "CUCM",
-        [(1, None, "root", "Ss", "/sbin/init"), (22908, None, "ccms", "Z", "[sh] <defunct>")],
-        zombie=1,
-        has_ppid=False,
-    )
+    """`ps aux` has no PPID column: the zombie is kept, its parent unknown, and one warning (the
+    parser's, which `inspect` shows too) names where the listing is and what to capture instead."""
+    listing = parse_listing([
+        "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND",
+        "root         1  0.0  0.0  19356  1540 ?        Ss   Oct27   0:02 /sbin/init",
+        "ccms     22908  0.0  0.0      0     0 ?        Z    10:01   0:00 [sh] <defunct>",
+    ], file="ps_aux.txt")
+    bundle = make_bundle(make_node("node-a", "CUCM", listing=listing, loads=[make_load(1)]))
+    node = analyze(bundle)["nodes"][0]
     (group,) = node["groups"]
     assert group["ppid"] is None and group["action"] == "recollect"
     assert group["command"] == "show process list detail"
-    assert any("no PPID" in w for w in node["warnings"])
+    assert node["warnings"] == listing.warnings == [
+        "the listing ps_aux.txt:1-3 has no PPID column (ps aux style): the zombies' parents cannot be "
+        "known; capture `show process list detail`"]
     assert node["zombies"][0]["ppid"] is None
 
 
@@ -554,3 +561,19 @@ def test_a_short_window_is_too_short_to_estimate_never_zero_per_hour():
     two = [make_load(1, time="10:00:00"), make_load(1, time="10:20:00")]
     node = analyze(make_bundle(make_node("n", "CUCM", loads=two)))["nodes"][0]
     assert node["leak_rate_per_hour"] is None and "2 snapshots over 20 minutes" in node["leak_rate_note"]
+
+
+def test_a_listing_without_ppid_is_warned_once_on_both_faces():
+    """`inspect` and `analyze` give the same one warning, with the listing's place in the bundle."""
+    from cli_helpers import run_cli
+
+    path = Path(__file__).parent / "fixtures" / "listing" / "ps_aux.txt"
+    said = ("the listing ps_aux.txt:1-9 has no PPID column (ps aux style): the zombies' parents cannot be "
+            "known; capture `show process list detail`")
+    for command in ("inspect", "analyze"):
+        status, out, _ = run_cli(command, path, "--json")
+        assert status == 0
+        document = json.loads(out)
+        (node,) = document["nodes"]
+        warnings = node["warnings"] + document.get("warnings", [])
+        assert [w for w in warnings if "PPID" in w] == [said], command

@@ -312,11 +312,6 @@ def _listing_warnings(
             f"{plural(len(damaged), 'damaged listing line')} look defunct but could not be read as "
             f"rows ({shown}): zombies may be missing from this analysis; see `ucnb inspect`"
         )
-    if not listing.has_ppid:
-        warnings.append(
-            f"the listing {listing.source} has no PPID column (ps aux style): the zombies' parents "
-            f"cannot be known; capture `{RECOLLECT}`"
-        )
     if zombie_count is not None and zombie_count != len(zombies):
         warnings.append(
             f"show process load counts {plural(zombie_count, 'zombie')} ({latest.summary.source}) "  # type: ignore[union-attr]

@@ -164,8 +164,9 @@ def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] 
     return None if best is None else (*best, len(texts), others)
 
 
+# The one warning for a listing without parents: `inspect` shows it, and so does the diagnosis.
 _NO_PPID_WARNING = (
-    "the listing has no PPID column: the parent of a zombie cannot be known: "
+    "the listing {source} has no PPID column (ps aux style): the zombies' parents cannot be known; "
     "capture `show process list detail`"
 )
 
@@ -585,9 +586,10 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     ppid_column = all("ppid" in each.layout.index for each in segments)
     from_tree = not ppid_column and any(each.depths for each in segments) and len(segments) == 1
     columns = segments[0].layout.names
+    source = f"{file}:{first_line + first_row}-{first_line + last}"
     return Listing(
         unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems],
-        warnings=warnings + _warnings(processes, ppid_column, from_tree, joined, file, first_line),
+        warnings=warnings + _warnings(processes, ppid_column, from_tree, joined, file, first_line, source),
         processes=processes,
         flavour=_FLAVOURS.get(tuple(columns), "custom"),
         forest=any(each.depths for each in segments),
@@ -595,7 +597,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         parents_from_tree=from_tree,
         assumed_layout=assumed,
         columns=columns,
-        source=f"{file}:{first_line + first_row}-{first_line + last}",
+        source=source,
         recognised=[first_line + i for i in sorted(headers)],
     )
 
@@ -628,7 +630,7 @@ def _tree_warning(processes: Columns) -> str:
 
 
 def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: list[int], file: str,
-              first_line: int) -> list[str]:
+              first_line: int, source: str) -> list[str]:
     """Joined wrapped lines, a missing PPID column (parents from the tree), duplicate PIDs."""
     warnings = []
     if joined:
@@ -639,7 +641,7 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
     if from_tree:
         warnings.append(_tree_warning(processes))
     elif not ppid_column:
-        warnings.append(_NO_PPID_WARNING)
+        warnings.append(_NO_PPID_WARNING.format(source=source))
     pids = processes.values("pid")
     if len(set(pids)) < len(processes):
         rows_of: dict[int, list[int]] = {}  # pid -> its rows, pids in order of first appearance
