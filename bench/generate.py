@@ -225,6 +225,19 @@ def render_ps_ef(procs: list[Process]) -> str:
     return "\n".join(out) + "\n"
 
 
+def chain(depth: int, *, flat: bool = False) -> str:
+    """`show process list detail` of servM -> cdrrep -> `depth` `sh -c` helpers, each the child of the
+    one before, the last with one zombie; `flat`: the same rows, every helper a child of cdrrep."""
+    rows = [(1, 0, "root", "/usr/lib/systemd/systemd"), (2, 1, "root", "/usr/local/platform/bin/servM"),
+            (3, 2, "ccmservice", "/usr/local/cm/bin/cdrrep")]
+    rows += [(pid, 3 if flat else pid - 1, "ccmservice", f"/bin/sh -c step{pid}")
+             for pid in range(4, depth + 4)]
+    rows.append((depth + 4, depth + 3, "ccmservice", "[sh] <defunct>"))
+    states = ["S"] * (len(rows) - 1) + ["Z"]
+    return render_ps_ef([Process(pid, ppid, user, _comm_of(command), command, state)
+                         for (pid, ppid, user, command), state in zip(rows, states, strict=True)])
+
+
 def ps_ef(n: int, *, zombies: int | None = None, zombie_parent: str = "amc", seed: int = 1) -> str:
     """A `show process list detail` output of `n` processes (default: n // 1000 + 3 zombies)."""
     z = n // 1000 + 3 if zombies is None else zombies

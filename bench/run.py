@@ -449,6 +449,25 @@ class Bench:
             result.status = "ERROR"
             result.note = f"{type(error).__name__}: {error}"[:300]
         self.add(result, None if self.quick else 2.0, value=result.ucnb_s)
+        self.deep_chain()
+
+    def deep_chain(self) -> None:
+        """A zombie under a 25,000-deep chain of helpers costs about what the same rows side by side cost."""
+        import ucnb
+        from ucnb.diagnosis import analyze
+
+        depth = 5_000 if self.quick else 25_000
+        deep = self.file(f"chain_{depth}.txt", lambda: generate.chain(depth))
+        flat = self.file(f"chain_{depth}_flat.txt", lambda: generate.chain(depth, flat=True))
+        runs = {"ucnb": lambda: analyze(ucnb.load(deep)), "flat": lambda: analyze(ucnb.load(flat))}
+        (group,) = runs["ucnb"]()["nodes"][0]["groups"]
+        note = "" if group["service"] == "Cisco CDR Repository Manager" else f"owner: {group['service']}"
+        times = interleaved(runs, self.slow_repeat)
+        result = Result("analysis, chain (load + analyze)", f"{_size(depth)} deep", times["ucnb"],
+                        "same rows flat", times["flat"], target="<= 8", note=note,
+                        profile=f"chain {_size(depth)}")
+        self.profiles[f"chain {_size(depth)}"] = runs["ucnb"]
+        self.add(result, None if self.quick else 8.0)
 
     # -- 5. a 100-node bundle -------------------------------------------------------------------
     def bundle(self) -> None:

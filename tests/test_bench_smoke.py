@@ -103,3 +103,14 @@ def test_quick_parse_benchmark_runs_and_writes_its_table(tmp_path: Path) -> None
         assert r["status"] != "ERROR", r
         assert r["note"] == "", r  # every parser read every row
         assert r["ucnb_s"] > 0 and r["competitor_s"] > 0 and r["ucnb_peak_mib"] > 0
+
+
+@pytest.mark.parametrize("flat", [False, True])
+def test_chain_reads_back_with_its_zombie_under_the_last_helper(flat: bool) -> None:
+    listing = parse_listing(generate.chain(50, flat=flat).splitlines(), file="chain.txt")
+    frame = listing.processes
+    assert listing.unparsed == [] and len(frame) == 54
+    assert frame.loc[frame["zombie"], ["pid", "ppid"]].values.tolist() == [[54, 53]]
+    helpers = frame[frame["command"].str.startswith("/bin/sh -c step")]
+    assert len(helpers) == 50
+    assert helpers["ppid"].tolist() == ([3] * 50 if flat else list(range(3, 53)))

@@ -3,6 +3,7 @@ thousands of parents with one zombie each give a text of a few kilobytes, not me
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from cli_helpers import run_cli as run
@@ -46,3 +47,29 @@ def test_2000_parents_with_one_zombie_each_are_listed_then_counted(tmp_path: Pat
     assert "... 1,900 more groups (2,000 groups in all; --json lists every one)" in out
     status, out, _ = run("analyze", "--json", tmp_path / "groups.txt")
     assert status == 0 and out.count('"zombie_pids"') == 2000  # the JSON keeps every group
+
+
+def test_a_chain_25000_deep_under_a_service_names_the_service_with_a_bounded_text(tmp_path: Path) -> None:
+    """The owner is found 25,000 levels up (catalogue matching is memoised per name: the walk is
+    linear); the text shows the chain's ends and a count, the JSON every ancestor."""
+    depth = 25_000
+    rows = ["root         2     1  0 Oct09 ?        00:01:00 /usr/local/platform/bin/servM",
+            "ccmserv+     3     2  0 Oct09 ?        00:02:00 /usr/local/cm/bin/cdrrep"]
+    rows += [f"ccmserv+ {i:6d} {i - 1:6d}  0 Oct09 ?        00:00:00 /bin/sh -c step{i}"
+             for i in range(4, depth + 4)]
+    rows.append(f"ccmserv+ {depth + 4:6d} {depth + 3:6d}  0 Oct09 ?        00:00:00 [sh] <defunct>")
+    path = _listing(tmp_path / "chain.txt", rows)
+    status, out, err = run("analyze", "--json", path)
+    assert status == 0, err
+    (node,) = json.loads(out)["nodes"]
+    (group,) = node["groups"]
+    assert group["ppid"] == depth + 3 and group["zombie_pids"] == [depth + 4]
+    assert group["service"] == "Cisco CDR Repository Manager" and group["action"] == "restart_service"
+    assert [a["pid"] for a in group["ancestry"]] == list(range(1, depth + 4))
+    assert [a["service"] for a in group["ancestry"][:3]] == [
+        None, "Service Manager", "Cisco CDR Repository Manager"]
+    status, out, err = run("analyze", path)
+    assert status == 0, err
+    tree = [line for line in out.splitlines() if "└─" in line]
+    assert len(out) < 5_000 and 5 < len(tree) < 20 and max(len(line) for line in tree) < 120
+    assert "... 24,994 ancestors ..." in out and "utils service restart Cisco CDR Repository Manager" in out

@@ -55,6 +55,7 @@ IMPACTS = ("low", "medium", "high", "cosmetic")
 COMM_LENGTH = 15  # Linux TASK_COMM_LEN - 1
 # With an unknown product, names shorter than this (`cm`, `pe`, `tc`, `ma`...) are too generic to trust.
 MIN_NAME_UNKNOWN_PRODUCT = 4
+_NAMED_MAX = 100_000  # names remembered by `Catalogue.named` (then forgotten at once)
 
 
 @dataclass(frozen=True)
@@ -120,12 +121,30 @@ class Catalogue:
     product_by_process: dict[str, str] = field(default_factory=dict)
     products: dict[str, ProductNotes] = field(default_factory=dict)
     collect_before: tuple[CollectStep, ...] = ()  # for every service (`{service}` filled in)
-    _by_name: dict[str, list[Service]] = field(default_factory=dict, repr=False)
+    # (observed name, truncated, product) -> its services: a chain of 25,000 `sh` is one scan
+    _named: dict[tuple[str, bool, str], frozenset[Service]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        for service in self.services:
-            for process in service.processes:
-                self._by_name.setdefault(process, []).append(service)
+    def named(self, observed: str, truncated: bool, product: str) -> frozenset[Service]:
+        """The services of `product` with a process called `observed` (or of which it is the comm
+        prefix); memoised, as the processes of a listing repeat a few names.
+
+        >>> sorted(s.name for s in CATALOGUE.named("amc", False, "CUCM"))
+        ['Cisco AMC Service']
+        """
+        key = (observed, truncated, product)
+        found = self._named.get(key)
+        if found is None:
+            if len(self._named) >= _NAMED_MAX:  # a hostile listing of a million distinct names
+                self._named.clear()
+            found = self._named[key] = frozenset(
+                service for service in self.services
+                if product not in PRODUCTS or product in service.products
+                for full in service.processes
+                if (product in PRODUCTS or len(full) >= MIN_NAME_UNKNOWN_PRODUCT)
+                and _name_matches(observed, full, truncated)
+            )
+        return found
 
     def service(self, name: str) -> Service:
         """The service with this display name (KeyError if none)."""
@@ -332,17 +351,7 @@ def _name_matches(observed: str, full: str, truncated: bool) -> bool:
 
 
 def _by_names(names: list[tuple[str, bool]], product: str, catalogue: Catalogue) -> set[Service]:
-    found: set[Service] = set()
-    for observed, truncated in names:
-        for service in catalogue.services:
-            if product in PRODUCTS and product not in service.products:
-                continue
-            for full in service.processes:
-                if product not in PRODUCTS and len(full) < MIN_NAME_UNKNOWN_PRODUCT:
-                    continue
-                if _name_matches(observed, full, truncated):
-                    found.add(service)
-    return found
+    return set().union(*(catalogue.named(observed, truncated, product) for observed, truncated in names))
 
 
 def _by_args(command: str, product: str, catalogue: Catalogue) -> set[Service]:
