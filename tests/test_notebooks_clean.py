@@ -210,3 +210,11 @@ def test_every_step_is_explained(path):
     markdown = [c for c in nb.cells if c.cell_type == "markdown"]
     assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
     assert len(markdown) * 2 >= len(_code_cells(nb)) - 1
+
+
+def test_the_triage_notebook_reads_the_findings_not_their_json():
+    """01_triage works on `diagnose()`'s typed findings (`node.groups`, `group.ppid`), not on the
+    analysis JSON read by string keys (`node["groups"]`); pandas frames are indexed by column."""
+    code = "\n".join(cell.source for cell in _code_cells(_read(ROOT / "notebooks" / "01_triage.ipynb")))
+    assert "diagnose(bundle)" in code and "inspect_json" not in code and "analyze(" not in code
+    assert re.findall(r"\b(?:analysis|node|group|step|n|g|s)\[[\"']\w+[\"']\]", code) == []

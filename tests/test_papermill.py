@@ -54,7 +54,7 @@ def test_triage_on_example_4_shows_its_answer_and_the_chosen_action(tmp_path):
              chosen_action="reboot", decided_by="jdoe")
     text = text_of(nb.cells)
     assert "cuc-sub (CUC): zombie count 3, 1 zombie group by parent PID" in text
-    zombies = text_of([cell_after(nb, 'node["zombies"]')])
+    zombies = text_of([cell_after(nb, 'node.zombies')])
     for pid in ("325", "370", "387"):
         assert pid in zombies
     # the evidence line of the first defunct row, in either listing the customer sent (README)
@@ -72,7 +72,7 @@ def test_triage_on_example_4_shows_its_answer_and_the_chosen_action(tmp_path):
 
 def test_triage_on_the_cluster_zip_walks_the_node_with_zombies(tmp_path):
     nb = run("01_triage.ipynb", tmp_path, bundle_path=str(SAMPLES / "cluster_cucm_imp.zip"))
-    counts = text_of([cell_after(nb, '"zombie count": n["zombie_count"]')])
+    counts = text_of([cell_after(nb, '"zombie count"')])
     for name in ("cucm-pub", "cucm-sub1", "imp-pub"):
         assert name in counts
     text = text_of(nb.cells)

@@ -28,6 +28,7 @@ from ucnb.text import plural
 
 if TYPE_CHECKING:  # networkx is imported only by the functions that walk a graph (`inspect` needs none)
     import networkx as nx
+    import pandas as pd
 
 __all__ = [
     "PRODUCTS",
@@ -85,6 +86,27 @@ class Service:
     def restart_command(self) -> str:
         """The restart as one line ("utils service restart Cisco AMC Service"; steps joined by '; ')."""
         return "; ".join(self.restart)
+
+    def table(self) -> pd.DataFrame:
+        """The entry as the notebooks show it: one column, "catalogue entry", a row per field.
+
+        >>> print(CATALOGUE.service("Cisco AMC Service").table().to_string())
+                                             catalogue entry
+        service                            Cisco AMC Service
+        products                             CUCM, IMnP, CUC
+        processes                                        amc
+        restart      utils service restart Cisco AMC Service
+        impact                                           low
+        impact note                     RTMT alerting pauses
+        notes                    Alert Manager and Collector
+        """
+        import pandas as pd  # here: `ucnb inspect` does not pay for pandas through the catalogue
+
+        return pd.Series({
+            "service": self.name, "products": ", ".join(self.products),
+            "processes": ", ".join(self.processes), "restart": self.restart_command, "impact": self.impact,
+            "impact note": self.impact_note, "notes": self.notes,
+        }).to_frame("catalogue entry")
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,7 @@ class RemediationPicker:
     def __init__(
         self,
         node_name: str,
-        group: Mapping[str, Any],
+        group: Group | Mapping[str, Any],
         *,
         default: str | None = None,
         decisions: Decisions = DECISIONS,
