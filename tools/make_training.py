@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from notebook_files import write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "tools" / "training_template.ipynb"
@@ -76,19 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if a file would change")
     args = parser.parse_args(argv)
-    changed = []
-    for path in targets():
-        text = nbformat.writes(generate(path)) + "\n"
-        old = path.read_text(encoding="utf-8") if path.exists() else ""
-        if text != old:
-            changed.append(path.relative_to(ROOT))
-            if not args.check:
-                path.write_text(text, encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}: {'changed' if text != old else 'same'}")
-    if args.check and changed:
-        print("would change: " + ", ".join(map(str, changed)), file=sys.stderr)
-        return 1
-    return 0
+    return write_or_check(targets(), generate, check=args.check)
 
 
 if __name__ == "__main__":

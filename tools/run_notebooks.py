@@ -14,14 +14,13 @@ would only show "model not found"; the widget's text repr stays. Same inputs -> 
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 
 import nbformat
 from make_training import generate, targets
 from nbclient import NotebookClient
 from nbstripout import strip_output
+from notebook_files import write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -90,25 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="do not write; exit 1 if a file would change")
     parser.add_argument("--timeout", type=int, default=300, help="seconds per cell")
     args = parser.parse_args(argv)
-    changed = []
     training = targets()
-    for path in notebooks(args.paths):
-        start = time.monotonic()
+
+    def make(path: Path) -> nbformat.NotebookNode:
         # the training notebooks are made from one template (tools/make_training.py)
-        nb = generate(path, timeout=args.timeout) if path in training else execute(path, timeout=args.timeout)
-        text = nbformat.writes(nb) + "\n"
-        old = path.read_text(encoding="utf-8")
-        name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-        if text != old:
-            changed.append(name)
-            if not args.check:
-                path.write_text(text, encoding="utf-8")
-        state = "changed" if text != old else "same"
-        print(f"{name}: {state} ({time.monotonic() - start:.1f} s)")
-    if args.check and changed:
-        print("would change: " + ", ".join(map(str, changed)), file=sys.stderr)
-        return 1
-    return 0
+        made = generate if path in training else execute
+        return made(path, timeout=args.timeout)
+
+    return write_or_check(notebooks(args.paths), make, check=args.check)
 
 
 if __name__ == "__main__":
