@@ -37,7 +37,7 @@ from ucnb.findings import (
     Zombie,
 )
 from ucnb.graph import build_graph, children
-from ucnb.model import Bundle, Listing, Node
+from ucnb.model import Bundle, Listing, Node, rows, values
 from ucnb.remedy import RECOLLECT, remediation
 from ucnb.text import plural
 from ucnb.trend import (
@@ -55,11 +55,6 @@ __all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", 
 
 SCHEMA = "ucnb.analysis/1"
 SHOWN_CHILDREN = 5
-
-
-def _column(frame: pd.DataFrame, name: str) -> list[Any]:
-    series = frame[name]
-    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _peers(node: Node) -> dict[str, str] | None:
@@ -194,7 +189,7 @@ def _quiet_step(
         )
     if listing is None and zombie_count is None:
         return step("show process load", "no zombie count and no process listing were captured")
-    if listing is not None and listing.processes.empty and not zombie_count:
+    if listing is not None and not rows(listing, "processes") and not zombie_count:
         return step(RECOLLECT, f"the process listing has no rows: capture `{RECOLLECT}` again")
     if zombie_count:
         why = (
@@ -261,16 +256,17 @@ def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str]
 
 # ------------------------------------------------------------------ node
 def _defunct_rows(listing: Listing) -> list[Zombie]:
-    frame = listing.processes
-    defunct = frame.loc[frame["zombie"].fillna(False).astype(bool)]
-    ppids = _column(defunct, "ppid") if listing.has_ppid else [None] * len(defunct)
+    at = [i for i, zombie in enumerate(values(listing, "processes", "zombie")) if zombie]  # NA: not one
+    if not at:
+        return []
+    pids, ppids, commands, sources = (values(listing, "processes", name)
+                                      for name in ("pid", "ppid", "command", "source"))
+    if not listing.has_ppid:
+        ppids = [None] * len(pids)
     return [
-        Zombie(int(pid), None if ppid is None else int(ppid), command, source)
-        for pid, ppid, command, source in zip(
-            _column(defunct, "pid"), ppids, _column(defunct, "command"), _column(defunct, "source"),
-            strict=True,
-        )
-        if pid is not None
+        Zombie(int(pids[i]), None if ppids[i] is None else int(ppids[i]), commands[i], sources[i])
+        for i in at
+        if pids[i] is not None
     ]
 
 
@@ -301,7 +297,7 @@ def _listing_warnings(
     warnings: list[str] = []
     latest = node.latest_load
     zombie_count = latest.summary.zombie if latest else None
-    if listing.processes.empty:
+    if not rows(listing, "processes"):
         warnings.append(
             f"the listing {listing.source} has a header but no process rows (cut short?): it cannot "
             f"show zombies; capture `{RECOLLECT}` again"
@@ -385,7 +381,7 @@ def diagnose_node(
         warnings.extend(_listing_warnings(node, listing, zombies, damaged, moment_tolerance))
         warnings.extend(_other_listings_warnings(node, listing, zombies))
     elif latest is not None:
-        shown = len(latest.processes)
+        shown = rows(latest, "processes")
         total = latest.summary.total
         if total is not None and shown < total:
             warnings.append(

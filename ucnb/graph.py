@@ -23,7 +23,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ucnb.model import Listing
+from ucnb.model import Listing, built, rows, values
 
 __all__ = ["build_graph", "ancestors", "subtree", "siblings", "children", "zombie_children"]
 
@@ -36,6 +36,29 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
+def _reader(listing: Listing | pd.DataFrame) -> tuple[int, Any]:
+    """(rows, read(column, positions=None) -> list with None for <NA>): a listing's columns as parsed
+    (no DataFrame is built for them), or a DataFrame's."""
+    frame = built(listing, "processes") if isinstance(listing, Listing) else listing
+    if frame is None:
+        def read_parsed(name: str, at: list[int] | None = None) -> list[Any]:
+            column = values(listing, "processes", name)
+            return list(column) if at is None else [column[i] for i in at]
+
+        return rows(listing, "processes"), read_parsed
+
+    def read_frame(name: str, at: list[int] | None = None) -> list[Any]:
+        part = frame if at is None else frame.iloc[at]
+        return _column(part, name)
+
+    return len(frame), read_frame
+
+
+def _numbers(column: list[Any]) -> np.ndarray:
+    """An integer column as int64, -1 for <NA>."""
+    return np.fromiter((-1 if v is None else v for v in column), dtype="int64", count=len(column))
+
+
 def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = None) -> nx.DiGraph:
     """The parent -> child graph of a listing (a `Listing` or a LISTING_COLUMNS DataFrame).
 
@@ -45,20 +68,15 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     answers for them, much faster on a 100k-process listing.
     """
     if isinstance(listing, Listing):
-        frame = listing.processes
         has_ppid = listing.has_ppid
         source = listing.source
     else:
-        frame = listing
         has_ppid = True
         source = ""
     g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, warnings=[])
-    count = len(frame)
-    pid_arr = frame["pid"].to_numpy(dtype="int64", na_value=-1) if "pid" in frame else np.full(count, -1)
-    if has_ppid and "ppid" in frame:
-        ppid_arr = frame["ppid"].to_numpy(dtype="int64", na_value=-1)
-    else:
-        ppid_arr = np.full(count, -1, dtype="int64")
+    count, read = _reader(listing)
+    pid_arr = _numbers(read("pid"))
+    ppid_arr = _numbers(read("ppid")) if has_ppid else np.full(count, -1, dtype="int64")
     valid = pid_arr >= 0
     # the first row of each PID wins; later rows are duplicates
     duplicate = pd.Series(pid_arr).duplicated(keep="first").to_numpy() & valid
@@ -78,11 +96,11 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
         seed_arr = np.fromiter(seeds, dtype="int64", count=len(seeds))
         wanted_arr = np.fromiter(wanted, dtype="int64", count=len(wanted))
         selected = first & (np.isin(pid_arr, wanted_arr) | np.isin(ppid_arr, seed_arr))
-    rows = frame.loc[selected] if not selected.all() else frame
+    at = None if selected.all() else np.flatnonzero(selected).tolist()
     keep = pid_arr[selected].tolist()
     positions = range(len(keep))
     names = ("comm", "command", "zombie", "user", "source", "state")
-    comms, commands, zombies, users, sources, states = (_column(rows, name) for name in names)
+    comms, commands, zombies, users, sources, states = (read(name, at) for name in names)
     nodes: dict[int, dict[str, Any]] = {}
     for pid, i in zip(keep, positions, strict=True):
         nodes[pid] = {
@@ -101,7 +119,7 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     duplicates: dict[int, list[str]] = {}
     first_source: dict[int, str] = {}
     if duplicate.any():
-        where_from = frame["source"].astype(object).tolist() if "source" in frame else ["?"] * count
+        where_from = ["?" if where is None else where for where in read("source")]
         first_row = {pid: i for i, pid in reversed(list(enumerate(pid_arr.tolist())))}
         for i in np.flatnonzero(duplicate).tolist():
             pid = int(pid_arr[i])

@@ -238,6 +238,13 @@ def values(obj: Any, name: str, column: str) -> Sequence[Any]:
     return series.astype(object).where(series.notna(), None).tolist()
 
 
+def built(obj: Any, name: str) -> pd.DataFrame | None:
+    """`obj.<name>`'s DataFrame when it is built (or was assigned), else None: then its columns are
+    exactly those of its spec and `rows`/`values` read them without pandas."""
+    table = _frame_attribute(obj, name).table(obj)
+    return None if isinstance(table, Columns) else table
+
+
 @dataclass(frozen=True)
 class Unparsed:
     """A line that is neither data nor a recognised artefact."""

@@ -20,7 +20,7 @@ from datetime import datetime
 import pandas as pd
 
 from ucnb.findings import Headroom, TrendPoint
-from ucnb.model import Listing, LoadSnapshot, Node
+from ucnb.model import Listing, LoadSnapshot, Node, built, rows, values
 from ucnb.text import plural
 
 __all__ = [
@@ -138,7 +138,7 @@ def node_growth(loads: list[LoadSnapshot]) -> Growth:
 def listing_growth(listings: list[Listing]) -> Growth:
     """The growth of the defunct rows over several listings of a node with no zombie count (a paste
     of `ps aux | grep Z` run three times): a trend when they are dated, else the counts as facts."""
-    counts = [int(x.processes["zombie"].fillna(False).astype(bool).sum()) for x in listings]
+    counts = [sum(1 for zombie in values(x, "processes", "zombie") if zombie) for x in listings]
     stamps = [x.captured_at for x in listings]
     if all(stamps):
         return growth(counts, [(s - stamps[0]).total_seconds() / 3600 for s in stamps])  # type: ignore[operator]
@@ -170,8 +170,8 @@ def _threads(latest: LoadSnapshot | None, listing: Listing | None) -> tuple[int 
     task count (processes only: a lower bound)."""
     if latest is not None and latest.summary.total is not None and latest.summary.count_kind == "threads":
         return latest.summary.total, True
-    if listing is not None and not listing.processes.empty:
-        frame = listing.processes
+    frame = built(listing, "processes") if listing is not None else None  # a spec's columns: no threads
+    if frame is not None and not frame.empty:
         if "nlwp" in frame.columns and frame["nlwp"].notna().all():
             return int(frame["nlwp"].sum()), True
         if "lwp" in frame.columns and frame["lwp"].notna().all():
@@ -182,11 +182,9 @@ def _threads(latest: LoadSnapshot | None, listing: Listing | None) -> tuple[int 
 
 
 def _max_pid(latest: LoadSnapshot | None, listing: Listing | None) -> int | None:
-    pids = []
-    for frame in (latest.processes if latest else None, listing.processes if listing else None):
-        if frame is not None and not frame.empty and frame["pid"].notna().any():
-            pids.append(int(frame["pid"].max()))
-    return max(pids) if pids else None
+    pids = [pid for table in (latest, listing) if table is not None and rows(table, "processes")
+            for pid in values(table, "processes", "pid") if pid is not None]
+    return int(max(pids)) if pids else None
 
 
 def _duration(days: float) -> str:
