@@ -17,6 +17,7 @@ Cleaning never changes the number of lines: a line that is only an artefact beco
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -78,9 +79,20 @@ TIME_STAMP = re.compile(
     rf"|(?P<date>{_DATE})[ T](?P<time>{_CLOCK})(?:[.,]\d{{1,6}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)"
     r"(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
 )
-TIME_STAMP_ANYWHERE = re.compile(rf"(?m)^(?:\[(?:(?:{_DATE})[ T])?{_CLOCK}|(?:{_DATE})[ T]{_CLOCK})")
+_STAMP_START = rf"(?:\[(?:(?:{_DATE})[ T])?{_CLOCK}|(?:{_DATE})[ T]{_CLOCK})"
+TIME_STAMP_AT_START = re.compile(_STAMP_START)
+TIME_STAMP_AFTER_NEWLINE = re.compile(rf"\n{_STAMP_START}")  # a literal first character: a fast search
 # Anything `clean_line` would change besides trailing spaces (each looked for once per file).
 ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "^", "options:", "Press <enter>", "end of the file")
+ARTEFACT_HINTS_BUT_CR = tuple(hint for hint in ARTEFACT_HINTS if hint != "\r")
+
+
+def _line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`pattern` after the blanks starting a line: (at the text's start, after a newline)."""
+    return re.compile(rf"[^\S\n]*(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*(?:{pattern}))")
+
+
+MARKER_LINE = _line_start(MARKER_HINT.pattern)  # a line that may be a marker (prompt, banner, noise)
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
@@ -110,6 +122,7 @@ class Recogniser:
         self._unhinted = [(spec.detect, spec.name) for spec in specs if spec.detect and not spec.hint]
         self._hints = tuple(dict.fromkeys(hint for hint, _, _ in self._hinted))  # each looked for once
         self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
+        self._line_starts = _line_start(self._starts.pattern)
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
 
@@ -156,6 +169,18 @@ class Recogniser:
                     return name
         return self._detect_more(line, stripped, rows) if rows or self._unhinted else None
 
+    def candidates(self, text: str) -> list[int] | None:
+        """The indexes of the lines of `text` (split at "\\n") on which `detect(line)` may find an
+        output start, in order: `detect` is None on every other line. None: any line may be one.
+
+        >>> from ucnb.parsers.commands import RECOGNISER
+        >>> RECOGNISER.candidates("UID PID PPID CMD\\nroot 1 0 init\\n  top - 10:29:46 up 1 day")
+        [0, 2]
+        """
+        if self._unhinted:
+            return None
+        return _line_indexes(text, self._line_starts, self._hints)
+
     def _detect_more(self, line: str, stripped: str, rows: bool) -> str | None:
         for detect, name in self._unhinted:
             if detect(stripped):
@@ -177,6 +202,32 @@ class Recogniser:
             return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
         other = self.specs.get(detected)
         return spec is None or other is None or spec.group != other.group
+
+
+def _line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | None,
+                  hints: Sequence[str] = ()) -> list[int]:
+    """The indexes of the lines of `text` (split at "\\n"), in order, that start with `starts` (see
+    `_line_start`) or hold one of the `hints` (substrings): one search of the text each."""
+    positions: list[int] = []
+    if starts is not None:
+        at_start, after_newline = starts
+        if at_start.match(text):
+            positions.append(0)
+        positions.extend(match.end() for match in after_newline.finditer(text))
+    for hint in hints:
+        position = text.find(hint)
+        while position >= 0:
+            positions.append(position)
+            position = text.find(hint, position + 1)
+    positions.sort()
+    found: list[int] = []
+    line, counted = 0, 0
+    for position in positions:
+        line += text.count("\n", counted, position)
+        counted = position
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
 
 
 def _recogniser(recogniser: Recogniser | None) -> Recogniser:
@@ -279,7 +330,7 @@ def _is_binary(data: bytes) -> bool:
     return controls > len(head) // 10
 
 
-_LONE_CR = re.compile(r"[^\r\n]*\r(?!\n)[^\n]*")
+_LONE_CR = re.compile(r"(?m)^[^\r\n]*+\r(?!\n)[^\n]*")  # from a line's start: linear on a long line
 
 
 def _line_end_or_overwrite(match: re.Match[str]) -> str:
@@ -439,23 +490,40 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     capture = Capture(file=src.name, root=src.root, text=text, warnings=warnings)
-    cleaned: list[str] = []
     # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}
     pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt
     times: dict[int, datetime] = {}  # line index -> the time stamp in front of it
-    day: datetime | None = None
-    in_vmware = False
-    pager = _Pager()
     # what a file holds nowhere costs nothing per line: time stamps, decorations, shell prompts
-    stamps = bool(TIME_STAMP_ANYWHERE.search(text, 0, 65536))  # a session log's stamps start early
+    stamps = bool(TIME_STAMP_AT_START.match(text, 0, 65536)  # a session log's stamps start early
+                  or TIME_STAMP_AFTER_NEWLINE.search(text, 0, 65536))
     marks = "\u2026" in text or ">" in text and ("-->" in text or "==>" in text)
     shells = "$" in text or "#" in text
-    clean = not stamps and not marks and not any(hint in text for hint in ARTEFACT_HINTS)  # clean_line: no-op
-    if clean:
-        raw_lines = [raw.rstrip() for raw in raw_lines]  # one comprehension instead of a call a line
+    # clean_line would change nothing but trailing blanks (a CR is one when every CR ends a line)
+    crlf = "\r" in text and text.count("\r") == text.count("\r\n")
+    hints = ARTEFACT_HINTS_BUT_CR if crlf else ARTEFACT_HINTS
+    if not stamps and not marks and not any(hint in text for hint in hints):
+        cleaned = [raw.rstrip() for raw in raw_lines]  # one comprehension instead of a call a line
+        if VMWARE_BLOCK in text:  # its indented lines are noise: read line by line
+            _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
+        else:  # only the lines that may be a marker are looked at
+            candidates = _line_indexes(text, MARKER_LINE, ("$", "#") if shells else ())
+            _mark_lines(cleaned, candidates, shells, markers, pagers)
+    else:
+        cleaned = _clean_lines(raw_lines, stamps, marks, pagers, times)
+        _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
+    _Splitter(capture, _recogniser(recogniser), markers, pagers, times).run(cleaned)
+    return capture
+
+
+def _clean_lines(raw_lines: list[str], stamps: bool, marks: bool, pagers: dict[int, tuple[int, int, int]],
+                 times: dict[int, datetime]) -> list[str]:
+    """`clean_line` on every line; notes the pager prompts and the time stamps met."""
+    cleaned: list[str] = []
+    day: datetime | None = None
+    pager = _Pager()
     for index, raw in enumerate(raw_lines):
-        line = raw if clean else clean_line(raw, pager, stamps, marks)
+        cleaned.append(clean_line(raw, pager, stamps, marks))
         if pager.last is not None:
             pagers[index] = pager.last
             pager.last = None
@@ -463,6 +531,16 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
             if (moment := _stamp_time(pager.stamp, day)) is not None:
                 times[index] = day = moment
             pager.stamp = None
+    return cleaned
+
+
+def _mark_lines(cleaned: list[str], indexes: Sequence[int], shells: bool, markers: dict[int, tuple],
+                pagers: dict[int, tuple[int, int, int]]) -> None:
+    """Find the markers (prompts, session starts, noise) among the lines at `indexes` (in order; the
+    lines not given are none) and blank them in `cleaned`."""
+    in_vmware = False
+    for index in indexes:
+        line = cleaned[index]
         stripped = line.strip()
         marker: tuple | None = None
         if in_vmware and stripped and line[:1].isspace():
@@ -491,10 +569,7 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
                 pagers[index] = (0, 0, 1)  # as a pager stopped before the end: the section is cut short
         if marker is not None:
             markers[index] = marker
-            line = ""
-        cleaned.append(line)
-    _Splitter(capture, _recogniser(recogniser), markers, pagers, times).run(cleaned)
-    return capture
+            cleaned[index] = ""
 
 
 COMMAND_WORD = re.compile(r"^(show|utils|file|set|run|delete|license|unset)\b")
@@ -512,6 +587,7 @@ class _Splitter:
         self.current: CaptureSection | None = None
         self.last_pager: tuple[int, int, int] | None = None
         self.has_data = False
+        self.awaiting = False  # a bare `admin:` prompt: the command is on the next line
 
     def close(self) -> None:
         current = self.current
@@ -547,69 +623,97 @@ class _Splitter:
             self.open(command, typed, index + 1)
 
     def run(self, cleaned: list[str]) -> None:
-        capture, recogniser = self.capture, self.recogniser
-        pagers, marker_at, detect = self.pagers, self.markers.get, recogniser.detect
-        awaiting_command = False  # a bare `admin:` prompt: the command is on the next line
-        for index, line in enumerate(cleaned):
-            if index in pagers:
-                self.last_pager = pagers[index]
-            marker = marker_at(index)
-            if marker is not None:
-                kind = marker[0]
-                if kind == "session":
-                    self.close()
-                    if self.session_has_content:
-                        self.session += 1
-                        self.session_has_content = False
-                    if marker[1] is not None:
-                        capture.session_times[self.session] = marker[1]
-                    continue
-                if kind == "prompt":
-                    self.close()
-                    awaiting_command = not marker[1]
-                    if marker[1]:
-                        self.prompt(marker[1], index)
-                    continue
-                if kind == "shell":
-                    self.close()
-                    awaiting_command = False
-                    if marker[1]:
-                        self.open(recogniser.shell_command(marker[1]), marker[1], index + 1, shell=True)
-                    continue
-                # plain noise inside a section keeps the line numbering
-                if self.current is not None:
-                    self.current.lines.append("")
-                continue
-            stripped = line.strip()
-            if awaiting_command and stripped:
-                awaiting_command = False
-                command = recogniser.command(stripped)[0]
-                if command != "unknown" or COMMAND_WORD.match(stripped):
-                    cleaned[index] = ""
-                    self.prompt(stripped, index)
-                    continue
+        # Inside a section, the lines up to the next marker, pager prompt or (prompt-less text) line
+        # that `detect` may recognise are plain lines of it: they are added at once.
+        stops = sorted({*self.markers, *self.pagers})
+        maybe = self.recogniser.candidates("\n".join(cleaned))
+        count, index = len(cleaned), 0
+        while index < count:
             current = self.current
-            if current is None:
-                if not stripped:
-                    continue
-                detected = detect(line, True)
-                if detected is None:
-                    self.session_has_content = True
-                    reason = "outside any recognised command output"
-                    capture.unparsed.append(Unparsed(f"{capture.file}:{index + 1}", stripped, reason))
-                    continue
-                current = self.open(detected, None, index)
-            elif stripped and (current.typed is None or current.command == "unknown"):
-                # prompt-less text (or a shell command's): a command's output may start without a prompt
-                fresh = current.shell and not self.has_data
-                detected = detect(line, fresh)
-                if detected is not None and fresh:
-                    current.command = detected  # what the shell command printed says what it was
-                elif detected is not None and recogniser.starts_new_output(current.command, detected,
-                                                                           self.has_data):
-                    self.close()
-                    current = self.open(detected, None, index)
-                self.has_data = True  # (only this branch reads it: no cost on typed outputs)
-            current.lines.append(line)
+            stop = index if current is None or self.awaiting else self._plain(index, count, stops, maybe)
+            if stop > index:
+                assert current is not None
+                chunk = cleaned[index:stop]
+                current.lines.extend(chunk)
+                if (current.typed is None or current.command == "unknown") and any(map(str.strip, chunk)):
+                    self.has_data = True
+                index = stop
+                continue
+            self.line(cleaned, index)
+            index += 1
         self.close()
-        capture.session_count = self.session + 1
+        self.capture.session_count = self.session + 1
+
+    def _plain(self, index: int, count: int, stops: list[int], maybe: list[int] | None) -> int:
+        """The end of the plain lines of the open section from `index` on (`index`: none)."""
+        current = self.current
+        assert current is not None
+        at = bisect_left(stops, index)
+        stop = stops[at] if at < len(stops) else count
+        if current.typed is None or current.command == "unknown":  # prompt-less: its content decides
+            if maybe is None or (current.shell and not self.has_data):
+                return index
+            at = bisect_left(maybe, index)
+            stop = min(stop, maybe[at]) if at < len(maybe) else stop
+        return stop
+
+    def line(self, cleaned: list[str], index: int) -> None:
+        """Line `index`, on its own."""
+        capture, recogniser = self.capture, self.recogniser
+        line = cleaned[index]
+        if index in self.pagers:
+            self.last_pager = self.pagers[index]
+        marker = self.markers.get(index)
+        if marker is not None:
+            kind = marker[0]
+            if kind == "session":
+                self.close()
+                if self.session_has_content:
+                    self.session += 1
+                    self.session_has_content = False
+                if marker[1] is not None:
+                    capture.session_times[self.session] = marker[1]
+            elif kind == "prompt":
+                self.close()
+                self.awaiting = not marker[1]
+                if marker[1]:
+                    self.prompt(marker[1], index)
+            elif kind == "shell":
+                self.close()
+                self.awaiting = False
+                if marker[1]:
+                    self.open(recogniser.shell_command(marker[1]), marker[1], index + 1, shell=True)
+            elif self.current is not None:  # plain noise inside a section keeps the line numbering
+                self.current.lines.append("")
+            return
+        stripped = line.strip()
+        if self.awaiting and stripped:
+            self.awaiting = False
+            command = recogniser.command(stripped)[0]
+            if command != "unknown" or COMMAND_WORD.match(stripped):
+                cleaned[index] = ""
+                self.prompt(stripped, index)
+                return
+        current = self.current
+        if current is None:
+            if not stripped:
+                return
+            detected = recogniser.detect(line, True)
+            if detected is None:
+                self.session_has_content = True
+                reason = "outside any recognised command output"
+                capture.unparsed.append(Unparsed(f"{capture.file}:{index + 1}", stripped, reason))
+                return
+            current = self.open(detected, None, index)
+        elif stripped and (current.typed is None or current.command == "unknown"):
+            # prompt-less text (or a shell command's): a command's output may start without a prompt
+            fresh = current.shell and not self.has_data
+            detected = recogniser.detect(line, fresh)
+            if detected is not None and fresh:
+                current.command = detected  # what the shell command printed says what it was
+            elif detected is not None and recogniser.starts_new_output(current.command, detected,
+                                                                       self.has_data):
+                self.close()
+                current = self.open(detected, None, index)
+            self.has_data = True  # (only this branch reads it: no cost on typed outputs)
+        current.lines.append(line)

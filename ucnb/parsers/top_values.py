@@ -20,12 +20,15 @@ UNIT_POWER = {"k": 0, "m": 1, "g": 2, "t": 3, "p": 4, "e": 5}
 _STATE_RE = re.compile(r"[A-Za-z][WNLsl<+]{0,4}")  # `S`, `Z`; old top and ps forms `SW<`, `RN`
 _INT64_LIMIT = 2**63
 BAD = object()  # a value that does not fit its column
-_MISSING = object()
 _TIME_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _NEXT_UNIT = {"w": "d", "d": "h", "h": "m", "m": "s"}
 _TIME_PARTS_RE = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)([wdhms])")
 _FLOAT_CHARS_RE = re.compile(r"[0-9.]*")
 _MINUTES_SECONDS_RE = re.compile(r"(?:[0-9]+:[0-5][0-9]\.[0-9][0-9]\n)*[0-9]+:[0-5][0-9]\.[0-9][0-9]")
+# 'M:SS.hh' and 'MMMM:SS' mixed, each short enough for `_seconds` (at most 30 characters)
+_MINUTES_RE = r"(?:[0-9]{1,24}:[0-5][0-9]\.[0-9][0-9]|[0-9]{1,27}:[0-5][0-9])"
+_MINUTES_COLUMN_RE = re.compile(rf"(?:{_MINUTES_RE}\n)*{_MINUTES_RE}")
+_STATE_COLUMN_RE = re.compile(r"(?:[A-Za-z][WNLsl<+]{0,4}\n)*[A-Za-z][WNLsl<+]{0,4}")
 _MEM_VALUE_RE = re.compile(r"(\d+(?:\.\d+)?)([kmgtpeKMGTPE])")
 
 
@@ -40,14 +43,8 @@ def convert_column(column: Sequence[str], convert: Callable[[str], Any],
         values = fast(column)
         if values is not None:
             return values, []
-    memo: dict[str, Any] = {}
-    out: list[Any] = []
-    append = out.append
-    for value in column:
-        converted = memo.get(value, _MISSING)
-        if converted is _MISSING:
-            converted = memo[value] = convert(value)
-        append(converted)
+    memo = {value: convert(value) for value in dict.fromkeys(column)}
+    out = list(map(memo.__getitem__, column))
     bad = [i for i, value in enumerate(out) if value is BAD] if BAD in memo.values() else []
     return out, bad
 
@@ -160,12 +157,21 @@ def _seconds(value: str) -> Any:
 
 def _fast_seconds(column: Sequence[str]) -> list[float] | None:
     """The common 'M:SS.hh' form for a whole column at once, or None."""
-    if not _MINUTES_SECONDS_RE.fullmatch("\n".join(column)):
+    joined = "\n".join(column)
+    if not _MINUTES_SECONDS_RE.fullmatch(joined):
+        if _MINUTES_COLUMN_RE.fullmatch(joined):  # with 'MMMM:SS' (old top, long times): as `_seconds`
+            return [int(minutes) * 60 + float(seconds) for minutes, _, seconds in
+                    (value.partition(":") for value in column)]
         return None
     try:
         return [int(v[:-6]) * 60 + float(v[-5:]) for v in column]
     except (OverflowError, ValueError):  # absurd digit runs: let the per-value path report them
         return None
+
+
+def _fast_state(column: Sequence[str]) -> list[str] | None:
+    """A column of plain states (`S`, `Z`, `SW<`): each value is its own."""
+    return list(column) if _STATE_COLUMN_RE.fullmatch("\n".join(column)) else None
 
 
 def _state(value: str) -> Any:
@@ -183,5 +189,5 @@ COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
     "cpu": (_float, _fast_float, "not a percentage"),
     "mem": (_float, _fast_float, "not a percentage"),
     "time": (_seconds, _fast_seconds, "not a CPU time"),
-    "state": (_state, None, "not a process state"),
+    "state": (_state, _fast_state, "not a process state"),
 }
