@@ -121,3 +121,38 @@ def test_a_command_without_output_at_the_end_points_at_its_prompt_line(tail):
     capture = read_capture(SourceFile("show_status.txt", "b", text.encode()))
     empty = [s for s in capture.sections if s.typed is not None]
     assert [s.source for s in empty] == ["show_status.txt:4-4"]
+
+
+def _sample_texts():
+    root = Path(__file__).parent.parent
+    for path in sorted([*(root / "sample_outputs").rglob("*"), *(Path(__file__).parent / "fixtures").rglob("*")]):
+        if path.is_file() and path.suffix not in (".zip", ".gz", ".tgz", ".json", ".md"):
+            yield path.read_bytes().decode("utf-8", errors="replace")
+
+
+def test_only_the_candidate_lines_can_start_an_output_or_be_a_marker():
+    """`read_capture` looks only at the lines found by one search of the file (Recogniser.candidates,
+    the marker search): every line that `detect` recognises or that is a marker is among them."""
+    from ucnb.capture import MARKER_HINT, MARKER_LINE, _line_indexes
+    from ucnb.parsers.commands import RECOGNISER
+
+    checked = 0
+    for text in _sample_texts():
+        lines = [line.rstrip() for line in text.split("\n")]
+        joined = "\n".join(lines)
+        candidates = set(RECOGNISER.candidates(joined) or range(len(lines)))
+        markers = set(_line_indexes(joined, MARKER_LINE, ("$", "#")))
+        for index, line in enumerate(lines):
+            if RECOGNISER.detect(line) is not None:
+                assert index in candidates, line
+                checked += 1
+            if MARKER_HINT.match(line.strip()) or "$" in line or "#" in line:
+                assert index in markers, line
+    assert checked > 50
+
+
+def test_a_lone_carriage_return_after_a_long_line_ends_a_line():
+    long_row = "x" * 200_000
+    capture = capture_of(f"admin:show status\r\nHost Name : a\r\n{long_row}\r\nrow 1\rrow 2\r\n")
+    assert capture.text.split("\n")[-3:] == ["row 1", "row 2\r", ""]
+    assert "1 lone carriage return" in capture.warnings[0]
