@@ -218,3 +218,18 @@ def test_the_triage_notebook_reads_the_findings_not_their_json():
     code = "\n".join(cell.source for cell in _code_cells(_read(ROOT / "notebooks" / "01_triage.ipynb")))
     assert "diagnose(bundle)" in code and "inspect_json" not in code and "analyze(" not in code
     assert re.findall(r"\b(?:analysis|node|group|step|n|g|s)\[[\"']\w+[\"']\]", code) == []
+
+
+@pytest.mark.parametrize("name, call", [("02_verify.ipynb", "ucnb.compare("),
+                                        ("03_post_incident_report.ipynb", "ucnb.diagnose(")])
+def test_the_verify_and_report_notebooks_read_the_findings_not_their_json(name, call):
+    """02_verify works on `compare()`'s `Verification` (`result.nodes`, the package's `pids_table`
+    and `parents_table`), 03 on `diagnose()`'s `Analysis` (`node.groups`): no document read by
+    string keys (`result["nodes"]`, `n["groups"]`), no JSON-returning `verify(`/`analyze(`."""
+    code = "\n".join(cell.source for cell in _code_cells(_read(ROOT / "notebooks" / name)))
+    assert call in code
+    assert not re.search(r"\b(?:verify|analyze)\(", code)
+    keyed = [ast.unparse(n) for n in ast.walk(ast.parse(code))
+             if isinstance(n, ast.Subscript) and isinstance(n.slice, ast.Constant)
+             and isinstance(n.slice.value, str)]
+    assert keyed == []

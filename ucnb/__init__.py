@@ -2,6 +2,10 @@
 
     >>> import ucnb
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
+    >>> ucnb.diagnose(bundle).nodes[0].groups[0].service
+    'Cisco AMC Service'
+    >>> ucnb.compare(bundle, ucnb.load("sample_outputs/ex1_cucm_amc/after")).nodes[0].verdict
+    'cleared'
 
 Heavy faces (drawing, widgets, reports) live in their own modules and are imported on demand.
 """
@@ -29,6 +33,20 @@ def load(*paths, **options):
     return _load(*paths, **options)
 
 
+def diagnose(bundle, **options):
+    """The diagnosis of every node (an `ucnb.findings.Analysis`): see `ucnb.diagnosis.diagnose`."""
+    from ucnb.diagnosis import diagnose as _diagnose
+
+    return _diagnose(bundle, **options)
+
+
+def compare(before, after, **options):
+    """Before against after, node by node (an `ucnb.findings.Verification`): see `ucnb.verify.compare`."""
+    from ucnb.verify import compare as _compare
+
+    return _compare(before, after, **options)
+
+
 def scan(paths, **options):
     """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.scanner.scan`."""
     from ucnb.scanner import scan as _scan
@@ -36,4 +54,4 @@ def scan(paths, **options):
     return _scan(paths, **options)
 
 
-__all__ = ["__version__", "load", "scan"]
+__all__ = ["__version__", "compare", "diagnose", "load", "scan"]

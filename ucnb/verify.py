@@ -37,7 +37,7 @@ from ucnb.findings import (
 from ucnb.model import Bundle, Listing, Node
 from ucnb.text import plural
 
-__all__ = ["SCHEMA", "compare", "compare_node", "verify"]
+__all__ = ["SCHEMA", "compare", "compare_node", "parents_table", "pids_table", "verify"]
 
 SCHEMA = "ucnb.verify/1"
 REBOOT_TOLERANCE_MIN = 10  # uptimes are printed to the minute; boot times this close are one boot
@@ -447,3 +447,33 @@ def compare(
 def verify(before: Bundle, after: Bundle, **options: Any) -> dict[str, Any]:
     """The `ucnb.verify/1` JSON of docs/cli-contract.md: `compare(before, after).to_json()`."""
     return compare(before, after, **options).to_json()
+
+
+def pids_table(result: Verification) -> pd.DataFrame:
+    """One row per node (for notebooks): the defunct PIDs cleared, remaining and new.
+
+    >>> after = ucnb.load("sample_outputs/ex1_cucm_amc/after")
+    >>> pids_table(compare(bundle, after))
+            node  cleared remaining new
+    0  cucm-sub1  [22908]        []  []
+    """
+    rows = [(n.node, list(n.cleared_pids), list(n.remaining_pids), list(n.new_pids)) for n in result.nodes]
+    return pd.DataFrame(rows, columns=["node", "cleared", "remaining", "new"])
+
+
+def parents_table(result: Verification) -> pd.DataFrame:
+    """One row per former zombie parent of every node (for notebooks): its PID before, command,
+    service, and its PID and start time after (`restarted`: a new PID running the same command).
+
+    >>> after = ucnb.load("sample_outputs/ex1_cucm_amc/after")
+    >>> parents_table(compare(bundle, after))[["ppid", "service", "after_pid", "after_start", "restarted"]]
+        ppid            service  after_pid after_start  restarted
+    0  29815  Cisco AMC Service      23505       11:05       True
+    """
+    columns = ["node", "ppid", "command", "service", "after_pid", "after_start", "restarted"]
+    rows = [
+        (n.node, p.ppid, p.command, p.service, p.after_pid, p.after_start, p.restarted)
+        for n in result.nodes
+        for p in n.parents
+    ]
+    return pd.DataFrame(rows, columns=columns).astype({"ppid": "Int64", "after_pid": "Int64"})
