@@ -188,3 +188,17 @@ def test_an_unknown_count_is_never_said_to_need_no_action():
     quiet_listing = diagnose(make_bundle(make_node("n", "CUCM", listing=make_listing(CUCM_BASE)))).nodes[0]
     step = quiet_listing.next_step
     assert step.urgency == "optional" and step.command == "show process load"
+
+
+def test_unity_connection_nodes_to_reboot_are_checked_with_the_cuc_cluster_command():
+    """Unity Connection has its own cluster command (`show cuc cluster status`: each server Primary
+    or Secondary, not Replicating Data); a mixed reboot lists both products' checks."""
+    init_zombie = CUCM_BASE + [(4500, 1, "root", "Z", "[crond] <defunct>")]
+    pub, sub = (_node(init_zombie, [make_load(1)], name=n, product="CUC") for n in ("cuc-pub", "cuc-sub"))
+    note = diagnose(make_bundle(pub, sub)).reboot_note
+    assert note.endswith("check replication with `show cuc cluster status`")
+    cucm = _node(init_zombie, [make_load(1)], name="cucm-sub1")
+    mixed = diagnose(make_bundle(pub, cucm)).reboot_note
+    assert mixed.endswith(
+        "check replication with `show cuc cluster status` / `utils dbreplication runtimestate`"
+    )
