@@ -95,7 +95,8 @@ def load(
     for src in sources.files:
         if posixpath.basename(src.name) == "collect.json" and b'"schema": "ucnb.collect/' in src.data[:200]:
             continue  # the record `ucnb collect` writes next to the captures, not a capture
-        bundle.files.append(FileInfo(src.name, len(src.data), hashlib.sha256(src.data).hexdigest()))
+        digest = hashlib.sha256(src.data).hexdigest()
+        bundle.files.append(FileInfo(src.name, len(src.data), digest, src.mtime, src.mtime_from))
         if not src.data.strip():
             problems.append(f"{src.name}: empty file")
             continue

@@ -399,6 +399,10 @@ class FileInfo:
     name: str  # path inside the bundle
     size: int
     sha256: str
+    # when the file was last saved (ucnb.sources): from a tar or zip member (the archive's bytes) or
+    # the file system ("disk": whoever last copied or extracted it); aware (UTC) when the zone is known
+    mtime: datetime | None = None
+    mtime_from: str = ""  # "tar", "zip", "disk"; "" when unknown
 
 
 @dataclass

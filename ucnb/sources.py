@@ -34,6 +34,14 @@ Decisions (also the test plan of tests/test_sources.py):
 - Exact duplicates (same name, same bytes: a tar with a member appended twice) are kept once with
   a warning; different files under the same name are kept as `name~2`.
 - Nothing is written anywhere: archives are read from memory, nothing is extracted.
+- Each file keeps the time it was last saved (`SourceFile.mtime`, `mtime_from`): a tar member's
+  mtime (UTC), a zip member's time (UTC from its extended-timestamp or NTFS extra field, else the
+  zipping machine's clock, zone unknown: a naive datetime), or the file system's for a file on disk
+  (`disk`: the time of whoever last copied or extracted it). A zero time (tar 1970, zip 1980-01-01
+  00:00) means the archiver recorded none: `None`.
+
+    >>> [(f.mtime.isoformat(), f.mtime_from) for f in sources.files][:1]
+    [('2026-11-19T10:30:00', 'zip')]
 """
 
 from __future__ import annotations
@@ -50,7 +58,8 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from ucnb.errors import InputError
@@ -77,11 +86,18 @@ _CORRUPT = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error,
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of the bundle: its path inside the bundle, the PATH basename it came from, its bytes."""
+    """One file of the bundle: its path inside the bundle, the PATH basename it came from, its bytes,
+    and when it was last saved (not compared: the same file is the same whatever its time)."""
 
     name: str  # posix path inside the bundle, e.g. "cucm-pub/load.txt", "inner.zip/imp/x.txt"
     root: str  # basename of the PATH argument it came from, for the node-name fallback
     data: bytes
+    mtime: datetime | None = field(default=None, compare=False)  # aware (UTC) when the zone is known
+    mtime_from: str = field(default="", compare=False)  # "tar", "zip", "disk"; "" when unknown
+
+
+_Saved = tuple[datetime | None, str]  # (mtime, where it comes from), as on SourceFile
+_Entry = tuple[str, bytes, _Saved]  # (name inside the PATH, bytes, when saved)
 
 
 @dataclass
@@ -140,9 +156,9 @@ def _read_all(reader: _Reader, paths: Sequence[str | os.PathLike[str]]) -> list[
             prefixes.add(prefix)
             if prefix != root:
                 reader.warnings.append(f"{text}: another PATH is also named {root!r}: read as {prefix!r}")
-        for name, data in entries:
+        for name, data, (mtime, mtime_from) in entries:
             full = f"{prefix}/{name}" if prefix else name
-            found.append((full, (index, name), SourceFile(full, root, data)))
+            found.append((full, (index, name), SourceFile(full, root, data, mtime, mtime_from)))
     return _deduplicate(found, reader.warnings)
 
 
@@ -162,7 +178,7 @@ def _deduplicate(found: list[_Found], warnings: list[str]) -> list[SourceFile]:
             new = _free_name(name, taken)
             taken.add(new)
             warnings.append(f"{name}: another file has the same name, read as {new!r}")
-            files.append(SourceFile(new, src.root, src.data))
+            files.append(replace(src, name=new))
     return sorted(files, key=lambda f: f.name)
 
 
@@ -297,7 +313,7 @@ class _Reader:
 
     # --- PATHs and folders ---
 
-    def read_path(self, text: str) -> tuple[list[tuple[str, bytes]], bool]:
+    def read_path(self, text: str) -> tuple[list[_Entry], bool]:
         """The (name, bytes) entries of one PATH, and whether it is a container (folder, archive)."""
         try:
             info = os.stat(text)
@@ -305,23 +321,24 @@ class _Reader:
             raise InputError(f"{text}: no such file or directory") from None
         except OSError as error:
             raise InputError(f"{text}: cannot read ({error.strerror})") from None
-        entries: list[tuple[str, bytes]] = []
+        entries: list[_Entry] = []
         self.litter = []
         if stat.S_ISDIR(info.st_mode):
             self._walk(text, "", entries)
             container = True
         elif stat.S_ISREG(info.st_mode):
             base = _root_name(text)
-            data = self._read_file(text, follow=True)
+            data, saved = self._read_file(text, follow=True)
             kind = _archive_kind(base, data)
             container = kind is not None and not self._is_plain_compressed(kind, base, data, text)
             if kind is None:
-                entries.append((base, data))
+                entries.append((base, data, saved))
             elif container:
-                for name, member in self._open_archive(kind, base, data, text):
-                    self._add(name, member, f"{text}/{name}", 1, entries)
+                for name, member, member_saved in self._open_archive(kind, base, data, text):
+                    self._add(name, member, f"{text}/{name}", 1, entries, member_saved)
             else:
-                self._add(_strip_compression(base), self._decompress(kind, data, text), text, 1, entries)
+                plain = self._decompress(kind, data, text)
+                self._add(_strip_compression(base), plain, text, 1, entries, saved)
         else:
             raise InputError(f"{text}: not a regular file or folder")
         if self.litter:
@@ -330,7 +347,7 @@ class _Reader:
                                  f"version-control entries ({shown})")
         return entries, container
 
-    def _walk(self, folder: str, prefix: str, entries: list[tuple[str, bytes]], depth: int = 0) -> None:
+    def _walk(self, folder: str, prefix: str, entries: list[_Entry], depth: int = 0) -> None:
         if depth > MAX_DEPTH:
             raise InputError(f"{_short(folder)}: folders nested more than {MAX_DEPTH} deep (refused)")
         try:
@@ -356,9 +373,11 @@ class _Reader:
             elif _is_litter(rel):
                 self.litter.append(rel)
             else:
-                self._add(rel, self._read_file(entry.path, follow=False), entry.path, 1, entries)
+                data, saved = self._read_file(entry.path, follow=False)
+                self._add(rel, data, entry.path, 1, entries, saved)
 
-    def _read_file(self, path: str, *, follow: bool) -> bytes:
+    def _read_file(self, path: str, *, follow: bool) -> tuple[bytes, _Saved]:
+        """The bytes of a file on disk and its modification time (`disk`)."""
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
         try:
             descriptor = os.open(path, flags)
@@ -372,31 +391,35 @@ class _Reader:
             if info.st_size > self._limit():
                 raise self._too_big(path)
             try:
-                return self.read_capped(stream, path)
+                return self.read_capped(stream, path), (_from_epoch(info.st_mtime), "disk")
             except OSError as error:
                 raise InputError(f"{path}: cannot read ({error.strerror})") from None
 
     # --- archives ---
 
-    def _add(self, name: str, data: bytes, label: str, depth: int, entries: list[tuple[str, bytes]]) -> None:
-        """Add a file found `depth` containers deep (1: inside the PATH); open it if it is an archive."""
+    def _add(
+        self, name: str, data: bytes, label: str, depth: int, entries: list[_Entry], saved: _Saved
+    ) -> None:
+        """Add a file found `depth` containers deep (1: inside the PATH); open it if it is an archive.
+        `saved`: the file's time (a compressed file's content keeps it; an archive's members have theirs)."""
         kind = _archive_kind(name, data)
         if kind is None:
-            entries.append((name, data))
+            entries.append((name, data, saved))
         elif depth > 1:
             self.warnings.append(f"{label}: archive inside an archive inside the bundle, not opened "
                                  "(one level of nesting is read)")
         elif self._is_plain_compressed(kind, name, data, label):
             plain = self._decompress(kind, data, label)
-            self._add(_strip_compression(name), plain, label, depth + 1, entries)
+            self._add(_strip_compression(name), plain, label, depth + 1, entries, saved)
         else:
             before = len(entries)
-            for member, member_data in self._open_archive(kind, name, data, label):
-                self._add(f"{name}/{member}", member_data, f"{label}/{member}", depth + 1, entries)
+            for member, member_data, member_saved in self._open_archive(kind, name, data, label):
+                where = f"{label}/{member}"
+                self._add(f"{name}/{member}", member_data, where, depth + 1, entries, member_saved)
             if len(entries) == before:
                 self.warnings.append(f"{label}: empty archive")
 
-    def _open_archive(self, kind: str, name: str, data: bytes, label: str) -> Iterator[tuple[str, bytes]]:
+    def _open_archive(self, kind: str, name: str, data: bytes, label: str) -> Iterator[_Entry]:
         if kind == "zip":
             return self._zip_members(data, label)
         if kind == "tar":
@@ -419,7 +442,7 @@ class _Reader:
         except _CORRUPT as error:
             raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
 
-    def _zip_members(self, data: bytes, label: str) -> Iterator[tuple[str, bytes]]:
+    def _zip_members(self, data: bytes, label: str) -> Iterator[_Entry]:
         declared = _zip_entry_count(data)
         if declared is not None and self.members + declared > self.max_members:
             raise InputError(f"{label}: {declared} entries, more than {self.max_members} entries (files "
@@ -453,9 +476,9 @@ class _Reader:
                 except _CORRUPT as error:
                     raise InputError(f"{label}: corrupt or truncated archive ({_short(info.filename)!r}: "
                                      f"{_describe(error)})") from None
-                yield name, member
+                yield name, member, _zip_time(info)
 
-    def _tar_members(self, raw: BinaryIO, label: str) -> Iterator[tuple[str, bytes]]:
+    def _tar_members(self, raw: BinaryIO, label: str) -> Iterator[_Entry]:
         """Members of a tar read as a stream (no seeking, so no hidden decompression of skipped data)."""
         stream = _CappedStream(raw, self.left + _TAR_SLACK_PER_MEMBER * (self.max_members + 1))
         current = ""
@@ -477,12 +500,61 @@ class _Reader:
                     if info.size > self._limit():
                         raise self._too_big(where)
                     member = archive.extractfile(info)
-                    yield name, self.read_capped(member, where) if member else b""
+                    saved = (_from_epoch(info.mtime) if info.mtime else None, "tar")
+                    yield name, self.read_capped(member, where) if member else b"", saved
         except _TooLong:
             raise self._too_big(f"{label}: member {current!r}") from None
         except _CORRUPT as error:
             after = f"after {current!r}: " if current else ""
             raise InputError(f"{label}: corrupt or truncated archive ({after}{_describe(error)})") from None
+
+
+def _from_epoch(seconds: float) -> datetime | None:
+    """A POSIX time as an aware UTC datetime (None when out of range), to the second."""
+    try:
+        return datetime.fromtimestamp(int(seconds), UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+_NTFS_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+
+
+def _zip_extra_utc(extra: bytes) -> datetime | None:
+    """The UTC modification time of a zip entry's extra field: the extended timestamp (0x5455,
+    Info-ZIP) or the NTFS times (0x000a, Windows, 7-Zip); None when it holds neither."""
+    at = 0
+    while at + 4 <= len(extra):
+        kind, size = struct.unpack_from("<HH", extra, at)
+        body = extra[at + 4 : at + 4 + size]
+        at += 4 + size
+        if kind == 0x5455 and len(body) >= 5 and body[0] & 1:
+            return _from_epoch(struct.unpack_from("<i", body, 1)[0])
+        if kind == 0x000A and len(body) >= 4 + 4 + 8 and struct.unpack_from("<HH", body, 4) == (1, 24):
+            ticks = struct.unpack_from("<Q", body, 8)[0]  # 100 ns since 1601-01-01 UTC
+            try:
+                return (_NTFS_EPOCH + timedelta(microseconds=ticks // 10)).replace(microsecond=0)
+            except OverflowError:
+                return None
+    return None
+
+
+def _zip_time(info: zipfile.ZipInfo) -> _Saved:
+    """A zip member's time: UTC from its extra field, else the DOS time of the zipping machine's clock
+    (naive: the zip does not say its zone); None for the zero time 1980-01-01 00:00 or a bad one.
+
+    >>> _zip_time(zipfile.ZipInfo("x.txt", (2026, 11, 28, 9, 10, 0)))
+    (datetime.datetime(2026, 11, 28, 9, 10), 'zip')
+    """
+    utc = _zip_extra_utc(info.extra)
+    if utc is not None:
+        return utc, "zip"
+    if info.date_time[:3] == (1980, 1, 1) and not any(info.date_time[3:]):
+        return None, "zip"
+    try:
+        return datetime(*info.date_time), "zip"
+    except ValueError:
+        return None, "zip"
 
 
 def _tar_refusal(info: tarfile.TarInfo) -> str:

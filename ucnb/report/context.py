@@ -1,15 +1,17 @@
 """What every part of the report reads (`Context`), and the capture times with where each comes from.
 
->>> from datetime import datetime
+>>> from datetime import UTC, datetime
 >>> when_of([(datetime(2026, 11, 19, 10, 30), "show status date")])
 ('2026-11-19 10:30:00', 'show status date')
+>>> when_of([(datetime(2026, 11, 28, 9, 10, tzinfo=UTC), "file saved (tar member time)")])
+('2026-11-28 09:10:00 UTC', 'file saved (tar member time)')
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ucnb.model import Bundle, Node
@@ -76,16 +78,51 @@ def capture_times(node: Node) -> list[tuple[datetime, str]]:
     return sorted(found, key=lambda item: (item[0], item[1]))
 
 
+def when_text(moment: datetime) -> str:
+    """A moment as the report prints it: a capture clock's as printed, a UTC file time with `UTC`."""
+    return _naive(moment).isoformat(sep=" ") + ("" if moment.tzinfo is None else " UTC")
+
+
 def when_of(moments: list[tuple[datetime, str]]) -> tuple[str, str]:
     """(first moment, its basis) of a list of dated moments."""
     if not moments:
         return "time unknown", "no date in the captures (no show status, no top clock)"
     first = moments[0]
-    return first[0].isoformat(sep=" "), first[1]
+    return when_text(first[0]), first[1]
+
+
+ARCHIVED = {"zip": "zip member", "tar": "tar member"}  # file times the report uses (see archive_times)
+
+
+def archive_times(bundle: Bundle, node: Node) -> list[tuple[datetime, str]]:
+    """When the node's files were saved into the archive they came in (its tar or zip member times),
+    for a node whose captures carry no date. The times are part of the archive's bytes, so the same
+    archive gives the same report; a file read from a folder has only the time it was last copied or
+    extracted, which says nothing of the capture, so folder times are never used."""
+    names = {section.source.rpartition(":")[0] for section in node.sections}
+    found = set()
+    for info in bundle.files:
+        if info.name in names and info.mtime is not None and info.mtime_from in ARCHIVED:
+            zone = "UTC" if info.mtime.tzinfo is not None else "zone not recorded"
+            basis = f"file saved ({ARCHIVED[info.mtime_from]} time, {zone}; no time in the capture)"
+            found.add((info.mtime, basis))
+    return sorted(found, key=_order)
+
+
+def _naive(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _order(item: tuple[datetime, str]) -> tuple[datetime, str]:
+    """Sort key of a dated moment: capture clocks and UTC file times side by side, as printed."""
+    return _naive(item[0]), item[1]
 
 
 def bundle_times(bundle: Bundle) -> list[tuple[datetime, str]]:
-    return sorted((m for node in bundle.nodes for m in capture_times(node)), key=lambda item: item[0])
+    """Every dated moment of the bundle's nodes, oldest first: their capture times, or for a node
+    whose captures carry none, the times its files were saved in their archive (`archive_times`)."""
+    moments = [m for node in bundle.nodes for m in capture_times(node) or archive_times(bundle, node)]
+    return sorted(moments, key=_order)
 
 
 def owners(entry: Any) -> str:

@@ -13,8 +13,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from ucnb.model import Node
-from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of
+from ucnb.model import Bundle, Node
+from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
 from ucnb.report.words import (
     URGENCY_SENTENCES,
@@ -176,10 +176,9 @@ def timeline(context: Context) -> Section:
     section = Section("Timeline", 2)
     rows: list[list[Text]] = []
     before = bundle_times(context.bundle)
-    when, basis = when_of(before)
-    rows.append([when, "First capture (before the remediation)", basis])
+    rows.append(_capture_row(context.bundle, before, "First capture (before the remediation)"))
     if len(before) > 1 and before[-1][0] != before[0][0]:
-        rows.append([before[-1][0].isoformat(sep=" "), "Last capture before the remediation", before[-1][1]])
+        rows.append([when_text(before[-1][0]), "Last capture before the remediation", before[-1][1]])
     decided = [d for d in context.decisions if d.get("action")]
     if decided:
         moment = next((str(d["at"]) for d in decided if d.get("at")), None)
@@ -192,10 +191,19 @@ def timeline(context: Context) -> Section:
         )
     if context.after is not None:
         rows.extend(_restarts(context))
-        when, basis = when_of(bundle_times(context.after))
-        rows.append([when, "Verification capture (after the remediation)", basis])
+        after = bundle_times(context.after)
+        rows.append(_capture_row(context.after, after, "Verification capture (after the remediation)"))
     section.blocks.append(Table(["When", "Event", "Time from"], rows))
     return section
+
+
+def _capture_row(bundle: Bundle, moments: list[tuple[datetime, str]], event: str) -> list[Text]:
+    """The row of a capture at its first moment; undated and read from a folder: why there is no time
+    (the files' times are not used)."""
+    when, basis = when_of(moments)
+    if not moments and any(info.mtime_from == "disk" for info in bundle.files):
+        basis += "; the times of files in a folder are not used (copying or extracting a file resets them)"
+    return [when, event, basis]
 
 
 def _started(stime: str, capture: datetime | None) -> str | None:
