@@ -12,9 +12,12 @@ cluster's own start, done before it, is reported apart). The parent samples the 
 the child and of every process it starts (psutil, every 50 ms): `worker MiB` is the largest peak of a
 process that analysed bundles (the child itself in-process, the pool or cluster workers otherwise),
 `client MiB` the child's. `worker CPU s` is the CPU time (user + system) of those processes (their
-start and imports included), and `nodes per CPU s` the throughput one uncontended core would give:
-on a shared machine the wall-clock columns measure the other users too. Every case's rows are
-compared with the in-process rows.
+start and imports included), `CPU ms per node` and `nodes per CPU s` the throughput one uncontended
+core would give: on a shared machine the wall-clock columns measure the other users too, so the CPU
+columns are the per-worker figures to judge, and each case prints the load average around it. Under
+the table: the CPU ms per node of each step (`ucnb.load`, `analyze`, the row) measured in-process on
+the first 100 bundles, a worker's start-up CPU (its imports), and the scaling efficiency by the wall
+clock with the CPU ratio beside it. Every case's rows are compared with the in-process rows.
 
 Inputs: bench/generate.py's node captures (the ones of the 100-node bundle benchmark: `show status`,
 `show process load num all`, `show process list detail` of exactly N processes with zombies under
@@ -29,6 +32,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -68,6 +72,30 @@ def write_fleet(root: Path, bundles: int, nodes: int, processes: int) -> Path:
     return root
 
 
+def phases(fleet: Path, bundles: int) -> dict[str, float]:
+    """CPU ms per node of each step of the one road, in this process, over the first `bundles`
+    bundles: `ucnb.load` (reading the archive, cleaning, parsing), `analyze` (the diagnosis and its
+    JSON) and the scan row."""
+    from ucnb.bundle import load
+    from ucnb.diagnosis import analyze
+    from ucnb.scanner import discover, node_row
+
+    spent = {"load": 0.0, "analyze": 0.0, "row": 0.0}
+    nodes = 0
+    for path in discover([fleet])[:bundles]:
+        began = time.process_time()
+        bundle = load(path)
+        loaded = time.process_time()
+        document = analyze(bundle)
+        analysed = time.process_time()
+        nodes += len([node_row(doc, node) for doc, node in zip(document["nodes"], bundle.nodes, strict=True)])
+        ended = time.process_time()
+        spent["load"] += loaded - began
+        spent["analyze"] += analysed - loaded
+        spent["row"] += ended - analysed
+    return {name: 1000 * seconds / nodes for name, seconds in spent.items()} | {"nodes": nodes}
+
+
 def child(case: str, fleet: Path, out: Path) -> None:
     """One case, timed, in this (fresh) process; prints a JSON line."""
     from ucnb.scanner import scan_fleet, write_frame
@@ -92,7 +120,18 @@ def child(case: str, fleet: Path, out: Path) -> None:
     frame = result.frame
     print(json.dumps({"seconds": seconds, "cpu": cpu, "startup": startup, "engine": result.engine,
                       "nodes": int(frame["error"].isna().sum()),
-                      "errors": int(frame["error"].notna().sum())}))
+                      "errors": int(frame["error"].notna().sum()),
+                      "phases": phases(fleet, 100) if case == "serial" else None}))
+
+
+def start_cpu() -> float:
+    """CPU seconds a fresh interpreter spends importing what a worker runs (its start-up)."""
+    code = "import ucnb.bundle, ucnb.diagnosis, ucnb.scanner"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def _sample(pid: int, peaks: dict[int, tuple[str, int]], cpu: dict[int, float],
@@ -144,6 +183,39 @@ def run_case(case: str, fleet: Path, out: Path) -> dict:
     return result
 
 
+def report(results: list[dict], startup_cpu: float) -> tuple[str, dict]:
+    """The table and the figures under it (and the figures for the JSON)."""
+    by_case = {r["case"]: r for r in results}
+    efficiency = by_case["workers-1"]["seconds"] / (2 * by_case["workers-2"]["seconds"])
+    cpu_ratio = by_case["workers-1"]["cpu"] / by_case["workers-2"]["cpu"]
+    lines = ["| case | engine | s | nodes/s | nodes/s per worker | worker CPU s | CPU ms per node | "
+             "nodes per CPU s | worker MiB | client MiB | load average | same rows |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        rate = r["nodes"] / r["seconds"]
+        r["nodes_per_s"], r["nodes_per_s_per_worker"] = rate, rate / r["workers"]
+        r["cpu_ms_per_node"], r["nodes_per_cpu_s"] = 1000 * r["cpu"] / r["nodes"], r["nodes"] / r["cpu"]
+        extra = f" (+{r['startup']:.1f} s cluster start)" if r["startup"] else ""
+        lines.append(f"| {r['case']} | {r['engine']} | {r['seconds']:.1f}{extra} | {rate:.0f} | "
+                     f"{rate / r['workers']:.0f} | {r['cpu']:.1f} | {r['cpu_ms_per_node']:.2f} | "
+                     f"{r['nodes_per_cpu_s']:.0f} | {r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
+                     f"{r['load'][0]} -> {r['load'][1]} | {'yes' if r['same_rows'] else 'NO'} |")
+    split = by_case["serial"]["phases"]
+    total = split["load"] + split["analyze"] + split["row"]
+    lines += [
+        "",
+        f"per node, in-process, first {split['nodes']} nodes: ucnb.load {split['load']:.2f} ms of CPU, "
+        f"analyze {split['analyze']:.2f} ms, row {split['row']:.2f} ms = {total:.2f} ms "
+        f"({1000 / total:.0f} nodes per CPU second)",
+        f"a worker's start (its imports) costs {startup_cpu:.2f} s of CPU",
+        f"scaling efficiency t(1) / (2 t(2)) = {efficiency:.2f} by the wall clock; "
+        f"CPU of 1 worker / CPU of 2 workers = {cpu_ratio:.2f}",
+    ]
+    figures = {"scaling_efficiency": efficiency, "cpu_ratio_1_to_2": cpu_ratio,
+               "worker_start_cpu_s": startup_cpu, "phases_ms_per_node": split}
+    return "\n".join(lines), figures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="60 bundles")
@@ -168,39 +240,29 @@ def main(argv: list[str] | None = None) -> int:
     name = f"fleet-{bundles}x{args.nodes}x{args.processes}"
     fleet = write_fleet(OUT / name, bundles, args.nodes, args.processes)
     load_before = os.getloadavg()[0]
+    startup_cpu = min(start_cpu() for _ in range(3))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         reference = None
         for case in CASES:
             print(f"[fleet] {case}", file=sys.stderr, flush=True)
             rows = Path(tmp) / f"{case}.parquet"
+            load = os.getloadavg()[0]
             result = run_case(case, fleet, rows)
+            result["load"] = (round(load, 2), round(os.getloadavg()[0], 2))
             frame = read_frame(rows)
             if reference is None:
                 reference = frame
             result["same_rows"] = bool(frame.equals(reference))
             results.append(result)
     load = (round(load_before, 2), round(os.getloadavg()[0], 2))
-    by_case = {r["case"]: r for r in results}
-    efficiency = by_case["workers-1"]["seconds"] / (2 * by_case["workers-2"]["seconds"])
-    lines = ["| case | engine | s | nodes/s | nodes/s per worker | worker CPU s | nodes per CPU s | "
-             "worker MiB | client MiB | same rows |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for r in results:
-        rate = r["nodes"] / r["seconds"]
-        r["nodes_per_s"], r["nodes_per_s_per_worker"] = rate, rate / r["workers"]
-        extra = f" (+{r['startup']:.1f} s cluster start)" if r["startup"] else ""
-        lines.append(f"| {r['case']} | {r['engine']} | {r['seconds']:.1f}{extra} | {rate:.0f} | "
-                     f"{rate / r['workers']:.0f} | {r['cpu']:.1f} | {r['nodes'] / r['cpu']:.0f} | "
-                     f"{r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
-                     f"{'yes' if r['same_rows'] else 'NO'} |")
-    print("\n".join(lines))
-    nodes = results[0]["nodes"]
-    print(f"\n{bundles} bundles, {nodes} nodes x {args.processes} processes; scaling efficiency "
-          f"t(1) / (2 t(2)) = {efficiency:.2f}; load average {load[0]} -> {load[1]} on {os.cpu_count()} CPUs")
-    document = {"schema": "ucnb.bench.fleet/1", "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+    text, figures = report(results, startup_cpu)
+    print(text)
+    print(f"{bundles} bundles, {results[0]['nodes']} nodes x {args.processes} processes on {os.cpu_count()} "
+          f"CPUs; load average {load[0]} -> {load[1]}")
+    document = {"schema": "ucnb.bench.fleet/2", "generated": datetime.now(UTC).isoformat(timespec="seconds"),
                 "python": platform.python_version(), "pandas": pd.__version__, "bundles": bundles,
-                "nodes": nodes, "processes": args.processes, "load": load, "scaling_efficiency": efficiency,
+                "nodes": results[0]["nodes"], "processes": args.processes, "load": load, **figures,
                 "cases": results}
     target = OUT / ("fleet-quick.json" if args.quick else "fleet.json")
     target.write_text(json.dumps(document, indent=2) + "\n")
