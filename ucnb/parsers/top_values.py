@@ -36,14 +36,17 @@ def convert_column(column: Sequence[str], convert: Callable[[str], Any],
                    fast: Callable[[Sequence[str]], Any] | None = None) -> tuple[Any, list[int]]:
     """Convert one column of strings; return (values, indexes of values that do not fit).
 
-    `fast` converts the whole column at once and returns None when it cannot; otherwise
+    `fast` converts the column's distinct values at once and returns None when it cannot; otherwise
     each distinct value goes once through `convert`, which returns a number, None (NA) or BAD.
     """
+    distinct = list(dict.fromkeys(column))  # a column repeats its values (0.0, 20, S): each once
     if fast is not None:
-        values = fast(column)
-        if values is not None:
+        values = fast(distinct)
+        if values is not None and len(distinct) == len(column):
             return values, []
-    memo = {value: convert(value) for value in dict.fromkeys(column)}
+        if values is not None:
+            return list(map(dict(zip(distinct, values, strict=True)).__getitem__, column)), []
+    memo = {value: convert(value) for value in distinct}
     out = list(map(memo.__getitem__, column))
     bad = [i for i, value in enumerate(out) if value is BAD] if BAD in memo.values() else []
     return out, bad
