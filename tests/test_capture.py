@@ -124,8 +124,8 @@ def test_a_command_without_output_at_the_end_points_at_its_prompt_line(tail):
 
 
 def _sample_texts():
-    root = Path(__file__).parent.parent
-    for path in sorted([*(root / "sample_outputs").rglob("*"), *(Path(__file__).parent / "fixtures").rglob("*")]):
+    here = Path(__file__).parent
+    for path in sorted([*(here.parent / "sample_outputs").rglob("*"), *(here / "fixtures").rglob("*")]):
         if path.is_file() and path.suffix not in (".zip", ".gz", ".tgz", ".json", ".md"):
             yield path.read_bytes().decode("utf-8", errors="replace")
 

@@ -137,6 +137,20 @@ def test_through_a_distributed_scheduler_same_rows(
     pd.testing.assert_frame_equal(read_frame(out), baseline)
 
 
+def test_a_worker_analyses_bundles_without_importing_pandas(fleet: Path) -> None:
+    """What a scan ships to a worker (`_partition`) runs on the parsers' columns: pandas, which a
+    worker would otherwise import at its start, is only the client's (its frame and its output)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ucnb\nfrom ucnb.scanner import BundleRef, ScanOptions, _partition\n"
+            f"rows = _partition([BundleRef({str(sorted(fleet.glob('*.zip'))[0])!r}, 'x')], ScanOptions(), "
+            "ucnb.__version__)\n"
+            "print(len(rows), sum(row['error'] is None for row in rows), 'pandas' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert done.stdout.split() == ["2", "2", "False"]
+
+
 def test_a_worker_with_another_ucnb_version_is_refused(fleet: Path) -> None:
     from ucnb.scanner import _partition
 

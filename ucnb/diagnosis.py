@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from ucnb.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
 from ucnb.defects import match
@@ -50,6 +49,9 @@ from ucnb.trend import (
     trend,
 )
 from ucnb.urgency import URGENCIES, Judgement, judge, most_urgent, when
+
+if TYPE_CHECKING:  # pandas only for groups_table: a scan's workers never import it
+    import pandas as pd
 
 __all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table"]
 
@@ -523,6 +525,8 @@ def groups_table(analysis: Analysis | dict[str, Any]) -> pd.DataFrame:
     ]
     columns = ["node", "ppid", "count", "parent_command", "service", "action", "command", "impact",
                "urgency", "when"]
+    import pandas as pd
+
     frame = pd.DataFrame(rows, columns=columns)
     frame["ppid"] = frame["ppid"].astype("Int64")
     return frame

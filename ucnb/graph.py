@@ -17,13 +17,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 
 from ucnb.model import Listing, built, rows, values
+
+if TYPE_CHECKING:  # a DataFrame is read through its methods: no pandas import here
+    import pandas as pd
 
 __all__ = ["build_graph", "ancestors", "subtree", "siblings", "children", "zombie_children"]
 
@@ -79,7 +81,9 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     ppid_arr = _numbers(read("ppid")) if has_ppid else np.full(count, -1, dtype="int64")
     valid = pid_arr >= 0
     # the first row of each PID wins; later rows are duplicates
-    duplicate = pd.Series(pid_arr).duplicated(keep="first").to_numpy() & valid
+    duplicate = np.ones(count, dtype=bool)
+    duplicate[np.unique(pid_arr, return_index=True)[1]] = False  # the index of each PID's first row
+    duplicate &= valid
     first = valid & ~duplicate
     parent_of = dict(zip(pid_arr[first].tolist(), ppid_arr[first].tolist(), strict=True))
 

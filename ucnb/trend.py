@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ucnb.findings import Headroom, TrendPoint
 from ucnb.model import Listing, LoadSnapshot, Node, built, rows, values
 from ucnb.text import plural
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
