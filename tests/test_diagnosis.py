@@ -577,3 +577,15 @@ def test_a_listing_without_ppid_is_warned_once_on_both_faces():
         (node,) = document["nodes"]
         warnings = node["warnings"] + document.get("warnings", [])
         assert [w for w in warnings if "PPID" in w] == [said], command
+
+
+def test_a_parent_with_many_children_counts_them_all_and_names_the_first_five():
+    """The graph holds only the first five other children of a zombie's parent; the count is all of them."""
+    helpers = [(50_000 - i, 4013, "ccmbase", "S", f"/bin/sh -c job{i}") for i in range(1_000)]
+    rows = [*CUCM_BASE, (4013, 4012, "ccmbase", "Ssl", "/usr/local/cm/bin/amc"), *helpers,
+            *((pid, 4013, "ccmbase", "Z", "[sh] <defunct>") for pid in (60_001, 60_002))]
+    [group] = _analyze_one("cucm", rows, zombie=2)["groups"]
+    assert group["zombie_pids"] == [60_001, 60_002]
+    assert group["other_children_count"] == 1_000
+    assert [child["pid"] for child in group["other_children"]] == [49_001, 49_002, 49_003, 49_004, 49_005]
+    assert group["other_children"][0]["command"] == "/bin/sh -c job999"

@@ -298,3 +298,49 @@ def test_random_text_never_raises_and_every_line_is_accounted_for(lines: list[st
         if source not in rows and source not in unparsed:
             assert looks_like_listing_header(line) or line[0].isspace(), (source, line)
     assert (result.processes["depth"] >= 0).all()
+
+
+# --- long listings: read in batches, kept compact ----------------------------------------------
+
+
+LISTING_FILES = sorted([*FIXTURES.glob("*.txt"), *(FIXTURES.parent / "shapes").glob("*.txt")])
+
+
+@pytest.mark.parametrize("path", LISTING_FILES, ids=lambda path: path.name)
+def test_batched_reading_gives_the_same_listing(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A listing longer than a batch (here 2 rows) is typed batch by batch into numpy/Arrow columns:
+    the same rows, values, dtypes, unparsed lines and warnings as read in one go."""
+    from ucnb.parsers import listing_rows
+
+    lines = path.read_text().splitlines()
+    whole = parse_listing(lines, file=path.name)
+    monkeypatch.setattr(listing_rows, "BATCH", 2)
+    batched = parse_listing(lines, file=path.name)
+    pd.testing.assert_frame_equal(batched.processes, whole.processes)
+    assert batched.unparsed == whole.unparsed
+    assert batched.warnings == whole.warnings
+    assert (batched.source, batched.recognised, batched.has_ppid, batched.flavour) == (
+        whole.source, whole.recognised, whole.has_ppid, whole.flavour)
+
+
+def test_a_long_listing_keeps_no_python_object_per_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past one batch the columns are numpy and Arrow arrays, and the zombies are all there."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ucnb.model import rows as count_rows
+    from ucnb.parsers import listing_rows
+
+    monkeypatch.setattr(listing_rows, "BATCH", 1000)
+    body = [ps_ef_row("ccmserv+", 10_000 + i, 7313 if i % 97 == 0 else 1,
+                      "[sh] <defunct>" if i % 97 == 0 else f"/usr/local/cm/bin/svc{i % 13} -x")
+            for i in range(5_000)]
+    result = parse(PS_EF_HEADER, *body, file="big.txt")
+    table = type(result).__dict__["processes"].table(result)
+    assert count_rows(result, "processes") == 5_000
+    assert isinstance(table.data["pid"], np.ndarray) and isinstance(table.data["command"], pa.ChunkedArray)
+    assert not any(isinstance(values, list) for values in table.data.values())
+    frame = result.processes
+    assert frame["zombie"].sum() == len(range(0, 5_000, 97))
+    assert frame.loc[frame["zombie"], "ppid"].eq(7313).all()
+    assert frame["source"].iloc[4_999] == "big.txt:5001"

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from os import PathLike
 from typing import Any
 
-from ucnb.capture import Capture, CaptureSection, read_capture
+from ucnb.capture import Capture, CaptureSection, capture_text, decode
 from ucnb.catalogue import CATALOGUE
 from ucnb.errors import InputError
 from ucnb.model import (
@@ -36,6 +36,7 @@ from ucnb.model import (
     Section,
     ServiceList,
     Unparsed,
+    distinct,
     rows,
     values,
 )
@@ -92,27 +93,32 @@ def load(
     bundle = Bundle(warnings=list(sources.warnings))
     sessions: list[_Session] = []
     problems: list[str] = []
-    for src in sources.files:
+    files, sources.files = sources.files[::-1], []  # each file's bytes are let go once decoded
+    while files:
+        src = files.pop()
         if posixpath.basename(src.name) == "collect.json" and b'"schema": "ucnb.collect/' in src.data[:200]:
             continue  # the record `ucnb collect` writes next to the captures, not a capture
         digest = hashlib.sha256(src.data).hexdigest()
         bundle.files.append(FileInfo(src.name, len(src.data), digest, src.mtime, src.mtime_from))
-        if not src.data.strip():
+        if not src.data or src.data.isspace():  # (strip() would copy a large file)
             problems.append(f"{src.name}: empty file")
             continue
+        name, root = src.name, src.root
         try:
-            capture = read_capture(src, RECOGNISER)
+            decoded, src = decode(src), None
+            capture = capture_text(name, root, *decoded, RECOGNISER)
         except InputError as error:
             problems.append(str(error))
             continue
+        del decoded
         bundle.warnings.extend(capture.warnings)
-        bundle.texts[src.name] = capture.text
+        bundle.texts[name] = capture.text
         parsed = _parse_capture(capture)
         if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
             # a README or a case note: not a node; its lines are listed once, at bundle level
             lines = [line for session in parsed for line in _unparsed(session)]
             bundle.not_understood.extend(sorted(lines, key=lambda item: _line_number(item.source)))
-            bundle.warnings.append(f"{src.name}: no command output recognised in its "
+            bundle.warnings.append(f"{name}: no command output recognised in its "
                                    f"{plural(len(lines), 'line')}: not a capture, not read")
             continue
         sessions.extend(parsed)
@@ -372,7 +378,7 @@ def detect_product(node: Node) -> str:
         return found.pop()
     commands: set[str] = set()
     for listing in node.listings:
-        commands.update(values(listing, "processes", "comm"))
+        commands.update(distinct(listing, "processes", "comm"))
     for snapshot in node.loads:
         shown = set(values(snapshot, "processes", "command"))
         commands.update(command.rstrip("+") for command in shown if command)

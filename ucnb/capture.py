@@ -485,11 +485,16 @@ def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Captu
     by content (a `top -` line, a listing header or row, `Host Name :`...: the `starts`/`detect` of
     the command table). Lines that are neither noise nor in a recognised section are unparsed.
     """
-    text, warnings = decode(src)
+    return capture_text(src.name, src.root, *decode(src), recogniser)
+
+
+def capture_text(name: str, root: str, text: str, warnings: list[str],
+                 recogniser: Recogniser | None = None) -> Capture:
+    """`read_capture` of a file already decoded (its bytes need not be kept meanwhile)."""
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
-    capture = Capture(file=src.name, root=src.root, text=text, warnings=warnings)
+    capture = Capture(file=name, root=root, text=text, warnings=warnings)
     # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}
     pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt

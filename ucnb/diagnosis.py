@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import numpy as np
 
 from ucnb.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
 from ucnb.defects import match
@@ -33,10 +34,10 @@ from ucnb.findings import (
     NextStep,
     NodeAnalysis,
     Sources,
-    Zombie,
+    ZombieRows,
 )
 from ucnb.graph import build_graph, children
-from ucnb.model import Bundle, Listing, Node, rows, values
+from ucnb.model import Bundle, Listing, Node, TableReader, rows
 from ucnb.remedy import RECOLLECT, remediation
 from ucnb.text import plural
 from ucnb.trend import (
@@ -130,9 +131,11 @@ def _group(
     owner_command = g.nodes[owner.pid].get("command") if g is not None and owner.pid is not None else None
     chain: tuple = ()
     others: list[int] = []
+    other_count = 0
     if g is not None and ppid is not None:
         chain = tuple(ancestry(g, ppid, product, catalogue))
         others = [c for c in children(g, ppid) if not g.nodes[c].get("zombie")]
+        other_count = g.graph["child_count"].get(ppid, 0) if g.graph["child_count"] else len(others)
     return Group(
         ppid=ppid,
         parent_command=parent_command,
@@ -151,7 +154,7 @@ def _group(
         owner_command=owner_command,
         ancestry=chain,
         other_children=tuple(Child(c, g.nodes[c].get("command")) for c in others[:SHOWN_CHILDREN]),
-        other_children_count=len(others),
+        other_children_count=other_count,
         leak_rate_per_hour=rate[0].rate,
         leak_rate_basis=rate[1] if rate[0].rate is not None else None,
         commands=remedy.commands,
@@ -257,25 +260,38 @@ def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str]
 
 
 # ------------------------------------------------------------------ node
-def _defunct_rows(listing: Listing) -> list[Zombie]:
-    at = [i for i, zombie in enumerate(values(listing, "processes", "zombie")) if zombie]  # NA: not one
-    if not at:
-        return []
-    pids, ppids, commands, sources = (values(listing, "processes", name)
-                                      for name in ("pid", "ppid", "command", "source"))
-    if not listing.has_ppid:
-        ppids = [None] * len(pids)
-    return [
-        Zombie(int(pids[i]), None if ppids[i] is None else int(ppids[i]), commands[i], sources[i])
-        for i in at
-        if pids[i] is not None
-    ]
+def _defunct_rows(listing: Listing) -> ZombieRows:
+    """The defunct rows of the listing (read in place: no copy of a million rows)."""
+    table = TableReader.of(listing, "processes")
+    defunct = table.flags("zombie") & (table.ints("pid") >= 0)
+    return ZombieRows(table, np.flatnonzero(defunct), parents=listing.has_ppid)
 
 
-def _other_listings_warnings(node: Node, listing: Listing, zombies: list[Zombie]) -> list[str]:
+def _by_parent(zombies: ZombieRows) -> dict[int | None, list[int]]:
+    """The zombies' PIDs by parent PID (None: not known), each group in row order.
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"pid": [5, 3, 9], "ppid": pd.array([7, None, 7], dtype="Int64")})
+    >>> _by_parent(ZombieRows(TableReader(frame), [0, 1, 2]))
+    {None: [3], 7: [5, 9]}
+    """
+    if not len(zombies):
+        return {}
+    ppids = zombies.ints("ppid")
+    order = np.argsort(ppids, kind="stable")
+    parents = ppids[order]
+    cuts = np.flatnonzero(parents[1:] != parents[:-1]) + 1
+    groups = np.split(zombies.ints("pid")[order], cuts)
+    keys = parents[np.concatenate(([0], cuts))].tolist()
+    return {None if key < 0 else key: group.tolist() for key, group in zip(keys, groups, strict=True)}
+
+
+def _other_listings_warnings(node: Node, listing: Listing, zombies: ZombieRows) -> list[str]:
     """Zombies that another listing of the node shows and the analysed one does not: every defunct
     row of every listing is accounted for (an earlier run of the same paste, another view)."""
-    seen = {z.pid for z in zombies}
+    if len(node.listings) < 2:
+        return []
+    seen = set(zombies.pids())
     out = []
     for other in node.listings:
         if other is listing:
@@ -293,7 +309,7 @@ def _other_listings_warnings(node: Node, listing: Listing, zombies: list[Zombie]
 
 
 def _listing_warnings(
-    node: Node, listing: Listing, zombies: list[Zombie], damaged: list[str], moment_tolerance: timedelta
+    node: Node, listing: Listing, zombies: ZombieRows, damaged: list[str], moment_tolerance: timedelta
 ) -> list[str]:
     """What the listing's rows and their agreement with the zombie count say."""
     warnings: list[str] = []
@@ -365,18 +381,18 @@ def diagnose_node(
     zombie_count = latest.summary.zombie if latest else None
     listing = node.listing
     g: nx.DiGraph | None = None
-    zombies: list[Zombie] = []
+    zombies: ZombieRows | tuple[()] = ()
     damaged: list[str] = []
     by_parent: dict[int | None, list[int]] = {}
 
     if listing is not None:
         zombies = _defunct_rows(listing)
         damaged = _damaged_defunct_lines(listing)
-        for zombie in zombies:
-            by_parent.setdefault(zombie.ppid, []).append(zombie.pid)
+        by_parent = _by_parent(zombies)
         if zombies and listing.has_ppid:
-            # only the neighbourhood of the zombies' parents: fast on 100k-process listings
-            g = build_graph(listing, around=[p for p in by_parent if p is not None])
+            # only the zombies' parents, their ancestors and other children: fast on 100k processes
+            g = build_graph(listing, around=[p for p in by_parent if p is not None], zombie_children=False,
+                            children=SHOWN_CHILDREN)
         warnings.extend(listing.warnings)
         if g is not None:
             warnings.extend(g.graph["warnings"])
@@ -417,7 +433,7 @@ def diagnose_node(
         product=node.product,
         zombie_count=zombie_count,
         zombie_trend=tuple(snap.summary.zombie for snap in node.loads),
-        zombies=tuple(zombies),
+        zombies=zombies,
         groups=tuple(groups),
         next_step=_next_step(groups, zombie_count, damaged, room, rate_all, listing),
         warnings=tuple(dict.fromkeys(warnings)),

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from typing import Any, TypeVar
 
+from ucnb.model import TableReader
+
 __all__ = [
-    "Zombie", "Alternative", "Ancestor", "Child", "CollectBefore", "DefectMatch", "Group", "NextStep",
+    "Zombie", "ZombieRows", "JsonRows",
+    "Alternative", "Ancestor", "Child", "CollectBefore", "DefectMatch", "Group", "NextStep",
     "TrendPoint", "Headroom",
     "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
     "NodeVerification", "Verification",
@@ -35,11 +38,13 @@ T = TypeVar("T", bound="_Finding")
 _OMIT = {"omit": True}
 
 
-def _json(value: Any) -> Any:
+def _json(value: Any, lazy: bool = False) -> Any:
     if isinstance(value, _Finding):
-        return value.to_json()
+        return value.to_json(lazy)
+    if isinstance(value, ZombieRows):
+        return value.json_rows() if lazy else list(value.json_rows())
     if isinstance(value, (list, tuple)):
-        return [_json(v) for v in value]
+        return [_json(v, lazy) for v in value]
     return value
 
 
@@ -55,6 +60,8 @@ def _read(kind: Any, value: Any) -> Any:
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(options) > 1 and isinstance(value, list):  # `tuple[Zombie, ...] | ZombieRows`: the tuple
+            options = [a for a in options if typing.get_origin(a) is tuple]
         return _read(options[0], value) if len(options) == 1 else value
     if origin is tuple:
         inner = typing.get_args(kind)[0]
@@ -67,14 +74,15 @@ def _read(kind: Any, value: Any) -> Any:
 class _Finding:
     """to_json / from_json shared by every finding."""
 
-    def to_json(self) -> dict[str, Any]:
-        """The contract's JSON object (field order = declaration order)."""
+    def to_json(self, lazy: bool = False) -> dict[str, Any]:
+        """The contract's JSON object (field order = declaration order). `lazy`: long row lists
+        (`ZombieRows`) stay `JsonRows`, for `ucnb.jsonout.write_json` to write without holding them."""
         out: dict[str, Any] = {}
         for f in fields(self):  # type: ignore[arg-type]
             value = getattr(self, f.name)
             if f.metadata.get("omit") and value == (f.default if f.default is not MISSING else None):
                 continue
-            out[f.name] = _json(value)
+            out[f.name] = _json(value, lazy)
         return out
 
     @classmethod
@@ -94,6 +102,86 @@ class Zombie(_Finding):
     ppid: int | None = None
     command: str | None = None
     source: str | None = None
+
+
+class ZombieRows(Sequence[Zombie]):
+    """The defunct rows of a listing's table (its `pid`, `ppid`, `command`, `source`) at `positions`,
+    read through a `TableReader`: a sequence of `Zombie` made on access, so a million zombies need no
+    object each, and no copy of their rows. `parents=False`: the listing has no PPID column.
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"pid": [29815, 22908], "ppid": [1, 29815],
+        ...                       "command": ["amc", "[sh] <defunct>"], "source": ["ps:2", "ps:3"]})
+        >>> rows = ZombieRows(TableReader(frame), [1])
+        >>> rows[0], len(rows), rows == (Zombie(22908, 29815, "[sh] <defunct>", "ps:3"),)
+        (Zombie(pid=22908, ppid=29815, command='[sh] <defunct>', source='ps:3'), 1, True)
+    """
+
+    __slots__ = ("table", "positions", "parents")
+    BATCH = 8192
+
+    def __init__(self, table: TableReader, positions: Sequence[int], parents: bool = True) -> None:
+        self.table, self.positions, self.parents = table, positions, parents
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self._rows(self.positions[index]))
+        return next(self._rows([self.positions[index]]))
+
+    def __iter__(self) -> Iterator[Zombie]:
+        for start in range(0, len(self.positions), self.BATCH):
+            yield from self._rows(self.positions[start : start + self.BATCH])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"ZombieRows({len(self)} rows)"
+
+    def ints(self, name: str) -> Any:
+        """An integer column (`pid`, `ppid`) of the rows as an int64 array, -1 for <NA>."""
+        import numpy as np
+
+        if name == "ppid" and not self.parents:
+            return np.full(len(self.positions), -1, dtype=np.int64)
+        return self.table.ints(name)[np.asarray(self.positions, dtype=np.int64)]
+
+    def pids(self) -> list[int]:
+        """The zombies' PIDs, in row order."""
+        return self.ints("pid").tolist()
+
+    def json_rows(self) -> JsonRows:
+        """The rows as the contract's JSON objects, made batch by batch."""
+        return JsonRows(self, len(self))
+
+    def _rows(self, positions: Sequence[int]) -> Iterator[Zombie]:
+        pids, commands, sources = (self.table.take(name, positions) for name in ("pid", "command", "source"))
+        ppids = self.table.take("ppid", positions) if self.parents else [None] * len(pids)
+        return (Zombie(*row) for row in zip(pids, ppids, commands, sources, strict=True))
+
+
+class JsonRows:
+    """An iterable of JSON objects of known length, written by `ucnb.jsonout.write_json` without
+    being held whole (a JSON array)."""
+
+    __slots__ = ("findings", "count")
+
+    def __init__(self, findings: Iterable[_Finding], count: int) -> None:
+        self.findings, self.count = findings, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (finding.to_json() for finding in self.findings)
 
 
 @dataclass(frozen=True)
@@ -234,7 +322,7 @@ class NodeAnalysis(_Finding):
     product: str = "unknown"
     zombie_count: int | None = None
     zombie_trend: tuple[int | None, ...] = ()
-    zombies: tuple[Zombie, ...] = ()
+    zombies: tuple[Zombie, ...] | ZombieRows = ()
     groups: tuple[Group, ...] = ()
     next_step: NextStep = NextStep("none", None, "")
     warnings: tuple[str, ...] = ()

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from ucnb.model import Listing, built, rows, values
+from ucnb.model import Listing, TableReader
 
 if TYPE_CHECKING:  # a DataFrame is read through its methods: no pandas import here
     import pandas as pd
@@ -30,44 +30,17 @@ if TYPE_CHECKING:  # a DataFrame is read through its methods: no pandas import h
 __all__ = ["build_graph", "ancestors", "subtree", "siblings", "children", "zombie_children"]
 
 
-def _column(frame: pd.DataFrame, name: str) -> list[Any]:
-    """A column as a Python list with <NA> turned into None (fast, no per-row pandas access)."""
-    if name not in frame.columns:
-        return [None] * len(frame)
-    series = frame[name]
-    return series.astype(object).where(series.notna(), None).tolist()
-
-
-def _reader(listing: Listing | pd.DataFrame) -> tuple[int, Any]:
-    """(rows, read(column, positions=None) -> list with None for <NA>): a listing's columns as parsed
-    (no DataFrame is built for them), or a DataFrame's."""
-    frame = built(listing, "processes") if isinstance(listing, Listing) else listing
-    if frame is None:
-        def read_parsed(name: str, at: list[int] | None = None) -> list[Any]:
-            column = values(listing, "processes", name)
-            return list(column) if at is None else [column[i] for i in at]
-
-        return rows(listing, "processes"), read_parsed
-
-    def read_frame(name: str, at: list[int] | None = None) -> list[Any]:
-        part = frame if at is None else frame.iloc[at]
-        return _column(part, name)
-
-    return len(frame), read_frame
-
-
-def _numbers(column: list[Any]) -> np.ndarray:
-    """An integer column as int64, -1 for <NA>."""
-    return np.fromiter((-1 if v is None else v for v in column), dtype="int64", count=len(column))
-
-
-def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = None) -> nx.DiGraph:
+def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = None, *,
+                zombie_children: bool = True, children: int | None = None) -> nx.DiGraph:
     """The parent -> child graph of a listing (a `Listing` or a LISTING_COLUMNS DataFrame).
 
     `g.graph` holds `source` (the listing's), `has_ppid`, `duplicate_pids` ({pid: [sources of the
     ignored rows]}, over the whole listing) and `warnings` (plain sentences). With `around`, only
     the neighbourhood of those PIDs is built (them, their ancestors and their children): the same
-    answers for them, much faster on a 100k-process listing.
+    answers for them, much faster on a 100k-process listing; `zombie_children=False` leaves out the
+    children that are zombies (the diagnosis counts them from the listing: a million of them need no
+    node each); `children=N` keeps only the N lowest-PID children of each (`g.graph["child_count"]`
+    has how many there are).
     """
     if isinstance(listing, Listing):
         has_ppid = listing.has_ppid
@@ -75,41 +48,43 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     else:
         has_ppid = True
         source = ""
-    g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, warnings=[])
-    count, read = _reader(listing)
-    pid_arr = _numbers(read("pid"))
-    ppid_arr = _numbers(read("ppid")) if has_ppid else np.full(count, -1, dtype="int64")
+    g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, warnings=[], child_count={})
+    table = TableReader.of(listing, "processes") if isinstance(listing, Listing) else TableReader(listing)
+    count = len(table)
+    pid_arr = table.ints("pid")
+    ppid_arr = table.ints("ppid") if has_ppid else np.full(count, -1, dtype="int64")
     valid = pid_arr >= 0
-    # the first row of each PID wins; later rows are duplicates
-    duplicate = np.ones(count, dtype=bool)
-    duplicate[np.unique(pid_arr, return_index=True)[1]] = False  # the index of each PID's first row
+    # the first row of each PID wins; later rows are duplicates (a stable sort keeps rows in order)
+    order = np.argsort(pid_arr, kind="stable")
+    by_pid = pid_arr[order]
+    repeat = np.zeros(count, dtype=bool)
+    repeat[1:] = by_pid[1:] == by_pid[:-1]
+    duplicate = np.zeros(count, dtype=bool)
+    duplicate[order[repeat]] = True
     duplicate &= valid
     first = valid & ~duplicate
-    parent_of = dict(zip(pid_arr[first].tolist(), ppid_arr[first].tolist(), strict=True))
 
     if around is None:
         selected = first
     else:
-        seeds = {int(p) for p in around}
-        wanted = set(seeds)
-        for seed in seeds:
-            current = parent_of.get(seed, -1)
-            while current > 0 and current not in wanted:
-                wanted.add(current)
-                current = parent_of.get(current, -1)
-        seed_arr = np.fromiter(seeds, dtype="int64", count=len(seeds))
-        wanted_arr = np.fromiter(wanted, dtype="int64", count=len(wanted))
-        selected = first & (np.isin(pid_arr, wanted_arr) | np.isin(ppid_arr, seed_arr))
-    at = None if selected.all() else np.flatnonzero(selected).tolist()
+        seeds = np.unique(np.fromiter((int(p) for p in around), dtype="int64"))
+        wanted = _with_ancestors(seeds, by_pid[~repeat], ppid_arr[order[~repeat]])
+        kids = np.isin(ppid_arr, seeds) & first & (pid_arr != ppid_arr)
+        if not zombie_children:
+            kids &= ~table.flags("zombie")
+        if children is not None:
+            kids, g.graph["child_count"] = _first_children(kids, pid_arr, ppid_arr, children)
+        selected = first & (np.isin(pid_arr, wanted) | kids)
+    at = None if selected.all() else np.flatnonzero(selected)
     keep = pid_arr[selected].tolist()
-    positions = range(len(keep))
+    parents = ppid_arr[selected].tolist()
     names = ("comm", "command", "zombie", "user", "source", "state")
-    comms, commands, zombies, users, sources, states = (read(name, at) for name in names)
+    comms, commands, zombies, users, sources, states = (table.take(name, at) for name in names)
     nodes: dict[int, dict[str, Any]] = {}
-    for pid, i in zip(keep, positions, strict=True):
+    for i, pid in enumerate(keep):
         nodes[pid] = {
             "pid": pid,
-            "ppid": parent_of[pid] if parent_of[pid] >= 0 else None,
+            "ppid": parents[i] if parents[i] >= 0 else None,
             "comm": comms[i],
             "command": commands[i],
             "zombie": bool(zombies[i]),
@@ -123,12 +98,13 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     duplicates: dict[int, list[str]] = {}
     first_source: dict[int, str] = {}
     if duplicate.any():
-        where_from = ["?" if where is None else where for where in read("source")]
-        first_row = {pid: i for i, pid in reversed(list(enumerate(pid_arr.tolist())))}
-        for i in np.flatnonzero(duplicate).tolist():
-            pid = int(pid_arr[i])
-            duplicates.setdefault(pid, []).append(str(where_from[i]))
-            first_source[pid] = str(where_from[first_row[pid]])
+        at_duplicates = np.flatnonzero(duplicate)
+        where_from = table.take("source", at_duplicates)
+        first_from = table.take("source", order[np.searchsorted(by_pid, pid_arr[at_duplicates])])
+        pids = pid_arr[at_duplicates].tolist()
+        for pid, where, first_where in zip(pids, where_from, first_from, strict=True):
+            duplicates.setdefault(pid, []).append(str("?" if where is None else where))
+            first_source[pid] = str("?" if first_where is None else first_where)
 
     edges = []
     placeholders: dict[int, dict[str, Any]] = {}
@@ -157,6 +133,43 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
             f"duplicate PIDs in the listing{where}: {shown}{extra}; the first row of each is used"
         )
     return g
+
+
+def _first_children(kids: np.ndarray, pids: np.ndarray, ppids: np.ndarray, limit: int
+                    ) -> tuple[np.ndarray, dict[int, int]]:
+    """The rows among `kids` that are one of the `limit` lowest PIDs under their parent, and how many
+    children each parent has.
+
+    >>> _first_children(np.array([True, True, True]), np.array([9, 3, 5]), np.array([7, 7, 7]), 2)
+    (array([False,  True,  True]), {7: 3})
+    """
+    rows = np.flatnonzero(kids)
+    if not rows.size:
+        return kids, {}
+    rows = rows[np.lexsort((pids[rows], ppids[rows]))]  # by parent, then PID
+    parents = ppids[rows]
+    starts = np.flatnonzero(np.concatenate(([True], parents[1:] != parents[:-1])))
+    counts = np.diff(np.concatenate((starts, [rows.size])))
+    rank = np.arange(rows.size) - np.repeat(starts, counts)
+    kept = np.zeros(kids.size, dtype=bool)
+    kept[rows[rank < limit]] = True
+    return kept, dict(zip(parents[starts].tolist(), counts.tolist(), strict=True))
+
+
+def _with_ancestors(seeds: np.ndarray, pids: np.ndarray, ppids: np.ndarray) -> np.ndarray:
+    """`seeds` and all their ancestors (PIDs sorted, each with its parent, -1 for none), sorted.
+
+    >>> _with_ancestors(np.array([12345]), np.array([1, 7313, 12345]), np.array([0, 1, 7313])).tolist()
+    [1, 7313, 12345]
+    """
+    wanted = seeds
+    frontier = seeds
+    while frontier.size and pids.size:
+        at = np.searchsorted(pids, frontier).clip(max=pids.size - 1)
+        parents = np.unique(ppids[at[pids[at] == frontier]])
+        frontier = np.setdiff1d(parents[parents > 0], wanted, assume_unique=True)
+        wanted = np.union1d(wanted, frontier)
+    return wanted
 
 
 def ancestors(g: nx.DiGraph, pid: int) -> list[int]:

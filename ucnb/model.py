@@ -103,19 +103,33 @@ class Columns:
         return self.n
 
     def values(self, name: str) -> Sequence[Any]:
-        """One column's values, None for <NA>."""
+        """One column's values, None for <NA> (a list made from a compact numpy or Arrow column)."""
         values = self.data.get(name)
-        return [None] * self.n if values is None else values
+        if values is None:
+            return [None] * self.n
+        if hasattr(values, "to_pylist"):  # Arrow
+            return values.to_pylist()
+        return values.tolist() if hasattr(values, "tolist") else values
 
-    def frame(self) -> pd.DataFrame:
-        """The DataFrame, with exactly the dtypes of `spec` (a RangeIndex)."""
+    def distinct(self, name: str) -> set[Any]:
+        """The distinct values of one column (None for <NA>), without a Python object per row."""
+        values = self.data.get(name)
+        if values is None:
+            return {None} if self.n else set()
+        if hasattr(values, "unique"):  # Arrow
+            return set(values.unique().to_pylist())
+        return set(values.tolist() if hasattr(values, "tolist") else values)
+
+    def frame(self, consume: bool = False) -> pd.DataFrame:
+        """The DataFrame, with exactly the dtypes of `spec` (a RangeIndex). `consume`: each column
+        is let go once converted (for a Frame attribute, which keeps the DataFrame instead)."""
         import numpy as np
         import pandas as pd
 
         n = self.n
         arrays: dict[str, Any] = {}
         for name, dtype in self.spec.items():
-            values = self.data.get(name)
+            values = self.data.pop(name, None) if consume else self.data.get(name)
             if values is None:
                 arrays[name] = pd.array([None] * n, dtype=dtype)
             elif dtype == "Int64":
@@ -126,6 +140,11 @@ class Columns:
                     data = np.fromiter((0 if v is None else v for v in values), dtype=np.int64, count=n)
                 arrays[name] = pd.arrays.IntegerArray(data, mask)
             elif dtype == "string":
+                if hasattr(values, "to_arrow"):  # LineSources
+                    values = values.to_arrow()
+                if hasattr(values, "to_pylist"):  # Arrow (the parser's dictionaries decoded)
+                    arrays[name] = pd.array(_arrow_strings(values), dtype="string")
+                    continue
                 if not isinstance(values, np.ndarray):
                     # via an object array: pandas then only checks the values (about twice as fast)
                     values = np.fromiter(values, dtype=object, count=n)
@@ -149,9 +168,27 @@ class Columns:
                 data[name] = None
             elif all(isinstance(part.data.get(name), np.ndarray) for part in parts):
                 data[name] = np.concatenate([part.data[name] for part in parts])
+            elif any(hasattr(part.data.get(name), "to_pylist") for part in parts):  # Arrow strings
+                import pyarrow as pa
+
+                chunks = [part.data.get(name) for part in parts]
+                data[name] = pa.chunked_array(
+                    [chunk for part, values in zip(parts, chunks, strict=True)
+                     for chunk in (_arrow_strings(values).chunks if hasattr(values, "to_pylist")
+                                   else [pa.array(part.values(name), type=pa.string())])],
+                    type=pa.string())
             else:
                 data[name] = [v for part in parts for v in part.values(name)]
         return cls(spec, data, sum(part.n for part in parts))
+
+
+def _arrow_strings(values: Any) -> Any:
+    """An Arrow string column (a dictionary-encoded one decoded), as a ChunkedArray."""
+    import pyarrow as pa
+
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values])
+    return values.cast(pa.string()) if pa.types.is_dictionary(values.type) else values
 
 
 class LineSources(Sequence[str]):
@@ -178,6 +215,14 @@ class LineSources(Sequence[str]):
         file = self.file
         return iter([f"{file}:{number}" for number in self.numbers])  # faster than a generator
 
+    def to_arrow(self, batch: int = 262_144) -> Any:
+        """The column as an Arrow string array, made batch by batch (no Python string per row kept)."""
+        import pyarrow as pa
+
+        starts = range(0, len(self), batch)
+        return pa.chunked_array([pa.array(list(self[at : at + batch]), type=pa.string()) for at in starts],
+                                type=pa.string())
+
 
 class Frame:
     """A DataFrame attribute of a model dataclass, built from its `Columns` on first access.
@@ -202,7 +247,8 @@ class Frame:
             return MISSING if self.required else None
         table = obj.__dict__.get(self.slot)
         if table is None or isinstance(table, Columns):
-            table = obj.__dict__[self.slot] = empty_frame(self.spec) if table is None else table.frame()
+            table = empty_frame(self.spec) if table is None else table.frame(consume=True)
+            obj.__dict__[self.slot] = table
         return table
 
     def __set__(self, obj: Any, value: pd.DataFrame | Columns | None) -> None:
@@ -243,6 +289,99 @@ def built(obj: Any, name: str) -> pd.DataFrame | None:
     exactly those of its spec and `rows`/`values` read them without pandas."""
     table = _frame_attribute(obj, name).table(obj)
     return None if isinstance(table, Columns) else table
+
+
+def distinct(obj: Any, name: str, column: str) -> set[Any]:
+    """The distinct values of one column of `obj.<name>`, without building its DataFrame.
+
+        distinct(listing, "processes", "comm")  # -> {"systemd", "amc", "sh", ...}
+    """
+    table = _frame_attribute(obj, name).table(obj)
+    if isinstance(table, Columns):
+        return table.distinct(column)
+    return set(values(obj, name, column))
+
+
+class TableReader:
+    """One table read column by column, as the parsers left it (`Columns`: lists, or numpy and Arrow
+    arrays past one batch; no DataFrame built) or as a DataFrame: whole integer and flag columns as
+    numpy arrays, other values at chosen rows as Python lists (None for <NA>).
+
+        >>> reader = TableReader(Columns(LISTING_COLUMNS, {"pid": [7313, 12345], "ppid": [1, 7313],
+        ...                      "zombie": [False, True], "command": ["amc", "[sh] <defunct>"]}))
+        >>> reader.ints("pid").tolist(), reader.flags("zombie").tolist(), reader.take("command", [1])
+        ([7313, 12345], [False, True], ['[sh] <defunct>'])
+    """
+
+    __slots__ = ("_table", "_owner", "_name")
+
+    def __init__(self, table: Columns | pd.DataFrame | None, owner: Any = None, name: str = "") -> None:
+        self._table, self._owner, self._name = table, owner, name
+
+    @classmethod
+    def of(cls, obj: Any, name: str) -> TableReader:
+        """The reader of `obj.<name>` (a Frame attribute), without building its DataFrame: it reads
+        whichever form the attribute holds when asked (the DataFrame, once something built it)."""
+        _frame_attribute(obj, name)
+        return cls(None, obj, name)
+
+    @property
+    def table(self) -> Columns | pd.DataFrame:
+        if self._owner is None:
+            return self._table  # type: ignore[return-value]
+        return _frame_attribute(self._owner, self._name).table(self._owner)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def _raw(self, name: str) -> Any:
+        table = self.table
+        if isinstance(table, Columns):
+            return table.data.get(name)
+        return table[name] if name in table.columns else None
+
+    def ints(self, name: str) -> Any:
+        """An integer column as an int64 array, -1 for <NA>."""
+        import numpy as np
+
+        values = self._raw(name)
+        if values is None:
+            return np.full(len(self), -1, dtype=np.int64)
+        if isinstance(values, np.ndarray):
+            return values.astype(np.int64, copy=False)
+        if hasattr(values, "to_numpy"):  # a Series
+            return values.to_numpy(dtype="int64", na_value=-1)
+        return np.fromiter((-1 if v is None else v for v in values), dtype=np.int64, count=len(values))
+
+    def flags(self, name: str) -> Any:
+        """A bool column as a bool array, False for <NA>."""
+        import numpy as np
+
+        values = self._raw(name)
+        if values is None:
+            return np.zeros(len(self), dtype=bool)
+        if isinstance(values, np.ndarray):
+            return values.astype(bool, copy=False)
+        if hasattr(values, "to_numpy"):
+            return values.to_numpy(dtype=bool, na_value=False)
+        return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
+
+    def take(self, name: str, at: Sequence[int] | None = None) -> list[Any]:
+        """The values of one column (at rows `at`, all when None), None for <NA>."""
+        values = self._raw(name)
+        n = len(self) if at is None else len(at)
+        if values is None:
+            return [None] * n
+        if at is not None and not isinstance(at, list):
+            at = list(at) if not hasattr(at, "tolist") else at.tolist()
+        if hasattr(values, "iloc"):  # a Series
+            part = values if at is None else values.iloc[at]
+            return part.astype(object).where(part.notna(), None).tolist()
+        if hasattr(values, "to_pylist"):  # Arrow
+            return (values if at is None else values.take(at)).to_pylist()
+        if hasattr(values, "tolist"):  # numpy
+            return (values if at is None else values[at]).tolist()
+        return list(values) if at is None else [values[i] for i in at]
 
 
 @dataclass(frozen=True)
