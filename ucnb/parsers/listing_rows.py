@@ -26,8 +26,9 @@ from typing import Any
 from ucnb.model import LISTING_COLUMNS, Columns, LineSources
 from ucnb.text import plural
 
-# Rows held as Python strings at most; a longer listing is sealed batch by batch into arrays.
-BATCH = 65_536
+# Rows held as Python strings at most; a longer listing is sealed batch by batch into arrays (a
+# 100k-row listing stays lists: `inspect` then needs neither numpy nor pyarrow).
+BATCH = 131_072
 
 # Which model column each header name fills (the first one found wins).
 _FIELD_OF = {
