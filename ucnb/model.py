@@ -351,6 +351,8 @@ class TableReader:
             return values.astype(np.int64, copy=False)
         if hasattr(values, "to_numpy"):  # a Series
             return values.to_numpy(dtype="int64", na_value=-1)
+        if isinstance(values, list) and set(map(type, values)) <= {int}:  # a list of ints: converted in C
+            return np.array(values, dtype=np.int64)
         return np.fromiter((-1 if v is None else v for v in values), dtype=np.int64, count=len(values))
 
     def flags(self, name: str) -> Any:
@@ -364,6 +366,8 @@ class TableReader:
             return values.astype(bool, copy=False)
         if hasattr(values, "to_numpy"):
             return values.to_numpy(dtype=bool, na_value=False)
+        if isinstance(values, list) and set(map(type, values)) <= {bool}:  # a list of bools: converted in C
+            return np.array(values, dtype=bool)
         return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
 
     def take(self, name: str, at: Sequence[int] | None = None) -> list[Any]:
