@@ -344,3 +344,25 @@ def test_a_long_listing_keeps_no_python_object_per_row(monkeypatch: pytest.Monke
     assert frame["zombie"].sum() == len(range(0, 5_000, 97))
     assert frame.loc[frame["zombie"], "ppid"].eq(7313).all()
     assert frame["source"].iloc[4_999] == "big.txt:5001"
+
+
+def test_a_pid_repeated_many_times_is_named_with_a_few_of_its_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paste of one row over and over (a 1.4 MB zip can hold 480 MB of it): the duplicate warning
+    names five of its lines and counts the rest, and the analysis of the compact listing (zombies
+    under a parent the listing does not show) runs."""
+    from ucnb.diagnosis import diagnose
+    from ucnb.model import Bundle, Node
+    from ucnb.parsers import listing_rows
+
+    monkeypatch.setattr(listing_rows, "BATCH", 1000)
+    row = ps_ef_row("ccmserv+", 12345, 7313, "[sh] <defunct>")
+    result = parse(PS_EF_HEADER, *[row] * 30_000, file="ps.txt")
+    [warning] = [w for w in result.warnings if w.startswith("duplicate PIDs")]
+    assert warning == ("duplicate PIDs (two captures mixed?): 12345 (ps.txt:2, ps.txt:3, ps.txt:4, ps.txt:5, "
+                       "ps.txt:6 and 29,995 more)")
+    node = Node(name="cucm-pub", product="cucm", listings=[result])
+    [analysis] = diagnose(Bundle(nodes=[node])).nodes
+    assert len(analysis.zombies) == 30_000
+    [group] = analysis.groups
+    assert (group.ppid, group.count, group.rule) == (7313, 30_000, "missing")
+    assert all(len(w) < 600 for w in analysis.warnings)

@@ -36,7 +36,7 @@ from ucnb.findings import (
     Sources,
     ZombieRows,
 )
-from ucnb.graph import build_graph, children
+from ucnb.graph import again_at, build_graph, children
 from ucnb.model import Bundle, Listing, Node, TableReader, rows
 from ucnb.remedy import RECOLLECT, remediation
 from ucnb.text import plural
@@ -421,7 +421,7 @@ def diagnose_node(
                 "parent; it keeps leaking until it is restarted"
             )
         if g is not None and group.ppid is not None and group.ppid in g.graph["duplicate_pids"]:
-            again = ", ".join(g.graph["duplicate_pids"][group.ppid])
+            again = again_at(g.graph["duplicate_pids"][group.ppid], g.graph["duplicate_counts"][group.ppid])
             first = g.nodes[group.ppid]["source"]
             warnings.append(
                 f"the parent's PID {group.ppid} appears twice in the listing ({first}, {again}): "

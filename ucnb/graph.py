@@ -27,6 +27,8 @@ from ucnb.model import Listing, TableReader
 if TYPE_CHECKING:  # a DataFrame is read through its methods: no pandas import here
     import pandas as pd
 
+SHOWN_DUPLICATES = 5  # duplicated PIDs named in the warning, and ignored rows named for each
+
 __all__ = ["build_graph", "ancestors", "subtree", "siblings", "children", "zombie_children"]
 
 
@@ -48,7 +50,8 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     else:
         has_ppid = True
         source = ""
-    g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, warnings=[], child_count={})
+    g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, duplicate_counts={}, warnings=[],
+                   child_count={})
     table = TableReader.of(listing, "processes") if isinstance(listing, Listing) else TableReader(listing)
     count = len(table)
     pid_arr = table.ints("pid")
@@ -95,16 +98,26 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
             "init": pid == 1,
         }
     g.add_nodes_from(nodes.items())
-    duplicates: dict[int, list[str]] = {}
+    duplicates: dict[int, list[str]] = {}  # a duplicated PID -> the sources of its first ignored rows
+    counts: dict[int, int] = {}  # -> how many rows of it are ignored
     first_source: dict[int, str] = {}
+    total = 0
     if duplicate.any():
-        at_duplicates = np.flatnonzero(duplicate)
-        where_from = table.take("source", at_duplicates)
-        first_from = table.take("source", order[np.searchsorted(by_pid, pid_arr[at_duplicates])])
-        pids = pid_arr[at_duplicates].tolist()
-        for pid, where, first_where in zip(pids, where_from, first_from, strict=True):
-            duplicates.setdefault(pid, []).append(str("?" if where is None else where))
-            first_source[pid] = str("?" if first_where is None else first_where)
+        # each duplicated PID: its rows are one run of the PID-sorted rows (a stable sort: first row first)
+        starts = np.flatnonzero(repeat[1:] & ~repeat[:-1])  # the first row of each run with a repeat
+        dup_pids = by_pid[starts]
+        dup_pids = dup_pids[dup_pids >= 0]
+        named = dup_pids[:SHOWN_DUPLICATES]
+        if around is not None:  # and those in the graph (the diagnosis asks about parents)
+            named = np.union1d(named, dup_pids[np.isin(dup_pids, pid_arr[selected])])
+        for pid in named.tolist():
+            low, high = np.searchsorted(by_pid, [pid, pid + 1])
+            rows = order[low:high]  # in file order
+            where = table.take("source", rows[: SHOWN_DUPLICATES + 1])
+            first_source[pid] = str("?" if where[0] is None else where[0])
+            duplicates[pid] = [str("?" if each is None else each) for each in where[1:]]
+            counts[pid] = len(rows) - 1
+        total = len(dup_pids)
 
     edges = []
     placeholders: dict[int, dict[str, Any]] = {}
@@ -123,16 +136,27 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
 
     if duplicates:
         g.graph["duplicate_pids"] = duplicates
+        g.graph["duplicate_counts"] = counts
         shown = ", ".join(
-            f"{pid} ({first_source[pid]}, again at {', '.join(more)})"
-            for pid, more in sorted(duplicates.items())[:5]
+            f"{pid} ({first_source[pid]}, again at {again_at(more, counts[pid])})"
+            for pid, more in sorted(duplicates.items())[:SHOWN_DUPLICATES]
         )
-        extra = f" and {len(duplicates) - 5} more" if len(duplicates) > 5 else ""
+        extra = f" and {total - SHOWN_DUPLICATES:,} more" if total > SHOWN_DUPLICATES else ""
         where = f" {source}" if source else ""
         g.graph["warnings"].append(
             f"duplicate PIDs in the listing{where}: {shown}{extra}; the first row of each is used"
         )
     return g
+
+
+def again_at(sources: list[str], count: int) -> str:
+    """Where a duplicated PID appears again: the first sources, then how many more.
+
+    >>> again_at(["ps:9", "ps:12"], 2), again_at(["ps:9"], 4)
+    ('ps:9, ps:12', 'ps:9 and 3 more')
+    """
+    more = count - len(sources)
+    return ", ".join(sources) + (f" and {more:,} more" if more > 0 else "")
 
 
 def _first_children(kids: np.ndarray, pids: np.ndarray, ppids: np.ndarray, limit: int

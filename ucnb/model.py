@@ -382,7 +382,9 @@ class TableReader:
             part = values if at is None else values.iloc[at]
             return part.astype(object).where(part.notna(), None).tolist()
         if hasattr(values, "to_pylist"):  # Arrow
-            return (values if at is None else values.take(at)).to_pylist()
+            import pyarrow as pa
+
+            return (values if at is None else values.take(pa.array(at, type=pa.int64()))).to_pylist()
         if hasattr(values, "tolist"):  # numpy
             return (values if at is None else values[at]).tolist()
         return list(values) if at is None else [values[i] for i in at]

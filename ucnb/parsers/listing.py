@@ -295,26 +295,44 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
         warnings.append(_tree_warning(processes))
     elif not ppid_column:
         warnings.append(_NO_PPID_WARNING.format(source=source))
-    if _has_duplicates(processes.data.get("pid")):
-        pids = processes.values("pid")
-        rows_of: dict[int, list[int]] = {}  # pid -> its rows, pids in order of first appearance
-        for row, pid in enumerate(pids):
-            rows_of.setdefault(pid, []).append(row)
-        sources = processes.values("source")
-        groups = [(pid, [sources[row] for row in rows]) for pid, rows in rows_of.items() if len(rows) > 1]
-        shown = "; ".join(f"{pid} ({', '.join(found)})" for pid, found in groups[:10])
+    groups = _duplicate_groups(processes.data["pid"]) if processes.data.get("pid") is not None else []
+    if groups:
+        sources = processes.values("source") if len(processes) <= 100_000 else None
+        shown = "; ".join(
+            f"{pid} ({', '.join(_source(processes, sources, row) for row in rows[:5])}"
+            f"{f' and {count - 5:,} more' if count > 5 else ''})"
+            for pid, rows, count in groups[:10])
         more = " ..." if len(groups) > 10 else ""
         warnings.append(f"duplicate PIDs (two captures mixed?): {shown}{more}")
     return warnings
 
 
-def _has_duplicates(pids: Sequence[int] | None) -> bool:
-    """True when a PID appears twice (a compact numpy column is checked without a Python set)."""
-    if pids is None:
-        return False
-    if hasattr(pids, "dtype"):
-        import numpy as np
+def _source(processes: Columns, sources: Sequence[str] | None, row: int) -> str:
+    if sources is None:  # a long listing: only the rows named
+        return str(processes.data["source"][row]) if processes.data.get("source") is not None else "?"
+    return sources[row]
 
-        ordered = np.sort(pids)
-        return bool((ordered[1:] == ordered[:-1]).any())
-    return len(set(pids)) < len(pids)
+
+def _duplicate_groups(pids: Sequence[int], limit: int = 11) -> list[tuple[int, list[int], int]]:
+    """The first `limit` PIDs seen on several rows, in order of first appearance: (pid, its first six
+    rows, how many rows).
+
+    >>> _duplicate_groups([5, 7, 5, 9, 7, 5])
+    [(5, [0, 2, 5], 3), (7, [1, 4], 2)]
+    """
+    if not hasattr(pids, "dtype") and len(set(pids)) == len(pids):  # the usual case: no numpy needed
+        return []
+    import numpy as np
+
+    values = np.asarray(pids, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    repeat = np.zeros(len(values), dtype=bool)
+    repeat[1:] = ordered[1:] == ordered[:-1]
+    starts = np.flatnonzero(repeat[1:] & ~repeat[:-1])  # the first of each run of one PID
+    starts = starts[np.argsort(order[starts], kind="stable")][:limit]  # by first appearance
+    groups = []
+    for start in starts.tolist():
+        end = int(np.searchsorted(ordered, ordered[start], side="right"))
+        groups.append((int(ordered[start]), order[start : min(end, start + 6)].tolist(), end - start))
+    return groups

@@ -281,8 +281,10 @@ class Segment:
         parts = [part for part in self.parts if len(part[1])]
         if not parts:
             return Columns(LISTING_COLUMNS, {}, 0), self.rejected
+        self.parts = []
         data = parts[0][0] if len(parts) == 1 else _concat([part[0] for part in parts])
-        kept = parts[0][1] if len(parts) == 1 else array("q", b"".join(part[1].tobytes() for part in parts))
+        kept = parts[0][1] if len(parts) == 1 else _join_lines([part[1] for part in parts])
+        del parts
         n = len(kept)
         data["depth"] = self._depth(kept)
         data["source"] = self.sources(file, first_line, kept)
@@ -445,14 +447,22 @@ def _compact(data: dict[str, Any], lines: array) -> tuple[dict[str, Any], array]
     return compact, lines
 
 
+def _join_lines(parts: list[array]) -> Any:
+    """The line indexes of several batches as one int64 array (one copy)."""
+    import numpy as np
+
+    return np.concatenate([np.frombuffer(part, dtype=np.int64) for part in parts])
+
+
 def _concat(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The compact columns of several batches, one after the other."""
+    """The compact columns of several batches, one after the other (each batch's column is let go
+    as soon as the whole column is made: one column's copy at a time)."""
     import numpy as np
     import pyarrow as pa
 
     data: dict[str, Any] = {}
-    for name in parts[0]:
-        values = [part[name] for part in parts]
+    for name in list(parts[0]):
+        values = [part.pop(name) for part in parts]
         if values[0] is None:
             data[name] = None
         elif isinstance(values[0], np.ndarray):
