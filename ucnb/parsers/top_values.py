@@ -6,7 +6,8 @@
     [2]
 
 A converter returns the typed value, None (NA: `rt` priority, `-` nice) or BAD (a value that does
-not have the column's form); the parser decides what BAD means for the row.
+not have the column's form); the parser decides what BAD means for the row. A whole-column path
+accepts only what its converter accepts, so a value's reading never depends on its neighbours.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ _TIME_UNITS = {"w": 604800.0, "d": 86400.0, "h": 3600.0, "m": 60.0, "s": 1.0}
 _NEXT_UNIT = {"w": "d", "d": "h", "h": "m", "m": "s"}
 _TIME_PARTS_RE = re.compile(r"(\d{1,15}(?:\.\d{1,15})?)([wdhms])")
 _FLOAT_CHARS_RE = re.compile(r"[0-9.]*")
-_MINUTES_SECONDS_RE = re.compile(r"(?:[0-9]+:[0-5][0-9]\.[0-9][0-9]\n)*[0-9]+:[0-5][0-9]\.[0-9][0-9]")
+_MINUTE_SECONDS = r"[0-9]{1,24}:[0-5][0-9]\.[0-9][0-9]"  # 'M:SS.hh', at most 30 characters as `_seconds`
+_MINUTES_SECONDS_RE = re.compile(rf"(?:{_MINUTE_SECONDS}\n)*{_MINUTE_SECONDS}")
 # 'M:SS.hh' and 'MMMM:SS' mixed, each short enough for `_seconds` (at most 30 characters)
 _MINUTES_RE = r"(?:[0-9]{1,24}:[0-5][0-9]\.[0-9][0-9]|[0-9]{1,27}:[0-5][0-9])"
 _MINUTES_COLUMN_RE = re.compile(rf"(?:{_MINUTES_RE}\n)*{_MINUTES_RE}")
@@ -52,9 +54,10 @@ def convert_column(column: Sequence[str], convert: Callable[[str], Any],
     return out, bad
 
 
-def _fast_int(column: Sequence[str]) -> list[int] | None:
+def _fast_int(column: Sequence[str], longest: int = 18) -> list[int] | None:
+    """Plain digits, none longer than the per-value converter takes (`_int`: 18, `_kib`: 30)."""
     joined = "".join(column)
-    if not (joined.isascii() and joined.isdigit()):
+    if not (joined.isascii() and joined.isdigit()) or max(map(len, column)) > longest:
         return None
     try:
         values = list(map(int, column))
@@ -63,8 +66,12 @@ def _fast_int(column: Sequence[str]) -> list[int] | None:
     return values if max(values, default=0) < _INT64_LIMIT else None
 
 
+def _fast_kib(column: Sequence[str]) -> list[int] | None:
+    return _fast_int(column, 30)
+
+
 def _fast_float(column: Sequence[str]) -> list[float] | None:
-    if not _FLOAT_CHARS_RE.fullmatch("".join(column)):
+    if not _FLOAT_CHARS_RE.fullmatch("".join(column)) or max(map(len, column)) > 30:
         return None
     try:
         values = list(map(float, column))
@@ -186,9 +193,9 @@ COLUMN_RULES: dict[str, tuple[Callable[[str], Any], Any, str]] = {
     "pid": (_int, _fast_int, "not a process id"),
     "pr": (_priority, _fast_int, "not a priority (a number or rt)"),
     "ni": (_nice, _fast_int, "not a nice value"),
-    "virt": (_kib, _fast_int, "not a memory size"),
-    "res": (_kib, _fast_int, "not a memory size"),
-    "shr": (_kib, _fast_int, "not a memory size"),
+    "virt": (_kib, _fast_kib, "not a memory size"),
+    "res": (_kib, _fast_kib, "not a memory size"),
+    "shr": (_kib, _fast_kib, "not a memory size"),
     "cpu": (_float, _fast_float, "not a percentage"),
     "mem": (_float, _fast_float, "not a percentage"),
     "time": (_seconds, _fast_seconds, "not a CPU time"),
