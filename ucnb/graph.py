@@ -37,116 +37,111 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     """The parent -> child graph of a listing (a `Listing` or a LISTING_COLUMNS DataFrame).
 
     `g.graph` holds `source` (the listing's), `has_ppid`, `duplicate_pids` ({pid: [sources of the
-    ignored rows]}, over the whole listing) and `warnings` (plain sentences). With `around`, only
-    the neighbourhood of those PIDs is built (them, their ancestors and their children): the same
-    answers for them, much faster on a 100k-process listing; `zombie_children=False` leaves out the
-    children that are zombies (the diagnosis counts them from the listing: a million of them need no
-    node each); `children=N` keeps only the N lowest-PID children of each (`g.graph["child_count"]`
-    has how many there are).
+    first ignored rows]}, `duplicate_counts` {pid: how many}) and `warnings` (plain sentences). With
+    `around`, only the neighbourhood of those PIDs is built (them, their ancestors and their
+    children): the same answers for them, much faster on a 100k-process listing;
+    `zombie_children=False` leaves out the children that are zombies (the diagnosis counts them from
+    the listing: a million of them need no node each); `children=N` keeps only the N lowest-PID
+    children of each (`g.graph["child_count"]` has how many there are).
     """
-    if isinstance(listing, Listing):
-        has_ppid = listing.has_ppid
-        source = listing.source
-    else:
-        has_ppid = True
-        source = ""
+    has_ppid = listing.has_ppid if isinstance(listing, Listing) else True
+    source = listing.source if isinstance(listing, Listing) else ""
     g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, duplicate_counts={}, warnings=[],
                    child_count={})
     table = TableReader.of(listing, "processes") if isinstance(listing, Listing) else TableReader(listing)
-    count = len(table)
-    pid_arr = table.ints("pid")
-    ppid_arr = table.ints("ppid") if has_ppid else np.full(count, -1, dtype="int64")
-    valid = pid_arr >= 0
-    # the first row of each PID wins; later rows are duplicates (a stable sort keeps rows in order)
-    order = np.argsort(pid_arr, kind="stable")
-    by_pid = pid_arr[order]
-    repeat = np.zeros(count, dtype=bool)
-    repeat[1:] = by_pid[1:] == by_pid[:-1]
-    duplicate = np.zeros(count, dtype=bool)
-    duplicate[order[repeat]] = True
-    duplicate &= valid
-    first = valid & ~duplicate
-
+    rows = _Rows(table, has_ppid)
     if around is None:
-        selected = first
+        selected = rows.first
     else:
         seeds = np.unique(np.fromiter((int(p) for p in around), dtype="int64"))
-        wanted = _with_ancestors(seeds, by_pid[~repeat], ppid_arr[order[~repeat]])
-        kids = np.isin(ppid_arr, seeds) & first & (pid_arr != ppid_arr)
+        wanted = _with_ancestors(seeds, rows.by_pid[~rows.repeat], rows.ppids[rows.order[~rows.repeat]])
+        kids = np.isin(rows.ppids, seeds) & rows.first & (rows.pids != rows.ppids)
         if not zombie_children:
             kids &= ~table.flags("zombie")
         if children is not None:
-            kids, g.graph["child_count"] = _first_children(kids, pid_arr, ppid_arr, children)
-        selected = first & (np.isin(pid_arr, wanted) | kids)
+            kids, g.graph["child_count"] = _first_children(kids, rows.pids, rows.ppids, children)
+        selected = rows.first & (np.isin(rows.pids, wanted) | kids)
+    nodes = _nodes(table, rows, selected)
+    g.add_nodes_from(nodes.items())
+    g.add_nodes_from(_placeholders(nodes).items())
+    g.add_edges_from((attrs["ppid"], pid) for pid, attrs in nodes.items()
+                     if attrs["ppid"] is not None and attrs["ppid"] > 0 and attrs["ppid"] != pid)
+    if rows.duplicate.any():
+        _note_duplicates(g, table, rows, rows.pids[selected] if around is not None else None)
+    return g
+
+
+class _Rows:
+    """A listing's PIDs and PPIDs (-1 for <NA>), sorted by PID once: the first row of each PID wins,
+    later rows are duplicates (a stable sort keeps rows in file order)."""
+
+    def __init__(self, table: TableReader, has_ppid: bool) -> None:
+        self.pids = table.ints("pid")
+        self.ppids = table.ints("ppid") if has_ppid else np.full(len(table), -1, dtype="int64")
+        valid = self.pids >= 0
+        self.order = np.argsort(self.pids, kind="stable")
+        self.by_pid = self.pids[self.order]
+        self.repeat = np.zeros(len(table), dtype=bool)  # a row of the sorted order repeating the one before
+        self.repeat[1:] = self.by_pid[1:] == self.by_pid[:-1]
+        self.duplicate = np.zeros(len(table), dtype=bool)
+        self.duplicate[self.order[self.repeat]] = True
+        self.duplicate &= valid
+        self.first = valid & ~self.duplicate
+
+
+def _nodes(table: TableReader, rows: _Rows, selected: np.ndarray) -> dict[int, dict[str, Any]]:
+    """The attributes of the selected rows' nodes, by PID."""
     at = None if selected.all() else np.flatnonzero(selected)
-    keep = pid_arr[selected].tolist()
-    parents = ppid_arr[selected].tolist()
     names = ("comm", "command", "zombie", "user", "source", "state")
     comms, commands, zombies, users, sources, states = (table.take(name, at) for name in names)
-    nodes: dict[int, dict[str, Any]] = {}
-    for i, pid in enumerate(keep):
-        nodes[pid] = {
-            "pid": pid,
-            "ppid": parents[i] if parents[i] >= 0 else None,
-            "comm": comms[i],
-            "command": commands[i],
-            "zombie": bool(zombies[i]),
-            "user": users[i],
-            "state": states[i],
-            "source": sources[i],
-            "missing": False,
-            "init": pid == 1,
+    parents = rows.ppids[selected].tolist()
+    return {
+        pid: {
+            "pid": pid, "ppid": parents[i] if parents[i] >= 0 else None, "comm": comms[i],
+            "command": commands[i], "zombie": bool(zombies[i]), "user": users[i], "state": states[i],
+            "source": sources[i], "missing": False, "init": pid == 1,
         }
-    g.add_nodes_from(nodes.items())
-    duplicates: dict[int, list[str]] = {}  # a duplicated PID -> the sources of its first ignored rows
-    counts: dict[int, int] = {}  # -> how many rows of it are ignored
+        for i, pid in enumerate(rows.pids[selected].tolist())
+    }
+
+
+def _placeholders(nodes: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """A node for each parent PID the listing does not show (`missing=True`)."""
+    return {
+        ppid: {"pid": ppid, "ppid": None, "comm": None, "command": None, "zombie": False, "user": None,
+               "state": None, "source": None, "missing": True, "init": ppid == 1}
+        for ppid in dict.fromkeys(attrs["ppid"] for attrs in nodes.values())
+        if ppid is not None and ppid > 0 and ppid not in nodes
+    }
+
+
+def _note_duplicates(g: nx.DiGraph, table: TableReader, rows: _Rows, in_graph: np.ndarray | None) -> None:
+    """Name the duplicated PIDs (the first five, and those in the graph) with their first ignored
+    rows, count the rest, and say so in one warning."""
+    starts = np.flatnonzero(rows.repeat[1:] & ~rows.repeat[:-1])  # the first row of each repeated run
+    dup_pids = rows.by_pid[starts]
+    dup_pids = dup_pids[dup_pids >= 0]
+    named = dup_pids[:SHOWN_DUPLICATES]
+    if in_graph is not None:  # the diagnosis asks about the parents in the graph
+        named = np.union1d(named, dup_pids[np.isin(dup_pids, in_graph)])
     first_source: dict[int, str] = {}
-    total = 0
-    if duplicate.any():
-        # each duplicated PID: its rows are one run of the PID-sorted rows (a stable sort: first row first)
-        starts = np.flatnonzero(repeat[1:] & ~repeat[:-1])  # the first row of each run with a repeat
-        dup_pids = by_pid[starts]
-        dup_pids = dup_pids[dup_pids >= 0]
-        named = dup_pids[:SHOWN_DUPLICATES]
-        if around is not None:  # and those in the graph (the diagnosis asks about parents)
-            named = np.union1d(named, dup_pids[np.isin(dup_pids, pid_arr[selected])])
-        for pid in named.tolist():
-            low, high = np.searchsorted(by_pid, [pid, pid + 1])
-            rows = order[low:high]  # in file order
-            where = table.take("source", rows[: SHOWN_DUPLICATES + 1])
-            first_source[pid] = str("?" if where[0] is None else where[0])
-            duplicates[pid] = [str("?" if each is None else each) for each in where[1:]]
-            counts[pid] = len(rows) - 1
-        total = len(dup_pids)
-
-    edges = []
-    placeholders: dict[int, dict[str, Any]] = {}
-    for pid, attrs in nodes.items():
-        ppid = attrs["ppid"]
-        if ppid is None or ppid <= 0 or ppid == pid:
-            continue
-        if ppid not in nodes and ppid not in placeholders:
-            placeholders[ppid] = {
-                "pid": ppid, "ppid": None, "comm": None, "command": None, "zombie": False,
-                "user": None, "state": None, "source": None, "missing": True, "init": ppid == 1,
-            }
-        edges.append((ppid, pid))
-    g.add_nodes_from(placeholders.items())
-    g.add_edges_from(edges)
-
-    if duplicates:
-        g.graph["duplicate_pids"] = duplicates
-        g.graph["duplicate_counts"] = counts
-        shown = ", ".join(
-            f"{pid} ({first_source[pid]}, again at {again_at(more, counts[pid])})"
-            for pid, more in sorted(duplicates.items())[:SHOWN_DUPLICATES]
-        )
-        extra = f" and {total - SHOWN_DUPLICATES:,} more" if total > SHOWN_DUPLICATES else ""
-        where = f" {source}" if source else ""
-        g.graph["warnings"].append(
-            f"duplicate PIDs in the listing{where}: {shown}{extra}; the first row of each is used"
-        )
-    return g
+    for pid in named.tolist():
+        low, high = np.searchsorted(rows.by_pid, [pid, pid + 1])
+        where = ["?" if each is None else str(each)
+                 for each in table.take("source", rows.order[low : min(high, low + SHOWN_DUPLICATES + 1)])]
+        first_source[pid] = where[0]
+        g.graph["duplicate_pids"][pid] = where[1:]
+        g.graph["duplicate_counts"][pid] = int(high - low - 1)
+    counts = g.graph["duplicate_counts"]
+    shown = ", ".join(
+        f"{pid} ({first_source[pid]}, again at {again_at(more, counts[pid])})"
+        for pid, more in sorted(g.graph["duplicate_pids"].items())[:SHOWN_DUPLICATES]
+    )
+    extra = f" and {len(dup_pids) - SHOWN_DUPLICATES:,} more" if len(dup_pids) > SHOWN_DUPLICATES else ""
+    where = f" {g.graph['source']}" if g.graph["source"] else ""
+    g.graph["warnings"].append(
+        f"duplicate PIDs in the listing{where}: {shown}{extra}; the first row of each is used"
+    )
 
 
 def again_at(sources: list[str], count: int) -> str:
