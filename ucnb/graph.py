@@ -177,18 +177,20 @@ def _first_children(kids: np.ndarray, pids: np.ndarray, ppids: np.ndarray, limit
 
 def _with_ancestors(seeds: np.ndarray, pids: np.ndarray, ppids: np.ndarray) -> np.ndarray:
     """`seeds` and all their ancestors (PIDs sorted, each with its parent, -1 for none), sorted.
+    Linear in the ancestors found: a 25,000-deep chain is 25,000 steps of one lookup each.
 
     >>> _with_ancestors(np.array([12345]), np.array([1, 7313, 12345]), np.array([0, 1, 7313])).tolist()
     [1, 7313, 12345]
     """
-    wanted = seeds
+    wanted = set(seeds.tolist())
     frontier = seeds
     while frontier.size and pids.size:
         at = np.searchsorted(pids, frontier).clip(max=pids.size - 1)
-        parents = np.unique(ppids[at[pids[at] == frontier]])
-        frontier = np.setdiff1d(parents[parents > 0], wanted, assume_unique=True)
-        wanted = np.union1d(wanted, frontier)
-    return wanted
+        parents = ppids[at[pids[at] == frontier]]
+        new = [parent for parent in dict.fromkeys(parents.tolist()) if parent > 0 and parent not in wanted]
+        wanted.update(new)
+        frontier = np.array(new, dtype=np.int64)
+    return np.array(sorted(wanted), dtype=np.int64)
 
 
 def ancestors(g: nx.DiGraph, pid: int) -> list[int]:
