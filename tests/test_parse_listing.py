@@ -366,3 +366,23 @@ def test_a_pid_repeated_many_times_is_named_with_a_few_of_its_lines(monkeypatch:
     [group] = analysis.groups
     assert (group.ppid, group.count, group.rule) == (7313, 30_000, "missing")
     assert all(len(w) < 600 for w in analysis.warnings)
+
+
+def test_a_wrapped_row_in_a_long_listing_keeps_its_range_and_the_column_stays_lazy(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One wrapped command among many rows: its source is `file:first-last`, the others `file:line`,
+    and the source column is still made on demand (no string per row kept)."""
+    from ucnb.model import LineSources
+    from ucnb.parsers import listing_rows
+
+    monkeypatch.setattr(listing_rows, "BATCH", 100)
+    body = [ps_ef_row("root", 1000 + i, 1, f"/bin/sleep {i}") for i in range(500)]
+    body[250] = ps_ef_row("root", 1250, 1, "/usr/local/cm/bin/amc --a-long-option-that-the")
+    lines = [PS_EF_HEADER, *body[:251], "        terminal-wrapped --onto-the-next-line", *body[251:]]
+    result = parse(*lines, file="w.txt")
+    table = type(result).__dict__["processes"].table(result)
+    assert isinstance(table.data["source"], LineSources)
+    sources = list(table.values("source"))
+    assert sources[250] == "w.txt:252-253" and sources[251] == "w.txt:254" and sources[0] == "w.txt:2"
+    assert result.processes["source"].iloc[250] == "w.txt:252-253"
+    assert result.processes["command"].iloc[250].endswith("the terminal-wrapped --onto-the-next-line")

@@ -193,26 +193,36 @@ def _arrow_strings(values: Any) -> Any:
 
 class LineSources(Sequence[str]):
     """The `source` column of a table whose rows are lines of one file: `"file:line"` strings made
-    when read (building 100k of them is a good part of a parse that `inspect` does not need).
+    when read (building 100k of them is a good part of a parse that `inspect` does not need); `ends`:
+    the last line of the rows joined with wrapped lines (`"file:first-last"`).
 
-        LineSources("ps.txt", range(2, 5))  # reads as ["ps.txt:2", "ps.txt:3", "ps.txt:4"]
+        LineSources("ps.txt", range(2, 5), {1: 4})  # reads as ["ps.txt:2", "ps.txt:3-4", "ps.txt:4"]
     """
 
-    __slots__ = ("file", "numbers")
+    __slots__ = ("file", "numbers", "ends")
 
-    def __init__(self, file: str, numbers: Sequence[int]) -> None:
-        self.file, self.numbers = file, numbers
+    def __init__(self, file: str, numbers: Sequence[int], ends: dict[int, int] | None = None) -> None:
+        self.file, self.numbers, self.ends = file, numbers, ends or {}
 
     def __len__(self) -> int:
         return len(self.numbers)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return LineSources(self.file, self.numbers[index])
-        return f"{self.file}:{self.numbers[index]}"
+            if not self.ends:
+                return LineSources(self.file, self.numbers[index])
+            rows = range(len(self.numbers))[index]
+            ends = {new: self.ends[old] for new, old in enumerate(rows) if old in self.ends}
+            return LineSources(self.file, self.numbers[index], ends)
+        number = self.numbers[index]
+        end = self.ends.get(index % len(self.numbers)) if self.ends else None
+        return f"{self.file}:{number}" if end is None else f"{self.file}:{number}-{end}"
 
     def __iter__(self) -> Any:
-        file = self.file
+        file, ends = self.file, self.ends
+        if ends:
+            return iter([f"{file}:{number}" if row not in ends else f"{file}:{number}-{ends[row]}"
+                         for row, number in enumerate(self.numbers)])
         return iter([f"{file}:{number}" for number in self.numbers])  # faster than a generator
 
     def to_arrow(self, batch: int = 262_144) -> Any:
@@ -277,11 +287,7 @@ def values(obj: Any, name: str, column: str) -> Sequence[Any]:
 
         values(listing, "processes", "comm")  # -> ["systemd", "amc", "sh", ...]
     """
-    table = _frame_attribute(obj, name).table(obj)
-    if isinstance(table, Columns):
-        return table.values(column)
-    series = table[column]
-    return series.astype(object).where(series.notna(), None).tolist()
+    return TableReader.of(obj, name).take(column)
 
 
 def built(obj: Any, name: str) -> pd.DataFrame | None:
@@ -370,12 +376,13 @@ class TableReader:
             return np.array(values, dtype=bool)
         return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
 
-    def take(self, name: str, at: Sequence[int] | None = None) -> list[Any]:
+    def take(self, name: str, at: Sequence[int] | None = None) -> Sequence[Any]:
         """The values of one column (at rows `at`, all when None), None for <NA>."""
+        if at is None and isinstance(self.table, Columns):
+            return self.table.values(name)  # as parsed: no copy of a list
         values = self._raw(name)
-        n = len(self) if at is None else len(at)
         if values is None:
-            return [None] * n
+            return [None] * (len(self) if at is None else len(at))
         if at is not None and not isinstance(at, list):
             at = list(at) if not hasattr(at, "tolist") else at.tolist()
         if hasattr(values, "iloc"):  # a Series
@@ -384,10 +391,10 @@ class TableReader:
         if hasattr(values, "to_pylist"):  # Arrow
             import pyarrow as pa
 
-            return (values if at is None else values.take(pa.array(at, type=pa.int64()))).to_pylist()
+            return values.take(pa.array(at, type=pa.int64())).to_pylist()
         if hasattr(values, "tolist"):  # numpy
-            return (values if at is None else values[at]).tolist()
-        return list(values) if at is None else [values[i] for i in at]
+            return values[at].tolist()
+        return [values[i] for i in at]  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True)

@@ -297,20 +297,14 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
         warnings.append(_NO_PPID_WARNING.format(source=source))
     groups = _duplicate_groups(processes.data["pid"]) if processes.data.get("pid") is not None else []
     if groups:
-        sources = processes.values("source") if len(processes) <= 100_000 else None
+        sources = processes.values("source")  # `file:line` made only for the rows named
         shown = "; ".join(
-            f"{pid} ({', '.join(_source(processes, sources, row) for row in rows[:5])}"
+            f"{pid} ({', '.join(sources[row] for row in rows[:5])}"
             f"{f' and {count - 5:,} more' if count > 5 else ''})"
             for pid, rows, count in groups[:10])
         more = " ..." if len(groups) > 10 else ""
         warnings.append(f"duplicate PIDs (two captures mixed?): {shown}{more}")
     return warnings
-
-
-def _source(processes: Columns, sources: Sequence[str] | None, row: int) -> str:
-    if sources is None:  # a long listing: only the rows named
-        return str(processes.data["source"][row]) if processes.data.get("source") is not None else "?"
-    return sources[row]
 
 
 def _duplicate_groups(pids: Sequence[int], limit: int = 11) -> list[tuple[int, list[int], int]]:

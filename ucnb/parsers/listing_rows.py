@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import islice
 from typing import Any
@@ -369,11 +370,12 @@ class Segment:
             numbers = np.frombuffer(kept, dtype=np.int64) + first_line
         else:
             numbers = [first_line + i for i in kept]
-        tails = self.tails
-        if not tails:
-            return LineSources(file, numbers)
-        return [f"{file}:{first_line + line}-{first_line + tails[line][-1]}" if line in tails
-                else f"{file}:{first_line + line}" for line in kept]
+        ends = {}  # row -> the last line joined to it (rows and lines both ascend: a bisection each)
+        for line, tails in self.tails.items():
+            row = bisect_left(kept, line)
+            if row < len(kept) and kept[row] == line:
+                ends[row] = first_line + tails[-1]
+        return LineSources(file, numbers, ends)
 
     @staticmethod
     def tree_parents(pids: Sequence[int] | None, depth: Sequence[int]) -> list[int | None]:
