@@ -47,8 +47,8 @@ def _doctest_names(request: pytest.FixtureRequest, doctest_namespace: dict, monk
         yield
         return
     import ucnb
-    from ucnb.diagnosis import analyze
-    from ucnb.graph import build_graph
+    from ucnb.diagnosis.diagnose import analyze
+    from ucnb.model.graph import build_graph
 
     monkeypatch.chdir(ROOT)
     bundle = ucnb.load(EX1)

@@ -78,9 +78,9 @@ def phases(fleet: Path, bundles: int, repeat: int = 3) -> dict[str, float]:
     bundles, the least of `repeat` passes (the least disturbed by other work on the machine):
     `ucnb.load` (reading the archive, cleaning, parsing), `analyze` (the diagnosis and its JSON) and
     the scan row."""
-    from ucnb.bundle import load
-    from ucnb.diagnosis import analyze
-    from ucnb.scanner import discover, node_row
+    from ucnb.diagnosis.diagnose import analyze
+    from ucnb.fleet.scan import discover, node_row
+    from ucnb.read.bundle import load
 
     paths = discover([fleet])[:bundles]
     best: dict[str, float] = {}
@@ -106,7 +106,7 @@ def phases(fleet: Path, bundles: int, repeat: int = 3) -> dict[str, float]:
 
 def child(case: str, fleet: Path, out: Path) -> None:
     """One case, timed, in this (fresh) process; prints a JSON line."""
-    from ucnb.scanner import scan_fleet, write_frame
+    from ucnb.fleet.scan import scan_fleet, write_frame
 
     startup = 0.0
     kwargs: dict = {"workers": 0} if case == "serial" else {"workers": int(case.rsplit("-", 1)[1])}
@@ -134,7 +134,7 @@ def child(case: str, fleet: Path, out: Path) -> None:
 
 def start_cpu() -> float:
     """CPU seconds a fresh interpreter spends importing what a worker runs (its start-up)."""
-    code = "import ucnb.bundle, ucnb.diagnosis, ucnb.scanner"
+    code = "import ucnb.read.bundle, ucnb.diagnosis.diagnose, ucnb.fleet.scan"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
-    from ucnb.scanner import read_frame
+    from ucnb.fleet.scan import read_frame
 
     bundles = args.bundles or (60 if args.quick else 500)
     OUT.mkdir(exist_ok=True)

@@ -259,7 +259,7 @@ class Bench:
 
     # -- 1. listing parse -----------------------------------------------------------------------
     def parse(self) -> None:
-        from ucnb.parsers.listing import parse_listing
+        from ucnb.read.parsers.listing import parse_listing
 
         for n in self.sizes:
             path = self.file(f"ps_ef_{n}.txt", lambda n=n: generate.ps_ef(n))
@@ -319,7 +319,7 @@ class Bench:
     def top(self) -> None:
         import jc.parsers.top
 
-        from ucnb.parsers.load import parse_load
+        from ucnb.read.parsers.load import parse_load
 
         for n in self.sizes:
             path = self.file(f"top_{n}.txt", lambda n=n: generate.top_snapshot(n))
@@ -432,7 +432,7 @@ class Bench:
                         target="" if self.quick else "<= 2 s", profile=f"analysis {_size(n)}")
         try:
             import ucnb
-            from ucnb.diagnosis import analyze
+            from ucnb.diagnosis.diagnose import analyze
 
             def run() -> Any:
                 return analyze(ucnb.load(folder))
@@ -454,7 +454,7 @@ class Bench:
     def deep_chain(self) -> None:
         """A zombie under a 25,000-deep chain of helpers costs about what the same rows side by side cost."""
         import ucnb
-        from ucnb.diagnosis import analyze
+        from ucnb.diagnosis.diagnose import analyze
 
         depth = 5_000 if self.quick else 25_000
         deep = self.file(f"chain_{depth}.txt", lambda: generate.chain(depth))
@@ -515,7 +515,7 @@ class Bench:
 
     # -- 7. redaction: linear in the identifiers -------------------------------------------------
     def redact(self) -> None:
-        from ucnb.redact import Redactor
+        from ucnb.redact.redactor import Redactor
 
         scale = 10 if self.quick else 1
         cases = [

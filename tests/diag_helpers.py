@@ -12,7 +12,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from ucnb.model import (
+from ucnb.model.results import (
     LISTING_COLUMNS,
     LOAD_COLUMNS,
     Bundle,

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import asyncssh
 
-from ucnb.capture import read_capture
-from ucnb.sources import read_sources
+from ucnb.read.capture import read_capture
+from ucnb.read.sources import read_sources
 
 PAGER = "Press <enter> for 1 line, <space> for one page, or <q> to quit"
 PAGE_LINES = 20

@@ -25,7 +25,7 @@ NEEDS = {REAL_CAPTURES: "test_real_captures_*.py", PEER_FIXTURES: "test_peer_fix
 def absent() -> dict[Path, list[Path]]:
     """Each shared folder that is absent -> the test modules that read it (not collected)."""
     tests = ROOT / "tests"
-    return {folder: sorted(tests.glob(pattern)) for folder, pattern in NEEDS.items() if not folder.is_dir()}
+    return {folder: sorted(tests.rglob(pattern)) for folder, pattern in NEEDS.items() if not folder.is_dir()}
 
 
 def real_capture(name: str) -> Path:

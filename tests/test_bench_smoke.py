@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ucnb.parsers.listing import parse_listing
-from ucnb.parsers.load import parse_load
+from ucnb.read.parsers.listing import parse_listing
+from ucnb.read.parsers.load import parse_load
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))

@@ -403,9 +403,9 @@ def _cuts(data: bytes, path: Path) -> list[int]:
 @pytest.mark.parametrize("path", TRUNCATED, ids=[p.name for p in TRUNCATED])
 def test_truncated_at_every_line(path: Path, tmp_path: Path) -> None:
     """A capture cut anywhere: exit 0 with rows that are a prefix of the full result, or exit 2."""
-    from ucnb.bundle import inspect_json, load
-    from ucnb.diagnosis import analyze
+    from ucnb.diagnosis.diagnose import analyze
     from ucnb.errors import InputError
+    from ucnb.read.bundle import inspect_json, load
 
     data = path.read_bytes()
     full = inspect_json(load(path))

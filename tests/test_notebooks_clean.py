@@ -81,8 +81,8 @@ TEMPLATE = ROOT / "tools" / "training_template.ipynb"
 
 def _answer_key(nb: nbformat.NotebookNode):
     """The answer key of the lesson (or practice exercise) the notebook was made for."""
-    from ucnb.practice import make_exercise
-    from ucnb.training import load_lessons
+    from ucnb.training.lessons import load_lessons
+    from ucnb.training.practice import make_exercise
 
     values: dict[str, object] = {}
     exec(_parameters_cell(nb).source, {}, values)  # plain assignments (test_parameters_cell_is_plain_values)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ucnb.capture import read_capture
-from ucnb.parsers.listing import parse_listing
-from ucnb.sources import SourceFile
+from ucnb.read.capture import read_capture
+from ucnb.read.parsers.listing import parse_listing
+from ucnb.read.sources import SourceFile
 from ucnb.text import plural
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -20,12 +20,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ucnb
-from ucnb.bundle import inspect_json
-from ucnb.diagnosis import analyze, groups_table
+from ucnb.diagnosis.diagnose import analyze, groups_table
+from ucnb.diagnosis.verify import verify
 from ucnb.errors import InputError
-from ucnb.model import Bundle
-from ucnb.tree import format_analysis, format_verify
-from ucnb.verify import verify
+from ucnb.faces.tree import format_analysis, format_verify
+from ucnb.model.results import Bundle
+from ucnb.read.bundle import inspect_json
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted(p for p in (ROOT / "sample_outputs").glob("ex*/before/*") if p.is_file())
@@ -192,7 +192,7 @@ def test_notebook_picture_of_every_group(workdir: Path, sample: tuple[str, bytes
     """The triage notebook's picture: one figure per zombie group, whatever the listing became."""
     import matplotlib.pyplot as plt
 
-    from ucnb.draw import draw_zombie_tree
+    from ucnb.faces.draw import draw_zombie_tree
 
     bundle = load_or_none(write(workdir, *sample))
     if bundle is None:

@@ -32,7 +32,7 @@ PRACTICE = "practice.ipynb"
 def targets() -> dict[Path, dict[str, object]]:
     """notebook path -> papermill parameters."""
     sys.path.insert(0, str(ROOT))
-    from ucnb.training import load_lessons
+    from ucnb.training.lessons import load_lessons
 
     out: dict[Path, dict[str, object]] = {}
     for lesson in load_lessons().values():

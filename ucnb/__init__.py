@@ -27,29 +27,29 @@ def __getattr__(name: str) -> str:
 
 
 def load(*paths, **options):
-    """Read a bundle: see `ucnb.bundle.load`."""
-    from ucnb.bundle import load as _load
+    """Read a bundle: see `ucnb.read.bundle.load`."""
+    from ucnb.read.bundle import load as _load
 
     return _load(*paths, **options)
 
 
 def diagnose(bundle, **options):
-    """The diagnosis of every node (an `ucnb.findings.Analysis`): see `ucnb.diagnosis.diagnose`."""
-    from ucnb.diagnosis import diagnose as _diagnose
+    """The diagnosis of every node (`ucnb.model.findings.Analysis`): `ucnb.diagnosis.diagnose.diagnose`."""
+    from ucnb.diagnosis.diagnose import diagnose as _diagnose
 
     return _diagnose(bundle, **options)
 
 
 def compare(before, after, **options):
-    """Before against after, node by node (an `ucnb.findings.Verification`): see `ucnb.verify.compare`."""
-    from ucnb.verify import compare as _compare
+    """Before against after, per node (`ucnb.model.findings.Verification`): see diagnosis.verify.compare."""
+    from ucnb.diagnosis.verify import compare as _compare
 
     return _compare(before, after, **options)
 
 
 def scan(paths, **options):
-    """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.scanner.scan`."""
-    from ucnb.scanner import scan as _scan
+    """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.fleet.scan.scan`."""
+    from ucnb.fleet.scan import scan as _scan
 
     return _scan(paths, **options)
 

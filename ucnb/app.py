@@ -25,9 +25,9 @@ from urllib.parse import parse_qs
 import ipywidgets as widgets
 
 from ucnb.errors import InputError
-from ucnb.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
+from ucnb.faces.widgets import Decisions, RemediationPicker
+from ucnb.read.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
 from ucnb.text import plural, printable
-from ucnb.widgets import Decisions, RemediationPicker
 
 ACCEPT = ".zip,.tar,.tar.gz,.tgz,.txt,.log,.out"
 MAX_GROUPS_SHOWN = 3  # per node: pictures and pickers (the table lists every group)
@@ -155,7 +155,7 @@ class TriageApp:
 
     # ---------------------------------------------------------------- triage
     def _show(self, bundle: Any, label: str) -> None:
-        from ucnb.diagnosis import analyze, groups_table
+        from ucnb.diagnosis.diagnose import analyze, groups_table
 
         analysis = analyze(bundle)
         nodes = analysis["nodes"]
@@ -195,7 +195,7 @@ class TriageApp:
         self._refresh_downloads()
 
     def _groups(self, bundle: Any, node: Mapping[str, Any]) -> list[widgets.Widget]:
-        from ucnb.draw import draw_zombie_tree, figure_to_png_bytes
+        from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
 
         listing = bundle.node(node["node"]).listing
         out: list[widgets.Widget] = []

@@ -97,7 +97,7 @@ def _load_options(args: argparse.Namespace) -> dict[str, int]:
 
 def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> None:
     if as_json:
-        from ucnb.jsonout import write_json
+        from ucnb.faces.jsonout import write_json
 
         write_json(document, sys.stdout.write)  # = json.dumps(indent=2), a million zombies never held
         sys.stdout.write("\n")
@@ -106,25 +106,25 @@ def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> 
 
 
 def cmd_inspect(args: argparse.Namespace) -> None:
-    from ucnb.bundle import inspect_json, load
+    from ucnb.read.bundle import inspect_json, load
 
     document = inspect_json(load(*args.paths, **_load_options(args)))
     _emit(document, None if args.json else format_inspect(document), args.json)
 
 
 def cmd_analyze(args: argparse.Namespace) -> None:
-    from ucnb.bundle import load
-    from ucnb.diagnosis import diagnose
-    from ucnb.tree import format_analysis
+    from ucnb.diagnosis.diagnose import diagnose
+    from ucnb.faces.tree import format_analysis
+    from ucnb.read.bundle import load
 
     analysis = diagnose(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
     _emit(analysis.to_json(lazy=True), None if args.json else format_analysis(analysis), args.json)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from ucnb.bundle import load
-    from ucnb.tree import format_verify
-    from ucnb.verify import compare
+    from ucnb.diagnosis.verify import compare
+    from ucnb.faces.tree import format_verify
+    from ucnb.read.bundle import load
 
     pairs = [_pair(text) for text in args.pair]
     result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
@@ -141,7 +141,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from ucnb.bundle import load
+    from ucnb.read.bundle import load
     from ucnb.report import decisions_for, write_report
     from ucnb.report.write import check_output
 
@@ -165,7 +165,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
-    from ucnb.redact import redact_bundle_copy
+    from ucnb.redact.redactor import redact_bundle_copy
 
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
     replaced = copy.redactor.summary()
@@ -174,7 +174,7 @@ def cmd_redact(args: argparse.Namespace) -> None:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from ucnb import collect
+    from ucnb.collect import plan as collect
 
     if args.print_commands:
         sys.stdout.write(collect.manual_commands(args.samples, args.interval) + "\n")
@@ -195,7 +195,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_practice(args: argparse.Namespace) -> None:
-    from ucnb.practice import write_exercise
+    from ucnb.training.practice import write_exercise
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
     key = write_exercise(args.output, seed, args.product)
@@ -205,7 +205,7 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
-    from ucnb.scanner import ScanOptions, format_summary, output_format, scan_fleet, summary, write_frame
+    from ucnb.fleet.scan import ScanOptions, format_summary, output_format, scan_fleet, summary, write_frame
 
     output_format(args.output)  # an unknown suffix fails before any work
     options = ScanOptions(pid_max=args.pid_max, max_total_bytes=args.max_bytes, max_members=args.max_members)
@@ -307,7 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="new or empty folder, not inside PATH")
     redact.set_defaults(run=cmd_redact)
-    from ucnb.collect_args import add_arguments
+    from ucnb.collect.args import add_arguments
 
     collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")
     add_arguments(collect)

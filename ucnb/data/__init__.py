@@ -1,1 +1,1 @@
-"""Package data: services.toml, the service catalogue read by ucnb.catalogue."""
+"""Package data: services.toml, the service catalogue read by ucnb.knowledge.catalogue."""

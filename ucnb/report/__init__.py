@@ -19,7 +19,7 @@ For the web app (and any caller that wants bytes, not files):
   -> str`: the plain-text case note (under 25 lines).
 - `decisions_for(bundle, action, *, by="", note="") -> list[dict]`: the decision records of "ACTION
   was decided for every zombie group that offers it" (what `ucnb report --decision` records); a
-  notebook passes `ucnb.widgets.DECISIONS.latest()` instead.
+  notebook passes `ucnb.faces.widgets.DECISIONS.latest()` instead.
 
 Files: `write_report(bundle, path, ...)` picks the format from the suffix and writes atomically
 (`ucnb.report.write`).
@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from ucnb.errors import InputError
-from ucnb.model import Bundle
+from ucnb.model.results import Bundle
 from ucnb.report.evidence import RedactedLines, SourceLines
 from ucnb.report.formats import FORMATS, Format, format_for, format_named
 from ucnb.report.model import (
@@ -91,7 +91,7 @@ def build_report(bundle: Bundle, **options: Any) -> Report:
 
 
 def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Any:
-    from ucnb.redact import Redactor
+    from ucnb.redact.redactor import Redactor
 
     texts = [piece for bundle in bundles for piece in SourceLines(bundle.texts).ordered_texts()]
     users = [str(d.get("by")) for d in decisions if d.get("by")]
@@ -114,10 +114,10 @@ def render_report(
 ) -> ReportOutput:
     """The report of `bundle` in format `fmt` (html, md, txt, pdf).
 
-    `decisions`: records like `ucnb.widgets.DECISIONS.latest()` or `decisions_for(...)` (node, ppid,
+    `decisions`: records like `ucnb.faces.widgets.DECISIONS.latest()` or `decisions_for(...)` (node, ppid,
     action, command, impact, by, note); the last one per (node, ppid) is shown. `redact`: placeholders
-    for host names, domains, addresses and user names (see `ucnb.redact`). `timestamp`: written in the
-    appendix when given; nothing else depends on the clock. Evidence lines are quoted from the
+    for host names, domains, addresses and user names (see `ucnb.redact.redactor`). `timestamp`: written
+    in the appendix when given; nothing else depends on the clock. Evidence lines are quoted from the
     bundles' own texts.
     """
     kind = format_named(fmt)
@@ -179,7 +179,7 @@ def decisions_for(bundle: Bundle, action: str, *, by: str = "", note: str = "") 
     >>> [d["command"] for d in decisions_for(ucnb.load("sample_outputs/ex1_cucm_amc/before"), "reboot")]
     ['utils system restart']
     """
-    from ucnb.diagnosis import diagnose
+    from ucnb.diagnosis.diagnose import diagnose
 
     analysis = diagnose(bundle)
     records: list[dict[str, Any]] = []

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ucnb.errors import InputError
-from ucnb.model import Bundle
+from ucnb.model.results import Bundle
 from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import (
@@ -52,10 +52,10 @@ def build_report(
     audience: str = "customer",
     case: str | None = None,
 ) -> Report:
-    """The report's model. `redactor`: a `ucnb.redact.Redactor` applied to every bundle string."""
-    from ucnb.diagnosis import diagnose
+    """The report's model. `redactor`: a `ucnb.redact.redactor.Redactor` applied to every bundle string."""
+    from ucnb.diagnosis.diagnose import diagnose
+    from ucnb.diagnosis.verify import compare
     from ucnb.report.nodes import node_sections
-    from ucnb.verify import compare
 
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}: use customer or tac")

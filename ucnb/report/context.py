@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ucnb.model import Bundle, Node
+from ucnb.model.results import Bundle, Node
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import Text
 
@@ -25,8 +25,8 @@ class Context:
 
     bundle: Bundle
     after: Bundle | None
-    analysis: Any  # ucnb.findings.Analysis (or a view of its JSON)
-    verification: Any  # ucnb.findings.Verification, or None
+    analysis: Any  # ucnb.model.findings.Analysis (or a view of its JSON)
+    verification: Any  # ucnb.model.findings.Verification, or None
     decisions: list[Mapping[str, Any]]
     lines: SourceLines | None
     r: Callable[[Any], Any]  # redaction of a bundle value (identity without --redact)
@@ -59,7 +59,7 @@ class Context:
 # ------------------------------------------------------------------ times
 def capture_times(node: Node) -> list[tuple[datetime, str]]:
     """Every dated moment of a node's captures with where the date comes from, oldest first."""
-    from ucnb.bundle import parse_status_date
+    from ucnb.read.bundle import parse_status_date
 
     found: list[tuple[datetime, str]] = []
     if node.identity.date:

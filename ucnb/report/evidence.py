@@ -33,7 +33,7 @@ class SourceLines:
 
     def line(self, source: str | None) -> str | None:
         """The line `file:N` as the engineer saw it on the terminal (ANSI, CR, pager prompts removed)."""
-        from ucnb.capture import clean_line
+        from ucnb.read.capture import clean_line
 
         if not source or ":" not in source:
             return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ucnb.model import Node
+from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
 from ucnb.report.model import (
     Code,
@@ -182,7 +182,7 @@ def _trend(context: Any, section: Section, entry: Any, name: str, n_index: int) 
     section.blocks.append(Paragraph([Strong("Zombie count per snapshot")]))
     section.blocks.append(Table(["Captured", "Zombies", "Tasks", "Source"], top + bottom))
     if context.pictures:
-        from ucnb.draw import draw_zombie_trend, figure_to_png_bytes
+        from ucnb.faces.draw import draw_zombie_trend, figure_to_png_bytes
 
         counts = [(t.time or t.captured_at or "?", t.zombie) for t in trend]
         figure = draw_zombie_trend(counts, title=f"{name}: zombie count per snapshot")
@@ -305,8 +305,8 @@ def chain_text(group: Any) -> str:
 
 
 def tree_text(group: Any, commands: dict[int, str | None]) -> str:
-    """`ucnb.tree`'s text tree of the group, its chain collapsed top and bottom, its zombies bounded."""
-    from ucnb.tree import tree_of_group
+    """`ucnb.faces.tree`'s text tree of the group, its chain collapsed top and bottom, its zombies bounded."""
+    from ucnb.faces.tree import tree_of_group
 
     data = group.to_json()
     top, gap, bottom = collapse(list(data.get("ancestry") or []))
@@ -361,7 +361,7 @@ def group_section(
     section.blocks.append(Table(["Row", "Source", "Text"], _evidence(context, group, zombie_rows)))
     chain = len(group.ancestry or ())
     if picture is not None and chain <= MAX_PICTURE_CHAIN:
-        from ucnb.draw import draw_zombie_tree, figure_to_png_bytes
+        from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
 
         figure = draw_zombie_tree(frame, r(group.to_json()), node_name=name)
         section.blocks.append(

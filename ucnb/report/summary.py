@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
-from ucnb.model import Bundle, Node
+from ucnb.model.results import Bundle, Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
 from ucnb.report.words import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 AUDIENCES = ("customer", "tac")
 
-# what the customer report never shows (tests/test_report.py checks the rendered reports)
+# what the customer report never shows (tests/report/test_report.py checks the rendered reports)
 INTERNAL_TOKENS = (
     "restart_service",
     "kill_parent",

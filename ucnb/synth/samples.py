@@ -177,7 +177,7 @@ def index_readme() -> str:
         "python tools/make_samples.py --check  # exit 1 when the committed files differ",
         "```",
         "",
-        "Do not edit the files by hand: `tests/test_samples.py` checks that they equal the generator's "
+        "Do not edit the files by hand: `tests/synth/test_samples.py` checks that they equal the generator's "
         "output.",
         "",
     ]

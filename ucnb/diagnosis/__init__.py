@@ -1,0 +1,1 @@
+"""The seed's walk as typed findings: diagnose, remedy, urgency, trend and PID headroom, verify."""

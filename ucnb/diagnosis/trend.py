@@ -1,0 +1,244 @@
+"""Layer 7, trend and PID headroom: how the zombie count moves and how much PID space is left.
+
+    >>> growth([3, 3], [0.0, 0.05]).note.split(";")[0]
+    'growth too short to estimate (2 snapshots over 3 minutes'
+    >>> growth([3, 5, 9], [0.0, 0.5, 1.0]).rate
+    6.0
+
+A leak rate needs at least `MIN_MINUTES` and `MIN_SNAPSHOTS`; shorter windows are "too short to
+estimate", never "0 per hour". What uses PIDs is processes and their threads: the headroom counts
+threads when the capture shows them (top's `Threads:` line, a listing with one row per thread or an
+NLWP column) and says "at least" otherwise. The PID limit is 32,768 unless the caller gives the real
+one or the data shows larger PIDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from ucnb.model.findings import Headroom, TrendPoint
+from ucnb.model.results import Listing, LoadSnapshot, Node, built, rows, values
+from ucnb.text import plural
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
+    "listing_growth",
+    "listing_rates", "headroom", "percent",
+]
+
+DEFAULT_PID_MAX = 32768  # /proc/sys/kernel/pid_max default
+MIN_MINUTES = 10
+MIN_SNAPSHOTS = 3
+
+
+def percent(part: float, whole: float) -> str:
+    """ "0.003 %", "0.61 %", "12.5 %": as many decimals as a small share needs."""
+    value = 100 * part / whole if whole else 0.0
+    if value == 0:
+        return "0 %"
+    return f"{value:.3f} %" if value < 0.01 else f"{value:.2f} %" if value < 1 else f"{value:.1f} %"
+
+
+def _span(hours: float) -> str:
+    minutes = hours * 60
+    if minutes < 2:
+        return f"{round(minutes * 60)} seconds"
+    if minutes < 120:
+        return f"{round(minutes)} minutes"
+    return f"{hours:.3g} hours"
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a zombie count moved: `rate` per hour (None unless the window is long enough)."""
+
+    rate: float | None
+    hours: float | None
+    snapshots: int
+    note: str  # the fact ("not growing over 2 hours (3 snapshots)")
+    advice: str = ""  # how to measure it when it could not be
+
+    @property
+    def growing(self) -> bool:
+        return self.rate is not None and self.rate > 0
+
+
+def growth(counts: list[int], hours: list[float]) -> Growth:
+    """The leak rate of `counts` taken at `hours` (from the first), with a sentence saying why or
+    why not. Needs MIN_SNAPSHOTS counts over MIN_MINUTES."""
+    if len(counts) < 2:
+        return Growth(None, None, len(counts), "growth not measured (one snapshot)",
+                      "capture `show process load` again later, or `show process load cont`, to see whether "
+                      "the count grows")
+    span = hours[-1] - hours[0]
+    if len(counts) < MIN_SNAPSHOTS or span * 60 < MIN_MINUTES:
+        return Growth(
+            None, span, len(counts),
+            f"growth too short to estimate ({len(counts)} snapshots over {_span(span)}; a leak rate needs "
+            f"at least {MIN_MINUTES} minutes and {MIN_SNAPSHOTS} snapshots)",
+            f"capture `show process load cont` over at least {MIN_MINUTES} minutes",
+        )
+    rate = round((counts[-1] - counts[0]) / span, 3)
+    if rate > 0:
+        note = f"growing at {rate:,g} zombies per hour over {_span(span)} ({len(counts)} snapshots)"
+    elif rate < 0:
+        note = f"falling over {_span(span)} ({len(counts)} snapshots)"
+    else:
+        note = f"not growing over {_span(span)} ({len(counts)} snapshots)"
+    return Growth(rate, span, len(counts), note)
+
+
+def _elapsed(stamps: list[datetime | None], clock: list[str | None]) -> list[float] | None:
+    """Hours from the first capture to each: dates when all are known, else top's HH:MM:SS times
+    (consecutive `cont` snapshots, wrapping past midnight)."""
+    if all(s is not None for s in stamps):
+        return [(s - stamps[0]).total_seconds() / 3600 for s in stamps]  # type: ignore[operator]
+    if not all(clock):
+        return None
+    seconds: list[int] = []
+    for text in clock:
+        try:
+            h, m, s = (int(x) for x in str(text).split(":"))
+        except ValueError:
+            return None
+        seconds.append(h * 3600 + m * 60 + s)
+    out, total = [0.0], 0
+    for a, b in zip(seconds, seconds[1:], strict=False):
+        total += (b - a) % 86400
+        out.append(total / 3600)
+    return out
+
+
+def trend(loads: list[LoadSnapshot]) -> tuple[TrendPoint, ...]:
+    """Each snapshot's zombie and task counts, oldest first."""
+    return tuple(
+        TrendPoint(
+            snap.captured_at.isoformat() if snap.captured_at else None,
+            snap.summary.time, snap.summary.zombie, snap.summary.total, snap.source,
+        )
+        for snap in loads
+    )
+
+
+def node_growth(loads: list[LoadSnapshot]) -> Growth:
+    """The growth of the node's zombie count over its `show process load` snapshots."""
+    counted = [s for s in loads if s.summary.zombie is not None]
+    if len(counted) < 2:
+        return growth([s.summary.zombie for s in counted], [0.0] * len(counted))  # type: ignore[misc]
+    hours = _elapsed([s.captured_at for s in counted], [s.summary.time for s in counted])
+    if hours is None:
+        return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)",
+                      "capture with `show status` (its date) or `show process load cont`")
+    return growth([s.summary.zombie for s in counted], hours)  # type: ignore[misc]
+
+
+def listing_growth(listings: list[Listing]) -> Growth:
+    """The growth of the defunct rows over several listings of a node with no zombie count (a paste
+    of `ps aux | grep Z` run three times): a trend when they are dated, else the counts as facts."""
+    counts = [sum(1 for zombie in values(x, "processes", "zombie") if zombie) for x in listings]
+    stamps = [x.captured_at for x in listings]
+    if all(stamps):
+        return growth(counts, [(s - stamps[0]).total_seconds() / 3600 for s in stamps])  # type: ignore[operator]
+    shown = ", ".join(str(n) for n in counts)
+    return Growth(None, None, len(counts),
+                  f"growth not measured ({len(counts)} listings without capture times: {shown} defunct rows, "
+                  "oldest first)",
+                  "capture `show process load cont` over at least 10 minutes, or dated listings")
+
+
+def listing_rates(node: Node) -> dict[int, Growth]:
+    """The growth of each parent's zombies over the dated listings with PPID."""
+    dated = [x for x in node.listings if x.has_ppid and x.captured_at is not None]
+    if len(dated) < 2:
+        return {}
+
+    def counts(listing: Listing) -> pd.Series:
+        frame = listing.processes
+        return frame.loc[frame["zombie"] & frame["ppid"].notna(), "ppid"].astype("int64").value_counts()
+
+    series = [counts(x) for x in dated]
+    hours = [(x.captured_at - dated[0].captured_at).total_seconds() / 3600 for x in dated]  # type: ignore[operator]
+    parents = sorted(set().union(*(set(s.index) for s in series)))
+    return {int(p): growth([int(s.get(p, 0)) for s in series], hours) for p in parents}
+
+
+def _threads(latest: LoadSnapshot | None, listing: Listing | None) -> tuple[int | None, bool]:
+    """(PIDs in use, threads counted?): top's `Threads:` total, a listing's threads, else top's
+    task count (processes only: a lower bound)."""
+    if latest is not None and latest.summary.total is not None and latest.summary.count_kind == "threads":
+        return latest.summary.total, True
+    frame = built(listing, "processes") if listing is not None else None  # a spec's columns: no threads
+    if frame is not None and not frame.empty:
+        if "nlwp" in frame.columns and frame["nlwp"].notna().all():
+            return int(frame["nlwp"].sum()), True
+        if "lwp" in frame.columns and frame["lwp"].notna().all():
+            return len(frame), True
+    if latest is not None and latest.summary.total is not None:
+        return latest.summary.total, False
+    return None, False
+
+
+def _max_pid(latest: LoadSnapshot | None, listing: Listing | None) -> int | None:
+    pids = [pid for table in (latest, listing) if table is not None and rows(table, "processes")
+            for pid in values(table, "processes", "pid") if pid is not None]
+    return int(max(pids)) if pids else None
+
+
+def _duration(days: float) -> str:
+    if days < 1:
+        return f"about {max(1, round(days * 24))} hours"
+    return f"about {round(days):,} days" if days >= 1.5 else "about 1 day"
+
+
+def headroom(
+    latest: LoadSnapshot | None, listing: Listing | None, node_rate: Growth, pid_max: int | None = None
+) -> Headroom:
+    """PIDs in use, free, and a forecast sentence (days to exhaustion at the leak rate).
+
+    `pid_max` is the node's real limit when known; None means the Linux default 32,768 unless the
+    data shows larger PIDs (then the limit is unknown, and said so)."""
+    used, threads = _threads(latest, listing)
+    zombies = latest.summary.zombie if latest else None
+    seen = _max_pid(latest, listing)
+    source = "given" if pid_max is not None else "default"
+    limit = pid_max if pid_max is not None else DEFAULT_PID_MAX
+    base = Headroom(limit, used, zombies, threads_counted=threads,
+                    lower_bound=used is not None and not threads, max_pid_seen=seen, pid_max_source=source)
+    if pid_max is None and seen is not None and seen > DEFAULT_PID_MAX:
+        return replace(base, pid_max=None, pid_max_source="data", forecast=(
+            f"PIDs up to {seen:,} appear, so this node's pid_max is above {DEFAULT_PID_MAX:,} (often "
+            "4,194,304): give it (`cat /proc/sys/kernel/pid_max` as root, or --pid-max) for the headroom"
+        ))
+    if used is None:
+        return replace(base, forecast="no `show process load` snapshot: the PID headroom is unknown")
+    if used > limit:
+        return replace(base, forecast=(
+            f"{used:,} PIDs in use exceed pid_max {limit:,}: this system's pid_max is higher; "
+            "give the real value (--pid-max N) for a forecast"
+        ))
+    free = limit - used
+    what = "PIDs (processes and threads)" if threads else "PIDs"
+    usage = f"{'' if threads else 'at least '}{used:,} of {limit:,} {what} in use"
+    usage += f" ({plural(zombies or 0, 'zombie')})"
+    if not threads:
+        usage += "; threads use PIDs too and this capture does not count them"
+    days = None
+    if node_rate.growing:
+        days = round(free / node_rate.rate / 24, 1)  # type: ignore[operator]
+        forecast = (
+            f"{usage}; at this rate ({node_rate.rate:,g} zombies per hour) the PID space is exhausted in "
+            f"{_duration(free / node_rate.rate / 24)}{'' if threads else ' (or sooner)'}"  # type: ignore[operator]
+        )
+    else:
+        forecast = f"{usage}; {node_rate.note}"
+        if node_rate.rate is not None:
+            forecast += ": no exhaustion in sight"
+        if node_rate.advice:
+            forecast += f": {node_rate.advice}"
+    return replace(base, free=free, days_to_exhaustion=days, forecast=forecast)
+

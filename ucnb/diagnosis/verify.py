@@ -1,0 +1,479 @@
+"""Layer 7, verification: did the remediation clear the zombies? (`ucnb.verify/1`)
+
+The seed's last step: after the restart, `show process load` again. With a before capture
+(count 3, defunct PIDs 6325, 6370, 6387 under 7827) and an after capture (count 1, 6387 still
+defunct under 7827), `compare(before, after).nodes[0]` (a `NodeVerification`) has
+`verdict == "partial"`, `cleared_pids == (6325, 6370)`, `remaining_pids == (6387,)`; `verify()` is
+its contract JSON:
+
+    {"node": "cuc-sub", "before_count": 3, "after_count": 1, "cleared_pids": [6325, 6370],
+     "remaining_pids": [6387], "new_pids": [], "verdict": "partial", ...}
+
+It cannot be fooled: nodes are paired by identity (host name and product; `pairs` for an explicit
+pairing), never by position, and two different nodes give `unknown`. A reboot between the captures
+is detected (`rebooted`); a zombie still defunct under another parent (re-parented to PID 1 when its
+parent was restarted) is remaining, never cleared; a service stopped afterwards is a warning.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from ucnb.errors import InputError
+from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, match_process
+from ucnb.model.findings import (
+    NodeVerification,
+    Pairing,
+    ParentAfter,
+    Reparented,
+    ServiceState,
+    Verification,
+)
+from ucnb.model.results import Bundle, Listing, Node
+from ucnb.text import plural
+
+__all__ = ["SCHEMA", "compare", "compare_node", "parents_table", "pids_table", "verify"]
+
+SCHEMA = "ucnb.verify/1"
+REBOOT_TOLERANCE_MIN = 10  # uptimes are printed to the minute; boot times this close are one boot
+
+
+def _rows(listing: Listing | None) -> pd.DataFrame | None:
+    return None if listing is None else listing.processes
+
+
+def _defunct(listing: Listing | None) -> dict[int, int | None] | None:
+    """{zombie pid: ppid or None} of a listing (first row wins), None without a listing."""
+    if listing is None:
+        return None
+    frame = listing.processes
+    rows = frame.loc[frame["zombie"].fillna(False).astype(bool)]
+    result: dict[int, int | None] = {}
+    ppids = rows["ppid"] if listing.has_ppid else pd.Series([pd.NA] * len(rows), dtype="Int64")
+    for pid, ppid in zip(rows["pid"].tolist(), ppids.tolist(), strict=True):
+        if pid is pd.NA or pid is None:
+            continue
+        result.setdefault(int(pid), None if ppid is pd.NA or ppid is None else int(ppid))
+    return result
+
+
+def _count(node: Node | None) -> int | None:
+    if node is None or node.latest_load is None:
+        return None
+    return node.latest_load.summary.zombie
+
+
+def _process(frame: pd.DataFrame, pid: int) -> dict[str, Any] | None:
+    hit = frame.loc[frame["pid"] == pid]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    return {k: (None if pd.isna(row[k]) else row[k]) for k in ("pid", "ppid", "comm", "command", "stime")}
+
+
+def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[ParentAfter]:
+    """Each former zombie parent: same PID after, or a new PID running the same command."""
+    b_listing = before.listing
+    b_defunct = _defunct(b_listing) or {}
+    ppids = sorted({p for p in b_defunct.values() if p is not None and p > 1})
+    if not ppids or b_listing is None:
+        return []
+    b_frame = b_listing.processes
+    a_frame = _rows(after.listing) if after is not None else None
+    result = []
+    for ppid in ppids:
+        parent = _process(b_frame, ppid)
+        if parent is None:
+            continue
+        service = match_process(parent["comm"], parent["command"], before.product, catalogue)
+        entry: dict[str, Any] = {
+            "ppid": ppid, "command": parent["command"], "service": service.name if service else None,
+            "after_pid": None, "after_start": None, "restarted": None,
+        }
+        if a_frame is not None:
+            same = _process(a_frame, ppid)
+            if same is not None and same["command"] == parent["command"]:
+                entry.update(after_pid=ppid, after_start=same["stime"], restarted=False)
+            else:
+                candidates = a_frame.loc[
+                    (a_frame["command"] == parent["command"]) & ~a_frame["zombie"].fillna(False).astype(bool)
+                ]
+                if not candidates.empty:
+                    # prefer the one under the same grandparent (e.g. servM), then the lowest PID
+                    grand = parent["ppid"]
+                    order = candidates.assign(
+                        _same=(candidates["ppid"] != grand) if grand is not None else False
+                    ).sort_values(["_same", "pid"])
+                    row = order.iloc[0]
+                    entry.update(
+                        after_pid=int(row["pid"]),
+                        after_start=None if pd.isna(row["stime"]) else row["stime"],
+                        restarted=True,
+                    )
+        result.append(ParentAfter(**entry))
+    return result
+
+
+def _short(name: str) -> str:
+    return name.lower().split(".", 1)[0]
+
+
+_UPTIME = re.compile(r"(?:(\d+)\s+days?,?\s*)?(?:(\d+):(\d+)|(\d+)\s+min)?")
+
+
+def _uptime_seconds(text: str | None) -> int | None:
+    """'41 days,  3:07' -> 3_553_620; '15 min' -> 900; '2 days' -> 172_800."""
+    match = _UPTIME.fullmatch((text or "").strip().rstrip(","))
+    if not text or not match or not any(match.groups()):
+        return None
+    days, hours, minutes, only_minutes = match.groups()
+    return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or only_minutes or 0) * 60
+
+
+def _clock(node: Node) -> tuple[datetime | None, int | None, str]:
+    """(when the node was captured, its uptime then in seconds, where that was read)."""
+    from ucnb.read.bundle import parse_status_date
+
+    identity = node.identity
+    up = _uptime_seconds(identity.uptime)
+    date = parse_status_date(identity.date) if identity.date else None
+    if date is not None and up is not None:
+        return date, up, f"show status {identity.source}".strip()
+    for snap in reversed(node.loads):
+        if snap.captured_at is not None and snap.summary.uptime_s is not None:
+            return snap.captured_at, snap.summary.uptime_s, f"top {snap.summary.source}"
+    return date, up, f"show status {identity.source}".strip()
+
+
+def _reboot(before: Node, after: Node) -> tuple[bool | None, str | None]:
+    """Did the node boot between the captures? (True/False/None, the evidence)."""
+    b_time, b_up, b_src = _clock(before)
+    a_time, a_up, a_src = _clock(after)
+    if a_up is None:
+        return None, None
+    tolerance = timedelta(minutes=REBOOT_TOLERANCE_MIN)
+    up_text = _duration(a_up)
+    if b_time is not None and b_up is not None and a_time is not None:
+        b_boot, a_boot = b_time - timedelta(seconds=b_up), a_time - timedelta(seconds=a_up)
+        if a_boot - b_boot > tolerance:
+            return True, (
+                f"up {up_text} at {a_time:%Y-%m-%d %H:%M} ({a_src}): booted at {a_boot:%Y-%m-%d %H:%M}, "
+                f"after the before capture ({b_time:%Y-%m-%d %H:%M}, {b_src})"
+            )
+        return False, f"same boot ({a_boot:%Y-%m-%d %H:%M}) in both captures ({b_src}; {a_src})"
+    if b_time is not None and a_time is not None:
+        gap = (a_time - b_time).total_seconds()
+        if a_up + tolerance.total_seconds() < gap:
+            return True, f"up {up_text} ({a_src}), less than the {_duration(int(gap))} between the captures"
+        return False, f"up {up_text} ({a_src}), longer than the {_duration(int(gap))} between the captures"
+    return None, None
+
+
+def _duration(seconds: int) -> str:
+    days, rest = divmod(int(seconds), 86400)
+    if not days and rest < 3600:
+        return f"{rest // 60} min"
+    text = f"{days} day{'s' if days != 1 else ''}, " if days else ""
+    return text + f"{rest // 3600}:{rest % 3600 // 60:02d}"
+
+
+_STOPPED = {"STOPPED", "NOTRUNNING", "STOPPING", "DOWN"}
+
+
+def _service_states(before: Node, after: Node, catalogue: Catalogue) -> list[ServiceState]:
+    """Each service that owned zombies before (or was restarted) as the after capture shows it."""
+    from ucnb.diagnosis.diagnose import diagnose_node
+
+    owners = [g.service for g in diagnose_node(before, catalogue=catalogue).groups if g.service]
+    restarts = {r["service"]: r for r in after.restarts if r.get("service")}
+    listed: dict[str, tuple[str, str]] = {}
+    frame = after.services
+    if not frame.empty:
+        for name, state, source in zip(frame["service"], frame["state"], frame["source"], strict=True):
+            if isinstance(name, str) and isinstance(state, str):
+                listed[name] = (state, str(source))
+    states = []
+    for service in dict.fromkeys(owners + sorted(restarts)):
+        state: str | None = None
+        source: str | None = None
+        if service in listed:
+            state, source = listed[service]
+        elif service in restarts and restarts[service].get("states"):
+            state = restarts[service]["states"][-1]
+            source = (restarts[service].get("sources") or [restarts[service].get("source")])[-1]
+        norm = None if state is None else state.replace(" ", "").upper()
+        running = None if norm is None else norm == "STARTED"
+        states.append(ServiceState(service, state, source, running))
+    return states
+
+
+def _other_name(before: Node | None, after: Node | None) -> str | None:
+    """The after node's name when it differs from the before node's."""
+    if before is None or after is None or after.name == before.name:
+        return None
+    return after.name
+
+
+def _pair_entry(b: Node | None, a: Node | None, by: str) -> Pairing:
+    return Pairing(b.name if b else None, a.name if a else None, by,
+                   b.product if b else None, a.product if a else None)
+
+
+def compare_node(
+    name: str,
+    before: Node | None,
+    after: Node | None,
+    catalogue: Catalogue | None = None,
+    *,
+    pairing: Pairing | None = None,
+) -> NodeVerification:
+    """One node's entry of `verify` (either side may be missing: verdict `unknown`).
+
+    `pairing` says how the two were paired (`by` "mismatch" or "none": not compared)."""
+    catalogue = catalogue or CATALOGUE
+    pairing = pairing or _pair_entry(before, after, "name")
+    before_count, after_count = _count(before), _count(after)
+    b_defunct = _defunct(before.listing) if before is not None else None
+    a_defunct = _defunct(after.listing) if after is not None else None
+    base = NodeVerification(
+        node=name, before_count=before_count, after_count=after_count, cleared_pids=(), remaining_pids=(),
+        new_pids=(), verdict="unknown",
+        before_listed=None if b_defunct is None else len(b_defunct),
+        after_listed=None if a_defunct is None else len(a_defunct),
+        pairing=pairing,
+        after_node=_other_name(before, after),
+    )
+    if pairing.by in ("mismatch", "none") or before is None or after is None:
+        return replace(base, reason=_unpaired_reason(pairing))
+
+    rebooted, evidence = _reboot(before, after)
+    states = _service_states(before, after, catalogue)
+    warnings = [
+        f"{s.service} is {s.state} after the remediation ({s.source}): it is not running; start it "
+        f"(`utils service start {s.service}`) and check `utils service list`"
+        for s in states if s.running is False
+    ]
+    stopped = {s.service for s in states if s.running is False}
+
+    cleared, remaining, new, moved = _fates(b_defunct, a_defunct, before_count, after_count, rebooted)
+    verdict, reason = _verdict(before_count, after_count, b_defunct, a_defunct, cleared, remaining, new)
+    if rebooted:
+        reason = ("node rebooted between the captures: every zombie cleared by the reboot"
+                  if verdict == "cleared" else
+                  f"node rebooted between the captures: the zombies of the before capture went with it, "
+                  f"but {plural(len(new) or after_count or 0, 'zombie')} appeared since") + f" ({evidence})"
+    if moved:
+        reason += "; " + ", ".join(
+            f"{m.pid} still defunct, now under PID {m.ppid_after}"
+            + ("" if m.ppid_after == 1 else " (or a reused PID)")
+            for m in moved[:5]
+        ) + (" ..." if len(moved) > 5 else "")
+    if stopped:
+        reason += f"; not running afterwards: {', '.join(sorted(stopped))}"
+
+    restarted_services = sorted(
+        {r["service"] for r in after.restarts if r.get("service")} - stopped
+    )
+    parents = [
+        replace(p, restarted=False) if p.restarted and p.service in stopped else p
+        for p in _parents(before, after, catalogue)
+    ]
+    return replace(
+        base,
+        cleared_pids=tuple(sorted(cleared)),
+        remaining_pids=tuple(sorted(remaining)),
+        new_pids=tuple(sorted(new)),
+        verdict=verdict,
+        parents=tuple(parents),
+        restarted_services=tuple(restarted_services),
+        reason=reason,
+        rebooted=rebooted,
+        reboot_evidence=evidence,
+        service_state_after=tuple(states),
+        reparented=tuple(moved),
+        warnings=tuple(warnings),
+    )
+
+
+def _fates(
+    b_defunct: dict[int, int | None] | None,
+    a_defunct: dict[int, int | None] | None,
+    before_count: int | None,
+    after_count: int | None,
+    rebooted: bool | None,
+) -> tuple[list[int], list[int], list[int], list[Reparented]]:
+    """(cleared, remaining, new, re-parented) PIDs. A PID still defunct after is remaining whoever
+    its parent is now; after a reboot every before zombie is cleared and every after one new."""
+    cleared: list[int] = []
+    remaining: list[int] = []
+    new: list[int] = []
+    moved: list[Reparented] = []
+    if rebooted:
+        return sorted(b_defunct or []), [], sorted(a_defunct or []), []
+    if b_defunct is not None and a_defunct is not None:
+        for pid, ppid in b_defunct.items():
+            if pid in a_defunct:
+                remaining.append(pid)
+                if ppid is not None and a_defunct[pid] is not None and a_defunct[pid] != ppid:
+                    moved.append(Reparented(pid, ppid, a_defunct[pid]))
+            else:
+                cleared.append(pid)
+        new = [pid for pid in a_defunct if pid not in b_defunct]
+    elif b_defunct is not None and after_count == 0:
+        cleared = list(b_defunct)
+    elif a_defunct is not None and before_count == 0:
+        new = list(a_defunct)
+    return cleared, remaining, new, moved
+
+
+def _unpaired_reason(pairing: Pairing) -> str:
+    if pairing.by == "mismatch":
+        what = []
+        if _short(pairing.before or "") != _short(pairing.after or ""):
+            what.append(f"host names {pairing.before} / {pairing.after}")
+        if pairing.before_product != pairing.after_product:
+            what.append(f"products {pairing.before_product} / {pairing.after_product}")
+        return (
+            f"the captures are of different nodes ({'; '.join(what)}): not compared; if they are the same "
+            f"node, pair them explicitly: --pair {pairing.before}={pairing.after}"
+        )
+    if pairing.before is None:
+        return "no before capture of this node"
+    return "no after capture of this node"
+
+
+def _verdict(
+    before_count: int | None,
+    after_count: int | None,
+    b_defunct: dict[int, int | None] | None,
+    a_defunct: dict[int, int | None] | None,
+    cleared: list[int],
+    remaining: list[int],
+    new: list[int],
+) -> tuple[str, str]:
+    after_total = (
+        after_count if after_count is not None else (len(a_defunct) if a_defunct is not None else None)
+    )
+    before_total = (
+        before_count if before_count is not None else (len(b_defunct) if b_defunct is not None else None)
+    )
+    if after_total is None:
+        return "unknown", "no zombie count or listing in the after capture"
+    if after_total == 0 and not a_defunct:
+        return "cleared", "no zombie left"
+    if before_total is None:
+        return "unknown", "no zombie count or listing in the before capture to compare with"
+    if b_defunct is not None and a_defunct is not None and b_defunct:
+        if cleared:
+            verdict = "partial"
+            reason = f"{len(cleared)} of {len(b_defunct)} zombies cleared, {len(remaining)} remain"
+        else:
+            verdict, reason = "not_cleared", "every zombie of the before capture is still there"
+        if new:
+            reason += f"; {len(new)} new"
+        return verdict, reason
+    if after_total < before_total:
+        return "partial", f"the zombie count fell from {before_total} to {after_total}"
+    return "not_cleared", f"the zombie count went from {before_total} to {after_total}"
+
+
+def _pairs(
+    before: Bundle, after: Bundle, pairs: Sequence[tuple[str, str]]
+) -> list[tuple[Node | None, Node | None, str]]:
+    """Explicit pairs first, then by host name (and product), then what is left on either side."""
+    b_nodes = {n.name: n for n in before.nodes}
+    a_nodes = {n.name: n for n in after.nodes}
+    result: list[tuple[Node | None, Node | None, str]] = []
+    used_b: set[str] = set()
+    used_a: set[str] = set()
+    for b_name, a_name in pairs:
+        for name, nodes, side in ((b_name, b_nodes, "BEFORE"), (a_name, a_nodes, "AFTER")):
+            if name not in nodes:
+                raise InputError(
+                    f"--pair {b_name}={a_name}: no node {name!r} in {side} "
+                    f"(its nodes: {', '.join(nodes) or 'none'})"
+                )
+        if b_name in used_b or a_name in used_a:
+            raise InputError(f"--pair {b_name}={a_name}: a node may be paired only once")
+        used_b.add(b_name)
+        used_a.add(a_name)
+        result.append((b_nodes[b_name], a_nodes[a_name], "explicit"))
+    for b in before.nodes:
+        if b.name in used_b:
+            continue
+        match = next(
+            (a for a in after.nodes if a.name not in used_a and _short(a.name) == _short(b.name)), None
+        )
+        if match is not None:
+            used_b.add(b.name)
+            used_a.add(match.name)
+            products = {b.product, match.product} - {"unknown"}
+            result.append((b, match, "name" if len(products) <= 1 else "mismatch"))
+    left_b = [b for b in before.nodes if b.name not in used_b]
+    left_a = [a for a in after.nodes if a.name not in used_a]
+    if len(left_b) == 1 and len(left_a) == 1:
+        result.append((left_b[0], left_a[0], "mismatch"))
+    else:
+        result += [(b, None, "none") for b in left_b] + [(None, a, "none") for a in left_a]
+    order = {node.name: i for i, node in enumerate(before.nodes)}
+    return sorted(result, key=lambda entry: order[entry[0].name] if entry[0] is not None else len(order))
+
+
+def compare(
+    before: Bundle,
+    after: Bundle,
+    *,
+    pairs: Sequence[tuple[str, str]] = (),
+    catalogue: Catalogue | None = None,
+) -> Verification:
+    """Each node of the before bundle against the same node after (the before bundle's order).
+
+    Nodes are paired by host name (short names compare equal to FQDNs) when their products agree;
+    `pairs` ((before name, after name), e.g. from `--pair B=A`) pairs others explicitly. Two nodes
+    that cannot be paired are never compared: their verdict is `unknown` and the reason says why.
+    """
+    entries = []
+    for b, a, by in _pairs(before, after, pairs):
+        name = b.name if b is not None else a.name  # type: ignore[union-attr]
+        entries.append(compare_node(name, b, a, catalogue, pairing=_pair_entry(b, a, by)))
+    return Verification(SCHEMA, tuple(entries))
+
+
+def verify(before: Bundle, after: Bundle, **options: Any) -> dict[str, Any]:
+    """The `ucnb.verify/1` JSON of docs/cli-contract.md: `compare(before, after).to_json()`."""
+    return compare(before, after, **options).to_json()
+
+
+def pids_table(result: Verification) -> pd.DataFrame:
+    """One row per node (for notebooks): the defunct PIDs cleared, remaining and new.
+
+    >>> after = ucnb.load("sample_outputs/ex1_cucm_amc/after")
+    >>> pids_table(compare(bundle, after))
+            node  cleared remaining new
+    0  cucm-sub1  [22908]        []  []
+    """
+    rows = [(n.node, list(n.cleared_pids), list(n.remaining_pids), list(n.new_pids)) for n in result.nodes]
+    return pd.DataFrame(rows, columns=["node", "cleared", "remaining", "new"])
+
+
+def parents_table(result: Verification) -> pd.DataFrame:
+    """One row per former zombie parent of every node (for notebooks): its PID before, command,
+    service, and its PID and start time after (`restarted`: a new PID running the same command).
+
+    >>> after = ucnb.load("sample_outputs/ex1_cucm_amc/after")
+    >>> parents_table(compare(bundle, after))[["ppid", "service", "after_pid", "after_start", "restarted"]]
+        ppid            service  after_pid after_start  restarted
+    0  29815  Cisco AMC Service      23505       11:05       True
+    """
+    columns = ["node", "ppid", "command", "service", "after_pid", "after_start", "restarted"]
+    rows = [
+        (n.node, p.ppid, p.command, p.service, p.after_pid, p.after_start, p.restarted)
+        for n in result.nodes
+        for p in n.parents
+    ]
+    return pd.DataFrame(rows, columns=columns).astype({"ppid": "Int64", "after_pid": "Int64"})

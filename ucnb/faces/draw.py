@@ -1,0 +1,480 @@
+"""Layer 8, a face: the process-tree picture of one zombie group, and the zombie-count trend.
+
+Matplotlib only (no graphviz), through the object API (`matplotlib.figure.Figure`), never pyplot's
+global state: it works headless, in notebooks and in reports. For the listing
+
+    UID       PID  PPID C STIME TTY  TIME     CMD
+    root        1     0 0 Oct19 ?    00:01:02 /sbin/init
+    ccmserv+ 29815    1 0 Oct19 ?    03:10:11 /usr/local/cm/bin/amc
+    ccmserv+ 22908 29815 0 09:10 ?   00:00:00 [sh] <defunct>
+
+and the analysis group `{"ppid": 29815, "zombie_pids": [22908], "service": "Cisco AMC Service", ...}`
+
+    >>> fig = draw_zombie_tree(listing, group, node_name="cucm-pub")
+    >>> png = figure_to_png_bytes(fig)
+
+draws `1 init` on top, `29815 amc` (Cisco AMC Service) under it, and the zombie `22908 sh` below.
+
+Layout (deterministic, no random seed, no spring layout): the ancestors of the zombies' parent form
+a vertical chain from the root (PID 1) down; the parent's row shows the parent and up to
+`max_siblings` of its siblings (the nearest by PID), the others summarised as "+N more"; the zombie
+row shows the zombies in PID order, or ONE collapsed node when there are more than `max_zombies`;
+the parent's live children are one "+N live children" node. Boxes are sized from their text (a
+monospace font, so widths are exact), the figure from the boxes: nothing overlaps, whatever the
+listing's size.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
+
+# isort: split
+import networkx as nx
+import pandas as pd
+from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
+
+from ucnb.model.findings import Group, as_group
+from ucnb.model.graph import ancestors, build_graph
+from ucnb.model.results import Listing
+from ucnb.text import printable
+
+__all__ = [
+    "PALETTE",
+    "PictureFigure",
+    "draw_zombie_tree",
+    "draw_zombie_trend",
+    "figure_to_png_bytes",
+    "figure_to_image",
+    "zombie_tree_nodes",
+]
+
+# Okabe-Ito colour-blind-safe palette: (fill, text colour) per kind of box.
+PALETTE: dict[str, tuple[str, str]] = {
+    "zombie": ("#D55E00", "#FFFFFF"),  # vermillion
+    "parent": ("#0072B2", "#FFFFFF"),  # blue
+    "service": ("#56B4E9", "#000000"),  # sky blue: the service ancestor that owns the parent
+    "process": ("#EEEEEE", "#000000"),  # any other process
+    "missing": ("#FFFFFF", "#000000"),  # dashed placeholder
+    "summary": ("#FFFFFF", "#444444"),  # "+N more", dotted
+}
+LEGEND_TEXT = {
+    "zombie": "zombie (<defunct>)",
+    "parent": "parent of the zombies",
+    "service": "service owning the parent",
+    "process": "other process",
+    "missing": "not in the listing",
+    "summary": "processes not drawn",
+}
+
+_FONT = "DejaVu Sans Mono"  # shipped with matplotlib: exact character widths everywhere
+_FONT_PT = 8.0
+_CHAR_IN = 0.6021 * _FONT_PT / 72  # width of one character, inches
+_LINE_IN = 1.25 * _FONT_PT / 72  # line height, inches
+_PAD_X = 0.10
+_PAD_Y = 0.08
+_GAP_X = 0.22  # between boxes of a row
+_GAP_Y = 0.42  # between rows
+_MARGIN = 0.25
+_WRAP = 24  # service names wider than this are wrapped
+_COMM_MAX = 24  # longer process names are cut (a listing's comm is CMD's basename, maybe long)
+
+
+@dataclass
+class _Box:
+    key: str
+    kind: str
+    lines: list[str]
+    pid: int | None = None
+    role: str = ""  # "parent" for the zombies' parent (or its placeholder)
+    x: float = 0.0  # centre, inches
+    y: float = 0.0
+    children: list[str] = field(default_factory=list)
+
+    @property
+    def width(self) -> float:
+        return max(len(line) for line in self.lines) * _CHAR_IN + 2 * _PAD_X
+
+    @property
+    def height(self) -> float:
+        return len(self.lines) * _LINE_IN + 2 * _PAD_Y
+
+
+def _as_graph(listing: Listing | pd.DataFrame | nx.DiGraph | None) -> nx.DiGraph:
+    if listing is None:
+        return nx.DiGraph()
+    if isinstance(listing, nx.DiGraph):
+        return listing
+    return build_graph(listing)
+
+
+def _short(text: str | None, limit: int) -> str:
+    text = printable((text or "").strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _label(g: nx.DiGraph, pid: int) -> str:
+    """ "29815 amc" (comm cut at 15 characters), "1 init" for a nameless PID 1."""
+    attrs = g.nodes[pid] if pid in g else {}
+    comm = attrs.get("comm") or ("init" if pid == 1 else "?")
+    return f"{pid} {_short(comm, _COMM_MAX)}"
+
+
+def _service_lines(name: str | None) -> list[str]:
+    if not name:
+        return []
+    return textwrap.wrap(name, _WRAP) or [name]
+
+
+def _find_service_pid(g: nx.DiGraph, chain: Sequence[int], service: str) -> int | None:
+    """The first PID of `chain` (parent first) that the catalogue matches to `service`."""
+    from ucnb.knowledge.catalogue import PRODUCTS, match_process
+
+    for pid in chain:
+        attrs = g.nodes[pid] if pid in g else {}
+        if attrs.get("missing"):
+            return None
+        for product in PRODUCTS:
+            found = match_process(attrs.get("comm"), attrs.get("command"), product)
+            if found is not None and found.name == service:
+                return pid
+    return None
+
+
+def _pick_siblings(candidates: Iterable[int], around: int, limit: int) -> list[int]:
+    """The `limit` candidates nearest to `around` by PID (ties: lower PID), back in PID order."""
+    nearest = sorted(candidates, key=lambda pid: (abs(pid - around), pid))[: max(0, limit)]
+    return sorted(nearest)
+
+
+def _pid_ranges(pids: Sequence[int]) -> str:
+    return f"{pids[0]}-{pids[-1]}" if len(pids) > 1 else str(pids[0])
+
+
+def zombie_tree_nodes(
+    listing: Listing | pd.DataFrame | nx.DiGraph | None,
+    group: Group | Mapping[str, Any],
+    *,
+    service_by_pid: Mapping[int, str] | None = None,
+    max_siblings: int = 6,
+    max_zombies: int = 12,
+) -> list[list[_Box]]:
+    """The boxes of the picture, row by row from the root (what `draw_zombie_tree` lays out).
+
+    Each box has `kind` (a PALETTE key), `lines` (its label) and `pid` (None for summaries).
+    """
+    group = as_group(group)
+    g = _as_graph(listing)
+    ppid = None if group.ppid is None or pd.isna(group.ppid) else int(group.ppid)
+    zombie_pids = sorted({int(p) for p in group.zombie_pids})
+    service = group.service
+
+    parent_known = ppid is not None and ppid in g and not g.nodes[ppid].get("missing")
+    chain = ancestors(g, ppid) if parent_known else []  # nearest first
+    # Service names to print under PIDs, and the service process that owns the parent (coloured).
+    if service_by_pid is not None:
+        services: dict[int, str] = {int(pid): name for pid, name in service_by_pid.items() if name}
+    else:
+        services = {
+            int(entry.pid): entry.service for entry in group.ancestry if entry.service
+        }
+    owner: int | None = None
+    if service and parent_known:
+        path = [ppid, *chain]
+        hinted = group.owner_pid
+        if hinted in path:
+            owner = int(hinted)
+        else:
+            owner = next((pid for pid in path if services.get(pid) == service), None)
+            if owner is None:
+                owner = _find_service_pid(g, path, service)
+        if service_by_pid is None:
+            services.setdefault(owner if owner is not None else ppid, service)
+
+    rows: list[list[_Box]] = []
+    # Ancestors, root first.
+    for pid in reversed(chain):
+        attrs = g.nodes[pid]
+        if attrs.get("missing"):
+            box = _Box(f"pid:{pid}", "missing", [f"PID {pid}", "not in the listing"], pid)
+        else:
+            kind = "service" if pid == owner else "process"
+            box = _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
+        if rows:
+            rows[-1][0].children = [box.key]
+        rows.append([box])
+
+    # The parent's row: the parent and some siblings.
+    if ppid is None:
+        parent = _Box("parent", "missing", ["parent unknown", "(listing without PPID)"], None, "parent")
+    elif not parent_known:
+        parent = _Box(f"pid:{ppid}", "missing", [f"PPID {ppid}", "not in the listing"], ppid, "parent")
+    else:
+        lines = [_label(g, ppid), *_service_lines(services.get(ppid))]
+        parent = _Box(f"pid:{ppid}", "parent", lines, ppid, "parent")
+    parent_row = [parent]
+    if chain:
+        grandparent = chain[0]
+        others = [c for c in g.successors(grandparent) if c != ppid]
+        shown = _pick_siblings(others, ppid, max_siblings)
+        for pid in shown:
+            kind = "zombie" if g.nodes[pid].get("zombie") else "process"
+            parent_row.append(
+                _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
+            )
+        parent_row.sort(key=lambda box: box.pid if box.pid is not None else -1)
+        hidden = len(others) - len(shown)
+        if hidden > 0:
+            lines = [f"+{hidden} more", f"children of {grandparent}"]
+            parent_row.append(_Box("more-siblings", "summary", lines))
+        rows[-1][0].children = [box.key for box in parent_row]
+    rows.append(parent_row)
+
+    # The zombie row.
+    zombie_row: list[_Box] = []
+    if len(zombie_pids) > max_zombies:
+        comms = [g.nodes[p].get("comm") for p in zombie_pids if p in g]
+        names = sorted({c for c in comms if c})
+        what = ", ".join(names[:3]) + (f" +{len(names) - 3} names" if len(names) > 3 else "") or "?"
+        zombie_row.append(
+            _Box(
+                "zombies",
+                "zombie",
+                [f"{len(zombie_pids)} zombies <defunct>", f"PIDs {_pid_ranges(zombie_pids)}", f"({what})"],
+            )
+        )
+    else:
+        for pid in zombie_pids:
+            comm = g.nodes[pid].get("comm") if pid in g else None
+            zombie_row.append(_Box(f"pid:{pid}", "zombie", [f"{pid} {_short(comm or '?', _COMM_MAX)}"], pid))
+    if parent_known:
+        zombie_set = set(zombie_pids)
+        live = [c for c in g.successors(ppid) if c not in zombie_set and not g.nodes[c].get("zombie")]
+        if live:
+            noun = "child" if len(live) == 1 else "children"
+            zombie_row.append(_Box("live-children", "summary", [f"+{len(live)} live", noun]))
+    parent.children = [box.key for box in zombie_row]
+    if zombie_row:
+        rows.append(zombie_row)
+    return rows
+
+
+def _layout(rows: list[list[_Box]]) -> tuple[float, float]:
+    """Set every box's centre (inches); return the drawing's (width, height)."""
+    parent_row_index = next(i for i, row in enumerate(rows) if any(box.role == "parent" for box in row))
+
+    def place_row(row: list[_Box], centre: float) -> None:
+        total = sum(box.width for box in row) + _GAP_X * (len(row) - 1)
+        left = centre - total / 2
+        for box in row:
+            box.x = left + box.width / 2
+            left += box.width + _GAP_X
+
+    # The parent's row first (centred on 0), then the chain above its centre, the zombies below
+    # the parent.
+    parent_row = rows[parent_row_index]
+    place_row(parent_row, 0.0)
+    span_centre = (parent_row[0].x + parent_row[-1].x) / 2
+    for row in rows[:parent_row_index]:
+        place_row(row, span_centre)
+    parent = next(box for box in parent_row if box.role == "parent")
+    for row in rows[parent_row_index + 1 :]:
+        place_row(row, parent.x)
+
+    heights = [max(box.height for box in row) for row in rows]
+    height = sum(heights) + _GAP_Y * (len(rows) - 1) + 2 * _MARGIN
+    top = height - _MARGIN
+    for row, row_height in zip(rows, heights, strict=True):
+        for box in row:
+            box.y = top - row_height / 2
+        top -= row_height + _GAP_Y
+    left = min(box.x - box.width / 2 for row in rows for box in row)
+    right = max(box.x + box.width / 2 for row in rows for box in row)
+    for row in rows:
+        for box in row:
+            box.x += _MARGIN - left
+    return right - left + 2 * _MARGIN, height
+
+
+def draw_zombie_tree(
+    listing: Listing | pd.DataFrame | nx.DiGraph | None,
+    group: Group | Mapping[str, Any],
+    *,
+    service_by_pid: Mapping[int, str] | None = None,
+    max_siblings: int = 6,
+    max_zombies: int = 12,
+    node_name: str | None = None,
+) -> Figure:
+    """The part of the process tree that matters for one zombie group, as a matplotlib Figure.
+
+    `listing`: the node's `Listing`, its LISTING_COLUMNS DataFrame, or a graph from
+    `ucnb.model.graph.build_graph` (reuse it for several groups). `group`: a `ucnb.model.findings.Group` (or
+    its JSON: `ppid`, `zombie_pids`, `service`...). `service_by_pid` names services under
+    PIDs; by default the group's service goes under the process of the parent's chain that the
+    catalogue matches to it (else under the parent). `node_name` goes into the title.
+
+    >>> fig = draw_zombie_tree(listing, {"ppid": 29815, "zombie_pids": [22908],
+    ...                                  "service": "Cisco AMC Service"}, node_name="cucm-pub")
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, Patch
+
+    rows = zombie_tree_nodes(
+        listing, group, service_by_pid=service_by_pid, max_siblings=max_siblings, max_zombies=max_zombies
+    )
+    width, height = _layout(rows)
+    group = as_group(group)
+    zombie_count = len(set(group.zombie_pids))
+    ppid = group.ppid
+    noun = "zombie" if zombie_count == 1 else "zombies"
+    title = f"{node_name}: " if node_name else ""
+    title += f"{zombie_count} {noun}"
+    title += f" under PID {ppid}" if ppid is not None else " (parent unknown)"
+    if group.service:
+        title += f" ({group.service})"
+    elif group.impact == "cosmetic":
+        title += " (cosmetic)"
+
+    kinds = [k for k in PALETTE if any(box.kind == k for row in rows for box in row)]
+    title_in = 0.45
+    legend_in = 0.40
+    width = max(width, len(title) * 11 / 72 * 0.62 + 2 * _MARGIN, 1.7 * len(kinds) + 0.5, 4.0)
+    fig_height = height + title_in + legend_in
+    fig = PictureFigure(figsize=(width, fig_height), dpi=100, layout=None)
+    ax = fig.add_axes((0, legend_in / fig_height, 1, height / fig_height))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    # Centre the drawing when the title or legend made the figure wider.
+    drawing_right = max(box.x + box.width / 2 for row in rows for box in row) + _MARGIN
+    shift = (width - drawing_right) / 2
+    boxes = {box.key: box for row in rows for box in row}
+    for box in boxes.values():
+        box.x += shift
+
+    for box in boxes.values():
+        for key in box.children:
+            child = boxes[key]
+            ax.add_line(
+                Line2D(
+                    [box.x, child.x],
+                    [box.y - box.height / 2, child.y + child.height / 2],
+                    color="#555555",
+                    linewidth=0.9,
+                    linestyle=":" if child.kind == "summary" else "-",
+                    zorder=1,
+                )
+            )
+    for box in boxes.values():
+        fill, ink = PALETTE[box.kind]
+        linestyle = {"missing": "--", "summary": ":"}.get(box.kind, "-")
+        ax.add_patch(
+            FancyBboxPatch(
+                (box.x - box.width / 2, box.y - box.height / 2),
+                box.width,
+                box.height,
+                boxstyle="round,pad=0,rounding_size=0.05",
+                facecolor=fill,
+                edgecolor="#000000" if box.kind != "summary" else "#777777",
+                linewidth=1.6 if box.kind in ("parent", "zombie") else 1.0,
+                linestyle=linestyle,
+                zorder=2,
+            )
+        )
+        ax.text(
+            box.x,
+            box.y,
+            "\n".join(box.lines),
+            ha="center",
+            va="center",
+            family=_FONT,
+            fontsize=_FONT_PT,
+            color=ink,
+            fontweight="bold" if box.kind in ("parent", "zombie") else "normal",
+            linespacing=1.1,
+            zorder=3,
+            parse_math=False,  # process names are text: `$x^$` is not mathtext (and must not raise)
+        )
+    fig.suptitle(printable(title), fontsize=11, y=1 - 0.12 / fig_height, va="top", parse_math=False)
+    handles = [
+        Patch(
+            facecolor=PALETTE[k][0],
+            edgecolor="#000000" if k != "summary" else "#777777",
+            linestyle={"missing": "--", "summary": ":"}.get(k, "-"),
+            label=LEGEND_TEXT[k],
+        )
+        for k in kinds
+    ]
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncols=len(handles),
+        fontsize=8,
+        frameon=False,
+        bbox_to_anchor=(0.5, 0.0),
+        handlelength=1.4,
+        columnspacing=1.2,
+    )
+    return fig
+
+
+def draw_zombie_trend(
+    snapshot_counts: Sequence[tuple[str, int | None]], *, title: str = "Zombie count per snapshot"
+) -> Figure:
+    """A bar chart of the zombie count per snapshot (oldest first), each bar labelled with its count.
+
+    >>> fig = draw_zombie_trend([("09:14:02", 3), ("09:19:02", 3), ("10:02:40", 0)])
+
+    A count of None (no `show process load` in that snapshot) is drawn as a gap labelled "n/a".
+    """
+    labels = [str(label) for label, _ in snapshot_counts]
+    counts = [None if count is None or pd.isna(count) else int(count) for _, count in snapshot_counts]
+    width = min(14.0, max(4.0, 0.7 * len(labels) + 1.5))
+    fig = PictureFigure(figsize=(width, 3.0), dpi=100, layout="constrained")
+    ax = fig.add_subplot()
+    positions = list(range(len(labels)))
+    heights = [c if c is not None else 0 for c in counts]
+    bars = ax.bar(positions, heights, color=PALETTE["zombie"][0], edgecolor="#000000", linewidth=0.6)
+    ax.bar_label(bars, labels=["n/a" if c is None else str(c) for c in counts], padding=2, fontsize=8)
+    crowded = len(labels) > 6
+    shown = [printable(str(label)) for label in labels]
+    ax.set_xticks(positions, shown, rotation=30 if crowded else 0, ha="right" if crowded else "center",
+                  parse_math=False)
+    ax.set_ylabel("zombies")
+    top = max(heights, default=0)
+    ax.set_ylim(0, max(1, top) * 1.18)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(printable(title), fontsize=11, parse_math=False)
+    return fig
+
+
+class PictureFigure(Figure):
+    """A Figure that shows itself as a PNG when it ends a notebook cell (a Figure made without
+    pyplot otherwise shows only its text repr under nbclient/papermill)."""
+
+    def _repr_png_(self) -> bytes:
+        return figure_to_png_bytes(self)
+
+
+def figure_to_png_bytes(fig: Figure, *, dpi: int | None = None) -> bytes:
+    """The figure as PNG bytes, with no metadata (same figure -> same bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def figure_to_image(fig: Figure) -> Any:
+    """An `IPython.display.Image` of the figure, for `display(...)` or `Output.append_display_data`.
+
+    A Figure made without pyplot has no inline display of its own in every front end; this one
+    always shows as a PNG.
+    """
+    from IPython.display import Image
+
+    return Image(data=figure_to_png_bytes(fig), format="png")

@@ -1,0 +1,1 @@
+"""What the kit knows about UC services: the catalogue (data/services.toml), process matching, defects."""

@@ -1,0 +1,598 @@
+"""Layer 6, knowledge: the service catalogue (`ucnb/data/services.toml`) and process matching.
+
+    >>> match_process("tracecollection", None, "CUCM").name      # comm capped at 15 characters
+    'Cisco Trace Collection Service'
+    >>> match_process("sh", "/usr/local/cm/bin/amc -d", "CUCM").name   # CMD's first word decides
+    'Cisco AMC Service'
+    >>> match_process("java", "java -Xmx256m com.cisco.Foo", "CUCM") is None   # never guess
+    True
+
+The file is loaded and validated when this module is imported; a broken entry raises
+`InputError` naming the entry. `load_catalogue(path)` reads another copy (a TAC-corrected one).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ucnb.errors import InputError
+from ucnb.knowledge.defects import Defect, parse_defects
+from ucnb.model.findings import Ancestor
+from ucnb.text import plural
+
+if TYPE_CHECKING:  # networkx is imported only by the functions that walk a graph (`inspect` needs none)
+    import networkx as nx
+    import pandas as pd
+
+__all__ = [
+    "PRODUCTS",
+    "IMPACTS",
+    "COMM_LENGTH",
+    "Service",
+    "SpecialRule",
+    "Catalogue",
+    "ProductNotes",
+    "CollectStep",
+    "Defect",
+    "Owner",
+    "load_catalogue",
+    "CATALOGUE",
+    "match_process",
+    "match_special",
+    "find_owner",
+    "command_name",
+    "host_argument",
+    "ancestry",
+]
+
+PRODUCTS = ("CUCM", "IMnP", "CUC")
+IMPACTS = ("low", "medium", "high", "cosmetic")
+COMM_LENGTH = 15  # Linux TASK_COMM_LEN - 1
+# With an unknown product, names shorter than this (`cm`, `pe`, `tc`, `ma`...) are too generic to trust.
+MIN_NAME_UNKNOWN_PRODUCT = 4
+_NAMED_MAX = 100_000  # names remembered by `Catalogue.named` (then forgotten at once)
+
+
+@dataclass(frozen=True)
+class CollectStep:
+    """Something to capture before a restart destroys the evidence (`{service}` is filled in)."""
+
+    command: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the catalogue."""
+
+    name: str  # display name, exact: the restart name
+    products: tuple[str, ...]
+    processes: tuple[str, ...]
+    args: tuple[re.Pattern[str], ...] = ()
+    restart: tuple[str, ...] = ()
+    impact: str = "low"
+    impact_note: str = ""
+    notes: str = ""
+    collect_before: tuple[CollectStep, ...] = ()  # service-specific, after the catalogue's general ones
+    defects: tuple[Defect, ...] = ()
+
+    @property
+    def restart_command(self) -> str:
+        """The restart as one line ("utils service restart Cisco AMC Service"; steps joined by '; ')."""
+        return "; ".join(self.restart)
+
+    def table(self) -> pd.DataFrame:
+        """The entry as the notebooks show it: one column, "catalogue entry", a row per field.
+
+        >>> print(CATALOGUE.service("Cisco AMC Service").table().to_string())
+                                             catalogue entry
+        service                            Cisco AMC Service
+        products                             CUCM, IMnP, CUC
+        processes                                        amc
+        restart      utils service restart Cisco AMC Service
+        impact                                           low
+        impact note                     RTMT alerting pauses
+        notes                    Alert Manager and Collector
+        """
+        import pandas as pd  # here: `ucnb inspect` does not pay for pandas through the catalogue
+
+        return pd.Series({
+            "service": self.name, "products": ", ".join(self.products),
+            "processes": ", ".join(self.processes), "restart": self.restart_command, "impact": self.impact,
+            "impact note": self.impact_note, "notes": self.notes,
+        }).to_frame("catalogue entry")
+
+
+@dataclass(frozen=True)
+class SpecialRule:
+    """A seed special case (e.g. IM&P SFTP/SSH to a peer node: cosmetic, reboot)."""
+
+    id: str
+    products: tuple[str, ...]
+    processes: tuple[str, ...]
+    requires_host: bool
+    action: str
+    impact: str
+    reason: str
+    impact_note: str = ""
+    kill_note: str = ""  # the kill_parent alternative's note; empty: no such alternative
+
+
+@dataclass(frozen=True)
+class ProductNotes:
+    """What a reboot of a node of this product disturbs; how replication is checked afterwards."""
+
+    disturbs: str
+    replication_check: str
+
+
+@dataclass
+class Catalogue:
+    services: list[Service]
+    special: list[SpecialRule]
+    generic_processes: frozenset[str]
+    walk_stops: frozenset[str]
+    source: str = ""
+    product_by_service: dict[str, str] = field(default_factory=dict)
+    product_by_process: dict[str, str] = field(default_factory=dict)
+    products: dict[str, ProductNotes] = field(default_factory=dict)
+    collect_before: tuple[CollectStep, ...] = ()  # for every service (`{service}` filled in)
+    # (observed name, truncated, product) -> its services: a chain of 25,000 `sh` is one scan
+    _named: dict[tuple[str, bool, str], frozenset[Service]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    def named(self, observed: str, truncated: bool, product: str) -> frozenset[Service]:
+        """The services of `product` with a process called `observed` (or of which it is the comm
+        prefix); memoised, as the processes of a listing repeat a few names.
+
+        >>> sorted(s.name for s in CATALOGUE.named("amc", False, "CUCM"))
+        ['Cisco AMC Service']
+        """
+        key = (observed, truncated, product)
+        found = self._named.get(key)
+        if found is None:
+            if len(self._named) >= _NAMED_MAX:  # a hostile listing of a million distinct names
+                self._named.clear()
+            found = self._named[key] = frozenset(
+                service for service in self.services
+                if product not in PRODUCTS or product in service.products
+                for full in service.processes
+                if (product in PRODUCTS or len(full) >= MIN_NAME_UNKNOWN_PRODUCT)
+                and _name_matches(observed, full, truncated)
+            )
+        return found
+
+    def service(self, name: str) -> Service:
+        """The service with this display name (KeyError if none)."""
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+
+def _fail(source: str, index: int, name: Any, problem: str) -> InputError:
+    label = f"entry {index}" + (f" ({name!r})" if name else "")
+    return InputError(f"{source}: {label}: {problem}")
+
+
+def _str_list(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return list(value)
+    return None
+
+
+def _service(entry: Any, index: int, source: str, seen: set[str]) -> Service:
+    """One validated [[service]] entry (`seen`: the names so far, for duplicates)."""
+    known = {"name", "products", "processes", "args", "restart", "impact", "impact_note", "notes",
+             "collect_before", "defects"}
+    name = entry.get("name") if isinstance(entry, dict) else None
+    if not isinstance(entry, dict):
+        raise _fail(source, index, None, "is not a table")
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(source, index, None, "needs a non-empty 'name'")
+    if name in seen:
+        raise _fail(source, index, name, "duplicate service name")
+    seen.add(name)
+    unknown = set(entry) - known
+    if unknown:
+        raise _fail(source, index, name, f"{plural(len(unknown), 'unknown field')} {sorted(unknown)}")
+    products = _str_list(entry.get("products"))
+    if not products:
+        raise _fail(source, index, name, "'products' must be a non-empty list of strings")
+    if products == ["all"]:
+        products = list(PRODUCTS)
+    bad = [p for p in products if p not in PRODUCTS]
+    if bad:
+        raise _fail(source, index, name, f"{plural(len(bad), 'product')} {bad} not one of {list(PRODUCTS)} "
+                    "or 'all'")
+    processes = _str_list(entry.get("processes"))
+    if not processes:
+        raise _fail(source, index, name, "'processes' must be a non-empty list of strings")
+    impact = entry.get("impact")
+    if impact not in IMPACTS:
+        raise _fail(source, index, name, f"impact {impact!r} is not one of {list(IMPACTS)}")
+    args_text = entry.get("args", [])
+    if _str_list(args_text) is None and args_text != []:
+        raise _fail(source, index, name, "'args' must be a list of regular expressions")
+    try:
+        args = tuple(re.compile(a) for a in args_text)
+    except re.error as exc:
+        raise _fail(source, index, name, f"bad 'args' regular expression: {exc}") from None
+    restart = entry.get("restart", [f"utils service restart {name}"])
+    if isinstance(restart, str):
+        restart = [restart]
+    if not _str_list(restart):
+        raise _fail(source, index, name, "'restart' must be a command or a list of commands")
+    for text_field in ("impact_note", "notes"):
+        if not isinstance(entry.get(text_field, ""), str):
+            raise _fail(source, index, name, f"'{text_field}' must be a string")
+    where = f"{source}: entry {index} ({name!r})"
+    return Service(
+        name=name,
+        products=tuple(products),
+        processes=tuple(processes),
+        args=args,
+        restart=tuple(restart),
+        impact=impact,
+        impact_note=entry.get("impact_note", ""),
+        notes=entry.get("notes", ""),
+        collect_before=_collect(entry.get("collect_before", []), where),
+        defects=parse_defects(entry.get("defects", []), where),
+    )
+
+
+def _parse(data: dict[str, Any], source: str) -> Catalogue:
+    seen: set[str] = set()
+    entries = enumerate(data.get("service", []), start=1)
+    services = [_service(entry, index, source, seen) for index, entry in entries]
+    if not services:
+        raise InputError(f"{source}: no [[service]] entries")
+
+    special: list[SpecialRule] = []
+    for index, entry in enumerate(data.get("special", []), start=1):
+        rule_id = entry.get("id") if isinstance(entry, dict) else None
+        if not isinstance(rule_id, str) or not rule_id:
+            raise _fail(source, index, None, "special rule needs an 'id'")
+        products = _str_list(entry.get("products")) or []
+        if products == ["all"]:
+            products = list(PRODUCTS)
+        processes = _str_list(entry.get("processes"))
+        if not products or any(p not in PRODUCTS for p in products) or not processes:
+            raise _fail(source, index, rule_id, "special rule needs valid 'products' and 'processes'")
+        if entry.get("action") not in ("reboot", "restart_service", "leave"):
+            raise _fail(source, index, rule_id, f"special rule action {entry.get('action')!r} unknown")
+        if entry.get("impact") not in IMPACTS:
+            raise _fail(source, index, rule_id, f"impact {entry.get('impact')!r} not one of {list(IMPACTS)}")
+        for text_field in ("reason", "impact_note", "kill_note"):
+            if not isinstance(entry.get(text_field, ""), str):
+                raise _fail(source, index, rule_id, f"'{text_field}' must be a string")
+        special.append(
+            SpecialRule(
+                id=rule_id,
+                products=tuple(products),
+                processes=tuple(processes),
+                requires_host=bool(entry.get("requires_host", False)),
+                action=entry["action"],
+                impact=entry["impact"],
+                reason=entry.get("reason", ""),
+                impact_note=entry.get("impact_note", ""),
+                kill_note=entry.get("kill_note", ""),
+            )
+        )
+    generic = _str_list(data.get("generic_processes", [])) or []
+    stops = _str_list(data.get("walk_stops", [])) or []
+    hints = data.get("product_hints", {})
+    by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
+    products = _products(data.get("product", {}), source)
+    collect = _collect(data.get("collect_before", []), f"{source}: [[collect_before]]")
+    return Catalogue(
+        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, products,
+        collect,
+    )
+
+
+def _collect(entries: Any, where: str) -> tuple[CollectStep, ...]:
+    """`collect_before`: a list of {command (optional), why} tables."""
+    if not isinstance(entries, list):
+        raise InputError(f"{where}: 'collect_before' must be a list of {{command, why}} tables")
+    steps = []
+    for entry in entries:
+        command = entry.get("command") if isinstance(entry, dict) else None
+        why = entry.get("why") if isinstance(entry, dict) else None
+        bad_command = command is not None and not isinstance(command, str)
+        if not isinstance(why, str) or not why.strip() or bad_command or set(entry) - {"command", "why"}:
+            raise InputError(f"{where}: a 'collect_before' item needs a 'why' text and may have a 'command'")
+        steps.append(CollectStep(command, why))
+    return tuple(steps)
+
+
+def _products(table: Any, source: str) -> dict[str, ProductNotes]:
+    """`[product.<CUCM|IMnP|CUC>]`: disturbs, replication_check (both non-empty strings)."""
+    if not isinstance(table, dict) or any(name not in PRODUCTS for name in table):
+        raise InputError(f"{source}: [product.<name>] tables must be named one of {list(PRODUCTS)}")
+    keys = ("disturbs", "replication_check")
+    notes = {}
+    for name, entry in table.items():
+        values = [entry.get(key) if isinstance(entry, dict) else None for key in keys]
+        if not all(isinstance(v, str) and v.strip() for v in values) or set(entry) - set(keys):
+            raise InputError(f"{source}: [product.{name}] needs exactly the texts {list(keys)}")
+        notes[name] = ProductNotes(*values)
+    return notes
+
+
+def _hints(hints: Any, key: str, source: str) -> dict[str, str]:
+    """`[product_hints.<key>]`: name -> product, every product one of PRODUCTS."""
+    table = hints.get(key, {}) if isinstance(hints, dict) else None
+    if not isinstance(table, dict) or any(p not in PRODUCTS for p in table.values()):
+        raise InputError(f"{source}: [product_hints.{key}] must map names to one of {list(PRODUCTS)}")
+    return dict(table)
+
+
+def load_catalogue(path: str | Path | None = None) -> Catalogue:
+    """Read and validate a catalogue file (default: the packaged `ucnb/data/services.toml`)."""
+    if path is None:
+        source = "ucnb/data/services.toml"
+        text = resources.files("ucnb").joinpath("data/services.toml").read_text(encoding="utf-8")
+    else:
+        source = str(path)
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{source}: cannot read the service catalogue: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML: {exc}") from None
+    return _parse(data, source)
+
+
+CATALOGUE = load_catalogue()
+
+
+def command_name(command: str | None) -> str | None:
+    """Basename of a command line's first word, brackets removed ("[sh] <defunct>" -> "sh")."""
+    if not command or not command.split():
+        return None
+    first = command.split()[0].strip("[]")
+    return first.rsplit("/", 1)[-1] or None
+
+
+def _name_matches(observed: str, full: str, truncated: bool) -> bool:
+    """Equal, or `observed` is the 15-character comm prefix of `full` (or a `+`-truncated prefix)."""
+    if observed == full:
+        return True
+    if len(full) > len(observed) and full.startswith(observed):
+        return len(observed) == COMM_LENGTH or (truncated and len(observed) >= MIN_NAME_UNKNOWN_PRODUCT)
+    return False
+
+
+def _by_names(names: list[tuple[str, bool]], product: str, catalogue: Catalogue) -> set[Service]:
+    return set().union(*(catalogue.named(observed, truncated, product) for observed, truncated in names))
+
+
+def _by_args(command: str, product: str, catalogue: Catalogue) -> set[Service]:
+    arguments = command.split(None, 1)[1] if len(command.split(None, 1)) > 1 else ""
+    if not arguments:
+        return set()
+    return {
+        service
+        for service in catalogue.services
+        if service.args
+        and (product not in PRODUCTS or product in service.products)
+        and any(pattern.search(arguments) for pattern in service.args)
+    }
+
+
+def match_process(
+    comm: str | None, command: str | None, product: str, catalogue: Catalogue | None = None
+) -> Service | None:
+    """The service a process belongs to, or None when it is not one (or not certain).
+
+    `comm` is the short name (top's COMMAND or the listing's comm, a trailing `+` is stripped),
+    `command` the full command line when known, `product` CUCM/IMnP/CUC/unknown. A `java`/`tomcat`
+    process is told apart by its arguments only; two candidates means None.
+    """
+    catalogue = catalogue or CATALOGUE
+    names: list[tuple[str, bool]] = []
+    if comm and comm.strip():
+        observed = comm.strip()
+        truncated = observed.endswith("+")
+        observed = observed.rstrip("+")
+        if observed:
+            names.append((observed, truncated))
+    first = command_name(command)
+    if first and first not in [n for n, _ in names]:
+        names.append((first, False))
+    if not names:
+        return None
+    generic = [n for n, _ in names if n in catalogue.generic_processes]
+    if generic:
+        # An interpreter: the arguments decide; without a decision only a service whose own
+        # process is that interpreter's name (Cisco Tomcat for `tomcat`) qualifies.
+        if command:
+            by_args = _by_args(command, product, catalogue)
+            if len(by_args) == 1:
+                return next(iter(by_args))
+            if len(by_args) > 1:
+                return None
+        exact = {
+            s for s in _by_names([(n, False) for n in generic], product, catalogue)
+            if any(p in generic for p in s.processes)
+        }
+        return next(iter(exact)) if len(exact) == 1 else None
+    found = _by_names(names, product, catalogue)
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def host_argument(command: str | None) -> str | None:
+    """The remote host an ssh/sftp command line names (`user@host` or a bare host word), else None.
+
+    >>> host_argument("/usr/bin/sftp -oPort=22 admin@imp-sub1.example.com")
+    'imp-sub1.example.com'
+    """
+    if not command:
+        return None
+    words = command.split()[1:]
+    skip_next = skip_value = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+            continue
+        if word == "--":
+            continue
+        if word.startswith("-"):
+            # options that take a separate value (-o X, -l user, -p port, -i file, -F file, ...)
+            if len(word) == 2 and word[1] in "oilpPFJbcDeEmQRSWLw":
+                skip_next = True
+            # sftp passes "-oForwardX11 no" to ssh as one argument: the value shows as a word
+            elif word.startswith("-o") and "=" not in word:
+                skip_value = True
+            continue
+        if skip_value:
+            skip_value = False
+            if word.lower() in ("yes", "no") or word.isdigit():
+                continue
+        host = word.rsplit("@", 1)[-1].split(":", 1)[0]
+        if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9.\-]*", host):
+            return host
+    return None
+
+
+def _is_peer(host: str, peers: Mapping[str, str] | set[str]) -> bool:
+    host = host.lower()
+    return host in peers or host.split(".", 1)[0] in peers
+
+
+def _peer_source(host: str, peers: Mapping[str, str] | set[str]) -> str | None:
+    if not isinstance(peers, Mapping):
+        return None
+    host = host.lower()
+    return peers.get(host) or peers.get(host.split(".", 1)[0])
+
+
+def match_special(
+    comm: str | None,
+    command: str | None,
+    product: str,
+    catalogue: Catalogue | None = None,
+    peers: Mapping[str, str] | set[str] | None = None,
+) -> SpecialRule | None:
+    """A seed special case for this parent process, e.g. `sftp admin@imp-sub1` on IM&P.
+
+    `peers` (host names, short names and IPs of the cluster, lower case) narrows a rule that
+    requires a host to connections to those nodes; without it any named host qualifies (whether
+    that host is a peer is then unconfirmed: `find_owner` says so).
+    """
+    catalogue = catalogue or CATALOGUE
+    name = (comm or "").rstrip("+") or None
+    first = command_name(command)
+    for rule in catalogue.special:
+        if product not in rule.products:
+            continue
+        if name not in rule.processes and first not in rule.processes:
+            continue
+        if rule.requires_host:
+            host = host_argument(command)
+            if host is None or (peers and not _is_peer(host, peers)):
+                continue
+        return rule
+    return None
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who owns a zombie group: the parent or its nearest ancestor that is a service process.
+
+    `kind` is "service", "special" (a seed special case, its peer confirmed by the cluster list),
+    "unconfirmed" (a special case whose target cannot be checked: no `show network cluster`),
+    "init" (parent is PID 1), "missing" (parent not in the listing), or "unknown" (present but no
+    known service up to PID 1 / servM). `host` is the special case's target, `host_source` the
+    `show network cluster` row that names it; `not_peer` a target met on the way that is no node of
+    the cluster (so not the special case).
+    """
+
+    kind: str
+    pid: int | None = None  # the owning process (service or special), else None
+    service: Service | None = None
+    special: SpecialRule | None = None
+    path: tuple[int, ...] = ()  # parent first, then the ancestors that were looked at
+    host: str | None = None
+    host_source: str | None = None
+    not_peer: str | None = None
+
+
+def find_owner(
+    g: nx.DiGraph,
+    ppid: int,
+    product: str,
+    catalogue: Catalogue | None = None,
+    peers: Mapping[str, str] | set[str] | None = None,
+) -> Owner:
+    """Walk from the zombies' parent `ppid` up to the first service process.
+
+    Helpers (`sh -c ...`, `perl`, `bash`, any unknown process) are walked through; the walk stops
+    at PID 1 and at Service Manager (`servM`): a child of servM that is no known service is unknown.
+    The parent itself being servM means Service Manager owns the zombies. `peers` maps the cluster's
+    names and addresses (lower case) to the `show network cluster` row naming them (None: the
+    cluster is not known); a special case that needs a peer is only confirmed against it.
+    """
+    from ucnb.model.graph import ancestors
+
+    catalogue = catalogue or CATALOGUE
+    if ppid == 1:
+        return Owner("init", path=(1,))
+    if ppid not in g or g.nodes[ppid].get("missing"):
+        return Owner("missing", path=(ppid,))
+    chain = [ppid] + ancestors(g, ppid)
+    looked: list[int] = []
+    not_peer: str | None = None
+    for position, pid in enumerate(chain):
+        attrs = g.nodes[pid]
+        if attrs.get("missing") or pid == 1:
+            break
+        comm, command = attrs.get("comm"), attrs.get("command")
+        name = (comm or "").rstrip("+")
+        if position > 0 and (name in catalogue.walk_stops or command_name(command) in catalogue.walk_stops):
+            break
+        looked.append(pid)
+        rule = match_special(comm, command, product, catalogue)
+        if rule is not None:
+            host = host_argument(command) if rule.requires_host else None
+            if host is None:
+                return Owner("special", pid=pid, special=rule, path=tuple(looked))
+            if peers is None:
+                return Owner("unconfirmed", pid=pid, special=rule, path=tuple(looked), host=host)
+            if _is_peer(host, peers):
+                return Owner("special", pid=pid, special=rule, path=tuple(looked), host=host,
+                             host_source=_peer_source(host, peers))
+            not_peer = not_peer or host
+        service = match_process(comm, command, product, catalogue)
+        if service is not None:
+            return Owner("service", pid=pid, service=service, path=tuple(looked), not_peer=not_peer)
+    return Owner("unknown", path=tuple(looked), not_peer=not_peer)
+
+
+def ancestry(
+    g: nx.DiGraph, ppid: int, product: str, catalogue: Catalogue | None = None
+) -> list[Ancestor]:
+    """The chain from the root down to `ppid` (parent last), each with its service display name."""
+    from ucnb.model.graph import ancestors
+
+    catalogue = catalogue or CATALOGUE
+    chain = list(reversed([ppid] + ancestors(g, ppid))) if ppid in g else [ppid]
+    rows = []
+    for pid in chain:
+        attrs = g.nodes[pid] if pid in g else {"missing": True}
+        missing = bool(attrs.get("missing"))
+        service = (
+            None if missing else match_process(attrs.get("comm"), attrs.get("command"), product, catalogue)
+        )
+        rows.append(Ancestor(pid, None if missing else attrs.get("command"),
+                             service.name if service else None, missing))
+    return rows

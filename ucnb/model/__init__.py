@@ -1,0 +1,1 @@
+"""What a bundle holds once read (results, columns), the findings, the process graph: the bottom layer."""

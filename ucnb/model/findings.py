@@ -1,0 +1,446 @@
+"""The findings: what the diagnosis and the verification conclude, as frozen dataclasses.
+
+Every face (CLI, tree, draw, widgets, report, notebooks) reads these; `to_json()` gives the
+contract's JSON (docs/cli-contract.md) exactly, `from_json()` reads it back:
+
+    >>> step = NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
+    ...                 ppid=29815, impact="low")
+    >>> step.to_json()["command"]
+    'utils service restart Cisco AMC Service'
+    >>> NextStep.from_json(step.to_json()) == step
+    True
+
+Fields marked `omit` in their metadata are left out of the JSON when they hold their default
+(`tac_only` false, no `commands`, no `after_node`), as the contract has always done.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from typing import Any, TypeVar
+
+from ucnb.model.results import TableReader
+
+__all__ = [
+    "Zombie", "ZombieRows", "JsonRows",
+    "Alternative", "Ancestor", "Child", "CollectBefore", "DefectMatch", "Group", "NextStep",
+    "TrendPoint", "Headroom",
+    "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
+    "NodeVerification", "Verification",
+    "as_group", "as_node",
+]
+
+T = TypeVar("T", bound="_Finding")
+_OMIT = {"omit": True}
+
+
+def _json(value: Any, lazy: bool = False) -> Any:
+    if isinstance(value, _Finding):
+        return value.to_json(lazy)
+    if isinstance(value, ZombieRows):
+        return value.json_rows() if lazy else list(value.json_rows())
+    if isinstance(value, (list, tuple)):
+        return [_json(v, lazy) for v in value]
+    return value
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _read(kind: Any, value: Any) -> Any:
+    """`value` (from JSON) as the annotated `kind`: nested findings, tuples, optionals."""
+    if value is None:
+        return None
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(kind) if a is not type(None)]
+        if len(options) > 1 and isinstance(value, list):  # `tuple[Zombie, ...] | ZombieRows`: the tuple
+            options = [a for a in options if typing.get_origin(a) is tuple]
+        return _read(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        inner = typing.get_args(kind)[0]
+        return tuple(_read(inner, v) for v in value)
+    if isinstance(kind, type) and issubclass(kind, _Finding) and isinstance(value, Mapping):
+        return kind.from_json(value)
+    return value
+
+
+class _Finding:
+    """to_json / from_json shared by every finding."""
+
+    def to_json(self, lazy: bool = False) -> dict[str, Any]:
+        """The contract's JSON object (field order = declaration order). `lazy`: long row lists
+        (`ZombieRows`) stay `JsonRows`, for `ucnb.faces.jsonout.write_json` to write without holding them."""
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if f.metadata.get("omit") and value == (f.default if f.default is not MISSING else None):
+                continue
+            out[f.name] = _json(value, lazy)
+        return out
+
+    @classmethod
+    def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
+        """Read the object back from its JSON (unknown keys are ignored, missing ones default)."""
+        hints = _hints(cls)
+        kwargs = {f.name: _read(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
+        return cls(**kwargs)
+
+
+# ------------------------------------------------------------------ analysis
+@dataclass(frozen=True)
+class Zombie(_Finding):
+    """One defunct row of the listing."""
+
+    pid: int
+    ppid: int | None = None
+    command: str | None = None
+    source: str | None = None
+
+
+class ZombieRows(Sequence[Zombie]):
+    """The defunct rows of a listing's table (its `pid`, `ppid`, `command`, `source`) at `positions`,
+    read through a `TableReader`: a sequence of `Zombie` made on access, so a million zombies need no
+    object each, and no copy of their rows. `parents=False`: the listing has no PPID column.
+
+        >>> import pandas as pd
+        >>> frame = pd.DataFrame({"pid": [29815, 22908], "ppid": [1, 29815],
+        ...                       "command": ["amc", "[sh] <defunct>"], "source": ["ps:2", "ps:3"]})
+        >>> rows = ZombieRows(TableReader(frame), [1])
+        >>> rows[0], len(rows), rows == (Zombie(22908, 29815, "[sh] <defunct>", "ps:3"),)
+        (Zombie(pid=22908, ppid=29815, command='[sh] <defunct>', source='ps:3'), 1, True)
+    """
+
+    __slots__ = ("table", "positions", "parents")
+    BATCH = 8192
+
+    def __init__(self, table: TableReader, positions: Sequence[int], parents: bool = True) -> None:
+        self.table, self.positions, self.parents = table, positions, parents
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return tuple(self._rows(self.positions[index]))
+        return next(self._rows([self.positions[index]]))
+
+    def __iter__(self) -> Iterator[Zombie]:
+        for start in range(0, len(self.positions), self.BATCH):
+            yield from self._rows(self.positions[start : start + self.BATCH])
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"ZombieRows({len(self)} rows)"
+
+    def ints(self, name: str) -> Any:
+        """An integer column (`pid`, `ppid`) of the rows as an int64 array, -1 for <NA>."""
+        import numpy as np
+
+        if name == "ppid" and not self.parents:
+            return np.full(len(self.positions), -1, dtype=np.int64)
+        return self.table.ints(name)[np.asarray(self.positions, dtype=np.int64)]
+
+    def pids(self) -> list[int]:
+        """The zombies' PIDs, in row order."""
+        return self.ints("pid").tolist()
+
+    def json_rows(self) -> JsonRows:
+        """The rows as the contract's JSON objects, made batch by batch."""
+        return JsonRows(self, len(self))
+
+    def _rows(self, positions: Sequence[int]) -> Iterator[Zombie]:
+        pids, commands, sources = (self.table.take(name, positions) for name in ("pid", "command", "source"))
+        ppids = self.table.take("ppid", positions) if self.parents else [None] * len(pids)
+        return (Zombie(*row) for row in zip(pids, ppids, commands, sources, strict=True))
+
+
+class JsonRows:
+    """An iterable of JSON objects of known length, written by `ucnb.faces.jsonout.write_json` without
+    being held whole (a JSON array)."""
+
+    __slots__ = ("findings", "count")
+
+    def __init__(self, findings: Iterable[_Finding], count: int) -> None:
+        self.findings, self.count = findings, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return (finding.to_json() for finding in self.findings)
+
+
+@dataclass(frozen=True)
+class Alternative(_Finding):
+    """Another way to clear a group than its primary action."""
+
+    action: str
+    command: str | None
+    note: str = ""
+    tac_only: bool = field(default=False, metadata=_OMIT)
+
+
+@dataclass(frozen=True)
+class Ancestor(_Finding):
+    """One process of the chain from the root down to the zombies' parent."""
+
+    pid: int
+    command: str | None
+    service: str | None
+    missing: bool = False
+
+
+@dataclass(frozen=True)
+class Child(_Finding):
+    """A live child of the zombies' parent."""
+
+    pid: int
+    command: str | None
+
+
+@dataclass(frozen=True)
+class CollectBefore(_Finding):
+    """Something to capture before the restart destroys the evidence."""
+
+    command: str | None
+    why: str
+
+
+@dataclass(frozen=True)
+class DefectMatch(_Finding):
+    """A known defect of the owning service, and whether the node's version has it."""
+
+    id: str
+    title: str = ""
+    affected: tuple[str, ...] = ()
+    fixed: tuple[str, ...] = ()
+    source: str = ""
+    applies: bool | None = None
+    why: str = ""
+
+
+@dataclass(frozen=True)
+class Group(_Finding):
+    """The zombies of one parent PID and what to do about them."""
+
+    ppid: int | None
+    parent_command: str | None = None
+    service: str | None = None
+    zombie_pids: tuple[int, ...] = ()
+    action: str = ""
+    command: str | None = None
+    impact: str = "unknown"
+    alternatives: tuple[Alternative, ...] = ()
+    count: int = 0
+    rule: str = ""
+    reason: str = ""
+    impact_note: str = ""
+    parent_source: str | None = None
+    owner_pid: int | None = None
+    owner_command: str | None = None
+    ancestry: tuple[Ancestor, ...] = ()
+    other_children: tuple[Child, ...] = ()
+    other_children_count: int = 0
+    leak_rate_per_hour: float | None = None
+    leak_rate_basis: str | None = None
+    commands: tuple[str, ...] | None = field(default=None, metadata=_OMIT)
+    urgency: str = "optional"
+    urgency_reason: str = ""
+    when: str | None = None
+    collect_before: tuple[CollectBefore, ...] = ()
+    defects: tuple[DefectMatch, ...] = ()
+
+
+@dataclass(frozen=True)
+class NextStep(_Finding):
+    """The single most useful thing to do on a node."""
+
+    action: str
+    command: str | None
+    reason: str
+    ppid: int | None = None
+    impact: str | None = None
+    urgency: str = "none"
+    urgency_reason: str = ""
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class TrendPoint(_Finding):
+    """One `show process load` snapshot's counts."""
+
+    captured_at: str | None
+    time: str | None
+    zombie: int | None
+    tasks: int | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class Headroom(_Finding):
+    """How much of the PID space is in use and when it could run out."""
+
+    pid_max: int | None
+    tasks: int | None = None
+    zombies: int | None = None
+    free: int | None = None
+    days_to_exhaustion: float | None = None
+    forecast: str | None = None
+    threads_counted: bool = False  # `tasks` counts threads too (else processes only: a lower bound)
+    lower_bound: bool = False
+    max_pid_seen: int | None = None
+    pid_max_source: str = "default"  # default (32,768), given, data (larger PIDs seen: limit unknown)
+
+
+@dataclass(frozen=True)
+class Sources(_Finding):
+    """Where the count and the listing were read."""
+
+    load: str | None = None
+    listing: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeAnalysis(_Finding):
+    """One node's diagnosis."""
+
+    node: str
+    product: str = "unknown"
+    zombie_count: int | None = None
+    zombie_trend: tuple[int | None, ...] = ()
+    zombies: tuple[Zombie, ...] | ZombieRows = ()
+    groups: tuple[Group, ...] = ()
+    next_step: NextStep = NextStep("none", None, "")
+    warnings: tuple[str, ...] = ()
+    trend: tuple[TrendPoint, ...] = ()
+    leak_rate_per_hour: float | None = None
+    trend_hours: float | None = None
+    pid_headroom: Headroom | None = None
+    sources: Sources = Sources()
+    leak_rate_note: str = ""
+
+    def group(self, ppid: int | None) -> Group | None:
+        """The group of this parent PID, or None."""
+        return next((g for g in self.groups if g.ppid == ppid), None)
+
+
+@dataclass(frozen=True)
+class Analysis(_Finding):
+    """The `ucnb.analysis/1` document."""
+
+    schema: str = "ucnb.analysis/1"
+    nodes: tuple[NodeAnalysis, ...] = ()
+    reboot_order: tuple[str, ...] = field(default=(), metadata=_OMIT)
+    reboot_note: str | None = field(default=None, metadata=_OMIT)
+
+    def node(self, name: str) -> NodeAnalysis:
+        """The node of this name (KeyError if none)."""
+        for node in self.nodes:
+            if node.node == name:
+                return node
+        raise KeyError(name)
+
+
+# ------------------------------------------------------------------ verification
+@dataclass(frozen=True)
+class ParentAfter(_Finding):
+    """A former zombie parent in the after capture: same PID, a new PID (restarted) or gone."""
+
+    ppid: int
+    command: str | None
+    service: str | None
+    after_pid: int | None = None
+    after_start: str | None = None
+    restarted: bool | None = None
+
+
+@dataclass(frozen=True)
+class Pairing(_Finding):
+    """Which before node was compared with which after node, and on what grounds.
+
+    `by`: `name` (same host name), `explicit` (--pair), `mismatch` (the only node of each side, but
+    different host names or products: not compared), `none` (no counterpart on the other side)."""
+
+    before: str | None
+    after: str | None
+    by: str
+    before_product: str | None = None
+    after_product: str | None = None
+
+
+@dataclass(frozen=True)
+class ServiceState(_Finding):
+    """A service that owned zombies (or was restarted), as the after capture shows it."""
+
+    service: str
+    state: str | None  # STARTED, STOPPED, NOTRUNNING...; None: the after capture does not show it
+    source: str | None = None
+    running: bool | None = None
+
+
+@dataclass(frozen=True)
+class Reparented(_Finding):
+    """A zombie still defunct after, under another parent (PID 1 when its parent was restarted)."""
+
+    pid: int
+    ppid_before: int | None
+    ppid_after: int | None
+
+
+@dataclass(frozen=True)
+class NodeVerification(_Finding):
+    """One node's before/after comparison."""
+
+    node: str
+    before_count: int | None
+    after_count: int | None
+    cleared_pids: tuple[int, ...]
+    remaining_pids: tuple[int, ...]
+    new_pids: tuple[int, ...]
+    verdict: str
+    before_listed: int | None = None
+    after_listed: int | None = None
+    parents: tuple[ParentAfter, ...] = ()
+    restarted_services: tuple[str, ...] = ()
+    reason: str = ""
+    after_node: str | None = field(default=None, metadata=_OMIT)
+    pairing: Pairing | None = None
+    rebooted: bool | None = None
+    reboot_evidence: str | None = None
+    service_state_after: tuple[ServiceState, ...] = ()
+    reparented: tuple[Reparented, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Verification(_Finding):
+    """The `ucnb.verify/1` document."""
+
+    schema: str = "ucnb.verify/1"
+    nodes: tuple[NodeVerification, ...] = ()
+
+
+# ------------------------------------------------------------------ faces given JSON
+def as_group(group: Group | Mapping[str, Any]) -> Group:
+    """A `Group`, from itself or from its JSON (faces accept both while callers move over)."""
+    return group if isinstance(group, Group) else Group.from_json(group)
+
+
+def as_node(node: NodeAnalysis | Mapping[str, Any]) -> NodeAnalysis:
+    """A `NodeAnalysis`, from itself or from its JSON."""
+    return node if isinstance(node, NodeAnalysis) else NodeAnalysis.from_json(node)
+

@@ -1,0 +1,1 @@
+"""From bytes to parsed results: sources, capture (clean, split, recognise), parsers, bundle."""

@@ -1,0 +1,427 @@
+"""Layer 4: read a bundle (folders, files, archives) into nodes and their snapshots.
+
+    >>> import ucnb
+    >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
+    >>> node = bundle.nodes[0]
+    >>> node.name, node.product, node.latest_load.summary.zombie
+    ('cucm-sub1', 'CUCM', 1)
+    >>> node.listing.processes.query("zombie")[["pid", "ppid"]].values.tolist()
+    [[22908, 29815]]
+
+`Node.loads[i].processes` and `Node.listing.processes` are DataFrames whose columns are documented
+in `ucnb.model.results` (`LOAD_COLUMNS`, `LISTING_COLUMNS`); `Node.services` has `SERVICE_COLUMNS`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from os import PathLike
+from typing import Any
+
+from ucnb.errors import InputError
+from ucnb.knowledge.catalogue import CATALOGUE
+from ucnb.model.results import (
+    SERVICE_COLUMNS,
+    Bundle,
+    Columns,
+    FileInfo,
+    Identity,
+    Listing,
+    Node,
+    Section,
+    ServiceList,
+    Unparsed,
+    distinct,
+    rows,
+    values,
+)
+from ucnb.read.capture import Capture, CaptureSection, capture_text, decode
+from ucnb.read.parsers.commands import BY_NAME, RECOGNISER
+from ucnb.read.sources import read_sources
+from ucnb.text import plural
+
+DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
+DEFAULT_MAX_MEMBERS = 10_000
+
+
+@dataclass
+class ParsedSection:
+    """A capture section and what its parser made of it."""
+
+    section: CaptureSection
+    result: Any  # LoadCapture | Listing | ServiceList | Identity | dict | None
+    rows: int
+    unparsed: list[Unparsed]
+    warnings: list[str]
+
+
+@dataclass
+class _Session:
+    """The sections of one session of one file (a file without banners is one session)."""
+
+    file: str
+    root: str
+    index: int
+    started: datetime | None
+    parsed: list[ParsedSection] = field(default_factory=list)
+    unparsed: list[Unparsed] = field(default_factory=list)
+
+    @property
+    def hostname(self) -> str | None:
+        for item in self.parsed:
+            if isinstance(item.result, Identity) and item.result.hostname:
+                return item.result.hostname
+        return None
+
+
+def load(
+    *paths: str | PathLike[str],
+    max_total_bytes: int = DEFAULT_MAX_TOTAL_BYTES,
+    max_members: int = DEFAULT_MAX_MEMBERS,
+) -> Bundle:
+    """Read captures (folders, files, archives; several paths form one bundle) into a Bundle.
+
+    Raises `InputError` when nothing usable is found (empty, binary, no capture, bad archive).
+    """
+    if not paths:
+        raise InputError("no input path given")
+    sources = read_sources(list(paths), max_total_bytes=max_total_bytes, max_members=max_members)
+    bundle = Bundle(warnings=list(sources.warnings))
+    sessions: list[_Session] = []
+    problems: list[str] = []
+    files, sources.files = sources.files[::-1], []  # each file's bytes are let go once decoded
+    while files:
+        src = files.pop()
+        if posixpath.basename(src.name) == "collect.json" and b'"schema": "ucnb.collect/' in src.data[:200]:
+            continue  # the record `ucnb collect` writes next to the captures, not a capture
+        digest = hashlib.sha256(src.data).hexdigest()
+        bundle.files.append(FileInfo(src.name, len(src.data), digest, src.mtime, src.mtime_from))
+        if not src.data or src.data.isspace():  # (strip() would copy a large file)
+            problems.append(f"{src.name}: empty file")
+            continue
+        name, root = src.name, src.root
+        try:
+            decoded, src = decode(src), None
+            capture = capture_text(name, root, *decoded, RECOGNISER)
+        except InputError as error:
+            problems.append(str(error))
+            continue
+        del decoded
+        bundle.warnings.extend(capture.warnings)
+        bundle.texts[name] = capture.text
+        parsed = _parse_capture(capture)
+        if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
+            # a README or a case note: not a node; its lines are listed once, at bundle level
+            lines = [line for session in parsed for line in _unparsed(session)]
+            bundle.not_understood.extend(sorted(lines, key=lambda item: _line_number(item.source)))
+            bundle.warnings.append(f"{name}: no command output recognised in its "
+                                   f"{plural(len(lines), 'line')}: not a capture, not read")
+            continue
+        sessions.extend(parsed)
+    if not any(session.parsed for session in sessions):
+        if len(problems) == 1 and not sessions:
+            raise InputError(problems[0])
+        what = "; ".join(problems[:3]) if problems else "no show process / service / status output found"
+        names = ", ".join(f.name for f in bundle.files[:3]) + (" ..." if len(bundle.files) > 3 else "")
+        raise InputError(f"no UC CLI capture found in {names} ({what})")
+    bundle.warnings.extend(f"{problem}: skipped" for problem in problems)
+    bundle.nodes = _assemble_nodes(sessions)
+    return bundle
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def _parse_capture(capture: Capture) -> list[_Session]:
+    sessions = {
+        index: _Session(capture.file, capture.root, index, capture.session_times.get(index))
+        for index in range(capture.session_count)
+    }
+    # text outside any section is kept with the first session of the file that has sections
+    for section in capture.sections:
+        sessions[section.session].parsed.append(parse_section(section))
+    first = next((s for s in sessions.values() if s.parsed), sessions[0])
+    first.unparsed.extend(capture.unparsed)
+    return [s for s in sessions.values() if s.parsed or s.unparsed]
+
+
+def _unparsed(session: _Session) -> list[Unparsed]:
+    return [*session.unparsed, *(line for item in session.parsed for line in item.unparsed)]
+
+
+def _line_number(source: str) -> int:
+    number = source.rsplit(":", 1)[-1].split("-")[0]
+    return int(number) if number.isdigit() else 0
+
+
+def parse_section(section: CaptureSection) -> ParsedSection:
+    """Run the parser of the section's command (from the table of `ucnb.read.parsers.commands`)."""
+    spec = BY_NAME.get(section.command)
+    result: Any = None
+    count = 0
+    unparsed: list[Unparsed] = []
+    warnings: list[str] = []
+    if spec is None:
+        typed = section.typed or "?"
+        reason = f"output of `{typed}`, not read by ucnb"
+        unparsed = [
+            Unparsed(f"{section.file}:{section.first_line + i}", text.strip(), reason)
+            for i, text in enumerate(section.lines)
+            if text.strip()
+        ]
+    elif spec.parse is not None:
+        typed = None if section.shell else section.typed  # a shell's command says nothing of the layout
+        result = spec.parse(section.lines, file=section.file, first_line=section.first_line, typed=typed)
+        count = spec.rows(result)
+        section.command = getattr(result, "command", None) or section.command
+        if isinstance(result, dict):
+            unparsed = list(result.get("unparsed", []))
+            warnings = list(result.get("warnings", []))
+        else:
+            unparsed = list(result.unparsed)
+            warnings = list(result.warnings)
+    if section.cut_short:
+        warnings.append(
+            f"{section.source}: `{section.typed or section.command}` was cut short (at the pager, or the "
+            "collection stopped): the capture is incomplete (capture it again to the end)"
+        )
+        if isinstance(result, Listing):
+            result.warnings.append(warnings[-1])
+            result.cut_short = True
+    return ParsedSection(section, result, count, unparsed, warnings)
+
+
+# --- nodes ---------------------------------------------------------------------------------------
+
+
+def _fallback_name(session: _Session) -> str:
+    folder = posixpath.dirname(session.file)
+    if folder:
+        return posixpath.basename(folder)
+    if session.file != session.root:
+        return re.sub(r"(\.tar\.gz|\.tgz|\.tar|\.zip)$", "", session.root)
+    return posixpath.splitext(posixpath.basename(session.file))[0]
+
+
+def _assemble_nodes(sessions: list[_Session]) -> list[Node]:
+    """Give each session a node name: its own host name, else its folder's, else its neighbours'."""
+    by_folder: dict[str, list[_Session]] = {}
+    for session in sessions:
+        by_folder.setdefault(posixpath.dirname(session.file) or "\0" + session.root, []).append(session)
+    names: dict[int, str] = {}
+    unsure: dict[int, str] = {}  # sessions filed under a folder name although the folder has several hosts
+    for group in by_folder.values():
+        hosts = sorted({s.hostname for s in group if s.hostname})
+        for session in group:
+            if session.hostname:
+                names[id(session)] = session.hostname
+            elif len(hosts) == 1:
+                names[id(session)] = hosts[0]
+            elif hosts and (neighbour := _neighbour_host(session, group)):
+                names[id(session)] = neighbour
+            else:
+                names[id(session)] = _fallback_name(session)
+                if hosts:
+                    unsure[id(session)] = ", ".join(hosts)
+    node_dates: dict[str, datetime] = {}
+    for session in sessions:
+        date = _session_date(session)
+        if date is not None:
+            node_dates.setdefault(names[id(session)], date)
+    nodes: dict[str, Node] = {}
+    for session in sessions:
+        name = names[id(session)]
+        node = nodes.setdefault(name, Node(name=name))
+        _add_session(node, session, node_dates.get(name))
+        if id(session) in unsure:
+            node.warnings.append(
+                f"{session.file}: no `show status` ties it to a node and its folder holds several "
+                f"({unsure[id(session)]}): filed under '{name}'; keep one folder per node"
+            )
+    for node in nodes.values():
+        _finish_node(node)
+    return [nodes[name] for name in sorted(nodes)]
+
+
+def _neighbour_host(session: _Session, group: list[_Session]) -> str | None:
+    same_file = [s for s in group if s.file == session.file and s.hostname]
+    before = [s for s in same_file if s.index < session.index]
+    after = [s for s in same_file if s.index > session.index]
+    if before:
+        return before[-1].hostname
+    if after:
+        return after[0].hostname
+    return None
+
+
+def _session_date(session: _Session) -> datetime | None:
+    """The `show status` date of the session, when it has one."""
+    for item in session.parsed:
+        if isinstance(item.result, Identity) and item.result.date:
+            return parse_status_date(item.result.date)
+    return None
+
+
+def _add_session(node: Node, session: _Session, node_date: datetime | None) -> None:
+    """File a session's results under its node, where the command table says (`files_as`).
+    `node_date` (a `show status` date from another file of the node) gives top's clock its day when
+    the session has no date of its own."""
+    status_date = _session_date(session)
+    reference = status_date or session.started or node_date
+    node.unparsed.extend(session.unparsed)
+    for item in session.parsed:
+        result = item.result
+        section = item.section
+        spec = BY_NAME.get(section.command)
+        kind = spec.files_as if spec is not None and result is not None else None
+        snapshots = None
+        if kind == "loads":
+            snapshots = len(result.snapshots)
+            reference = section.captured_at or reference
+            for snapshot in result.snapshots:
+                snapshot.captured_at = _combine(reference, snapshot.summary.time)
+                if snapshot.captured_at is not None and reference is not None:
+                    reference = snapshot.captured_at
+            node.loads.extend(result.snapshots)
+        elif kind == "listing":
+            result.captured_at = section.captured_at or status_date or session.started
+            node.listings.append(result)
+        elif kind == "services":
+            node.services = _merge_services(node, result)
+        elif kind == "identity":
+            _merge_identity(node.identity, result)
+        elif kind == "restart":
+            node.restarts.append(result)
+        node.sections.append(Section(section.command, section.source, item.rows, snapshots))
+        node.unparsed.extend(item.unparsed)
+        node.warnings.extend(item.warnings)
+
+
+def parse_status_date(text: str) -> datetime | None:
+    """`show status` date: "Thu Nov 20, 2026 10:29:45" (also without the weekday)."""
+    cleaned = re.sub(r"^[A-Z][a-z]{2}\s+(?=[A-Z][a-z]{2}\s)", "", text.strip())
+    cleaned = re.sub(r"\s+", " ", cleaned)
+    for fmt in ("%b %d, %Y %H:%M:%S", "%b %d %Y %H:%M:%S", "%b %d %H:%M:%S %Z %Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(cleaned, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _combine(reference: datetime | None, clock: str | None) -> datetime | None:
+    """A top `HH:MM:SS` on the day of the reference moment (rolling over midnight forwards)."""
+    if reference is None or not clock:
+        return None
+    try:
+        hour, minute, second = (int(x) for x in clock.split(":"))
+        moment = reference.replace(hour=hour, minute=minute, second=second, microsecond=0)
+    except ValueError:
+        return None
+    try:
+        if moment < reference - timedelta(hours=12):
+            moment += timedelta(days=1)
+        elif moment > reference + timedelta(hours=12):
+            moment -= timedelta(days=1)
+    except OverflowError:  # a `show status` of year 1 or 9999: no day to roll over to
+        pass
+    return moment
+
+
+def _merge_services(node: Node, found: ServiceList) -> Columns:
+    """The node's services with those of a later `utils service list`: a service listed again takes
+    its later row (and place); without earlier rows, the list is kept as printed."""
+    if not rows(node, "services"):
+        return Columns(SERVICE_COLUMNS, {name: list(values(found, "services", name))
+                                         for name in SERVICE_COLUMNS})
+    merged = {name: [*values(node, "services", name), *values(found, "services", name)]
+              for name in SERVICE_COLUMNS}
+    last = {service: row for row, service in enumerate(merged["service"])}
+    keep = sorted(last.values())
+    return Columns(SERVICE_COLUMNS, {name: [column[row] for row in keep] for name, column in merged.items()})
+
+
+def _merge_identity(target: Identity, found: Identity) -> None:
+    for name in ("hostname", "product", "version", "os_version", "date", "uptime"):
+        value = getattr(found, name)
+        if value and not getattr(target, name):
+            setattr(target, name, value)
+    if found.cluster and not target.cluster:
+        target.cluster = list(found.cluster)
+    if found.source and not target.source:
+        target.source = found.source
+
+
+# ucnb/data/services.toml [product_hints]
+PRODUCT_BY_SERVICE, PRODUCT_BY_PROCESS = CATALOGUE.product_by_service, CATALOGUE.product_by_process
+PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
+                   (re.compile(r"cucm|callmanager|\bcm\b", re.I), "CUCM"),
+                   (re.compile(r"cuc|unity|connection", re.I), "CUC")]
+
+
+def detect_product(node: Node) -> str:
+    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name."""
+    if node.identity.product:
+        return node.identity.product
+    for row in node.identity.cluster:
+        if row.get("hostname") == node.name or str(row.get("fqdn", "")).split(".")[0] == node.name:
+            product = row.get("product")
+            if product:
+                return product
+    # the raw columns: the DataFrames are not built here (`inspect` does not import pandas)
+    found = {PRODUCT_BY_SERVICE[s] for s in values(node, "services", "service") if s in PRODUCT_BY_SERVICE}
+    if len(found) == 1:
+        return found.pop()
+    commands: set[str] = set()
+    for listing in node.listings:
+        commands.update(distinct(listing, "processes", "comm"))
+    for snapshot in node.loads:
+        shown = set(values(snapshot, "processes", "command"))
+        commands.update(command.rstrip("+") for command in shown if command)
+    found = {PRODUCT_BY_PROCESS[c] for c in commands if c in PRODUCT_BY_PROCESS}
+    if len(found) == 1:
+        return found.pop()
+    for pattern, product in PRODUCT_BY_NAME:
+        if pattern.search(node.name):
+            return product
+    return "unknown"
+
+
+def _finish_node(node: Node) -> None:
+    node.product = detect_product(node)
+
+
+# --- inspect -------------------------------------------------------------------------------------
+
+
+def inspect_json(bundle: Bundle) -> dict[str, Any]:
+    """The `ucnb.inspect/1` document of cli-contract.md."""
+    nodes = []
+    for node in bundle.nodes:
+        sections = []
+        for section in node.sections:
+            entry: dict[str, Any] = {
+                "command": section.command, "source": section.source, "rows": section.rows
+            }
+            if section.snapshots is not None:
+                entry["snapshots"] = section.snapshots
+            sections.append(entry)
+        nodes.append(
+            {
+                "node": node.name,
+                "product": node.product,
+                "sections": sections,
+                "unparsed": [item.to_json() for item in node.unparsed],
+                "warnings": list(dict.fromkeys(node.warnings)),
+            }
+        )
+    document: dict[str, Any] = {"schema": "ucnb.inspect/1", "nodes": nodes}
+    if bundle.not_understood:
+        document["not_understood"] = [item.to_json() for item in bundle.not_understood]
+    if bundle.warnings:
+        document["warnings"] = list(dict.fromkeys(bundle.warnings))
+    return document

@@ -1,0 +1,725 @@
+"""Layer 2: clean a captured text file and split it into sessions and command sections.
+
+A capture is whatever the customer sent: a file written by the CLI's `file` option (no prompt), a
+copy-paste of one command, or a whole PuTTY/SecureCRT log with many commands, pager prompts, ANSI
+codes and CRLF, maybe several sessions on several nodes. Example::
+
+    =~=~=~=~=~=~=~=~=~=~=~= PuTTY log 2026.11.20 10:29:41 =~=~=~=~=~=~=~=~=~=~=~=
+    admin:show process load
+    top - 10:29:52 up 41 days,  3:07,  1 user,  load average: 0.52, 0.48, 0.40
+    ...
+    options: q=quit, n=next, p=prev, b=begin, e=end (lines 1 - 20 of 312) :
+
+Cleaning never changes the number of lines: a line that is only an artefact becomes `""`, so
+`lines[i]` is always original line `i + 1` and every `file:line` points at the customer's file.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ucnb.errors import InputError
+from ucnb.model.results import Unparsed
+from ucnb.read.sources import SourceFile
+from ucnb.text import plural
+
+# --- artefacts -------------------------------------------------------------------------------
+
+# CSI (also the 8-bit \x9b form), OSC, charset selection, and the two-character escapes (ESC 7,
+# ESC Z...); a lone ESC left after them (cut sequence) is dropped too: it is never data.
+ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][A-Za-z0-9]"
+    r"|\x1b[0-Z\\^-~]|\x1b"
+)
+PAGER_OPTIONS = re.compile(
+    r"options: q=quit, n=next, p=prev, b=begin, e=end \(lines (\d+) - (\d+) of (\d+)\) ?:?"
+)
+PAGER_PRESS = re.compile(r"Press <enter> for 1 line, <space> for one page, or <q> to quit")
+END_OF_FILE = re.compile(r"end of the file reached")
+CTRL_C = re.compile(r"\^C")
+LOGGER_HEADER = re.compile(
+    r"^=~=~=~=~=~=~=~=~=~=~=~= PuTTY log (\d{4})\.(\d{2})\.(\d{2}) (\d{2}):(\d{2}):(\d{2})"
+    r" =~=~=~=~=~=~=~=~=~=~=~=$"
+)
+BANNER = re.compile(
+    r"^(Command Line Interface is starting up, please wait \.\.\."
+    r"|Welcome to the Platform Command Line Interface)"
+)
+LOGIN_NOISE = re.compile(
+    r"^(login as: .*|\S+'s password:.*|Password:.*|Using keyboard-interactive authentication\.|"
+    r"Last login: .*|Connection to .* closed\.?|Copyright \(c\) .*Cisco.*|Cisco Systems.*"
+    r"|Connected \(version [^)]*\)|Authentication \(\w[\w-]*\) successful!?)$"  # paramiko's log
+)
+# A cheap first test: only lines starting like this can be a prompt, banner, header or login noise.
+MARKER_HINT = re.compile(
+    r"=~=|Command Line|Welcome to the|VMware Inst|admin:|login as|\S+'s password|Password:"
+    r"|Using keyboard|Last login|Connection to|Copyright|Cisco Systems|Connected \(|Authentication \("
+    r"|ucnb collect: output cut short"
+)
+COLLECT_CUT = "ucnb collect: output cut short"  # ucnb.collect.plan.CUT_MARK: the output stopped here
+VMWARE_BLOCK = "VMware Installation:"
+PROMPT = re.compile(r"^admin:\s*(.*)$")
+# A Linux shell prompt: `user@host:~$ ps aux`, `[root@host ~]# ps`, `sh-4.2$ ps`, `$ ps`, `#top`.
+SHELL_PROMPT = re.compile(
+    r"^(?:\[[\w.-]+@[\w.-]+[^\]]*\]\s?[$#]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|(?:ba)?sh-\d+(?:\.\d+)*[$#]"
+    r"|[$#](?=\s*(?:sudo\s+)?[a-z][\w.-]*(?:\s|$)))\s*(.*)$"
+)
+# Session-log time stamps in front of a line (paramiko/netmiko/Ansible/logging, SecureCRT):
+# `2021-06-16 09:31:33,662 - `, `2021-06-16 09:31:33,662 p=12 u=me n=ansible | `, `[2021-06-16 09:31:33] `,
+# `[09:31:33] `; the time is kept as the capture time of the output it stands in front of.
+# A time without a date is a stamp only in brackets (`10:29:46 up 41 days` is an uptime line).
+_DATE, _CLOCK = r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}", r"\d{2}:\d{2}:\d{2}"
+TIME_STAMP = re.compile(
+    rf"^(?:\[(?:(?P<bdate>{_DATE})[ T])?(?P<btime>{_CLOCK})(?:[.,]\d{{1,6}})?\]"
+    rf"|(?P<date>{_DATE})[ T](?P<time>{_CLOCK})(?:[.,]\d{{1,6}})?(?:Z|[+-]\d{{2}}:?\d{{2}})?)"
+    r"(?:\s+p=\d+\s+u=\S+\s+n=\S+\s*\|| -(?= |$)|:(?= ))?(?: |$)"
+)
+_STAMP_START = rf"(?:\[(?:(?:{_DATE})[ T])?{_CLOCK}|(?:{_DATE})[ T]{_CLOCK})"
+TIME_STAMP_AT_START = re.compile(_STAMP_START)
+TIME_STAMP_AFTER_NEWLINE = re.compile(rf"\n{_STAMP_START}")  # a literal first character: a fast search
+# Anything `clean_line` would change besides trailing spaces (each looked for once per file).
+ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "^", "options:", "Press <enter>", "end of the file")
+ARTEFACT_HINTS_BUT_CR = tuple(hint for hint in ARTEFACT_HINTS if hint != "\r")
+
+
+def _line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """`pattern` after the blanks starting a line: (at the text's start, after a newline)."""
+    return re.compile(rf"[^\S\n]*(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*(?:{pattern}))")
+
+
+MARKER_LINE = _line_start(MARKER_HINT.pattern)  # a line that may be a marker (prompt, banner, noise)
+# User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
+DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
+
+# --- commands --------------------------------------------------------------------------------
+
+
+class Recogniser:
+    """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
+    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `group`,
+    `sealed`, `reruns`).
+
+    >>> from ucnb.read.parsers.commands import RECOGNISER
+    >>> RECOGNISER.command("sh proc list det")
+    ('show process list detail', 'sh proc list det', '')
+    >>> RECOGNISER.command("show network cluster 10.1.1.1 cucm-pub Publisher")
+    ('show network cluster', 'show network cluster', '10.1.1.1 cucm-pub Publisher')
+    """
+
+    def __init__(self, specs: Sequence[Any]) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self._words = [(spec.name.split(), spec) for spec in specs]
+        starts = [(f"c{i}", spec) for i, spec in enumerate(specs) if spec.starts]
+        self._starts = re.compile("|".join(f"(?P<{key}>{spec.starts})" for key, spec in starts))
+        self._start_name = {key: spec.name for key, spec in starts}
+        # (hint, test, name) flattened: a row of data costs a few substring tests (no generator)
+        self._hinted = [(hint, spec.detect, spec.name) for spec in specs if spec.detect for hint in spec.hint]
+        self._unhinted = [(spec.detect, spec.name) for spec in specs if spec.detect and not spec.hint]
+        self._hints = tuple(dict.fromkeys(hint for hint, _, _ in self._hinted))  # each looked for once
+        self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
+        self._line_starts = _line_start(self._starts.pattern)
+        self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
+        self._shell = {word: spec.name for spec in specs for word in spec.shell}
+
+    def shell_command(self, typed: str) -> str:
+        """The command a Linux shell command line prints the output of (`sudo ps axjfww` -> a
+        listing), or "unknown": then its output says what it is."""
+        words = typed.split()
+        while words and words[0] in ("sudo", "command", "exec", "busybox"):
+            words = words[1:]
+        return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
+
+    def command(self, typed: str) -> tuple[str, str, str]:
+        """(canonical command or "unknown", the command as typed, output glued after it on the line).
+
+        Typed words may be abbreviated ("sh proc lo"); the words after the command are its options
+        when the command's `args` allow them, else they are output collapsed onto the prompt line."""
+        words = typed.split()
+        best, best_len = None, 0
+        for cwords, spec in self._words:
+            if len(words) < len(cwords) or len(cwords) <= best_len:
+                continue
+            if all(w == c or (len(w) >= 2 and c.startswith(w)) for w, c in zip(words, cwords, strict=False)):
+                best, best_len = spec, len(cwords)
+        if best is None:
+            return "unknown", typed.strip(), ""
+        cut = re.match(r"\s*" + r"\s+".join(r"\S+" for _ in range(best_len)), typed)
+        assert cut is not None
+        rest = typed[cut.end():].strip()
+        if not rest or self._args[best.name].fullmatch(rest):
+            return best.name, typed.strip(), ""
+        return best.name, cut.group().strip(), rest
+
+    def detect(self, line: str, rows: bool = False) -> str | None:
+        """The command whose output starts with this line, judged by content alone (`rows`: also a
+        data row of a headerless layout). Called on every line of prompt-less text, so the common
+        case (a data row) costs one anchored regex match and a few substring tests."""
+        stripped = line.lstrip()
+        match = self._starts.match(stripped)
+        if match:
+            return self._start_name[match.lastgroup or ""]
+        if any(map(stripped.__contains__, self._hints)):  # one C loop: the common row has no hint
+            for hint, detect, name in self._hinted:
+                if hint in stripped and detect(stripped):
+                    return name
+        return self._detect_more(line, stripped, rows) if rows or self._unhinted else None
+
+    def candidates(self, text: str) -> list[int] | None:
+        """The indexes of the lines of `text` (split at "\\n") on which `detect(line)` may find an
+        output start, in order: `detect` is None on every other line. None: any line may be one.
+
+        >>> from ucnb.read.parsers.commands import RECOGNISER
+        >>> RECOGNISER.candidates("UID PID PPID CMD\\nroot 1 0 init\\n  top - 10:29:46 up 1 day")
+        [0, 2]
+        """
+        if self._unhinted:
+            return None
+        return _line_indexes(text, self._line_starts, self._hints)
+
+    def _detect_more(self, line: str, stripped: str, rows: bool) -> str | None:
+        for detect, name in self._unhinted:
+            if detect(stripped):
+                return name
+        if rows:
+            for detect_rows, name in self._row_detectors:
+                if detect_rows(line):
+                    return name
+        return None
+
+    def starts_new_output(self, current: str, detected: str, has_data: bool = False) -> bool:
+        """Whether content detected inside `current`'s output (`has_data`: it holds lines already)
+        starts another output: another command's, or another run of a command whose header repeats
+        (`ps aux | grep Z` pasted three times)."""
+        spec = self.specs.get(current)
+        if detected == current and spec is not None and spec.reruns and has_data:
+            return True
+        if detected == current or (spec is not None and spec.sealed):
+            return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
+        other = self.specs.get(detected)
+        return spec is None or other is None or spec.group != other.group
+
+
+def _line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | None,
+                  hints: Sequence[str] = ()) -> list[int]:
+    """The indexes of the lines of `text` (split at "\\n"), in order, that start with `starts` (see
+    `_line_start`) or hold one of the `hints` (substrings): one search of the text each."""
+    positions: list[int] = []
+    if starts is not None:
+        at_start, after_newline = starts
+        if at_start.match(text):
+            positions.append(0)
+        positions.extend(match.end() for match in after_newline.finditer(text))
+    for hint in hints:
+        position = text.find(hint)
+        while position >= 0:
+            positions.append(position)
+            position = text.find(hint, position + 1)
+    positions.sort()
+    found: list[int] = []
+    line, counted = 0, 0
+    for position in positions:
+        line += text.count("\n", counted, position)
+        counted = position
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
+def _recogniser(recogniser: Recogniser | None) -> Recogniser:
+    if recogniser is not None:
+        return recogniser
+    from ucnb.read.parsers.commands import RECOGNISER  # the table (the capture layer imports no parser)
+
+    return RECOGNISER
+
+
+def canonical_command(typed: str, recogniser: Recogniser | None = None) -> str:
+    """Map what was typed after `admin:` to a canonical command, or "unknown".
+
+    >>> canonical_command("show process load num all cont")
+    'show process load'
+    >>> canonical_command("sh proc list det")
+    'show process list detail'
+    """
+    return _recogniser(recogniser).command(typed)[0]
+
+
+def detect_command(line: str, recogniser: Recogniser | None = None) -> str | None:
+    """The command whose output starts with this line, judged by content alone.
+
+    >>> detect_command("Tasks: 318 total,   1 running, 314 sleeping,   0 stopped,   3 zombie")
+    'show process load'
+    """
+    return _recogniser(recogniser).detect(line)
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaptureSection:
+    """One command's output inside a file."""
+
+    file: str
+    session: int  # index of the session in the file (a banner or logger header starts one)
+    command: str  # canonical command or "unknown"
+    typed: str | None  # what followed the prompt, None when recognised by content
+    first_line: int  # original line number of lines[0]
+    lines: list[str]  # cleaned lines, "" for noise
+    cut_short: bool = False  # the pager said (lines A - B of C) with B < C at the end
+    shell: bool = False  # typed at a Linux shell prompt: the command is recognised by its output
+    captured_at: datetime | None = None  # from the session log's time stamps, when it has them
+
+    @property
+    def last_line(self) -> int:
+        return self.first_line + len(self.lines) - 1
+
+    @property
+    def source(self) -> str:
+        """`file:first-last` of its non-blank lines (never an inverted range, also with none).
+
+        A command typed at the prompt with no output at all points at its own prompt line, which
+        is the line before the (empty) output and always inside the file.
+        """
+        prompt_only = self.typed is not None and self.first_line > 1
+        first = last = self.first_line - 1 if prompt_only else self.first_line
+        for i, text in enumerate(self.lines):  # trim blank edges for a tight range
+            if text.strip():
+                first = self.first_line + i
+                break
+        for i in range(len(self.lines) - 1, -1, -1):
+            if self.lines[i].strip():
+                last = self.first_line + i
+                break
+        return f"{self.file}:{first}-{max(first, last)}"
+
+
+@dataclass
+class Capture:
+    """A cleaned file: its sections, the session start times, what could not be placed."""
+
+    file: str
+    root: str
+    text: str = ""  # the decoded file, as read (evidence lines are quoted from it)
+    sections: list[CaptureSection] = field(default_factory=list)
+    session_times: dict[int, datetime] = field(default_factory=dict)
+    session_count: int = 1
+    unparsed: list[Unparsed] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- cleaning --------------------------------------------------------------------------------
+
+
+# the control bytes that text does not hold (not TAB, LF, VT, FF, CR, ESC)
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 27 or 27 < b < 32)
+
+
+def _is_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if not head:
+        return False
+    if b"\x00" in head and head.count(b"\x00") > len(head) // 100:
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C
+    return controls > len(head) // 10
+
+
+_LONE_CR = re.compile(r"(?m)^[^\r\n]*+\r(?!\n)[^\n]*")  # from a line's start: linear on a long line
+
+
+def _line_end_or_overwrite(match: re.Match[str]) -> str:
+    """A line holding a lone CR: the CR ends a line unless it is a terminal overwrite (a segment on
+    either side is blank, as when a pager prompt is erased, or the first is a pager prompt)."""
+    line = match.group()
+    segments = line.rstrip("\r").split("\r")
+    if len(segments) < 2 or any(not ANSI.sub("", part).strip() for part in segments):
+        return line
+    if any(PAGER_OPTIONS.search(part) or PAGER_PRESS.search(part) for part in segments):
+        return line
+    return "\n".join(segments) + line[len(line.rstrip("\r")):]
+
+
+def decode(src: SourceFile) -> tuple[str, list[str]]:
+    """Bytes to text: UTF-8 with replacement (warned), NULs removed. Binary files raise InputError.
+
+    In a CRLF file, a lone CR that is not a terminal overwrite ends a line (a row is not lost under
+    the next one)::
+
+        decode(SourceFile("x", "x", b"a\\r\\nrow 1\\rrow 2\\r\\n"))[0]  # 'a\\r\\nrow 1\\nrow 2\\r\\n'
+    """
+    if _is_binary(src.data):
+        raise InputError(f"{src.name}: binary data, not a text capture")
+    warnings = []
+    data = src.data
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        data = data.replace(b"\x00", b"")
+        warnings.append(f"{src.name}: NUL bytes removed")
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad:
+        verb = "is" if bad == 1 else "are"
+        warnings.append(f"{src.name}: {plural(bad, 'byte')} {verb} not UTF-8; shown as \ufffd")
+    if "\r" in text and "\r\n" in text and text.count("\r") > text.count("\r\n"):
+        split = _LONE_CR.sub(_line_end_or_overwrite, text)
+        if split != text:
+            lone = split.count(chr(10)) - text.count(chr(10))
+            warnings.append(
+                f"{src.name}: {plural(lone, 'lone carriage return')} in a "
+                "CRLF file read as line ends (line numbers count them)"
+            )
+            text = split
+    return text, warnings
+
+
+def _overlay_carriage_returns(line: str) -> str:
+    """Apply `\\r` as a terminal does: each segment overwrites from column 0."""
+    screen: list[str] = []
+    for segment in line.split("\r"):
+        for i, ch in enumerate(segment):
+            if i < len(screen):
+                screen[i] = ch
+            else:
+                screen.append(ch)
+    return "".join(screen)
+
+
+def _apply_backspaces(line: str) -> str:
+    out: list[str] = []
+    for ch in line:
+        if ch == "\b":
+            if out:
+                out.pop()
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@dataclass
+class _Pager:
+    """What `clean_line` noticed on a line: a pager prompt's (A, B, C), a time stamp's text."""
+
+    last: tuple[int, int, int] | None = None
+    stamp: tuple[str | None, str] | None = None  # (date or None, HH:MM:SS)
+
+
+def clean_line(raw: str, pager: _Pager | None = None, stamps: bool = True, marks: bool = True) -> str:
+    """Remove every terminal artefact and decoration from one line; what is left is data (maybe empty).
+
+    >>> clean_line("\\x1b[1m 7313 ccmservi\\x1b[0m  20 \\r")
+    ' 7313 ccmservi  20'
+    >>> clean_line("2021-06-16 09:31:33,662 - Active Master Version: 11.5.1.12900-21")
+    'Active Master Version: 11.5.1.12900-21'
+    """
+    line = raw
+    if "\x1b" in line or "\x9b" in line:
+        line = ANSI.sub("", line)
+    if "\r" in line:
+        line = line.rstrip("\r")
+        if "\r" in line:
+            line = _overlay_carriage_returns(line)
+    if "\b" in line:
+        line = _apply_backspaces(line)
+    if stamps and line[:1] in "[0123456789" and line and (stamp := TIME_STAMP.match(line)):
+        if pager is not None:
+            found = stamp.group("date", "time") if stamp.group("time") else stamp.group("bdate", "btime")
+            pager.stamp = (found[0], found[1])
+        line = line[stamp.end():]
+    if "options:" in line:
+        def _note(match: re.Match[str]) -> str:
+            if pager is not None:
+                pager.last = (int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return ""
+
+        line = PAGER_OPTIONS.sub(_note, line)
+    if "Press <enter>" in line:
+        line = PAGER_PRESS.sub("", line)
+    if "end of the file" in line:
+        line = END_OF_FILE.sub("", line)
+    if "^C" in line:
+        line = CTRL_C.sub("", line)
+    if "\t" in line:
+        line = line.expandtabs(8)
+    line = line.rstrip()
+    if not marks:
+        return line
+    if line.endswith("\u2026"):  # a cut line marked by its writer
+        line = line[:-1].rstrip()
+    if ">" in line[:8] and (decoration := DECORATION.match(line)):
+        line = line[decoration.end():]
+    return line
+
+
+def _parse_logger_time(match: re.Match[str]) -> datetime | None:
+    try:
+        return datetime(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
+
+
+def _stamp_time(stamp: tuple[str | None, str], day: datetime | None) -> datetime | None:
+    """A log time stamp as a moment (its own date, else the day of the last dated stamp)."""
+    date, clock = stamp
+    try:
+        if date is None:
+            if day is None:
+                return None
+            return datetime.combine(day.date(), datetime.strptime(clock, "%H:%M:%S").time())
+        fmt = "%Y-%m-%d %H:%M:%S" if "-" in date else "%m/%d/%Y %H:%M:%S"
+        return datetime.strptime(f"{date} {clock}", fmt)
+    except ValueError:
+        return None
+
+
+def read_capture(src: SourceFile, recogniser: Recogniser | None = None) -> Capture:
+    """Clean one file and cut it into command sections.
+
+    Sections come from prompts (`admin:<command>`, a Linux shell prompt); text outside prompts is cut
+    by content (a `top -` line, a listing header or row, `Host Name :`...: the `starts`/`detect` of
+    the command table). Lines that are neither noise nor in a recognised section are unparsed.
+    """
+    return capture_text(src.name, src.root, *decode(src), recogniser)
+
+
+def capture_text(name: str, root: str, text: str, warnings: list[str],
+                 recogniser: Recogniser | None = None) -> Capture:
+    """`read_capture` of a file already decoded (its bytes need not be kept meanwhile)."""
+    raw_lines = text.split("\n")
+    if raw_lines and raw_lines[-1] == "":
+        raw_lines.pop()
+    capture = Capture(file=name, root=root, text=text, warnings=warnings)
+    # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
+    markers: dict[int, tuple] = {}
+    pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt
+    times: dict[int, datetime] = {}  # line index -> the time stamp in front of it
+    # what a file holds nowhere costs nothing per line: time stamps, decorations, shell prompts
+    stamps = bool(TIME_STAMP_AT_START.match(text, 0, 65536)  # a session log's stamps start early
+                  or TIME_STAMP_AFTER_NEWLINE.search(text, 0, 65536))
+    marks = "\u2026" in text or ">" in text and ("-->" in text or "==>" in text)
+    shells = "$" in text or "#" in text
+    # clean_line would change nothing but trailing blanks (a CR is one when every CR ends a line)
+    crlf = "\r" in text and text.count("\r") == text.count("\r\n")
+    hints = ARTEFACT_HINTS_BUT_CR if crlf else ARTEFACT_HINTS
+    if not stamps and not marks and not any(hint in text for hint in hints):
+        cleaned = list(map(str.rstrip, raw_lines))  # one C loop instead of a call a line
+        if VMWARE_BLOCK in text:  # its indented lines are noise: read line by line
+            _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
+        else:  # only the lines that may be a marker are looked at
+            candidates = _line_indexes(text, MARKER_LINE, ("$", "#") if shells else ())
+            _mark_lines(cleaned, candidates, shells, markers, pagers)
+    else:
+        cleaned = _clean_lines(raw_lines, stamps, marks, pagers, times)
+        _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
+    del raw_lines  # (the cleaned lines are mostly the same strings: one list of them is enough)
+    _Splitter(capture, _recogniser(recogniser), markers, pagers, times).run(cleaned)
+    return capture
+
+
+def _clean_lines(raw_lines: list[str], stamps: bool, marks: bool, pagers: dict[int, tuple[int, int, int]],
+                 times: dict[int, datetime]) -> list[str]:
+    """`clean_line` on every line; notes the pager prompts and the time stamps met."""
+    cleaned: list[str] = []
+    day: datetime | None = None
+    pager = _Pager()
+    for index, raw in enumerate(raw_lines):
+        cleaned.append(clean_line(raw, pager, stamps, marks))
+        if pager.last is not None:
+            pagers[index] = pager.last
+            pager.last = None
+        if pager.stamp is not None:
+            if (moment := _stamp_time(pager.stamp, day)) is not None:
+                times[index] = day = moment
+            pager.stamp = None
+    return cleaned
+
+
+def _mark_lines(cleaned: list[str], indexes: Sequence[int], shells: bool, markers: dict[int, tuple],
+                pagers: dict[int, tuple[int, int, int]]) -> None:
+    """Find the markers (prompts, session starts, noise) among the lines at `indexes` (in order; the
+    lines not given are none) and blank them in `cleaned`."""
+    in_vmware = False
+    for index in indexes:
+        line = cleaned[index]
+        stripped = line.strip()
+        marker: tuple | None = None
+        if in_vmware and stripped and line[:1].isspace():
+            marker = ("noise",)
+        elif not MARKER_HINT.match(stripped):
+            in_vmware = False
+            # a shell prompt holds a `$` or `#` (two cheap tests, only in a file that has one)
+            if shells and ("$" in stripped or "#" in stripped) and (shell := SHELL_PROMPT.match(stripped)):
+                marker = ("shell", shell.group(1).strip())
+        else:
+            in_vmware = False
+            header = LOGGER_HEADER.match(stripped)
+            if header:
+                marker = ("session", _parse_logger_time(header))
+            elif BANNER.match(stripped):
+                marker = ("session", None)
+            elif stripped.startswith(VMWARE_BLOCK):
+                in_vmware = True
+                marker = ("noise",)
+            elif prompt := PROMPT.match(stripped):
+                marker = ("prompt", prompt.group(1).strip())
+            elif LOGIN_NOISE.match(stripped):
+                marker = ("noise",)
+            elif stripped.startswith(COLLECT_CUT):
+                marker = ("noise",)
+                pagers[index] = (0, 0, 1)  # as a pager stopped before the end: the section is cut short
+        if marker is not None:
+            markers[index] = marker
+            cleaned[index] = ""
+
+
+COMMAND_WORD = re.compile(r"^(show|utils|file|set|run|delete|license|unset)\b")
+
+
+class _Splitter:
+    """Cuts the cleaned lines of one file into sessions and command sections."""
+
+    def __init__(self, capture: Capture, recogniser: Recogniser, markers: dict[int, tuple],
+                 pagers: dict[int, tuple[int, int, int]], stamps: dict[int, datetime]) -> None:
+        self.capture, self.recogniser = capture, recogniser
+        self.markers, self.pagers, self.stamps = markers, pagers, stamps
+        self.session = 0
+        self.session_has_content = False
+        self.current: CaptureSection | None = None
+        self.last_pager: tuple[int, int, int] | None = None
+        self.has_data = False
+        self.awaiting = False  # a bare `admin:` prompt: the command is on the next line
+
+    def close(self) -> None:
+        current = self.current
+        if current is not None:
+            while current.lines and not current.lines[-1].strip():
+                current.lines.pop()
+            last = self.last_pager
+            current.cut_short = last is not None and last[1] < last[2]
+            if self.stamps:  # the time stamp of its prompt line, else of its first stamped line
+                first = max(current.first_line - 2, 0)  # 0-based: the line before its first line
+                current.captured_at = next(
+                    (self.stamps[i] for i in range(first, current.last_line) if i in self.stamps), None)
+            if current.lines or current.typed:
+                self.capture.sections.append(current)
+        self.current = None
+        self.last_pager = None
+
+    def open(self, command: str, typed: str | None, index: int, *, shell: bool = False) -> CaptureSection:
+        """A new section whose first line is line `index` (0-based)."""
+        self.session_has_content = True
+        self.current = CaptureSection(self.capture.file, self.session, command, typed, index + 1, [],
+                                      shell=shell)
+        self.has_data = False  # a non-blank line was added to it
+        return self.current
+
+    def prompt(self, typed: str, index: int) -> None:
+        """`admin:<typed>` on line `index` opens a section (output glued to the command: its first line)."""
+        command, typed_command, glued = self.recogniser.command(typed)
+        if glued:
+            self.open(command, typed_command, index).lines.append(glued)
+            self.has_data = True
+        else:
+            self.open(command, typed, index + 1)
+
+    def run(self, cleaned: list[str]) -> None:
+        # Inside a section, the lines up to the next marker, pager prompt or (prompt-less text) line
+        # that `detect` may recognise are plain lines of it: they are added at once.
+        stops = sorted({*self.markers, *self.pagers})
+        maybe = self.recogniser.candidates("\n".join(cleaned))
+        count, index = len(cleaned), 0
+        while index < count:
+            current = self.current
+            stop = index if current is None or self.awaiting else self._plain(index, count, stops, maybe)
+            if stop > index:
+                assert current is not None
+                chunk = cleaned[index:stop]
+                current.lines.extend(chunk)
+                if (current.typed is None or current.command == "unknown") and any(map(str.strip, chunk)):
+                    self.has_data = True
+                index = stop
+                continue
+            self.line(cleaned, index)
+            index += 1
+        self.close()
+        self.capture.session_count = self.session + 1
+
+    def _plain(self, index: int, count: int, stops: list[int], maybe: list[int] | None) -> int:
+        """The end of the plain lines of the open section from `index` on (`index`: none)."""
+        current = self.current
+        assert current is not None
+        at = bisect_left(stops, index)
+        stop = stops[at] if at < len(stops) else count
+        if current.typed is None or current.command == "unknown":  # prompt-less: its content decides
+            if maybe is None or (current.shell and not self.has_data):
+                return index
+            at = bisect_left(maybe, index)
+            stop = min(stop, maybe[at]) if at < len(maybe) else stop
+        return stop
+
+    def line(self, cleaned: list[str], index: int) -> None:
+        """Line `index`, on its own."""
+        capture, recogniser = self.capture, self.recogniser
+        line = cleaned[index]
+        if index in self.pagers:
+            self.last_pager = self.pagers[index]
+        marker = self.markers.get(index)
+        if marker is not None:
+            kind = marker[0]
+            if kind == "session":
+                self.close()
+                if self.session_has_content:
+                    self.session += 1
+                    self.session_has_content = False
+                if marker[1] is not None:
+                    capture.session_times[self.session] = marker[1]
+            elif kind == "prompt":
+                self.close()
+                self.awaiting = not marker[1]
+                if marker[1]:
+                    self.prompt(marker[1], index)
+            elif kind == "shell":
+                self.close()
+                self.awaiting = False
+                if marker[1]:
+                    self.open(recogniser.shell_command(marker[1]), marker[1], index + 1, shell=True)
+            elif self.current is not None:  # plain noise inside a section keeps the line numbering
+                self.current.lines.append("")
+            return
+        stripped = line.strip()
+        if self.awaiting and stripped:
+            self.awaiting = False
+            command = recogniser.command(stripped)[0]
+            if command != "unknown" or COMMAND_WORD.match(stripped):
+                cleaned[index] = ""
+                self.prompt(stripped, index)
+                return
+        current = self.current
+        if current is None:
+            if not stripped:
+                return
+            detected = recogniser.detect(line, True)
+            if detected is None:
+                self.session_has_content = True
+                reason = "outside any recognised command output"
+                capture.unparsed.append(Unparsed(f"{capture.file}:{index + 1}", stripped, reason))
+                return
+            current = self.open(detected, None, index)
+        elif stripped and (current.typed is None or current.command == "unknown"):
+            # prompt-less text (or a shell command's): a command's output may start without a prompt
+            fresh = current.shell and not self.has_data
+            detected = recogniser.detect(line, fresh)
+            if detected is not None and fresh:
+                current.command = detected  # what the shell command printed says what it was
+            elif detected is not None and recogniser.starts_new_output(current.command, detected,
+                                                                       self.has_data):
+                self.close()
+                current = self.open(detected, None, index)
+            self.has_data = True  # (only this branch reads it: no cost on typed outputs)
+        current.lines.append(line)

@@ -1,0 +1,155 @@
+"""The table of command families ucnb reads: one `CommandSpec` per canonical command.
+
+Each entry says how the command is recognised (the words typed after a prompt, which option words
+may follow them, and how its output starts when there is no prompt), which parser reads it, how
+many rows the result has and where the result is filed on a node. The capture layer and the bundle
+read only this table; adding a format is one parser module plus one entry here
+(docs/internals.md, "How to add a format")::
+
+    CommandSpec("show process load", parse=_load, files_as="loads", starts=r"top - |Tasks:|Threads:",
+                args=r"(?:num\\s+\\S+|cont|thread|memory|cpu|time|page|\\S+)*", rows=_load_rows)
+
+Every parser is called as `spec.parse(lines, file=..., first_line=..., typed=...)` and returns its
+`ucnb.model.results` result (or None for output that is recognised and needs no reading).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ucnb.model.results import Identity, Listing, LoadCapture, ServiceList, rows
+from ucnb.read.capture import Recogniser
+from ucnb.read.parsers.identity import parse_identity
+from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
+from ucnb.read.parsers.load import looks_like_load_output, parse_load
+from ucnb.read.parsers.services import parse_service_restart, parse_services
+
+# Where a result goes on a `ucnb.model.results.Node` (ucnb.read.bundle files each kind):
+#   loads: LoadCapture snapshots -> node.loads; listing: Listing -> node.listings;
+#   services: ServiceList merged into node.services; identity: Identity merged into node.identity;
+#   restart: dict -> node.restarts; None: recognised, nothing to file.
+FilesAs = Literal["loads", "listing", "services", "identity", "restart"] | None
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """One command family (see the module docstring)."""
+
+    name: str  # canonical command; typed words may be abbreviated ("sh proc lo")
+    parse: Callable[..., Any] | None  # (lines, *, file, first_line, typed) -> result
+    files_as: FilesAs = None
+    rows: Callable[[Any], int] = lambda result: 0  # rows shown by `inspect`
+    # What may follow the command words on the prompt line (a regular expression matched against the
+    # rest, whole). Anything else there is output glued to the prompt line: it is handed to the parser.
+    args: str = ""
+    starts: str | None = None  # regex: the first line of its output, matched on the left-stripped line
+    detect: Callable[[str], bool] | None = None  # a costlier test of a first line, run only when ...
+    hint: tuple[str, ...] = ()  # ... one of these substrings is in the line (or always when empty)
+    detect_rows: Callable[[str], bool] | None = None  # a data row seen outside any output (headerless)
+    family: str = ""  # outputs of one family continue each other (a repeated header is no new output)
+    shell: tuple[str, ...] = ()  # typed at a Linux shell prompt, these programs print this output
+    reruns: bool = False  # its first line again after data is another run (a repeated `ps` header)
+    sealed: bool = False  # once started, no content test cuts it (its own labels look like others')
+
+    @property
+    def group(self) -> str:
+        return self.family or self.name
+
+
+# --- adapters: every parser called the same way -----------------------------------------------------
+
+
+def _load(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> LoadCapture:
+    return parse_load(lines, file=file, first_line=first_line)
+
+
+def _load_rows(result: LoadCapture) -> int:
+    return sum(rows(snapshot, "processes") for snapshot in result.snapshots)
+
+
+def _listing(command: str) -> Callable[..., Listing]:
+    def parse(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> Listing:
+        result = parse_listing(lines, file=file, first_line=first_line)
+        # recognised by content: the tree view is `show process list`
+        result.command = "show process list" if typed is None and result.forest else command
+        return result
+
+    return parse
+
+
+def _listing_rows(result: Listing) -> int:
+    return rows(result, "processes")
+
+
+def _services(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> ServiceList:
+    return parse_services(lines, file=file, first_line=first_line)
+
+
+def _service_rows(result: ServiceList) -> int:
+    return rows(result, "services")
+
+
+def _restart(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> dict[str, Any]:
+    named = re.sub(r"^\S+\s+\S+\s+\S+\s*", "", typed) if typed else ""
+    return parse_service_restart(lines, service=named or None, file=file, first_line=first_line)
+
+
+def _identity(command: str) -> Callable[..., Identity]:
+    def parse(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> Identity:
+        return parse_identity(lines, command=command, file=file, first_line=first_line)
+
+    return parse
+
+
+def _identity_rows(result: Identity) -> int:
+    if result.cluster:
+        return len(result.cluster)
+    return int(any((result.hostname, result.product, result.version, result.os_version, result.date)))
+
+
+def _cluster_rows(result: Identity) -> int:
+    return len(result.cluster)
+
+
+_ANY = r".*"
+_LISTING = {"parse": None, "files_as": "listing", "rows": _listing_rows, "family": "listing"}
+
+
+def _listing_spec(name: str, args: str, **more: Any) -> CommandSpec:
+    return CommandSpec(name, **{**_LISTING, "parse": _listing(name), "args": args, **more})
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("show process load", _load, "loads", _load_rows, starts=r"top - |Tasks:|Threads:",
+                shell=("top",), detect=looks_like_load_output, hint=(" processes", "load average", "PID"),
+                args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
+    _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
+                  detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
+                  shell=("ps",), reruns=True),
+    _listing_spec("show process list", r"(?:\s*(?:page|file\s+\S+))*"),
+    _listing_spec("show process search", _ANY),
+    _listing_spec("show process name", _ANY),
+    _listing_spec("show process pid", _ANY),
+    _listing_spec("show process user", _ANY),
+    _listing_spec("show process using-most", _ANY),
+    CommandSpec("utils service list", _services, "services", _service_rows,
+                starts=r"Requesting service status|Service Manager is running", args=r"(?:\s*page)?",
+                detect=lambda line: _SERVICE_ROW.match(line) is not None, hint=("[S", "[ S", "[NOT")),
+    CommandSpec("utils service restart", _restart, "restart", lambda result: int(bool(result.get("service"))),
+                starts=r"Do not press Ctrl\+C while the service is restarting", args=_ANY),
+    CommandSpec("utils system restart", None, None, args=_ANY),
+    CommandSpec("show status", _identity("show status"), "identity", _identity_rows, starts=r"Host Name\s*:"),
+    CommandSpec("show version active", _identity("show version active"), "identity", _identity_rows,
+                starts=r"Active Master Version"),
+    CommandSpec("show network cluster", _identity("show network cluster"), "identity", _cluster_rows,
+                starts=r"Server Table \(processnode\)"),
+    CommandSpec("show tech ccm_service", _identity("show tech ccm_service"), "identity", _identity_rows,
+                starts=r"GroupName:", sealed=True),
+)
+_SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
+
+BY_NAME = {spec.name: spec for spec in COMMANDS}
+RECOGNISER = Recogniser(COMMANDS)

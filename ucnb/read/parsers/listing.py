@@ -1,0 +1,332 @@
+"""Process listings: `show process list [detail]`, its slices, and every procps `ps` listing.
+
+One header-driven parser reads them all. The header is found by its column names (a `PID` column,
+the command column `CMD`, `COMMAND`, `ARGS` or `COMM` last); every row is split into as many fields
+as the header has columns, the last one keeping its spaces, and the fields with a known form (PID,
+PPID, C, PRI, NI, SZ, %CPU, TIME, STAT...) are checked so that a shifted row is reported, not misread::
+
+    UID          PID    PPID  C STIME TTY          TIME CMD
+    ccmserv+    7313       1  0 Oct19 ?        03:10:11 /usr/local/cm/bin/amc
+    ccmserv+   12345    7313  0 09:10 ?        00:00:00  \\_ [sh] <defunct>
+
+gives two rows: amc (depth 0) and its zombie child sh (depth 1, command `[sh] <defunct>`).
+
+Choices:
+- `comm` is the basename of the command's first word; a bracketed name is unwrapped whole
+  (`[kworker/0:1]` -> `kworker/0:1`, `[sh] <defunct>` -> `sh`); a login shell's leading `-` and a
+  process title's trailing `:` are dropped (`-bash` -> `bash`, `sshd: admin@pts/0` -> `sshd`).
+- Forests: `ps --forest` drawing (` \\_ `, ` |  `, 4 characters a level) and `ps -H` indentation
+  (2 spaces a level) are measured from the header's command column and removed from `command`;
+  `forest` is True when any row is deeper than 0.
+- A wrapped command line (a line that is not a row, follows a row directly, and starts with
+  whitespace, or follows a line of 60 columns or more, or follows a row whose command is empty or
+  only forest drawing) is joined to that row's command (one space; none after a line cut at exactly
+  a terminal width), the row's `source` becomes `file:first-last`; a warning lists the joins.
+- Rows without a header are read in the known layout most of them fit (`_LAYOUTS`: ps -ef, -elf,
+  -el, axl, axjf, aux, ax, -e, busybox, `show process list`); `assumed_layout` says which and why.
+- A forest with no PPID column (ps auxf, fax): `ppid` is the row above one level up
+  (`parents_from_tree`); a top-level row's parent stays <NA>.
+- Only PID, PPID, state and command decide a row: an odd value (`-`, `?`, `12m`) in another checked
+  column is NA with a warning; a value of another form (a path in TIME) is a shifted row: unparsed.
+- A repeated identical header is skipped; a different header starts a new column layout (warning).
+- Values are checked column by column once all rows are split (fast on 100k rows); a row with a
+  bad value goes to `unparsed` with the column named, and so do the wrapped lines joined to it.
+- Not supported: a command column that is not last, and other columns whose values contain spaces
+  (`lstart`); such rows are unparsed when a checked column catches the shift, else read as split.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ucnb.model.results import Columns, Listing, Unparsed
+from ucnb.read.parsers.listing_rows import Layout, Segment
+from ucnb.text import plural
+
+# Column names that end a listing: the command, keeping its spaces.
+_COMMAND_NAMES = frozenset({"CMD", "COMMAND", "ARGS", "COMM"})
+# `top` headers look alike ("PID ... COMMAND") but carry columns ps never prints.
+_TOP_ONLY = frozenset({"TIME+", "PR", "VIRT", "RES", "SHR"})
+_HEADER_WORD = re.compile(r"[A-Z%][A-Z0-9%_+-]*")
+
+_FLAVOURS = {
+    ("UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"): "ps -ef",
+    (
+        *("F", "S", "UID", "PID", "PPID", "C", "PRI", "NI"),
+        *("ADDR", "SZ", "WCHAN", "STIME", "TTY", "TIME", "CMD"),
+    ): "ps -elf",
+    ("USER", "PID", "%CPU", "%MEM", "VSZ", "RSS", "TTY", "STAT", "START", "TIME", "COMMAND"): "ps aux",
+}
+
+# Known layouts, for rows pasted without their header (`ps -ef | grep defunct`): the header's
+# names and the shape of a row (fields split on spaces; the command may be empty when it wrapped).
+_TIME = r"(?:\d+-)?\d+:\d\d(?::\d\d)?(?:\.\d+)?|\d+m"
+_ST = r"[DIRSTtWXZPK][<NLsl+W]*"
+_CMD = r"(?:\s+\S.*)?"
+_LAYOUTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (name, header, re.compile(r"\s*" + shape + r"\s*$", re.ASCII))
+    for name, header, shape in (
+        ("ps -elf", "F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD",
+         rf"\d+\s+{_ST}\s+\S+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\S+\s+(?:\d+|-)\s+\S+\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps -el", "F S UID PID PPID C PRI NI ADDR SZ WCHAN TTY TIME CMD",
+         rf"\d+\s+{_ST}\s+\S+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\S+\s+(?:\d+|-)\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps axl", "F UID PID PPID PRI NI VSZ RSS WCHAN STAT TTY TIME COMMAND",
+         rf"\d+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\d+\s+\d+\s+\S+\s+{_ST}\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps axjf", "PPID PID PGID SID TTY TPGID STAT UID TIME COMMAND",
+         rf"\d+\s+\d+\s+\d+\s+\d+\s+\S+\s+-?\d+\s+{_ST}\s+\d+\s+(?:{_TIME}){_CMD}"),
+        ("ps aux", "USER PID %CPU %MEM VSZ RSS TTY STAT START TIME COMMAND",
+         rf"\S+\s+\d+\s+\d+\.\d\s+\d+\.\d\s+\d+\s+\d+\s+\S+\s+{_ST}\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("ps -ef", "UID PID PPID C STIME TTY TIME CMD",
+         rf"\S+\s+\d+\s+\d+\s+\d+\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("busybox ps", "PID USER VSZ STAT COMMAND", rf"\d+\s+\S+\s+\d+[mg]?\s+{_ST}{_CMD}"),
+        ("ps ax", "PID TTY STAT TIME COMMAND", rf"\d+\s+\S+\s+{_ST}\s+(?:{_TIME}){_CMD}"),
+        ("show process list", "PID PPID STAT CMD", rf"\d+\s+\d+\s+{_ST}{_CMD}"),
+        ("ps -e", "PID TTY TIME CMD", rf"\d+\s+(?:\?|pts/\d+|tty\w*|console)\s+(?:{_TIME}){_CMD}"),
+        ("busybox ps (new)", "PID USER TIME COMMAND", rf"\d+\s+\S+\s+(?:{_TIME}){_CMD}"),
+        ("show process list", "PID PPID USER COMMAND", rf"\d+\s+\d+\s+[a-z_][\w.+-]*{_CMD}"),
+    )
+)
+# a row starts with a digit (a PID, or ps l's F) or a user name followed by a PID
+_ROW_START = re.compile(r"\s*(?:\d|\S+\s+\d)", re.ASCII)
+
+
+def looks_like_listing_row(line: str) -> bool:
+    """True when `line` has the shape of a row of a known listing layout (no header needed), e.g.
+    `1  1000 17322 17310  20   0      0     0 exit   Z    ?          0:00 [owncloud] <defunct>`."""
+    return _ROW_START.match(line) is not None and any(shape.match(line) for _, _, shape in _LAYOUTS)
+
+
+def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] | None:
+    """The known layout most non-blank lines fit: (name, header, fitting, non-blank, others that fit
+    as many), the first of the table (the most specific) on a tie."""
+    texts = [line for line in lines if line.strip()]
+    best: tuple[str, str, int] | None = None
+    others: list[str] = []
+    for name, header, shape in _LAYOUTS:
+        fits = sum(1 for line in texts if shape.match(line))
+        if fits and (best is None or fits > best[2]):
+            best, others = (name, header, fits), []
+        elif fits and best is not None and fits == best[2] and name != best[0]:
+            others.append(f"{name} ({header})")
+    return None if best is None else (*best, len(texts), others)
+
+
+# The one warning for a listing without parents: `inspect` shows it, and so does the diagnosis.
+_NO_PPID_WARNING = (
+    "the listing {source} has no PPID column (ps aux style): the zombies' parents cannot be known; "
+    "capture `show process list detail`"
+)
+
+
+def _header_names(line: str) -> list[str] | None:
+    """The column names of `line` when it is a process-listing header, else None."""
+    if "PID" not in line:
+        return None
+    names = line.split()
+    if (
+        len(names) < 2
+        or names[-1] not in _COMMAND_NAMES
+        or "PID" not in names
+        or not _TOP_ONLY.isdisjoint(names)
+        or not all(_HEADER_WORD.fullmatch(name) for name in names)
+    ):
+        return None
+    return names
+
+
+def looks_like_listing_header(line: str) -> bool:
+    """True when `line` is the header of a procps-style listing, e.g.
+    `UID          PID    PPID  C STIME TTY          TIME CMD` or `  PID  PPID STAT CMD`
+    (not the `top` table header of `show process load`)."""
+    return _header_names(line) is not None
+
+
+def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> Listing:
+    """Read a process listing (`ps -ef`, `-elf`, `aux`, `--forest`, `-H`, `-eo ...`,
+    `show process list [detail]` and its slices) into a `Listing`.
+
+    Example input::
+
+          PID  PPID STAT CMD
+         7313     1 Ssl  /usr/local/cm/bin/amc
+        12345  7313 Z     \\_ [sh] <defunct>
+
+    Rows without a header are read in the known layout they fit (`assumed_layout` says which and
+    why). Text before the header and lines that are not rows go to `unparsed` with a reason.
+    """
+    problems: list[tuple[int, str]] = []  # (line index, reason), sorted into `unparsed` at the end
+    warnings: list[str] = []
+
+    header_at = None
+    names: list[str] | None = None
+    for i, line in enumerate(lines):
+        names = _header_names(line)
+        if names is not None:
+            header_at = i
+            break
+    assumed = ""
+    if header_at is None or names is None:
+        guess = _guess_layout(lines)
+        if guess is None:
+            reason = "no process listing header (PID ... CMD) found"
+            return Listing(
+                unparsed=[Unparsed(f"{file}:{first_line + i}", line, reason)
+                          for i, line in enumerate(lines) if line.strip()],
+                warnings=["no process listing header (a line with PID ... CMD/COMMAND) was found"],
+            )
+        name, header, fits, total, others = guess
+        names = header.split()
+        assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {plural(total, 'line')} "
+                   f"{'has' if fits == 1 else 'have'} its shape"
+                   + (f"; also fits: {', '.join(others)}" if others else ""))
+        warnings.append(assumed)
+        layout = Layout("", names)  # no header: the forest is measured from the end of TIME
+        start = first_row = next(i for i, line in enumerate(lines) if line.strip())
+    else:
+        problems.extend((i, "text before the listing header") for i in range(header_at) if lines[i].strip())
+        layout = Layout(lines[header_at], names)
+        start, first_row = header_at + 1, header_at
+    segment = Segment(layout)
+    segments = [segment]  # a different header starts a new segment
+    joined: list[int] = []  # wrapped lines joined to the row above
+    last_header = first_row
+    headers = [] if header_at is None else [header_at]  # every header line, repeated or new
+    i = start
+    while (i := segment.read_rows(lines, i)) < len(lines):
+        line, layout = lines[i], segment.layout
+        # a wrapped tail may follow a row (or another tail) directly
+        after_row = bool(segment.lines and segment.lines[-1] == i - 1 or joined and joined[-1] == i - 1)
+        tail_next = i + 1 < len(lines) and _is_tail(segment.layout, lines[i + 1], relaxed=True)
+        if not line.strip():
+            pass
+        elif (names := _header_names(line)) is not None:
+            last_header = i
+            headers.append(i)
+            if names != segment.layout.names:
+                warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
+                segment = Segment(Layout(line, names))
+                segments.append(segment)
+        elif tail_next and segment.layout.row_without_command(line):
+            segment.add_row(line, i)  # its command is on the next line
+            segment.join(lines, line, i + 1)
+            joined.append(i + 1)
+            i += 1
+        elif after_row and joined[-1:] != [i - 1] and segment.drawing_only() and _is_tail(layout, line, True):
+            segment.join(lines, lines[i - 1], i)
+            joined.append(i)
+        elif after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line):
+            # an indented tail, or the tail of a line as long as a terminal or a mail wraps at
+            glue = "" if len(lines[i - 1]) in _HARD_WIDTHS and not line[0].isspace() else " "
+            segment.append_tail(line.strip(), i, glue)
+            joined.append(i)
+        else:
+            problems.append((i, segment.layout.why_not(line, after_row)))
+        i += 1
+    last = max([last_header, *(each.lines[-1] for each in segments if each.lines), *joined[-1:]])
+
+    tables = []
+    for each in segments:
+        table, rejected = each.columns(file, first_line)
+        tables.append(table)
+        problems.extend(rejected)
+        warnings.extend(each.notes())
+    if problems:
+        problems.sort()
+        joined = sorted(set(joined) - {line for line, _ in problems})
+    filled = [table for table in tables if len(table)]
+    processes = Columns.concat(filled or tables[:1])
+    ppid_column = all("ppid" in each.layout.index for each in segments)
+    from_tree = not ppid_column and any(each.depths for each in segments) and len(segments) == 1
+    columns = segments[0].layout.names
+    source = f"{file}:{first_line + first_row}-{first_line + last}"
+    return Listing(
+        unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems],
+        warnings=warnings + _warnings(processes, ppid_column, from_tree, joined, file, first_line, source),
+        processes=processes,
+        flavour=_FLAVOURS.get(tuple(columns), "custom"),
+        forest=any(each.depths for each in segments),
+        has_ppid=ppid_column or from_tree,
+        parents_from_tree=from_tree,
+        assumed_layout=assumed,
+        columns=columns,
+        source=source,
+        recognised=[first_line + i for i in sorted(headers)],
+    )
+
+
+# A line at least this long may have been wrapped (mail at 72-80 columns, terminals at 80 or more);
+# a terminal cuts at exactly its width, inside a word: the pieces are joined without a space.
+_WRAP_WIDTH = 60
+_HARD_WIDTHS = frozenset({80, 100, 120, 132, 160, 200})
+
+
+def _is_tail(layout: Layout, line: str, relaxed: bool = False) -> bool:
+    """A line that can be the wrapped rest of a row's command: not blank, not a header, not a row."""
+    if not line.strip() or _header_names(line) is not None:
+        return False
+    # after a row without its command (`relaxed`), a short line with a number where PID belongs
+    # (`/sbin/klogd -c 1 -2`) is still its command: a row would have (almost) all the fields
+    return not layout.row_like(line) or relaxed and len(line.split()) < layout.ncols - 1
+
+
+def _tree_warning(processes: Columns) -> str:
+    """Which zombies' parents were read from the forest drawing, with the parent row's file:line."""
+    pids, ppids, sources = processes.values("pid"), processes.values("ppid"), processes.values("source")
+    where = dict(zip(pids, sources, strict=True))
+    found = [f"zombie {pid}: parent {ppid} from the tree at {where.get(ppid, '?')}"
+             for pid, ppid, zombie in zip(pids, ppids, processes.values("zombie"), strict=True)
+             if zombie and ppid is not None]
+    shown = "; ".join(found[:10]) + (" ..." if len(found) > 10 else "")
+    return ("the listing has no PPID column: parents are read from the tree drawing (the row above, one "
+            "level up); a top-level row's parent cannot be known" + (f" ({shown})" if shown else ""))
+
+
+def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: list[int], file: str,
+              first_line: int, source: str) -> list[str]:
+    """Joined wrapped lines, a missing PPID column (parents from the tree), duplicate PIDs."""
+    warnings = []
+    if joined:
+        shown = ", ".join(f"{file}:{first_line + i}" for i in joined[:10])
+        more = " ..." if len(joined) > 10 else ""
+        joins = plural(len(joined), "wrapped command line")
+        warnings.append(f"{joins} joined to the row above: {shown}{more}")
+    if from_tree:
+        warnings.append(_tree_warning(processes))
+    elif not ppid_column:
+        warnings.append(_NO_PPID_WARNING.format(source=source))
+    groups = _duplicate_groups(processes.data["pid"]) if processes.data.get("pid") is not None else []
+    if groups:
+        sources = processes.values("source")  # `file:line` made only for the rows named
+        shown = "; ".join(
+            f"{pid} ({', '.join(sources[row] for row in rows[:5])}"
+            f"{f' and {count - 5:,} more' if count > 5 else ''})"
+            for pid, rows, count in groups[:10])
+        more = " ..." if len(groups) > 10 else ""
+        warnings.append(f"duplicate PIDs (two captures mixed?): {shown}{more}")
+    return warnings
+
+
+def _duplicate_groups(pids: Sequence[int], limit: int = 11) -> list[tuple[int, list[int], int]]:
+    """The first `limit` PIDs seen on several rows, in order of first appearance: (pid, its first six
+    rows, how many rows).
+
+    >>> _duplicate_groups([5, 7, 5, 9, 7, 5])
+    [(5, [0, 2, 5], 3), (7, [1, 4], 2)]
+    """
+    if not hasattr(pids, "dtype") and len(set(pids)) == len(pids):  # the usual case: no numpy needed
+        return []
+    import numpy as np
+
+    values = np.asarray(pids, dtype=np.int64)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    repeat = np.zeros(len(values), dtype=bool)
+    repeat[1:] = ordered[1:] == ordered[:-1]
+    starts = np.flatnonzero(repeat[1:] & ~repeat[:-1])  # the first of each run of one PID
+    starts = starts[np.argsort(order[starts], kind="stable")][:limit]  # by first appearance
+    groups = []
+    for start in starts.tolist():
+        end = int(np.searchsorted(ordered, ordered[start], side="right"))
+        groups.append((int(ordered[start]), order[start : min(end, start + 6)].tolist(), end - start))
+    return groups

@@ -1,0 +1,1 @@
+"""Redaction: stable placeholders for hosts, domains, addresses, users; redacted copies of a bundle."""

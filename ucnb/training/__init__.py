@@ -1,0 +1,1 @@
+"""Training: lessons and practice exercises with questions checked against an answer key."""
