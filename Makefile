@@ -9,7 +9,7 @@ SAMPLE ?= sample_outputs/ex1_cucm_amc/before
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[all,test,bench]'
 	touch $@
 
 demo: $(VENV)/.installed

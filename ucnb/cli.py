@@ -63,9 +63,43 @@ from ucnb.text import plural, printable  # noqa: E402
 MESSAGE_LIMIT = 1000  # characters of an error line (a message quoting a 20 MB name is cut)
 
 
+# What a command needs beyond the runtime dependencies: {command: (extra, modules it imports)}; the
+# extras are declared in pyproject.toml (tests/test_dependencies.py checks that the two agree).
+EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("dask", "distributed", "tqdm")),
+          "practice": ("notebooks", ("ipywidgets",))}  # the answer key lives beside the quiz widgets
+FORMATS_HELP = "{report formats}"  # filled from ucnb.report.formats when help is shown
+OUTPUT_HELP = "{report output}"
+
+
+class _Help(argparse.HelpFormatter):
+    """Help whose report formats come from the formats registry, read only when help is shown (importing
+    it costs CLI start-up 0.1 s)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if text and (FORMATS_HELP in text or OUTPUT_HELP in text):
+            from ucnb.report.formats import output_help, suffixes
+
+            text = text.replace(FORMATS_HELP, suffixes()).replace(OUTPUT_HELP, output_help())
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Help)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         raise InputError(f"{message} (see `{self.prog} --help`)")  # `ucnb analyze --help`...
+
+
+def needs_extra(command: str) -> None:
+    """InputError naming the extra to install when a module that `command` imports is missing."""
+    import importlib.util
+
+    extra, modules = EXTRAS[command]
+    if any(importlib.util.find_spec(module) is None for module in modules):
+        raise InputError(f"{command} needs the '{extra}' extra: pip install 'ucnb[{extra}]'")
 
 
 class _Version(argparse.Action):
@@ -179,6 +213,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if args.print_commands:
         sys.stdout.write(collect.manual_commands(args.samples, args.interval) + "\n")
         return 0
+    needs_extra("collect")
     hosts = list(args.hosts) + (collect.read_hosts_file(args.hosts_file) if args.hosts_file else [])
     if not hosts or not args.output:
         raise InputError("collect needs HOST... (or --hosts FILE) and -o DIR, or --print-commands")
@@ -195,6 +230,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_practice(args: argparse.Namespace) -> None:
+    needs_extra("practice")
     from ucnb.training.practice import write_exercise
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
@@ -205,6 +241,7 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
+    needs_extra("scan")
     from ucnb.fleet.scan import ScanOptions, format_summary, output_format, scan_fleet, summary, write_frame
 
     output_format(args.output)  # an unknown suffix fails before any work
@@ -281,13 +318,12 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 unless every node is cleared (0 cleared, 1 otherwise, 2 unusable input)")
     verify.set_defaults(run=cmd_verify)
     report = with_limits(
-        sub.add_parser("report", help="post-incident report (.html, .md, .pdf; .txt: the case note)"),
+        sub.add_parser("report", help=f"post-incident report ({FORMATS_HELP})"),
         json_output=False,
     )
     report.add_argument("paths", nargs="+", metavar="PATH")
     report.add_argument("--after", metavar="PATH", help="the capture taken after the remediation")
-    report.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="FILE.html, FILE.md, FILE.pdf, or FILE.txt (the plain-text case note)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
     report.add_argument("--audience", choices=("customer", "tac"), default="customer",
                         help="customer (default: plain words, no internal detail) or tac (everything)")
     report.add_argument("--decision", metavar="ACTION",

@@ -1,10 +1,12 @@
 """The report formats: one table, one renderer module each. Adding a format is one module with a
-`render(report, **options) -> ReportOutput` function and one entry here.
+`render(report, **options) -> ReportOutput` function and one entry here (`ucnb report --help` lists it).
 
     >>> format_for("case 42.md").name
     'md'
     >>> [f.name for f in FORMATS]
     ['html', 'md', 'txt', 'pdf']
+    >>> suffixes()
+    '.html, .md, .txt, .pdf'
 """
 
 from __future__ import annotations
@@ -54,3 +56,14 @@ def format_named(name: str) -> Format:
     if name not in BY_NAME:
         raise InputError(f"unknown report format {name!r}: use {', '.join(BY_NAME)}")
     return BY_NAME[name]
+
+
+def suffixes() -> str:
+    """Each format's main suffix, in the table's order (the `ucnb --help` summary of `report`)."""
+    return ", ".join(f.suffixes[0] for f in FORMATS)
+
+
+def output_help() -> str:
+    """The `-o FILE` help of `ucnb report`: every suffix and what it writes."""
+    kinds = "; ".join(f"{'/'.join(f.suffixes)} = {f.description}" for f in FORMATS)
+    return f"the report file; its suffix picks the format: {kinds}"
