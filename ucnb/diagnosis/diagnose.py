@@ -120,9 +120,9 @@ def _group(
         owner = Owner("missing")
     else:
         owner = find_owner(g, ppid, product, catalogue, _peers(node))
-    parent = g.nodes[ppid] if g is not None and ppid is not None and ppid in g else None
-    present = parent is not None and not parent.get("missing")
-    parent_command = parent.get("command") if present else None
+    attrs = g.nodes[ppid] if g is not None and ppid is not None and ppid in g else None
+    parent = None if attrs is None or attrs.get("missing") else attrs  # the parent's row, when listed
+    parent_command = parent.get("command") if parent is not None else None
     judgement = judge(len(zombie_pids), room, rate[0])
     remedy = remediation(
         owner, ppid, parent_command, product=product, urgency=judgement.urgency,
@@ -132,10 +132,12 @@ def _group(
     chain: tuple = ()
     others: list[int] = []
     other_count = 0
+    shown: tuple[Child, ...] = ()
     if g is not None and ppid is not None:
         chain = tuple(ancestry(g, ppid, product, catalogue))
         others = [c for c in children(g, ppid) if not g.nodes[c].get("zombie")]
         other_count = g.graph["child_count"].get(ppid, 0) if g.graph["child_count"] else len(others)
+        shown = tuple(Child(c, g.nodes[c].get("command")) for c in others[:SHOWN_CHILDREN])
     return Group(
         ppid=ppid,
         parent_command=parent_command,
@@ -149,11 +151,11 @@ def _group(
         rule=remedy.rule,
         reason=remedy.reason,
         impact_note=remedy.impact_note,
-        parent_source=parent.get("source") if present else None,
+        parent_source=parent.get("source") if parent is not None else None,
         owner_pid=owner.pid,
         owner_command=owner_command,
         ancestry=chain,
-        other_children=tuple(Child(c, g.nodes[c].get("command")) for c in others[:SHOWN_CHILDREN]),
+        other_children=shown,
         other_children_count=other_count,
         leak_rate_per_hour=rate[0].rate,
         leak_rate_basis=rate[1] if rate[0].rate is not None else None,

@@ -194,9 +194,9 @@ def _service_states(before: Node, after: Node, catalogue: Catalogue) -> list[Ser
     listed: dict[str, tuple[str, str]] = {}
     frame = after.services
     if not frame.empty:
-        for name, state, source in zip(frame["service"], frame["state"], frame["source"], strict=True):
-            if isinstance(name, str) and isinstance(state, str):
-                listed[name] = (state, str(source))
+        for name, shown, row in zip(frame["service"], frame["state"], frame["source"], strict=True):
+            if isinstance(name, str) and isinstance(shown, str):
+                listed[name] = (shown, str(row))
     states = []
     for service in dict.fromkeys(owners + sorted(restarts)):
         state: str | None = None

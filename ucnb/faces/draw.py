@@ -30,7 +30,7 @@ import io
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
 
@@ -38,6 +38,7 @@ import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goe
 import networkx as nx
 import pandas as pd
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
+from matplotlib.ticker import MaxNLocator
 
 from ucnb.model.findings import Group, as_group
 from ucnb.model.graph import ancestors, build_graph
@@ -125,6 +126,11 @@ def _label(g: nx.DiGraph, pid: int) -> str:
     return f"{pid} {_short(comm, _COMM_MAX)}"
 
 
+def _linestyle(kind: str) -> Literal["--", ":", "-"]:
+    """A box's outline: dashed for a missing process, dotted for a summary, else solid."""
+    return "--" if kind == "missing" else ":" if kind == "summary" else "-"
+
+
 def _service_lines(name: str | None) -> list[str]:
     if not name:
         return []
@@ -174,8 +180,9 @@ def zombie_tree_nodes(
     zombie_pids = sorted({int(p) for p in group.zombie_pids})
     service = group.service
 
-    parent_known = ppid is not None and ppid in g and not g.nodes[ppid].get("missing")
-    chain = ancestors(g, ppid) if parent_known else []  # nearest first
+    # The parent's PID when the listing has its row (None: unknown or missing).
+    listed = ppid if ppid is not None and ppid in g and not g.nodes[ppid].get("missing") else None
+    chain = ancestors(g, listed) if listed is not None else []  # nearest first
     # Service names to print under PIDs, and the service process that owns the parent (coloured).
     if service_by_pid is not None:
         services: dict[int, str] = {int(pid): name for pid, name in service_by_pid.items() if name}
@@ -184,17 +191,17 @@ def zombie_tree_nodes(
             int(entry.pid): entry.service for entry in group.ancestry if entry.service
         }
     owner: int | None = None
-    if service and parent_known:
-        path = [ppid, *chain]
+    if service and listed is not None:
+        path = [listed, *chain]
         hinted = group.owner_pid
-        if hinted in path:
+        if hinted is not None and hinted in path:
             owner = int(hinted)
         else:
             owner = next((pid for pid in path if services.get(pid) == service), None)
             if owner is None:
                 owner = _find_service_pid(g, path, service)
         if service_by_pid is None:
-            services.setdefault(owner if owner is not None else ppid, service)
+            services.setdefault(owner if owner is not None else listed, service)
 
     rows: list[list[_Box]] = []
     # Ancestors, root first.
@@ -212,16 +219,16 @@ def zombie_tree_nodes(
     # The parent's row: the parent and some siblings.
     if ppid is None:
         parent = _Box("parent", "missing", ["parent unknown", "(listing without PPID)"], None, "parent")
-    elif not parent_known:
+    elif listed is None:
         parent = _Box(f"pid:{ppid}", "missing", [f"PPID {ppid}", "not in the listing"], ppid, "parent")
     else:
         lines = [_label(g, ppid), *_service_lines(services.get(ppid))]
         parent = _Box(f"pid:{ppid}", "parent", lines, ppid, "parent")
     parent_row = [parent]
-    if chain:
+    if listed is not None and chain:
         grandparent = chain[0]
-        others = [c for c in g.successors(grandparent) if c != ppid]
-        shown = _pick_siblings(others, ppid, max_siblings)
+        others = [c for c in g.successors(grandparent) if c != listed]
+        shown = _pick_siblings(others, listed, max_siblings)
         for pid in shown:
             kind = "zombie" if g.nodes[pid].get("zombie") else "process"
             parent_row.append(
@@ -252,9 +259,9 @@ def zombie_tree_nodes(
         for pid in zombie_pids:
             comm = g.nodes[pid].get("comm") if pid in g else None
             zombie_row.append(_Box(f"pid:{pid}", "zombie", [f"{pid} {_short(comm or '?', _COMM_MAX)}"], pid))
-    if parent_known:
+    if listed is not None:
         zombie_set = set(zombie_pids)
-        live = [c for c in g.successors(ppid) if c not in zombie_set and not g.nodes[c].get("zombie")]
+        live = [c for c in g.successors(listed) if c not in zombie_set and not g.nodes[c].get("zombie")]
         if live:
             noun = "child" if len(live) == 1 else "children"
             zombie_row.append(_Box("live-children", "summary", [f"+{len(live)} live", noun]))
@@ -372,7 +379,6 @@ def draw_zombie_tree(
             )
     for box in boxes.values():
         fill, ink = PALETTE[box.kind]
-        linestyle = {"missing": "--", "summary": ":"}.get(box.kind, "-")
         ax.add_patch(
             FancyBboxPatch(
                 (box.x - box.width / 2, box.y - box.height / 2),
@@ -382,7 +388,7 @@ def draw_zombie_tree(
                 facecolor=fill,
                 edgecolor="#000000" if box.kind != "summary" else "#777777",
                 linewidth=1.6 if box.kind in ("parent", "zombie") else 1.0,
-                linestyle=linestyle,
+                linestyle=_linestyle(box.kind),
                 zorder=2,
             )
         )
@@ -405,7 +411,7 @@ def draw_zombie_tree(
         Patch(
             facecolor=PALETTE[k][0],
             edgecolor="#000000" if k != "summary" else "#777777",
-            linestyle={"missing": "--", "summary": ":"}.get(k, "-"),
+            linestyle=_linestyle(k),
             label=LEGEND_TEXT[k],
         )
         for k in kinds
@@ -448,7 +454,9 @@ def draw_zombie_trend(
     ax.set_ylabel("zombies")
     top = max(heights, default=0)
     ax.set_ylim(0, max(1, top) * 1.18)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(printable(title), fontsize=11, parse_math=False)
     return fig

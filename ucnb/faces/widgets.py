@@ -121,7 +121,7 @@ DECISIONS = Decisions()  # the session's default store
 def _options_of(group: Group) -> list[dict[str, Any]]:
     """The primary action, then the alternatives (first of each action kept), as dicts with
     action, command, impact, note, recommended, tac_only."""
-    primary = {
+    primary: dict[str, Any] = {
         "action": group.action,
         "command": group.command,
         "impact": group.impact,

@@ -43,7 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from ucnb.errors import InputError
 from ucnb.text import plural
@@ -59,9 +59,11 @@ ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 NOT_CAPTURES = frozenset({".md", ".parquet", ".csv", ".json", ".html", ".pdf", ".png", ".svg", ".jpg",
                           ".ipynb", ".py"})
 
+ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
+
 # Row columns in order: (name, pandas dtype). `groups` holds a list of {ppid, service, count, action,
 # urgency} per row (Parquet list<struct>, CSV JSON text).
-COLUMNS: tuple[tuple[str, str], ...] = (
+COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("bundle", "str"),
     ("bundle_sha256", "str"),
     ("ucnb_version", "str"),
@@ -381,7 +383,7 @@ def read_frame(path: str | os.PathLike[str]) -> pd.DataFrame:
     try:
         if output_format(source) == "csv":
             raw = pd.read_csv(source, dtype=str, keep_default_na=False, na_values=[""])
-            rows = raw.to_dict("records")
+            rows = raw.to_dict("records", into=dict)  # into: typed as dicts by column name
         else:
             import pyarrow.parquet as pq
 
@@ -401,7 +403,7 @@ def _reusable(previous: pd.DataFrame | None, version: str) -> dict[str, list[dic
     if previous is None or previous.empty:
         return {}
     kept: dict[str, list[dict[str, Any]]] = {}
-    for row in previous.to_dict("records"):
+    for row in previous.to_dict("records", into=dict):
         if row["ucnb_version"] == version:
             kept.setdefault(row["bundle_sha256"], []).append(row)
     return kept

@@ -289,10 +289,10 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
     stops = _str_list(data.get("walk_stops", [])) or []
     hints = data.get("product_hints", {})
     by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
-    products = _products(data.get("product", {}), source)
+    notes = _products(data.get("product", {}), source)
     collect = _collect(data.get("collect_before", []), f"{source}: [[collect_before]]")
     return Catalogue(
-        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, products,
+        services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, notes,
         collect,
     )
 
@@ -320,9 +320,10 @@ def _products(table: Any, source: str) -> dict[str, ProductNotes]:
     notes = {}
     for name, entry in table.items():
         values = [entry.get(key) if isinstance(entry, dict) else None for key in keys]
-        if not all(isinstance(v, str) and v.strip() for v in values) or set(entry) - set(keys):
+        texts = [v for v in values if isinstance(v, str) and v.strip()]
+        if len(texts) < len(keys) or set(entry) - set(keys):
             raise InputError(f"{source}: [product.{name}] needs exactly the texts {list(keys)}")
-        notes[name] = ProductNotes(*values)
+        notes[name] = ProductNotes(*texts)
     return notes
 
 
@@ -588,7 +589,7 @@ def ancestry(
     chain = list(reversed([ppid] + ancestors(g, ppid))) if ppid in g else [ppid]
     rows = []
     for pid in chain:
-        attrs = g.nodes[pid] if pid in g else {"missing": True}
+        attrs: dict[str, Any] = g.nodes[pid] if pid in g else {"missing": True}
         missing = bool(attrs.get("missing"))
         service = (
             None if missing else match_process(attrs.get("comm"), attrs.get("command"), product, catalogue)

@@ -20,10 +20,12 @@ import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ucnb.model.results import TableReader
+
+if TYPE_CHECKING:
+    from ucnb.model.results import Ints
 
 __all__ = [
     "Zombie", "ZombieRows", "JsonRows",
@@ -48,9 +50,15 @@ def _json(value: Any, lazy: bool = False) -> Any:
     return value
 
 
-@cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved field types of a finding class, cached (a dict: `functools.cache` types its
+    argument as Hashable, which mypy does not grant a `type[T]`)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _read(kind: Any, value: Any) -> Any:
@@ -120,7 +128,7 @@ class ZombieRows(Sequence[Zombie]):
     __slots__ = ("table", "positions", "parents")
     BATCH = 8192
 
-    def __init__(self, table: TableReader, positions: Sequence[int], parents: bool = True) -> None:
+    def __init__(self, table: TableReader, positions: Ints, parents: bool = True) -> None:
         self.table, self.positions, self.parents = table, positions, parents
 
     def __len__(self) -> int:
@@ -162,7 +170,7 @@ class ZombieRows(Sequence[Zombie]):
         """The rows as the contract's JSON objects, made batch by batch."""
         return JsonRows(self, len(self))
 
-    def _rows(self, positions: Sequence[int]) -> Iterator[Zombie]:
+    def _rows(self, positions: Ints) -> Iterator[Zombie]:
         pids, commands, sources = (self.table.take(name, positions) for name in ("pid", "command", "source"))
         ppids = self.table.take("ppid", positions) if self.parents else [None] * len(pids)
         return (Zombie(*row) for row in zip(pids, ppids, commands, sources, strict=True))

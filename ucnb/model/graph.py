@@ -46,8 +46,8 @@ def build_graph(listing: Listing | pd.DataFrame, around: Iterable[int] | None = 
     """
     has_ppid = listing.has_ppid if isinstance(listing, Listing) else True
     source = listing.source if isinstance(listing, Listing) else ""
-    g = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, duplicate_counts={}, warnings=[],
-                   child_count={})
+    g: nx.DiGraph[int] = nx.DiGraph(source=source, has_ppid=has_ppid, duplicate_pids={}, duplicate_counts={},
+                                    warnings=[], child_count={})
     table = TableReader.of(listing, "processes") if isinstance(listing, Listing) else TableReader(listing)
     rows = _Rows(table, has_ppid)
     if around is None:
@@ -127,10 +127,10 @@ def _note_duplicates(g: nx.DiGraph, table: TableReader, rows: _Rows, in_graph: n
     first_source: dict[int, str] = {}
     for pid in named.tolist():
         low, high = np.searchsorted(rows.by_pid, [pid, pid + 1])
-        where = ["?" if each is None else str(each)
-                 for each in table.take("source", rows.order[low : min(high, low + SHOWN_DUPLICATES + 1)])]
-        first_source[pid] = where[0]
-        g.graph["duplicate_pids"][pid] = where[1:]
+        seen_at = ["?" if each is None else str(each)
+                   for each in table.take("source", rows.order[low : min(high, low + SHOWN_DUPLICATES + 1)])]
+        first_source[pid] = seen_at[0]
+        g.graph["duplicate_pids"][pid] = seen_at[1:]
         g.graph["duplicate_counts"][pid] = int(high - low - 1)
     counts = g.graph["duplicate_counts"]
     shown = ", ".join(

@@ -15,12 +15,17 @@ always point at the evidence in what the customer sent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import MISSING, dataclass, field
+from dataclasses import KW_ONLY, MISSING, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Frame): `inspect` never does
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
+
+    # Row positions or line numbers: a list or range of ints, or an integer array (for types only).
+    Ints: TypeAlias = Sequence[int] | npt.NDArray[np.integer[Any]]
 
 # `show process list*`, `ps ...` listings: one row per process.
 LISTING_COLUMNS = {
@@ -131,7 +136,8 @@ class Columns:
         for name, dtype in self.spec.items():
             values = self.data.pop(name, None) if consume else self.data.get(name)
             if values is None:
-                arrays[name] = pd.array([None] * n, dtype=dtype)
+                # pandas-stubs lists the dtype names as literals; pandas takes any (spec: dict[str, str])
+                arrays[name] = pd.array([None] * n, dtype=dtype)  # type: ignore[call-overload]
             elif dtype == "Int64":
                 if isinstance(values, np.ndarray) or None not in values:
                     data, mask = np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool)
@@ -201,7 +207,7 @@ class LineSources(Sequence[str]):
 
     __slots__ = ("file", "numbers", "ends")
 
-    def __init__(self, file: str, numbers: Sequence[int], ends: dict[int, int] | None = None) -> None:
+    def __init__(self, file: str, numbers: Ints, ends: dict[int, int] | None = None) -> None:
         self.file, self.numbers, self.ends = file, numbers, ends or {}
 
     def __len__(self) -> int:
@@ -252,6 +258,10 @@ class Frame:
     def __set_name__(self, owner: type, name: str) -> None:
         self.slot = f"_{name}_table"
 
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Any: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> pd.DataFrame: ...
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:  # the dataclass asks for the field's default
             return MISSING if self.required else None
@@ -376,7 +386,7 @@ class TableReader:
             return np.array(values, dtype=bool)
         return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
 
-    def take(self, name: str, at: Sequence[int] | None = None) -> Sequence[Any]:
+    def take(self, name: str, at: Ints | None = None) -> Sequence[Any]:
         """The values of one column (at rows `at`, all when None), None for <NA>."""
         if at is None and isinstance(self.table, Columns):
             return self.table.values(name)  # as parsed: no copy of a list
@@ -451,7 +461,8 @@ class LoadSnapshot:
     """One `show process load` snapshot: summary + process table."""
 
     summary: LoadSummary
-    processes: pd.DataFrame = Frame(LOAD_COLUMNS, required=True)  # type: ignore[assignment]
+    processes: Frame = Frame(LOAD_COLUMNS, required=True)
+    _: KW_ONLY  # for mypy, which reads the required Frame as a default
     source: str  # "file:first-last"
     captured_at: datetime | None = None  # filled by ucnb.read.bundle when the date is known
 
@@ -467,7 +478,7 @@ class LoadCapture(ParseResult):
 class Listing(ParseResult):
     """A process listing (`show process list [detail]`, `ps -ef`, forest, `-elf`, `aux`, `-eo`)."""
 
-    processes: pd.DataFrame = Frame(LISTING_COLUMNS)  # type: ignore[assignment]
+    processes: Frame = Frame(LISTING_COLUMNS)
     flavour: str = "unknown"  # "ps -ef", "ps -elf", "ps aux", "custom"
     forest: bool = False
     has_ppid: bool = True  # the rows' parents are known: a PPID column, or the tree drawing (below)
@@ -484,7 +495,7 @@ class Listing(ParseResult):
 class ServiceList(ParseResult):
     """`utils service list`."""
 
-    services: pd.DataFrame = Frame(SERVICE_COLUMNS)  # type: ignore[assignment]
+    services: Frame = Frame(SERVICE_COLUMNS)
 
 
 @dataclass
@@ -522,7 +533,7 @@ class Node:
     identity: Identity = field(default_factory=Identity)
     loads: list[LoadSnapshot] = field(default_factory=list)  # every show process load snapshot
     listings: list[Listing] = field(default_factory=list)  # every process listing
-    services: pd.DataFrame = Frame(SERVICE_COLUMNS)  # type: ignore[assignment]
+    services: Frame = Frame(SERVICE_COLUMNS)
     restarts: list[dict[str, Any]] = field(default_factory=list)  # utils service restart transcripts
     sections: list[Section] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)

@@ -105,7 +105,8 @@ def load(
             continue
         name, root = src.name, src.root
         try:
-            decoded, src = decode(src), None
+            decoded = decode(src)
+            del src  # the file's bytes go once decoded
             capture = capture_text(name, root, *decoded, RECOGNISER)
         except InputError as error:
             problems.append(str(error))
@@ -166,8 +167,7 @@ def parse_section(section: CaptureSection) -> ParsedSection:
     unparsed: list[Unparsed] = []
     warnings: list[str] = []
     if spec is None:
-        typed = section.typed or "?"
-        reason = f"output of `{typed}`, not read by ucnb"
+        reason = f"output of `{section.typed or '?'}`, not read by ucnb"
         unparsed = [
             Unparsed(f"{section.file}:{section.first_line + i}", text.strip(), reason)
             for i, text in enumerate(section.lines)

@@ -459,7 +459,8 @@ def clean_line(raw: str, pager: _Pager | None = None, stamps: bool = True, marks
 
 def _parse_logger_time(match: re.Match[str]) -> datetime | None:
     try:
-        return datetime(*(int(g) for g in match.groups()))
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return datetime(year, month, day, hour, minute, second)
     except ValueError:
         return None
 

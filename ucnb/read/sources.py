@@ -60,7 +60,7 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import Protocol
 
 from ucnb.errors import InputError
 from ucnb.text import printable
@@ -251,10 +251,16 @@ class _TooLong(Exception):
     """The decompressed stream went over its cap (internal: turned into InputError)."""
 
 
+class _Readable(Protocol):
+    """What the readers need of a byte stream: `read` (files, archive members, decompressors)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class _CappedStream:
     """A read-only stream that raises `_TooLong` once more than `limit` bytes came out of `raw`."""
 
-    def __init__(self, raw: BinaryIO, limit: int) -> None:
+    def __init__(self, raw: _Readable, limit: int) -> None:
         self.raw = raw
         self.limit = limit
         self.count = 0
@@ -300,7 +306,7 @@ class _Reader:
         return InputError(f"{where}: the bundle is larger than the {self.max_total_bytes}-byte limit "
                           "(max_total_bytes; a compression bomb?)")
 
-    def read_capped(self, stream: BinaryIO, where: str) -> bytes:
+    def read_capped(self, stream: _Readable, where: str) -> bytes:
         """All of `stream`, counting the bytes that actually come out against the limits."""
         limit = self._limit()
         buffer = io.BytesIO()  # getvalue() hands over its buffer: no second copy of a big file
@@ -478,7 +484,7 @@ class _Reader:
                                      f"{_describe(error)})") from None
                 yield name, member, _zip_time(info)
 
-    def _tar_members(self, raw: BinaryIO, label: str) -> Iterator[_Entry]:
+    def _tar_members(self, raw: _Readable, label: str) -> Iterator[_Entry]:
         """Members of a tar read as a stream (no seeking, so no hidden decompression of skipped data)."""
         stream = _CappedStream(raw, self.left + _TAR_SLACK_PER_MEMBER * (self.max_members + 1))
         current = ""
@@ -604,8 +610,8 @@ def _zip_entry_count(data: bytes) -> int | None:
     return None if not record else int(record[zipfile._ECD_ENTRIES_TOTAL])  # type: ignore[attr-defined]
 
 
-_DECOMPRESSORS: dict[str, Callable[[bytes], BinaryIO]] = {
-    "gz": lambda data: gzip.GzipFile(fileobj=io.BytesIO(data)),  # type: ignore[dict-item]
-    "bz2": lambda data: bz2.BZ2File(io.BytesIO(data)),  # type: ignore[dict-item]
-    "xz": lambda data: lzma.LZMAFile(io.BytesIO(data)),  # type: ignore[dict-item]
+_DECOMPRESSORS: dict[str, Callable[[bytes], _Readable]] = {
+    "gz": lambda data: gzip.GzipFile(fileobj=io.BytesIO(data)),
+    "bz2": lambda data: bz2.BZ2File(io.BytesIO(data)),
+    "xz": lambda data: lzma.LZMAFile(io.BytesIO(data)),
 }

@@ -349,6 +349,7 @@ def _timesten(state: NodeState) -> None:
 def _sftp_parent(state: NodeState, seed: Seed) -> None:
     """The IM&P peer SFTP connection of example 5, orphaned under PID 1."""
     rng, desc = state.rng, state.desc
+    assert seed.parent_start is not None, "the SFTP connection opens after boot: it has a start"
     started = ts(seed.parent_start)
     peer = f"{desc.peer}.{desc.domain}"
     sftp = state.add(

@@ -28,7 +28,8 @@ from .terminal import render_capture
 PRODUCTS = ("CUCM", "IMnP", "CUC")
 SFTP_PEER = "sftp"  # `service=SFTP_PEER`: the IM&P case of an SFTP connection to the peer node (IMnP)
 
-VERSIONS = {  # product -> procps generation -> versions seen in the field
+# product -> procps generation -> versions seen in the field
+VERSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "CUCM": {
         "old": ("10.5.2.21900-13", "11.5.1.21900-40", "11.5.1.23900-30"),
         "new": ("12.5.1.14900-63", "12.5.1.17900-64", "14.0.1.12900-161", "14.0.1.13900-155"),

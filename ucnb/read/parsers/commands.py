@@ -115,6 +115,7 @@ def _cluster_rows(result: Identity) -> int:
 
 
 _ANY = r".*"
+_SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
 _LISTING = {"parse": None, "files_as": "listing", "rows": _listing_rows, "family": "listing"}
 
 
@@ -149,7 +150,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("show tech ccm_service", _identity("show tech ccm_service"), "identity", _identity_rows,
                 starts=r"GroupName:", sealed=True),
 )
-_SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
 
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 RECOGNISER = Recogniser(COMMANDS)

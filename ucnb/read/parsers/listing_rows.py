@@ -22,9 +22,12 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ucnb.model.results import LISTING_COLUMNS, Columns, LineSources
+
+if TYPE_CHECKING:
+    from ucnb.model.results import Ints
 from ucnb.text import plural
 
 # Rows held as Python strings at most; a longer listing is sealed batch by batch into arrays (a
@@ -363,7 +366,7 @@ class Segment:
     def sources(self, file: str, first_line: int, kept: array) -> Sequence[str]:
         """`file:line` of every row; `file:first-last` for a row joined with its wrapped lines."""
         if len(kept) and kept[-1] - kept[0] == len(kept) - 1:  # one run of rows
-            numbers: Sequence[int] = range(first_line + kept[0], first_line + kept[-1] + 1)
+            numbers: Ints = range(first_line + kept[0], first_line + kept[-1] + 1)
         elif len(kept) > BATCH:
             import numpy as np
 

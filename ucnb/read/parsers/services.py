@@ -215,8 +215,9 @@ def parse_service_restart(
             messages.append(text.rstrip("."))
             continue
         found = [parse_service_row(entry) for entry in service_entries(text)]
-        bad = next((row for row in found if row is None or row["state"] not in STATES), False)
-        if bad is not False:
+        at = next((i for i, row in enumerate(found) if row is None or row["state"] not in STATES), None)
+        if at is not None:
+            bad = found[at]
             reason = "not a service state line" if bad is None else f"unknown service state {bad['state']!r}"
             unparsed.append(Unparsed(source, text, reason))
             continue
