@@ -20,10 +20,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check ucnb tests bench tools
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check ucnb tests bench tools
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py
@@ -39,4 +41,4 @@ app: $(VENV)/.installed
 		--Voila.ip=127.0.0.1 --port=8866
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

@@ -10,6 +10,18 @@
 Heavy faces (drawing, widgets, reports) live in their own modules and are imported on demand.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the facade imports each layer on first call
+    import pandas as pd
+
+    from ucnb.model.findings import Analysis, Verification
+    from ucnb.model.results import Bundle
+
 
 def __getattr__(name: str) -> str:
     """`ucnb.__version__`, read from the installed metadata on first use (importlib.metadata costs
@@ -26,28 +38,28 @@ def __getattr__(name: str) -> str:
     raise AttributeError(f"module 'ucnb' has no attribute {name!r}")
 
 
-def load(*paths, **options):
+def load(*paths: str | PathLike[str], **options: Any) -> Bundle:
     """Read a bundle: see `ucnb.read.bundle.load`."""
     from ucnb.read.bundle import load as _load
 
     return _load(*paths, **options)
 
 
-def diagnose(bundle, **options):
+def diagnose(bundle: Bundle, **options: Any) -> Analysis:
     """The diagnosis of every node (`ucnb.model.findings.Analysis`): `ucnb.diagnosis.diagnose.diagnose`."""
     from ucnb.diagnosis.diagnose import diagnose as _diagnose
 
     return _diagnose(bundle, **options)
 
 
-def compare(before, after, **options):
+def compare(before: Bundle, after: Bundle, **options: Any) -> Verification:
     """Before against after, per node (`ucnb.model.findings.Verification`): see diagnosis.verify.compare."""
     from ucnb.diagnosis.verify import compare as _compare
 
     return _compare(before, after, **options)
 
 
-def scan(paths, **options):
+def scan(paths: Sequence[str | PathLike[str]] | str | PathLike[str], **options: Any) -> pd.DataFrame:
     """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.fleet.scan.scan`."""
     from ucnb.fleet.scan import scan as _scan
 

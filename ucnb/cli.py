@@ -223,8 +223,12 @@ def cmd_collect(args: argparse.Namespace) -> int:
         prompt_timeout=args.prompt_timeout, command_timeout=args.command_timeout)
     targets = collect.parse_targets(hosts, args.port)
     password = collect.read_password(args.password_env, args.user)
-    progress = (lambda line: sys.stderr.write(printable(line) + "\n")) if sys.stderr.isatty() else None
-    result = collect.collect(targets, args.output, options, password, progress)
+
+    def progress(line: str) -> None:
+        sys.stderr.write(printable(line) + "\n")
+
+    quiet = not sys.stderr.isatty()
+    result = collect.collect(targets, args.output, options, password, None if quiet else progress)
     sys.stdout.write(printable(collect.format_summary(result)) + "\n")
     return result.exit_status
 

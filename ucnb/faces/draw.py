@@ -37,6 +37,7 @@ import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goe
 # isort: split
 import networkx as nx
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 from matplotlib.ticker import MaxNLocator
 
@@ -429,6 +430,13 @@ def draw_zombie_tree(
     return fig
 
 
+def integer_ticks(ax: Axes) -> None:
+    """Whole-number ticks on the y axis (counts)."""
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
+
+
 def draw_zombie_trend(
     snapshot_counts: Sequence[tuple[str, int | None]], *, title: str = "Zombie count per snapshot"
 ) -> Figure:
@@ -454,9 +462,7 @@ def draw_zombie_trend(
     ax.set_ylabel("zombies")
     top = max(heights, default=0)
     ax.set_ylim(0, max(1, top) * 1.18)
-    locator = ax.yaxis.get_major_locator()
-    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
-        locator.set_params(integer=True)
+    integer_ticks(ax)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(printable(title), fontsize=11, parse_math=False)
     return fig

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ucnb.faces.draw import PALETTE, PictureFigure
+from ucnb.faces.draw import PALETTE, PictureFigure, integer_ticks
 from ucnb.fleet.scan import NO_SERVICE
 from ucnb.text import printable
 
@@ -94,11 +95,14 @@ def errors(frame: pd.DataFrame) -> pd.DataFrame:
 def group_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per zombie group of every node: bundle, node, product, version, service, ppid,
     count, action, urgency."""
+    table = nodes(frame)
     rows = [
-        {"bundle": row.bundle, "node": row.node, "product": row.product, "version": row.version,
+        {"bundle": bundle, "node": node, "product": product, "version": version,
          "service": group["service"] or NO_SERVICE, "ppid": group["ppid"], "count": group["count"],
          "action": group["action"], "urgency": group["urgency"]}
-        for row in nodes(frame).itertuples() for group in row.groups
+        for bundle, node, product, version, groups in zip(
+            table["bundle"], table["node"], table["product"], table["version"], table["groups"], strict=True)
+        for group in groups
     ]
     columns = ["bundle", "node", "product", "version", "service", "ppid", "count", "action", "urgency"]
     out = pd.DataFrame(rows, columns=columns)
@@ -118,7 +122,8 @@ def by_version(frame: pd.DataFrame) -> pd.DataFrame:
     ok = nodes(frame).assign(with_zombies=lambda f: f["defunct_rows"].fillna(0) > 0)
     out = ok.groupby(["product", "version"], as_index=False, dropna=False).agg(
         nodes=("node", "size"), nodes_with_zombies=("with_zombies", "sum"), zombies=("defunct_rows", "sum"))
-    out["key"] = [(str(p), _version_key(v)) for p, v in zip(out["product"], out["version"], strict=True)]
+    keys = [(str(p), _version_key(v)) for p, v in zip(out["product"], out["version"], strict=True)]
+    out["key"] = pd.Series(keys, index=out.index, dtype=object)
     out = out.sort_values("key", ignore_index=True).drop(columns="key")
     return out.astype({"nodes": "int64", "nodes_with_zombies": "int64", "zombies": "int64"})
 
@@ -171,16 +176,16 @@ def needs_action(frame: pd.DataFrame) -> pd.DataFrame:
 # --- pictures ----------------------------------------------------------------------------------
 
 
-def _figure(width: float, height: float) -> tuple[Figure, object]:
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
     fig = PictureFigure(figsize=(width, height), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     ax.spines[["top", "right"]].set_visible(False)
     return fig, ax
 
 
-def _empty(ax: object, text: str) -> None:
-    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)  # type: ignore[attr-defined]
-    ax.set_axis_off()  # type: ignore[attr-defined]
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
 
 
 def _barh(labels: list[str], values: list[float], title: str, xlabel: str, colour: str) -> Figure:
@@ -221,12 +226,12 @@ def plot_leak_rates(frame: pd.DataFrame) -> Figure:
     if rates.empty:
         _empty(ax, "no node's zombie count grew between its captures")
     else:
-        bins = np.geomspace(max(0.1, rates.min() / 1.5), rates.max() * 1.5, 12)
+        bins = np.geomspace(max(0.1, rates.min() / 1.5), rates.max() * 1.5, 12).tolist()
         ax.hist(rates, bins=bins, color=_LEAK, edgecolor="#000000", linewidth=0.5)
         ax.set_xscale("log")
         ax.set_xlabel("new zombies per hour (log scale)")
         ax.set_ylabel("nodes")
-        ax.yaxis.get_major_locator().set_params(integer=True)
+        integer_ticks(ax)
     title = (f"Leak rates of the {len(rates)} growing nodes" if len(rates) != 1
              else "Leak rate of the growing node")
     ax.set_title(title, fontsize=11)

@@ -186,7 +186,7 @@ def decisions_for(bundle: Bundle, action: str, *, by: str = "", note: str = "") 
     offered: set[str] = set()
     for node in analysis.nodes:
         for group in node.groups:
-            options = [(group.action, group.command, group.impact)]
+            options: list[tuple[str, str | None, str | None]] = [(group.action, group.command, group.impact)]
             options += [(alt.action, alt.command, None) for alt in group.alternatives or ()]
             offered.update(option[0] for option in options)
             chosen = next((option for option in options if option[0] == action), None)

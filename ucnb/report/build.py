@@ -272,8 +272,8 @@ def case_note(context: Context) -> CaseNote:
         rows.append(
             (f"{prefix}Urgency", URGENCY_WORDS.get(level, level) + (f": {r(reason)}" if reason else ""))
         )
-        decided = [context.decision(node.name, g.ppid) for g in entry.groups]
-        decided = [d for d in decided if d]
+        decisions = (context.decision(node.name, g.ppid) for g in entry.groups)
+        decided = [d for d in decisions if d]
         if decided:
             d = decided[0]
             group = next(g for g in entry.groups if g.ppid == d.get("ppid"))

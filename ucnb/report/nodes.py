@@ -9,7 +9,7 @@ a compact table, long parent chains shown top and bottom ("... 9,990 ancestors .
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
@@ -57,6 +57,10 @@ def _cleared(context: Any, node: Node) -> bool:
     return verdict is not None and verdict.verdict == "cleared"
 
 
+@overload
+def next_step_text(context: Any, node: Node, entry: Any, *, plain: Literal[True]) -> str: ...
+@overload
+def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False) -> Text: ...
 def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False) -> Text:
     """The node's next step in the audience's words; after a CLEARED verification, no further action."""
     r = context.r

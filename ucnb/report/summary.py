@@ -34,8 +34,8 @@ def _why_it_matters(context: Context, entry: Any) -> str:
 
 
 def _done(context: Context, node: Node, entry: Any) -> str:
-    decided = [context.decision(node.name, g.ppid) for g in entry.groups]
-    decided = [d for d in decided if d]
+    decisions = (context.decision(node.name, g.ppid) for g in entry.groups)
+    decided = [d for d in decisions if d]
     name = context.r(node.name)
     if decided:
         first = decided[0]

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -330,7 +331,7 @@ def _seed_case(
     )
 
 
-def _unwrapped(clock: PidClock):
+def _unwrapped(clock: PidClock) -> Callable[[datetime], int]:
     """Counter value (not wrapped) at a time, extrapolated past the last anchor at the clock's rate."""
 
     def at(when: datetime) -> int:
