@@ -10,30 +10,13 @@
 Heavy faces (drawing, widgets, reports) live in their own modules and are imported on demand.
 """
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from os import PathLike
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the facade imports each layer on first call
-    import pandas as pd
-
-    from ucnb.model.findings import Analysis, Verification
-    from ucnb.model.results import Bundle
+from ucnb.version import kit_version
 
 
 def __getattr__(name: str) -> str:
-    """`ucnb.__version__`, read from the installed metadata on first use (importlib.metadata costs
-    ~40 ms of start-up that `ucnb inspect` does not need)."""
+    """`ucnb.__version__`: `ucnb.version.kit_version()`, read on first use (it costs start-up time)."""
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            value = version("ucnb")
-        except PackageNotFoundError:  # running from a source tree without installation
-            value = "0.0.0+source"
-        globals()["__version__"] = value
+        value = globals()["__version__"] = kit_version()
         return value
     raise AttributeError(f"module 'ucnb' has no attribute {name!r}")
 

@@ -59,6 +59,7 @@ from typing import Any, NoReturn  # noqa: E402
 
 from ucnb.errors import InputError  # noqa: E402
 from ucnb.text import plural, printable  # noqa: E402
+from ucnb.version import kit_version  # noqa: E402
 
 MESSAGE_LIMIT = 1000  # characters of an error line (a message quoting a 20 MB name is cut)
 
@@ -111,9 +112,7 @@ class _Version(argparse.Action):
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
                  option_string: str | None = None) -> None:
-        import ucnb
-
-        sys.stdout.write(f"ucnb {ucnb.__version__}\n")
+        sys.stdout.write(f"ucnb {kit_version()}\n")
         parser.exit()
 
 

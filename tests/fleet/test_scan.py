@@ -125,7 +125,7 @@ def test_through_a_distributed_scheduler_same_rows(
         status, stdout, err = run_cli("scan", fleet, "-o", out, "--scheduler", cluster.scheduler_address,
                                       "--max-bytes", "1MiB", "--json")
         # workers that run another ucnb than the client: refused, one error line
-        monkeypatch.setattr("ucnb.fleet.scan._version", lambda: "0.0.0-client")
+        monkeypatch.setattr("ucnb.fleet.scan.kit_version", lambda: "0.0.0-client")
         failed = run_cli("scan", fleet, "-o", tmp_path / "other.parquet",
                          "--scheduler", cluster.scheduler_address)
     assert failed[0] == 2 and failed[2].count("\n") == 1, failed

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ucnb.errors import InputError
+from ucnb.version import kit_version
 
 # Everything `ucnb collect` can ever send. No option adds to it (tests/collect/test_collect.py checks what
 # reaches the fake server). The session set-up command goes first; `show process load` repeats.
@@ -242,13 +243,12 @@ def collect(
     """Collect from every target (at most `options.jobs` at a time) into `out_dir`; write collect.json."""
     import asyncio
 
-    import ucnb
     from ucnb.collect.ssh import collect_all, load_known_hosts
 
     known = load_known_hosts(options.known_hosts)
     path = prepare_output(out_dir)
     targets = assign_folders(targets)
-    result = CollectResult(str(path), options, [], now(), "", ucnb.__version__)
+    result = CollectResult(str(path), options, [], now(), "", kit_version())
     records = [HostRecord(t.label, t.host, t.port, t.folder) for t in targets]
     result.hosts = records
     try:

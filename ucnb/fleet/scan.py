@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ucnb.errors import InputError
 from ucnb.text import plural
+from ucnb.version import kit_version
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -206,12 +207,6 @@ def content_hash(path: str) -> str:
 # --- one bundle -> rows ----------------------------------------------------------------------------
 
 
-def _version() -> str:
-    import ucnb
-
-    return ucnb.__version__
-
-
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split())
     return text if isinstance(error, InputError) else f"internal error: {type(error).__name__}: {text}"
@@ -289,8 +284,8 @@ def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict
 def _partition(refs: list[BundleRef], options: ScanOptions, version: str) -> list[dict[str, Any]]:
     """The rows of some bundles, on a worker; refuses to run another ucnb version than the client's
     (the version is part of the reuse key)."""
-    if _version() != version:
-        raise RuntimeError(f"this worker runs ucnb {_version()}, the client {version}")
+    if kit_version() != version:
+        raise RuntimeError(f"this worker runs ucnb {kit_version()}, the client {version}")
     return [row for ref in refs for row in bundle_rows(ref, options, version)]
 
 
@@ -472,7 +467,7 @@ def scan_fleet(
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     options = options or ScanOptions()
-    version = _version()
+    version = kit_version()
     warnings: list[str] = []
     refs = [BundleRef(p, content_hash(p)) for p in discover(paths, skip=skip, warnings=warnings)]
     if isinstance(previous, str | os.PathLike):

@@ -35,6 +35,7 @@ from ucnb.report.model import (
 from ucnb.report.summary import executive_summary, root_cause, timeline
 from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, product_words
 from ucnb.text import plural
+from ucnb.version import kit_version
 
 MAX_FILES = 500  # appendix rows; the rest are counted
 
@@ -193,7 +194,6 @@ def verification_section(context: Context) -> Section:
 
 # ------------------------------------------------------------------ appendix
 def appendix(context: Context, timestamp: str | None) -> Section:
-    from ucnb import __version__
 
     r = context.r
     section = Section("Appendix: input files", 2)
@@ -219,7 +219,7 @@ def appendix(context: Context, timestamp: str | None) -> Section:
             rows.append([f"... {plural(len(rest), 'more file')}", f"{sum(f.size for f in rest):,}", ""])
         hash_label = "SHA-256 of the redacted text" if redacted else "SHA-256"
         section.blocks.append(Table(["File", "Bytes", hash_label], rows))
-    about: list[tuple[str, Text]] = [("Kit", f"ucnb {__version__}")]
+    about: list[tuple[str, Text]] = [("Kit", f"ucnb {kit_version()}")]
     if context.tac:
         about.append(("Diagnosis schema", str(context.analysis.schema)))
         about.append(("Audience", "TAC (internal)"))
