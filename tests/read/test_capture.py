@@ -133,15 +133,16 @@ def _sample_texts():
 def test_only_the_candidate_lines_can_start_an_output_or_be_a_marker():
     """`read_capture` looks only at the lines found by one search of the file (Recogniser.candidates,
     the marker search): every line that `detect` recognises or that is a marker is among them."""
-    from ucnb.read.capture import MARKER_HINT, MARKER_LINE, _line_indexes
+    from ucnb.read.capture import MARKER_HINT, MARKER_LINE
     from ucnb.read.parsers.commands import RECOGNISER
+    from ucnb.read.recogniser import line_indexes
 
     checked = 0
     for text in _sample_texts():
         lines = [line.rstrip() for line in text.split("\n")]
         joined = "\n".join(lines)
         candidates = set(RECOGNISER.candidates(joined) or range(len(lines)))
-        markers = set(_line_indexes(joined, MARKER_LINE, ("$", "#")))
+        markers = set(line_indexes(joined, MARKER_LINE, ("$", "#")))
         for index, line in enumerate(lines):
             if RECOGNISER.detect(line) is not None:
                 assert index in candidates, line

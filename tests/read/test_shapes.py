@@ -13,8 +13,9 @@ import pytest
 
 import ucnb
 from ucnb.diagnosis.diagnose import analyze
-from ucnb.read.capture import Recogniser, read_capture
+from ucnb.read.capture import read_capture
 from ucnb.read.parsers.commands import COMMANDS, RECOGNISER
+from ucnb.read.recogniser import Recogniser
 from ucnb.read.sources import SourceFile
 
 SHAPES = Path(__file__).parents[1] / "fixtures" / "shapes"

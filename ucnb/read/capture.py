@@ -21,10 +21,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.model.results import Unparsed
+from ucnb.read.parsers.commands import RECOGNISER
+from ucnb.read.recogniser import Recogniser, line_indexes, line_start
 from ucnb.read.sources import SourceFile
 from ucnb.text import plural
 
@@ -85,157 +86,11 @@ TIME_STAMP_AFTER_NEWLINE = re.compile(rf"\n{_STAMP_START}")  # a literal first c
 # Anything `clean_line` would change besides trailing spaces (each looked for once per file).
 ARTEFACT_HINTS = ("\x1b", "\x9b", "\r", "\b", "\t", "^", "options:", "Press <enter>", "end of the file")
 ARTEFACT_HINTS_BUT_CR = tuple(hint for hint in ARTEFACT_HINTS if hint != "\r")
-
-
-def _line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """`pattern` after the blanks starting a line: (at the text's start, after a newline)."""
-    return re.compile(rf"[^\S\n]*(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*(?:{pattern}))")
-
-
-MARKER_LINE = _line_start(MARKER_HINT.pattern)  # a line that may be a marker (prompt, banner, noise)
+MARKER_LINE = line_start(MARKER_HINT.pattern)  # a line that may be a marker (prompt, banner, noise)
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
 # --- commands --------------------------------------------------------------------------------
-
-
-class Recogniser:
-    """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
-    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `group`,
-    `sealed`, `reruns`).
-
-    >>> from ucnb.read.parsers.commands import RECOGNISER
-    >>> RECOGNISER.command("sh proc list det")
-    ('show process list detail', 'sh proc list det', '')
-    >>> RECOGNISER.command("show network cluster 10.1.1.1 cucm-pub Publisher")
-    ('show network cluster', 'show network cluster', '10.1.1.1 cucm-pub Publisher')
-    """
-
-    def __init__(self, specs: Sequence[Any]) -> None:
-        self.specs = {spec.name: spec for spec in specs}
-        self._words = [(spec.name.split(), spec) for spec in specs]
-        starts = [(f"c{i}", spec) for i, spec in enumerate(specs) if spec.starts]
-        self._starts = re.compile("|".join(f"(?P<{key}>{spec.starts})" for key, spec in starts))
-        self._start_name = {key: spec.name for key, spec in starts}
-        # (hint, test, name) flattened: a row of data costs a few substring tests (no generator)
-        self._hinted = [(hint, spec.detect, spec.name) for spec in specs if spec.detect for hint in spec.hint]
-        self._unhinted = [(spec.detect, spec.name) for spec in specs if spec.detect and not spec.hint]
-        self._hints = tuple(dict.fromkeys(hint for hint, _, _ in self._hinted))  # each looked for once
-        self._row_detectors = [(spec.detect_rows, spec.name) for spec in specs if spec.detect_rows]
-        self._line_starts = _line_start(self._starts.pattern)
-        self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
-        self._shell = {word: spec.name for spec in specs for word in spec.shell}
-
-    def shell_command(self, typed: str) -> str:
-        """The command a Linux shell command line prints the output of (`sudo ps axjfww` -> a
-        listing), or "unknown": then its output says what it is."""
-        words = typed.split()
-        while words and words[0] in ("sudo", "command", "exec", "busybox"):
-            words = words[1:]
-        return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
-
-    def command(self, typed: str) -> tuple[str, str, str]:
-        """(canonical command or "unknown", the command as typed, output glued after it on the line).
-
-        Typed words may be abbreviated ("sh proc lo"); the words after the command are its options
-        when the command's `args` allow them, else they are output collapsed onto the prompt line."""
-        words = typed.split()
-        best, best_len = None, 0
-        for cwords, spec in self._words:
-            if len(words) < len(cwords) or len(cwords) <= best_len:
-                continue
-            if all(w == c or (len(w) >= 2 and c.startswith(w)) for w, c in zip(words, cwords, strict=False)):
-                best, best_len = spec, len(cwords)
-        if best is None:
-            return "unknown", typed.strip(), ""
-        cut = re.match(r"\s*" + r"\s+".join(r"\S+" for _ in range(best_len)), typed)
-        assert cut is not None
-        rest = typed[cut.end():].strip()
-        if not rest or self._args[best.name].fullmatch(rest):
-            return best.name, typed.strip(), ""
-        return best.name, cut.group().strip(), rest
-
-    def detect(self, line: str, rows: bool = False) -> str | None:
-        """The command whose output starts with this line, judged by content alone (`rows`: also a
-        data row of a headerless layout). Called on every line of prompt-less text, so the common
-        case (a data row) costs one anchored regex match and a few substring tests."""
-        stripped = line.lstrip()
-        match = self._starts.match(stripped)
-        if match:
-            return self._start_name[match.lastgroup or ""]
-        if any(map(stripped.__contains__, self._hints)):  # one C loop: the common row has no hint
-            for hint, detect, name in self._hinted:
-                if hint in stripped and detect(stripped):
-                    return name
-        return self._detect_more(line, stripped, rows) if rows or self._unhinted else None
-
-    def candidates(self, text: str) -> list[int] | None:
-        """The indexes of the lines of `text` (split at "\\n") on which `detect(line)` may find an
-        output start, in order: `detect` is None on every other line. None: any line may be one.
-
-        >>> from ucnb.read.parsers.commands import RECOGNISER
-        >>> RECOGNISER.candidates("UID PID PPID CMD\\nroot 1 0 init\\n  top - 10:29:46 up 1 day")
-        [0, 2]
-        """
-        if self._unhinted:
-            return None
-        return _line_indexes(text, self._line_starts, self._hints)
-
-    def _detect_more(self, line: str, stripped: str, rows: bool) -> str | None:
-        for detect, name in self._unhinted:
-            if detect(stripped):
-                return name
-        if rows:
-            for detect_rows, name in self._row_detectors:
-                if detect_rows(line):
-                    return name
-        return None
-
-    def starts_new_output(self, current: str, detected: str, has_data: bool = False) -> bool:
-        """Whether content detected inside `current`'s output (`has_data`: it holds lines already)
-        starts another output: another command's, or another run of a command whose header repeats
-        (`ps aux | grep Z` pasted three times)."""
-        spec = self.specs.get(current)
-        if detected == current and spec is not None and spec.reruns and has_data:
-            return True
-        if detected == current or (spec is not None and spec.sealed):
-            return False  # one more `top` snapshot, a repeated header; show tech has labels of its own
-        other = self.specs.get(detected)
-        return spec is None or other is None or spec.group != other.group
-
-
-def _line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | None,
-                  hints: Sequence[str] = ()) -> list[int]:
-    """The indexes of the lines of `text` (split at "\\n"), in order, that start with `starts` (see
-    `_line_start`) or hold one of the `hints` (substrings): one search of the text each."""
-    positions: list[int] = []
-    if starts is not None:
-        at_start, after_newline = starts
-        if at_start.match(text):
-            positions.append(0)
-        positions.extend(match.end() for match in after_newline.finditer(text))
-    for hint in hints:
-        position = text.find(hint)
-        while position >= 0:
-            positions.append(position)
-            position = text.find(hint, position + 1)
-    positions.sort()
-    found: list[int] = []
-    line, counted = 0, 0
-    for position in positions:
-        line += text.count("\n", counted, position)
-        counted = position
-        if not found or found[-1] != line:
-            found.append(line)
-    return found
-
-
-def _recogniser(recogniser: Recogniser | None) -> Recogniser:
-    if recogniser is not None:
-        return recogniser
-    from ucnb.read.parsers.commands import RECOGNISER  # the table (the capture layer imports no parser)
-
-    return RECOGNISER
 
 
 def canonical_command(typed: str, recogniser: Recogniser | None = None) -> str:
@@ -246,7 +101,7 @@ def canonical_command(typed: str, recogniser: Recogniser | None = None) -> str:
     >>> canonical_command("sh proc list det")
     'show process list detail'
     """
-    return _recogniser(recogniser).command(typed)[0]
+    return (recogniser or RECOGNISER).command(typed)[0]
 
 
 def detect_command(line: str, recogniser: Recogniser | None = None) -> str | None:
@@ -255,7 +110,7 @@ def detect_command(line: str, recogniser: Recogniser | None = None) -> str | Non
     >>> detect_command("Tasks: 318 total,   1 running, 314 sleeping,   0 stopped,   3 zombie")
     'show process load'
     """
-    return _recogniser(recogniser).detect(line)
+    return (recogniser or RECOGNISER).detect(line)
 
 
 # --- data ------------------------------------------------------------------------------------
@@ -513,13 +368,13 @@ def capture_text(name: str, root: str, text: str, warnings: list[str],
         if VMWARE_BLOCK in text:  # its indented lines are noise: read line by line
             _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
         else:  # only the lines that may be a marker are looked at
-            candidates = _line_indexes(text, MARKER_LINE, ("$", "#") if shells else ())
+            candidates = line_indexes(text, MARKER_LINE, ("$", "#") if shells else ())
             _mark_lines(cleaned, candidates, shells, markers, pagers)
     else:
         cleaned = _clean_lines(raw_lines, stamps, marks, pagers, times)
         _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
     del raw_lines  # (the cleaned lines are mostly the same strings: one list of them is enough)
-    _Splitter(capture, _recogniser(recogniser), markers, pagers, times).run(cleaned)
+    _Splitter(capture, (recogniser or RECOGNISER), markers, pagers, times).run(cleaned)
     return capture
 
 

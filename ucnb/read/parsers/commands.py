@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ucnb.model.results import Identity, Listing, LoadCapture, ServiceList, rows
-from ucnb.read.capture import Recogniser
 from ucnb.read.parsers.identity import parse_identity
 from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
 from ucnb.read.parsers.load import looks_like_load_output, parse_load
 from ucnb.read.parsers.services import parse_service_restart, parse_services
+from ucnb.read.recogniser import Recogniser
 
 # Where a result goes on a `ucnb.model.results.Node` (ucnb.read.bundle files each kind):
 #   loads: LoadCapture snapshots -> node.loads; listing: Listing -> node.listings;
