@@ -207,28 +207,25 @@ def cmd_redact(args: argparse.Namespace) -> None:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from ucnb.collect import plan as collect
+    from ucnb.collect import plan
 
     if args.print_commands:
-        sys.stdout.write(collect.manual_commands(args.samples, args.interval) + "\n")
+        sys.stdout.write(plan.manual_commands(args.samples, args.interval) + "\n")
         return 0
-    needs_extra("collect")
-    hosts = list(args.hosts) + (collect.read_hosts_file(args.hosts_file) if args.hosts_file else [])
+    hosts = list(args.hosts) + (plan.read_hosts_file(args.hosts_file) if args.hosts_file else [])
     if not hosts or not args.output:
         raise InputError("collect needs HOST... (or --hosts FILE) and -o DIR, or --print-commands")
-    options = collect.CollectOptions(
+    options = plan.CollectOptions(
         user=args.user, samples=args.samples, interval=args.interval, known_hosts=args.known_hosts,
         accept_new=args.accept_new, jobs=args.jobs, connect_timeout=args.connect_timeout,
         prompt_timeout=args.prompt_timeout, command_timeout=args.command_timeout)
-    targets = collect.parse_targets(hosts, args.port)
-    password = collect.read_password(args.password_env, args.user)
+    targets = plan.parse_targets(hosts, args.port)
+    from ucnb.collect.run import collect, read_password  # asyncssh: only when collecting
 
-    def progress(line: str) -> None:
-        sys.stderr.write(printable(line) + "\n")
-
-    quiet = not sys.stderr.isatty()
-    result = collect.collect(targets, args.output, options, password, None if quiet else progress)
-    sys.stdout.write(printable(collect.format_summary(result)) + "\n")
+    password = read_password(args.password_env, args.user)
+    progress = (lambda line: sys.stderr.write(printable(line) + "\n")) if sys.stderr.isatty() else None
+    result = collect(targets, args.output, options, password, progress)
+    sys.stdout.write(printable(plan.format_summary(result)) + "\n")
     return result.exit_status
 
 

@@ -16,6 +16,7 @@ from cli_helpers import run_cli
 from fake_ucos import PAGER, FakeCluster, FakeNode, sample_outputs
 
 from ucnb.collect import plan as collect_module
+from ucnb.collect import run as collect_run
 from ucnb.diagnosis.diagnose import analyze
 from ucnb.read.bundle import load
 
@@ -126,7 +127,7 @@ def test_load_snapshots_are_spaced_by_the_interval_and_progress_is_reported(clus
     options = collect_module.CollectOptions(samples=3, interval=0.4, known_hosts=known, prompt_timeout=2,
                                             command_timeout=2)
     target = collect_module.parse_target(f"127.0.0.1:{fake.port}", 22)
-    result = collect_module.collect([target], str(tmp_path / "out"), options, PASSWORD, lines.append)
+    result = collect_run.collect([target], str(tmp_path / "out"), options, PASSWORD, lines.append)
     assert result.exit_status == 0
     # timed at the fake's end: allow some network jitter
     loads = [t for c, t in zip(fake.received, fake.received_at, strict=True) if c == "show process load"]

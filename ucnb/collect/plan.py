@@ -3,7 +3,8 @@
 Logs in to each node's admin CLI, waits for the `admin:` prompt, turns paging off, runs only
 `ALLOW_LIST` (`show process load` `samples` times) and writes what `ucnb analyze DIR` reads:
 `DIR/<target>/<command>.txt` (prompt and command kept) and `DIR/collect.json` (never the password).
-The SSH session lives in `ucnb.collect.ssh`; this module holds the plan, the records and the summary.
+The run is `ucnb.collect.run`, the SSH session `ucnb.collect.ssh`; this module holds the plan, the
+records and the summary.
 
     >>> plan_commands(samples=2)[-3:]
     ['show process list detail', 'show process list', 'show process load']
@@ -13,7 +14,6 @@ The SSH session lives in `ucnb.collect.ssh`; this module holds the plan, the rec
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ucnb.errors import InputError
-from ucnb.version import kit_version
 
 # Everything `ucnb collect` can ever send. No option adds to it (tests/collect/test_collect.py checks what
 # reaches the fake server). The session set-up command goes first; `show process load` repeats.
@@ -218,57 +217,6 @@ def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# --- the run ---------------------------------------------------------------------------------
-
-
-def prepare_output(out_dir: str) -> Path:
-    """A new or empty folder: a collection never mixes with or overwrites an earlier one."""
-    path = Path(out_dir)
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise InputError(f"-o {out_dir}: exists and is not an empty folder (choose a new one)")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"-o {out_dir}: cannot create it ({error.strerror})") from None
-    return path
-
-
-def collect(
-    targets: Sequence[Target],
-    out_dir: str,
-    options: CollectOptions,
-    password: str | None = None,
-    progress: Progress | None = None,
-) -> CollectResult:
-    """Collect from every target (at most `options.jobs` at a time) into `out_dir`; write collect.json."""
-    import asyncio
-
-    from ucnb.collect.ssh import collect_all, load_known_hosts
-
-    known = load_known_hosts(options.known_hosts)
-    path = prepare_output(out_dir)
-    targets = assign_folders(targets)
-    result = CollectResult(str(path), options, [], now(), "", kit_version())
-    records = [HostRecord(t.label, t.host, t.port, t.folder) for t in targets]
-    result.hosts = records
-    try:
-        asyncio.run(collect_all(targets, records, path, options, known, password, progress or _quiet))
-    finally:
-        for record in records:
-            if not record.ended:  # interrupted before this host finished
-                record.ended = now()
-                record.failure = record.failure or "interrupted"
-                record.reason = record.reason or "the collection was interrupted"
-                record.state = "partial" if record.commands else "failed"
-        result.ended = now()
-        (path / "collect.json").write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
-    return result
-
-
-def _quiet(_line: str) -> None:
-    pass
-
-
 def format_summary(result: CollectResult) -> str:
     """One line per host: its state and why; then what to run next.
 
@@ -328,21 +276,3 @@ def manual_commands(samples: int = 3, interval: float = 60) -> str:
         "Then: ucnb analyze NODE.log ... (or a folder or zip of them)",
     ]
     return "\n".join(lines)
-
-
-def read_password(env_var: str | None, user: str) -> str | None:
-    """From the named environment variable, else a no-echo prompt on a terminal, else None
-    (keys or an agent, as the SSH library provides)."""
-    import os
-    import sys
-
-    if env_var:
-        value = os.environ.get(env_var)
-        if value is None:
-            raise InputError(f"--password-env {env_var}: the variable is not set")
-        return value
-    if sys.stdin.isatty():
-        import getpass
-
-        return getpass.getpass(f"password for {user} (not shown): ") or None
-    return None
