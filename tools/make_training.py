@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-from notebook_files import write_or_check
+from notebook_files import clean, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "tools" / "training_template.ipynb"
@@ -57,7 +57,6 @@ def parameterized(template: nbformat.NotebookNode, parameters: dict[str, object]
 def generate(path: Path, *, timeout: int = 300) -> nbformat.NotebookNode:
     """The notebook at `path` made from the template with its parameters, cleaned (not written)."""
     import papermill
-    from run_notebooks import clean
 
     nb = parameterized(nbformat.read(TEMPLATE, as_version=4), targets()[path.resolve()])
     logging.getLogger("papermill").setLevel(logging.WARNING)

@@ -1,5 +1,6 @@
-"""Write made notebooks in place, or only check that they are up to date: the one loop of
-tools/run_notebooks.py and tools/make_training.py (`--check` exits 1 when a file would change)."""
+"""What tools/run_notebooks.py and tools/make_training.py share: `clean` (what is kept of an executed
+notebook) and the one loop that writes made notebooks in place, or only checks that they are up to
+date (`--check` exits 1 when a file would change)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,45 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import nbformat
+from nbstripout import strip_output
 
 ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What `nbstripout` strips by default, plus papermill's per-cell metadata.
+EXTRA_KEYS = [
+    "metadata.signature",
+    "metadata.widgets",
+    "metadata.papermill",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+    "cell.metadata.papermill",
+]
+
+
+def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip widget state, timings and cell ids; keep outputs and counts; drop widget views; join
+    consecutive stream outputs (how a print is split into messages varies from run to run)."""
+    strip_output(nb, keep_output=True, keep_count=True, keep_id=False, extra_keys=EXTRA_KEYS)
+    for cell in nb.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if data is not None and WIDGET_VIEW in data:
+                del data[WIDGET_VIEW]
+                if not data:
+                    continue
+            if kept and output.output_type == "stream" and kept[-1].output_type == "stream" \
+                    and kept[-1].name == output.name:
+                kept[-1].text += output.text  # one print may arrive in several messages
+                continue
+            kept.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = kept
+    return nb
 
 
 def write_or_check(paths: Iterable[Path], make: Callable[[Path], nbformat.NotebookNode], *,

@@ -19,49 +19,10 @@ from pathlib import Path
 import nbformat
 from make_training import generate, targets
 from nbclient import NotebookClient
-from nbstripout import strip_output
-from notebook_files import write_or_check
+from notebook_files import clean, write_or_check
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# What `nbstripout` strips by default, plus papermill's per-cell metadata.
-EXTRA_KEYS = [
-    "metadata.signature",
-    "metadata.widgets",
-    "metadata.papermill",
-    "cell.metadata.collapsed",
-    "cell.metadata.ExecuteTime",
-    "cell.metadata.execution",
-    "cell.metadata.heading_collapsed",
-    "cell.metadata.hidden",
-    "cell.metadata.scrolled",
-    "cell.metadata.papermill",
-]
-
-
-def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Strip widget state, timings and cell ids; keep outputs and counts; drop widget views; join
-    consecutive stream outputs (how a print is split into messages varies from run to run)."""
-    strip_output(nb, keep_output=True, keep_count=True, keep_id=False, extra_keys=EXTRA_KEYS)
-    for cell in nb.cells:
-        kept = []
-        for output in cell.get("outputs", []):
-            data = output.get("data")
-            if data is not None and WIDGET_VIEW in data:
-                del data[WIDGET_VIEW]
-                if not data:
-                    continue
-            if kept and output.output_type == "stream" and kept[-1].output_type == "stream" \
-                    and kept[-1].name == output.name:
-                kept[-1].text += output.text  # one print may arrive in several messages
-                continue
-            kept.append(output)
-        if cell.cell_type == "code":
-            cell.outputs = kept
-    return nb
-
-
 def execute(path: Path, *, timeout: int = 300, kernel: str = "python3") -> nbformat.NotebookNode:
     """The notebook at `path` executed in its folder and cleaned (not written)."""
     nb = nbformat.read(path, as_version=4)

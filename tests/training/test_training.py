@@ -14,7 +14,8 @@ import pytest
 from cli_helpers import run_cli
 
 from ucnb.errors import InputError
-from ucnb.training.lessons import NO_SERVICE, AnswerKey, Exercise, load_lessons
+from ucnb.training.answer import AnswerKey
+from ucnb.training.lessons import NO_SERVICE, Exercise, load_lessons
 
 LESSONS = load_lessons()
 FOLDERS = {lesson.id: lesson.bundle.split("/")[1] for lesson in LESSONS.values()}

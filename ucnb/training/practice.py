@@ -15,7 +15,7 @@ import random
 from pathlib import Path
 
 from ucnb.errors import InputError
-from ucnb.training.lessons import AnswerKey
+from ucnb.training.answer import AnswerKey
 
 SFTP_SHARE = 0.25  # of IM&P exercises: the SFTP-to-peer case
 
