@@ -12,16 +12,8 @@ from datetime import datetime
 
 import pandas as pd
 
-from ucnb.model.results import (
-    LISTING_COLUMNS,
-    LOAD_COLUMNS,
-    Bundle,
-    Listing,
-    LoadSnapshot,
-    LoadSummary,
-    Node,
-    empty_frame,
-)
+from ucnb.model.columns import LISTING_COLUMNS, LOAD_COLUMNS, empty_frame
+from ucnb.model.results import Bundle, Listing, LoadSnapshot, LoadSummary, Node
 
 _DEFUNCT = re.compile(r"<defunct>\s*$")
 

@@ -117,7 +117,7 @@ def test_real_process_exit_status_and_quick_start():
                                          capture_output=True, text=True, check=True).stdout)
     counted = {section["command"]: section["rows"] for section in document["nodes"][0]["sections"]}
     import ucnb
-    from ucnb.model.results import LISTING_COLUMNS, LOAD_COLUMNS, SERVICE_COLUMNS
+    from ucnb.model.columns import LISTING_COLUMNS, LOAD_COLUMNS, SERVICE_COLUMNS
 
     node = ucnb.load(folder).nodes[0]
     listing = next(each for each in node.listings if each.command == "show process list detail")

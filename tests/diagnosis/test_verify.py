@@ -8,7 +8,8 @@ from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_n
 
 from ucnb.diagnosis.verify import verify
 from ucnb.faces.tree import format_verify
-from ucnb.model.results import SERVICE_COLUMNS, Identity
+from ucnb.model.columns import SERVICE_COLUMNS
+from ucnb.model.results import Identity
 
 FILE_SYNCER = (7827, 4012, "cucsmgr", "Ssl", "/usr/local/cm/bin/CuFileSync")
 

@@ -11,8 +11,8 @@ import pytest
 import ucnb
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.faces.jsonout import write_json
+from ucnb.model.columns import TableReader
 from ucnb.model.findings import ZombieRows
-from ucnb.model.results import TableReader
 from ucnb.read.parsers.listing import parse_listing
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_outputs"

@@ -236,7 +236,7 @@ def test_no_defunct_line_of_a_sample_is_lost(path: Path) -> None:
 
 def test_dtypes_survive(tmp_path: Path) -> None:
     """`recognised` does not disturb the frames: the column dicts still hold."""
-    from ucnb.model.results import LISTING_COLUMNS
+    from ucnb.model.columns import LISTING_COLUMNS
 
     result = parse_listing(LISTINGS["forest"], file="x")
     assert dict(result.processes.dtypes.astype(str)) == LISTING_COLUMNS

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ucnb.model.results import LISTING_COLUMNS
+from ucnb.model.columns import LISTING_COLUMNS
 from ucnb.read.parsers.listing import looks_like_listing_header, parse_listing
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "listing"
@@ -328,7 +328,7 @@ def test_a_long_listing_keeps_no_python_object_per_row(monkeypatch: pytest.Monke
     import numpy as np
     import pyarrow as pa
 
-    from ucnb.model.results import rows as count_rows
+    from ucnb.model.columns import rows as count_rows
     from ucnb.read.parsers import listing_rows
 
     monkeypatch.setattr(listing_rows, "BATCH", 1000)
@@ -372,7 +372,7 @@ def test_a_wrapped_row_in_a_long_listing_keeps_its_range_and_the_column_stays_la
         monkeypatch: pytest.MonkeyPatch) -> None:
     """One wrapped command among many rows: its source is `file:first-last`, the others `file:line`,
     and the source column is still made on demand (no string per row kept)."""
-    from ucnb.model.results import LineSources
+    from ucnb.model.columns import LineSources
     from ucnb.read.parsers import listing_rows
 
     monkeypatch.setattr(listing_rows, "BATCH", 100)

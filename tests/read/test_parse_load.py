@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ucnb.model.results import LOAD_COLUMNS
+from ucnb.model.columns import LOAD_COLUMNS
 from ucnb.read.parsers.load import parse_load
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "load"

@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ucnb.model.results import SERVICE_COLUMNS, ServiceList
+from ucnb.model.columns import SERVICE_COLUMNS
+from ucnb.model.results import ServiceList
 from ucnb.read.parsers.services import parse_service_restart, parse_service_row, parse_services
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "services"

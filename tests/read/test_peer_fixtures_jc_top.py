@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.real_captures import PEER_FIXTURES
-from ucnb.model.results import values
+from ucnb.model.columns import values
 from ucnb.read.parsers.load import parse_load
 
 PEER_TOPS = sorted(PEER_FIXTURES.glob("jc/*/top*.out"))

@@ -36,6 +36,7 @@ from ucnb.diagnosis.trend import (
 from ucnb.diagnosis.urgency import URGENCIES, Judgement, judge, most_urgent, when
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
 from ucnb.knowledge.defects import match
+from ucnb.model.columns import TableReader, rows
 from ucnb.model.findings import (
     Analysis,
     Child,
@@ -48,7 +49,7 @@ from ucnb.model.findings import (
     ZombieRows,
 )
 from ucnb.model.graph import again_at, build_graph, children
-from ucnb.model.results import Bundle, Listing, Node, TableReader, rows
+from ucnb.model.results import Bundle, Listing, Node
 from ucnb.text import plural
 
 if TYPE_CHECKING:  # pandas only for groups_table: a scan's workers never import it

@@ -18,8 +18,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ucnb.model.columns import built, rows, values
 from ucnb.model.findings import Headroom, TrendPoint
-from ucnb.model.results import Listing, LoadSnapshot, Node, built, rows, values
+from ucnb.model.results import Listing, LoadSnapshot, Node
 from ucnb.text import plural
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ucnb.model.results import TableReader
+from ucnb.model.columns import TableReader
 
 if TYPE_CHECKING:
     from ucnb.model.results import Ints

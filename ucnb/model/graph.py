@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from ucnb.model.results import Listing, TableReader
+from ucnb.model.columns import TableReader
+from ucnb.model.results import Listing
 
 if TYPE_CHECKING:  # a DataFrame is read through its methods: no pandas import here
     import pandas as pd

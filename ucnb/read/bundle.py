@@ -24,21 +24,8 @@ from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE
-from ucnb.model.results import (
-    SERVICE_COLUMNS,
-    Bundle,
-    Columns,
-    FileInfo,
-    Identity,
-    Listing,
-    Node,
-    Section,
-    ServiceList,
-    Unparsed,
-    distinct,
-    rows,
-    values,
-)
+from ucnb.model.columns import SERVICE_COLUMNS, Columns, distinct, rows, values
+from ucnb.model.results import Bundle, FileInfo, Identity, Listing, Node, Section, ServiceList, Unparsed
 from ucnb.read.capture import Capture, CaptureSection, capture_text, decode
 from ucnb.read.parsers.commands import BY_NAME, RECOGNISER
 from ucnb.read.sources import read_sources

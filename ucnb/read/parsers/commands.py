@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ucnb.model.results import Identity, Listing, LoadCapture, ServiceList, rows
+from ucnb.model.columns import rows
+from ucnb.model.results import Identity, Listing, LoadCapture, ServiceList
 from ucnb.read.parsers.identity import parse_identity
 from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
 from ucnb.read.parsers.load import looks_like_load_output, parse_load

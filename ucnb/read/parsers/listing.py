@@ -40,7 +40,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ucnb.model.results import Columns, Listing, Unparsed
+from ucnb.model.columns import Columns
+from ucnb.model.results import Listing, Unparsed
 from ucnb.read.parsers.listing_rows import Layout, Segment
 from ucnb.text import plural
 

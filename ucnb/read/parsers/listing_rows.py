@@ -24,10 +24,7 @@ from collections.abc import Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from ucnb.model.results import LISTING_COLUMNS, Columns, LineSources
-
-if TYPE_CHECKING:
-    from ucnb.model.results import Ints
+from ucnb.model.columns import LISTING_COLUMNS, Columns, LineSources
 from ucnb.text import plural
 
 # Rows held as Python strings at most; a longer listing is sealed batch by batch into arrays (a

@@ -13,7 +13,7 @@ Sample input (old and new `top` generations are both read; fields are found by t
 
 `parse_load(lines, file="load.txt")` returns a `LoadCapture` with one `LoadSnapshot` whose
 `summary.zombie == 3`, `summary.mem["cached"] == 2931544` and whose `processes` frame (columns of
-`ucnb.model.results.LOAD_COLUMNS`) holds two rows, the second with `zombie == True`.
+`ucnb.model.columns.LOAD_COLUMNS`) holds two rows, the second with `zombie == True`.
 
 Notes:
 - Each `top -` line starts a snapshot; so does a summary line (`Tasks:`, `Cpu(s):`, `Mem:`...) that
@@ -41,17 +41,8 @@ from dataclasses import dataclass, field
 from itertools import compress
 from typing import Any
 
-from ucnb.model.results import (
-    LOAD_COLUMNS,
-    Columns,
-    LineSources,
-    LoadCapture,
-    LoadSnapshot,
-    LoadSummary,
-    Unparsed,
-    rows,
-    values,
-)
+from ucnb.model.columns import LOAD_COLUMNS, Columns, LineSources, rows, values
+from ucnb.model.results import LoadCapture, LoadSnapshot, LoadSummary, Unparsed
 from ucnb.read.parsers.top_summary import read_summary, summary_kind, wrapped_tail
 from ucnb.read.parsers.top_values import COLUMN_RULES, convert_column
 from ucnb.text import plural

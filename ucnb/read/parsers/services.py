@@ -22,7 +22,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from ucnb.model.results import SERVICE_COLUMNS, Columns, ServiceList, Unparsed
+from ucnb.model.columns import SERVICE_COLUMNS, Columns
+from ucnb.model.results import ServiceList, Unparsed
 
 STATES = ("STARTED", "STOPPED", "STARTING", "STOPPING", "NOTRUNNING")
 
