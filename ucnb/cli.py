@@ -198,7 +198,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
-    from ucnb.redact.redactor import redact_bundle_copy
+    from ucnb.redact.copy import redact_bundle_copy
 
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
     replaced = copy.redactor.summary()

@@ -12,7 +12,8 @@ from cli_helpers import run_cli as run
 
 import ucnb
 from ucnb.diagnosis.diagnose import analyze
-from ucnb.redact.redactor import Redactor, redact_bundle_copy
+from ucnb.redact.copy import redact_bundle_copy
+from ucnb.redact.redactor import Redactor
 from ucnb.report import render_report
 
 ROOT = Path(__file__).resolve().parents[2]

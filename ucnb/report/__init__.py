@@ -116,7 +116,7 @@ def render_report(
 
     `decisions`: records like `ucnb.faces.widgets.DECISIONS.latest()` or `decisions_for(...)` (node, ppid,
     action, command, impact, by, note); the last one per (node, ppid) is shown. `redact`: placeholders
-    for host names, domains, addresses and user names (see `ucnb.redact.redactor`). `timestamp`: written
+    for host names, domains, addresses and user names (see `ucnb.redact.names`). `timestamp`: written
     in the appendix when given; nothing else depends on the clock. Evidence lines are quoted from the
     bundles' own texts.
     """
