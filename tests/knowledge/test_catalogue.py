@@ -6,15 +6,8 @@ from pathlib import Path
 import pytest
 
 from ucnb.errors import InputError
-from ucnb.knowledge.catalogue import (
-    CATALOGUE,
-    PRODUCTS,
-    find_owner,
-    host_argument,
-    load_catalogue,
-    match_process,
-    match_special,
-)
+from ucnb.knowledge.catalogue import CATALOGUE, PRODUCTS, load_catalogue
+from ucnb.knowledge.owner import find_owner, host_argument, match_process, match_special
 from ucnb.model.graph import build_graph
 
 # docs/services.md: the table the data file follows

@@ -34,8 +34,9 @@ from ucnb.diagnosis.trend import (
     trend,
 )
 from ucnb.diagnosis.urgency import URGENCIES, Judgement, judge, most_urgent, when
-from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, Owner, ancestry, find_owner
+from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.defects import match
+from ucnb.knowledge.owner import Owner, ancestry, find_owner
 from ucnb.model.columns import TableReader, rows
 from ucnb.model.findings import (
     Analysis,

@@ -1,6 +1,7 @@
 """Layer 7, the remediation rules: what clears one zombie group, at what cost, and the other ways.
 
-    >>> from ucnb.knowledge.catalogue import CATALOGUE, Owner
+    >>> from ucnb.knowledge.catalogue import CATALOGUE
+    >>> from ucnb.knowledge.owner import Owner
     >>> amc = CATALOGUE.service("Cisco AMC Service")
     >>> remedy = remediation(Owner("service", pid=29815, service=amc), 29815, None, product="CUCM")
     >>> remedy.action, remedy.command, remedy.impact
@@ -16,7 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, Owner
+from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
+from ucnb.knowledge.owner import Owner
 from ucnb.model.findings import Alternative
 
 __all__ = ["REBOOT", "RECOLLECT", "CLUSTER", "MECHANISM", "Remedy", "remediation", "window_text"]

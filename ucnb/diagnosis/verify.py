@@ -25,7 +25,8 @@ from typing import Any
 import pandas as pd
 
 from ucnb.errors import InputError
-from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, match_process
+from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
+from ucnb.knowledge.owner import match_process
 from ucnb.model.findings import (
     NodeVerification,
     Pairing,

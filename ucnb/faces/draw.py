@@ -140,7 +140,8 @@ def _service_lines(name: str | None) -> list[str]:
 
 def _find_service_pid(g: nx.DiGraph, chain: Sequence[int], service: str) -> int | None:
     """The first PID of `chain` (parent first) that the catalogue matches to `service`."""
-    from ucnb.knowledge.catalogue import PRODUCTS, match_process
+    from ucnb.knowledge.catalogue import PRODUCTS
+    from ucnb.knowledge.owner import match_process
 
     for pid in chain:
         attrs = g.nodes[pid] if pid in g else {}

@@ -23,7 +23,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from ucnb.knowledge.catalogue import CATALOGUE, Catalogue, ancestry
+from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
+from ucnb.knowledge.owner import ancestry
 from ucnb.model.findings import (
     Analysis,
     Ancestor,

@@ -124,7 +124,8 @@ class Evidence:
     def of(cls, node: Any, key: AnswerKey) -> Evidence:
         import pandas as pd
 
-        from ucnb.knowledge.catalogue import CATALOGUE, match_process
+        from ucnb.knowledge.catalogue import CATALOGUE
+        from ucnb.knowledge.owner import match_process
 
         evidence = cls()
         listing = node.listing
