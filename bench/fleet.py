@@ -79,7 +79,8 @@ def phases(fleet: Path, bundles: int, repeat: int = 3) -> dict[str, float]:
     `ucnb.load` (reading the archive, cleaning, parsing), `analyze` (the diagnosis and its JSON) and
     the scan row."""
     from ucnb.diagnosis.diagnose import analyze
-    from ucnb.fleet.scan import discover, node_row
+    from ucnb.fleet.rows import node_row
+    from ucnb.fleet.scan import discover
     from ucnb.read.bundle import load
 
     paths = discover([fleet])[:bundles]

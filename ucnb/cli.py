@@ -241,8 +241,8 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
-    needs_extra("scan")
-    from ucnb.fleet.scan import ScanOptions, format_summary, output_format, scan_fleet, summary, write_frame
+    from ucnb.fleet.rows import ScanOptions
+    from ucnb.fleet.scan import format_summary, output_format, scan_fleet, summary, write_frame
 
     output_format(args.output)  # an unknown suffix fails before any work
     options = ScanOptions(pid_max=args.pid_max, max_total_bytes=args.max_bytes, max_members=args.max_members)

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 from tests.cli_helpers import run_cli
-from ucnb.fleet.scan import COLUMNS, NO_SERVICE, ScanOptions, discover, read_frame, scan_fleet, write_frame
+from ucnb.fleet.rows import COLUMNS, ScanOptions
+from ucnb.fleet.scan import NO_SERVICE, discover, read_frame, scan_fleet, write_frame
 from ucnb.synth import fleet as make_fleet
 
 REPO = Path(__file__).resolve().parents[2]
@@ -138,13 +139,13 @@ def test_through_a_distributed_scheduler_same_rows(
 
 
 def test_a_worker_analyses_bundles_without_importing_pandas(fleet: Path) -> None:
-    """What a scan ships to a worker (`_partition`) runs on the parsers' columns: pandas, which a
+    """What a scan ships to a worker (`partition`) runs on the parsers' columns: pandas, which a
     worker would otherwise import at its start, is only the client's (its frame and its output)."""
     import subprocess
     import sys
 
-    code = ("import sys, ucnb\nfrom ucnb.fleet.scan import BundleRef, ScanOptions, _partition\n"
-            f"rows = _partition([BundleRef({str(sorted(fleet.glob('*.zip'))[0])!r}, 'x')], ScanOptions(), "
+    code = ("import sys, ucnb\nfrom ucnb.fleet.rows import BundleRef, ScanOptions, partition\n"
+            f"rows = partition([BundleRef({str(sorted(fleet.glob('*.zip'))[0])!r}, 'x')], ScanOptions(), "
             "ucnb.__version__)\n"
             "print(len(rows), sum(row['error'] is None for row in rows), 'pandas' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
@@ -152,10 +153,10 @@ def test_a_worker_analyses_bundles_without_importing_pandas(fleet: Path) -> None
 
 
 def test_a_worker_with_another_ucnb_version_is_refused(fleet: Path) -> None:
-    from ucnb.fleet.scan import _partition
+    from ucnb.fleet.rows import partition
 
     with pytest.raises(RuntimeError, match=r"this worker runs ucnb .*, the client 0\.0\.0-other"):
-        _partition([], ScanOptions(), "0.0.0-other")
+        partition([], ScanOptions(), "0.0.0-other")
 
 
 def test_an_unreachable_scheduler_is_one_error_line(fleet: Path, tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""Layer 8, a face: the fleet view of a scan's rows (`ucnb scan -o fleet.parquet`, `ucnb.scan`).
+"""The fleet view of a scan's rows (`ucnb scan -o fleet.parquet`, `ucnb.scan`).
 
 Summaries are DataFrames sorted the same way every time; pictures are matplotlib Figures drawn
 through the object API (they show as PNG at the end of a notebook cell).
@@ -23,8 +23,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ucnb.faces.draw import PALETTE, PictureFigure, integer_ticks
-from ucnb.fleet.scan import NO_SERVICE
+from ucnb.faces.draw import PALETTE, PictureFigure
+from ucnb.fleet.scan import NO_SERVICE, read_frame, scan
+from ucnb.synth.fleet import write_fleet
 from ucnb.text import printable
 
 __all__ = [
@@ -40,17 +41,12 @@ _LEAK = PALETTE["parent"][0]
 
 def load_scan(path: str | os.PathLike[str]) -> pd.DataFrame:
     """A scan's output (Parquet, or CSV by suffix) as the scan's DataFrame."""
-    from ucnb.fleet.scan import read_frame
-
     return read_frame(path)
 
 
 def demo_scan(bundles: int = 20, *, nodes: int = 2, seed: int = 1) -> pd.DataFrame:
     """Generate a fleet (`ucnb.synth.fleet`) in a temporary folder and scan it in this process;
     bundle paths are the bundles' file names (also in the error messages)."""
-    from ucnb.fleet.scan import scan
-    from ucnb.synth.fleet import write_fleet
-
     with tempfile.TemporaryDirectory(prefix="ucnb-fleet-") as tmp:
         write_fleet(Path(tmp), bundles, nodes=nodes, seed=seed)
         frame = scan(tmp, workers=0)
