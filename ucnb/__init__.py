@@ -23,28 +23,28 @@ def __getattr__(name: str) -> str:
 
 def load(*paths: str | PathLike[str], **options: Any) -> Bundle:
     """Read a bundle: see `ucnb.read.bundle.load`."""
-    from ucnb.read.bundle import load as _load
+    from ucnb.read.bundle import load as _load  # ~130 ms: not in `import ucnb.cli` (which imports us)
 
     return _load(*paths, **options)
 
 
 def diagnose(bundle: Bundle, **options: Any) -> Analysis:
     """The diagnosis of every node (`ucnb.model.findings.Analysis`): `ucnb.diagnosis.diagnose.diagnose`."""
-    from ucnb.diagnosis.diagnose import diagnose as _diagnose
+    from ucnb.diagnosis.diagnose import diagnose as _diagnose  # networkx: not in `import ucnb.cli`
 
     return _diagnose(bundle, **options)
 
 
 def compare(before: Bundle, after: Bundle, **options: Any) -> Verification:
     """Before against after, per node (`ucnb.model.findings.Verification`): see diagnosis.verify.compare."""
-    from ucnb.diagnosis.verify import compare as _compare
+    from ucnb.diagnosis.verify import compare as _compare  # pandas, networkx: not in `import ucnb.cli`
 
     return _compare(before, after, **options)
 
 
 def scan(paths: Sequence[str | PathLike[str]] | str | PathLike[str], **options: Any) -> pd.DataFrame:
     """One row per node per bundle of a fleet, as a pandas DataFrame: see `ucnb.fleet.scan.scan`."""
-    from ucnb.fleet.scan import scan as _scan
+    from ucnb.fleet.scan import scan as _scan  # the diagnosis, networkx: not in `import ucnb.cli`
 
     return _scan(paths, **options)
 

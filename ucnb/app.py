@@ -24,9 +24,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
+from ucnb.diagnosis.diagnose import analyze, groups_table
 from ucnb.errors import InputError
+from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
 from ucnb.faces.widgets import Decisions, RemediationPicker
+from ucnb.read.bundle import load
 from ucnb.read.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
+from ucnb.report import case_note, customer_html
 from ucnb.text import plural, printable
 
 ACCEPT = ".zip,.tar,.tar.gz,.tgz,.txt,.log,.out"
@@ -56,8 +60,6 @@ def load_uploaded(
 ) -> Any:
     """A Bundle from FileUpload values (name, content): written to a private temporary folder
     under their base names, then read by `ucnb.load` with the CLI's limits."""
-    import ucnb
-
     if not files:
         raise InputError("nothing was uploaded")
     size = sum(len(f["content"]) for f in files)
@@ -75,7 +77,7 @@ def load_uploaded(
             paths.append(path)
         target = paths[0] if len(paths) == 1 else Path(folder)  # several files: one folder, as sent
         try:
-            return ucnb.load(target, max_total_bytes=max_total_bytes, max_members=max_members)
+            return load(target, max_total_bytes=max_total_bytes, max_members=max_members)
         except InputError as error:  # name the upload, not the server's temporary folder
             raise InputError(str(error).replace(f"{folder}/", "").replace(folder, "the upload")) from None
 
@@ -124,9 +126,7 @@ class TriageApp:
 
     # ---------------------------------------------------------------- input
     def open_path(self, path: str) -> None:
-        import ucnb
-
-        self._open(lambda: ucnb.load(path), printable(str(path)))
+        self._open(lambda: load(path), printable(str(path)))
 
     def open_upload(self, files: Sequence[Mapping[str, Any]]) -> None:
         names = ", ".join(printable(str(f.get("name", "?"))) for f in files)
@@ -155,8 +155,6 @@ class TriageApp:
 
     # ---------------------------------------------------------------- triage
     def _show(self, bundle: Any, label: str) -> None:
-        from ucnb.diagnosis.diagnose import analyze, groups_table
-
         analysis = analyze(bundle)
         nodes = analysis["nodes"]
         zombies = sum(len(n["zombies"]) for n in nodes)
@@ -195,8 +193,6 @@ class TriageApp:
         self._refresh_downloads()
 
     def _groups(self, bundle: Any, node: Mapping[str, Any]) -> list[widgets.Widget]:
-        from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
-
         listing = bundle.node(node["node"]).listing
         out: list[widgets.Widget] = []
         for group in node["groups"][:MAX_GROUPS_SHOWN]:
@@ -223,7 +219,6 @@ class TriageApp:
                 "<i>Record a decision to download the customer report and the case note.</i>"
             )
             return
-        from ucnb.report import case_note, customer_html
 
         try:
             report = customer_html(self.bundle, decisions=decisions)

@@ -12,7 +12,8 @@
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 130 interrupted
 (Ctrl-C: one `ucnb: interrupted` line), 1 internal bug.
-Only the standard library is imported at start; each subcommand imports what it needs.
+Only the standard library (and the kit's own light modules) is imported at start; each subcommand
+imports what it needs.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ import re  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from typing import Any, NoReturn  # noqa: E402
 
+from ucnb.collect.args import add_arguments  # noqa: E402
 from ucnb.errors import InputError  # noqa: E402
 from ucnb.text import plural, printable  # noqa: E402
 from ucnb.version import kit_version  # noqa: E402
@@ -130,7 +132,7 @@ def _load_options(args: argparse.Namespace) -> dict[str, int]:
 
 def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> None:
     if as_json:
-        from ucnb.faces.jsonout import write_json
+        from ucnb.faces.jsonout import write_json  # the findings model (~35 ms): not at start-up
 
         write_json(document, sys.stdout.write)  # = json.dumps(indent=2), a million zombies never held
         sys.stdout.write("\n")
@@ -139,13 +141,14 @@ def _emit(document: dict[str, Any] | None, human: str | None, as_json: bool) -> 
 
 
 def cmd_inspect(args: argparse.Namespace) -> None:
-    from ucnb.read.bundle import inspect_json, load
+    from ucnb.read.bundle import inspect_json, load  # the parsers, the catalogue (~130 ms): inspect only
 
     document = inspect_json(load(*args.paths, **_load_options(args)))
     _emit(document, None if args.json else format_inspect(document), args.json)
 
 
 def cmd_analyze(args: argparse.Namespace) -> None:
+    # networkx, numpy, pandas (~600 ms): the diagnosis's, not the start-up's
     from ucnb.diagnosis.diagnose import diagnose
     from ucnb.faces.tree import format_analysis
     from ucnb.read.bundle import load
@@ -155,6 +158,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    # networkx, numpy, pandas (~600 ms): the diagnosis's, not the start-up's
     from ucnb.diagnosis.verify import compare
     from ucnb.faces.tree import format_verify
     from ucnb.read.bundle import load
@@ -174,6 +178,7 @@ def _pair(text: str) -> tuple[str, str]:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
+    # the report, the diagnosis, pandas (~900 ms): not at start-up
     from ucnb.read.bundle import load
     from ucnb.report import decisions_for, write_report
     from ucnb.report.write import check_output
@@ -198,7 +203,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
-    from ucnb.redact.copy import redact_bundle_copy
+    from ucnb.redact.copy import redact_bundle_copy  # the parsers, the redaction (~180 ms): not at start-up
 
     copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
     replaced = copy.redactor.summary()
@@ -207,7 +212,7 @@ def cmd_redact(args: argparse.Namespace) -> None:
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
-    from ucnb.collect import plan
+    from ucnb.collect import plan  # dataclasses, json (~15 ms): collect only
 
     if args.print_commands:
         sys.stdout.write(plan.manual_commands(args.samples, args.interval) + "\n")
@@ -220,7 +225,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
         accept_new=args.accept_new, jobs=args.jobs, connect_timeout=args.connect_timeout,
         prompt_timeout=args.prompt_timeout, command_timeout=args.command_timeout)
     targets = plan.parse_targets(hosts, args.port)
-    from ucnb.collect.run import collect, read_password  # asyncssh: only when collecting
+    from ucnb.collect.run import collect, read_password  # asyncssh (~250 ms): only when collecting
 
     password = read_password(args.password_env, args.user)
     progress = (lambda line: sys.stderr.write(printable(line) + "\n")) if sys.stderr.isatty() else None
@@ -230,8 +235,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_practice(args: argparse.Namespace) -> None:
-    needs_extra("practice")
-    from ucnb.training.practice import write_exercise
+    from ucnb.training.practice import write_exercise  # the generator, the catalogue (~110 ms): practice only
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
     key = write_exercise(args.output, seed, args.product)
@@ -241,6 +245,7 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
+    # the reading and the diagnosis (~350 ms; Dask when it runs): not at start-up
     from ucnb.fleet.rows import ScanOptions
     from ucnb.fleet.scan import format_summary, output_format, scan_fleet, summary, write_frame
 
@@ -343,8 +348,6 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="new or empty folder, not inside PATH")
     redact.set_defaults(run=cmd_redact)
-    from ucnb.collect.args import add_arguments
-
     collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")
     add_arguments(collect)
     collect.set_defaults(run=cmd_collect)

@@ -187,9 +187,9 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
     assert "The Cisco AMC Service \\(PID 29815\\) did not reap its `sh` children" in cause
     assert "no known defect matches this version \\(14.0.1.12900-161\\)" in cause
 
-    import ucnb.diagnosis.diagnose
+    import ucnb.report.build
 
-    real = ucnb.diagnosis.diagnose.diagnose
+    real = ucnb.report.build.diagnose
 
     def with_defect(bundle, **options):  # the catalogue lists two defects of the service: one applies
         analysis = real(bundle, **options)
@@ -202,7 +202,7 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
         groups = (replace(node.groups[0], defects=defects), *node.groups[1:])
         return replace(analysis, nodes=(replace(node, groups=groups), *analysis.nodes[1:]))
 
-    monkeypatch.setattr(ucnb.diagnosis.diagnose, "diagnose", with_defect)
+    monkeypatch.setattr(ucnb.report.build, "diagnose", with_defect)  # the report's diagnosis
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text
     cause = text.split("## Root cause", 1)[1].split("\n## ", 1)[0]
     assert "known defect: CSCwz99999 \\(amc leaves sh zombies\\), fixed in 14.0.1.13900-1" in cause

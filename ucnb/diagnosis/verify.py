@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from ucnb.diagnosis.diagnose import diagnose_node
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import match_process
@@ -36,6 +37,7 @@ from ucnb.model.findings import (
     Verification,
 )
 from ucnb.model.results import Bundle, Listing, Node
+from ucnb.read.bundle import parse_status_date
 from ucnb.text import plural
 
 __all__ = ["SCHEMA", "compare", "compare_node", "parents_table", "pids_table", "verify"]
@@ -138,8 +140,6 @@ def _uptime_seconds(text: str | None) -> int | None:
 
 def _clock(node: Node) -> tuple[datetime | None, int | None, str]:
     """(when the node was captured, its uptime then in seconds, where that was read)."""
-    from ucnb.read.bundle import parse_status_date
-
     identity = node.identity
     up = _uptime_seconds(identity.uptime)
     date = parse_status_date(identity.date) if identity.date else None
@@ -188,8 +188,6 @@ _STOPPED = {"STOPPED", "NOTRUNNING", "STOPPING", "DOWN"}
 
 def _service_states(before: Node, after: Node, catalogue: Catalogue) -> list[ServiceState]:
     """Each service that owned zombies before (or was restarted) as the after capture shows it."""
-    from ucnb.diagnosis.diagnose import diagnose_node
-
     owners = [g.service for g in diagnose_node(before, catalogue=catalogue).groups if g.service]
     restarts = {r["service"]: r for r in after.restarts if r.get("service")}
     listed: dict[str, tuple[str, str]] = {}

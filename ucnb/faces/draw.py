@@ -41,6 +41,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 from matplotlib.ticker import MaxNLocator
 
+from ucnb.knowledge.catalogue import PRODUCTS
+from ucnb.knowledge.owner import match_process
 from ucnb.model.findings import Group, as_group
 from ucnb.model.graph import ancestors, build_graph
 from ucnb.model.results import Listing
@@ -140,9 +142,6 @@ def _service_lines(name: str | None) -> list[str]:
 
 def _find_service_pid(g: nx.DiGraph, chain: Sequence[int], service: str) -> int | None:
     """The first PID of `chain` (parent first) that the catalogue matches to `service`."""
-    from ucnb.knowledge.catalogue import PRODUCTS
-    from ucnb.knowledge.owner import match_process
-
     for pid in chain:
         attrs = g.nodes[pid] if pid in g else {}
         if attrs.get("missing"):

@@ -32,8 +32,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
 from ucnb.model.results import Bundle
+from ucnb.redact.redactor import Redactor
+from ucnb.report.build import build_report
 from ucnb.report.evidence import RedactedLines, SourceLines
 from ucnb.report.formats import FORMATS, Format, format_for, format_named
 from ucnb.report.model import (
@@ -52,6 +55,7 @@ from ucnb.report.model import (
 )
 from ucnb.report.render_md import md_code, md_escape
 from ucnb.report.words import AUDIENCES, INTERNAL_TOKENS
+from ucnb.report.write import check_output, image_dir_of, write_files
 
 __all__ = [
     "AUDIENCES",
@@ -83,16 +87,7 @@ __all__ = [
 ]
 
 
-def build_report(bundle: Bundle, **options: Any) -> Report:
-    """The report's model (see `ucnb.report.build.build_report`)."""
-    from ucnb.report.build import build_report as build
-
-    return build(bundle, **options)
-
-
-def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Any:
-    from ucnb.redact.redactor import Redactor
-
+def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Redactor:
     texts = [piece for bundle in bundles for piece in SourceLines(bundle.texts).ordered_texts()]
     users = [str(d.get("by")) for d in decisions if d.get("by")]
     return Redactor.discover(texts, bundles=list(bundles), users=users)
@@ -179,8 +174,6 @@ def decisions_for(bundle: Bundle, action: str, *, by: str = "", note: str = "") 
     >>> [d["command"] for d in decisions_for(ucnb.load("sample_outputs/ex1_cucm_amc/before"), "reboot")]
     ['utils system restart']
     """
-    from ucnb.diagnosis.diagnose import diagnose
-
     analysis = diagnose(bundle)
     records: list[dict[str, Any]] = []
     offered: set[str] = set()
@@ -223,8 +216,6 @@ def write_report(
     """Write the report to `path`, the format from its suffix (.html/.htm, .md with its pictures in
     `<stem>_files/`, .txt the case note, .pdf through Chromium), atomically. Returns the files written
     (the report first)."""
-    from ucnb.report.write import check_output, image_dir_of, write_files
-
     kind = check_output(path)  # before any work: a bad target fails fast
     image_dir = image_dir_of(path) if kind.images_beside else None
     output = render_report(

@@ -16,6 +16,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ucnb.diagnosis.diagnose import diagnose
+from ucnb.diagnosis.verify import compare
 from ucnb.errors import InputError
 from ucnb.model.results import Bundle
 from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
@@ -32,6 +34,7 @@ from ucnb.report.model import (
     Text,
     prose,
 )
+from ucnb.report.nodes import next_step_text, node_sections
 from ucnb.report.summary import executive_summary, root_cause, timeline
 from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, product_words
 from ucnb.text import plural
@@ -54,10 +57,6 @@ def build_report(
     case: str | None = None,
 ) -> Report:
     """The report's model. `redactor`: a `ucnb.redact.redactor.Redactor` applied to every bundle string."""
-    from ucnb.diagnosis.diagnose import diagnose
-    from ucnb.diagnosis.verify import compare
-    from ucnb.report.nodes import node_sections
-
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}: use customer or tac")
 
@@ -103,8 +102,6 @@ def build_report(
 # ------------------------------------------------------------------ findings
 def findings_table(context: Context) -> Section:
     """One row per node: what was seen and what to do (or that nothing more is needed)."""
-    from ucnb.report.nodes import next_step_text
-
     section = Section("Findings", 2)
     header = ["Node", "Product", "Version", "Zombie count", "Defunct rows", "Owner", "Urgency", "Next step"]
     rows: list[list[Text]] = []
@@ -241,8 +238,6 @@ def appendix(context: Context, timestamp: str | None) -> Section:
 # ------------------------------------------------------------------ the case note
 def case_note(context: Context) -> CaseNote:
     """node, count, owner, action, verification: the lines a TAC engineer pastes into the case."""
-    from ucnb.report.nodes import next_step_text
-
     r = context.r
     title = "Zombie processes" + (f", case {context.case}" if context.case else "")
     rows: list[tuple[str, str]] = []

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ucnb.model.results import Bundle, Node
+from ucnb.read.bundle import parse_status_date
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import Text
 
@@ -59,8 +60,6 @@ class Context:
 # ------------------------------------------------------------------ times
 def capture_times(node: Node) -> list[tuple[datetime, str]]:
     """Every dated moment of a node's captures with where the date comes from, oldest first."""
-    from ucnb.read.bundle import parse_status_date
-
     found: list[tuple[datetime, str]] = []
     if node.identity.date:
         try:

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ucnb.read.capture import clean_line
+
 
 @dataclass
 class SourceLines:
@@ -33,8 +35,6 @@ class SourceLines:
 
     def line(self, source: str | None) -> str | None:
         """The line `file:N` as the engineer saw it on the terminal (ANSI, CR, pager prompts removed)."""
-        from ucnb.read.capture import clean_line
-
         if not source or ":" not in source:
             return None
         name, _, number = source.rpartition(":")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, overload
 
+from ucnb.faces.tree import tree_of_group
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
 from ucnb.report.model import (
@@ -186,7 +187,7 @@ def _trend(context: Any, section: Section, entry: Any, name: str, n_index: int) 
     section.blocks.append(Paragraph([Strong("Zombie count per snapshot")]))
     section.blocks.append(Table(["Captured", "Zombies", "Tasks", "Source"], top + bottom))
     if context.pictures:
-        from ucnb.faces.draw import draw_zombie_trend, figure_to_png_bytes
+        from ucnb.faces.draw import draw_zombie_trend, figure_to_png_bytes  # matplotlib: pictures only
 
         counts = [(t.time or t.captured_at or "?", t.zombie) for t in trend]
         figure = draw_zombie_trend(counts, title=f"{name}: zombie count per snapshot")
@@ -310,8 +311,6 @@ def chain_text(group: Any) -> str:
 
 def tree_text(group: Any, commands: dict[int, str | None]) -> str:
     """`ucnb.faces.tree`'s text tree of the group, its chain collapsed top and bottom, its zombies bounded."""
-    from ucnb.faces.tree import tree_of_group
-
     data = group.to_json()
     top, gap, bottom = collapse(list(data.get("ancestry") or []))
     pids = list(data.get("zombie_pids") or [])
@@ -365,7 +364,7 @@ def group_section(
     section.blocks.append(Table(["Row", "Source", "Text"], _evidence(context, group, zombie_rows)))
     chain = len(group.ancestry or ())
     if picture is not None and chain <= MAX_PICTURE_CHAIN:
-        from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
+        from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes  # matplotlib: pictures only
 
         figure = draw_zombie_tree(frame, r(group.to_json()), node_name=name)
         section.blocks.append(

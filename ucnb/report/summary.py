@@ -16,6 +16,7 @@ from typing import Any
 from ucnb.model.results import Bundle, Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
+from ucnb.report.nodes import MAX_FULL_GROUPS, next_step_text
 from ucnb.report.words import (
     URGENCY_SENTENCES,
     action_words,
@@ -85,8 +86,6 @@ def _result(context: Context, node: Node, entry: Any) -> str:
 
 def _nothing_seen(context: Context) -> list[Inline]:
     """The summary when no zombie is seen: none there, or the captures cannot tell."""
-    from ucnb.report.nodes import next_step_text
-
     pairs = context.pairs()
     names = ", ".join(context.r(n.name) for n, _ in pairs[:5])
     names += f" and {len(pairs) - 5:,} more nodes" if len(pairs) > 5 else ""
@@ -314,8 +313,6 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
 
 def root_cause(context: Context) -> Section:
     """One statement per zombie group (the first groups of each node; the rest are counted)."""
-    from ucnb.report.nodes import MAX_FULL_GROUPS
-
     section = Section("Root cause", 2)
     items = []
     for node, entry in context.pairs():

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ucnb.errors import InputError
-from ucnb.report.formats import Format
+from ucnb.report.formats import Format, format_for
 
 
 def _umask() -> int:
@@ -63,8 +63,6 @@ def check_target(target: Path, image_dir: str | None = None) -> None:
 
 def check_output(path: str | os.PathLike[str]) -> Format:
     """The format of the report file `path`, once the target is known to be writable (InputError)."""
-    from ucnb.report.formats import format_for
-
     target = Path(path)
     check_target(target)
     kind = format_for(target)

@@ -21,8 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ucnb.diagnosis.diagnose import analyze
 from ucnb.errors import InputError
+from ucnb.faces.tree import format_analysis
 from ucnb.faces.widgets import ACTION_TEXT, Quiz, QuizQuestion
+from ucnb.knowledge.catalogue import CATALOGUE
+from ucnb.knowledge.owner import match_process
+from ucnb.read.bundle import load
 from ucnb.training.answer import ACTIONS, AnswerKey
 from ucnb.training.practice import make_exercise
 
@@ -123,9 +128,6 @@ class Evidence:
     @classmethod
     def of(cls, node: Any, key: AnswerKey) -> Evidence:
         import pandas as pd
-
-        from ucnb.knowledge.catalogue import CATALOGUE
-        from ucnb.knowledge.owner import match_process
 
         evidence = cls()
         listing = node.listing
@@ -361,13 +363,11 @@ class Exercise:
     def from_lesson(
         cls, lesson_id: str, bundle_path: str | Path | None = None, *, root: Path = REPO
     ) -> Exercise:
-        import ucnb
-
         lessons = load_lessons()
         if lesson_id not in lessons:
             raise InputError(f"no lesson {lesson_id!r}; there are {', '.join(lessons)}")
         lesson = lessons[lesson_id]
-        return cls(ucnb.load(bundle_path or root / lesson.bundle), lesson.key, lesson)
+        return cls(load(bundle_path or root / lesson.bundle), lesson.key, lesson)
 
     @classmethod
     def open(
@@ -387,16 +387,14 @@ class Exercise:
     @classmethod
     def from_practice(cls, directory: str | Path | None = None, *, seed: int = 1) -> Exercise:
         """A `ucnb practice` folder (`answer.json` and `bundle/`); None: a fresh one from `seed`."""
-        import ucnb
-
         if directory is None:
             files, key = make_exercise(seed)
             with tempfile.TemporaryDirectory(prefix="ucnb-practice-") as folder:
                 for name, data in files.items():
                     (Path(folder) / name).write_bytes(data)
-                return cls(ucnb.load(folder), key)
+                return cls(load(folder), key)
         directory = Path(directory)
-        return cls(ucnb.load(directory / "bundle"), AnswerKey.read(directory / "answer.json"))
+        return cls(load(directory / "bundle"), AnswerKey.read(directory / "answer.json"))
 
     @property
     def title(self) -> str:
@@ -449,9 +447,7 @@ class Exercise:
         output = widgets.Output()
 
         def show(_button: Any) -> None:
-            from ucnb.diagnosis.diagnose import analyze
-            from ucnb.faces.draw import draw_zombie_tree, figure_to_image
-            from ucnb.faces.tree import format_analysis
+            from ucnb.faces.draw import draw_zombie_tree, figure_to_image  # matplotlib: when asked
 
             analysis = analyze(self.bundle)
             output.append_stdout(format_analysis(analysis) + "\n")

@@ -15,6 +15,8 @@ import random
 from pathlib import Path
 
 from ucnb.errors import InputError
+from ucnb.knowledge.catalogue import CATALOGUE
+from ucnb.synth import PRODUCTS, SFTP_PEER, node_capture, zombie_services
 from ucnb.training.answer import AnswerKey
 
 SFTP_SHARE = 0.25  # of IM&P exercises: the SFTP-to-peer case
@@ -22,9 +24,6 @@ SFTP_SHARE = 0.25  # of IM&P exercises: the SFTP-to-peer case
 
 def services(product: str) -> list[str]:
     """Catalogue services of `product` that the generator can make leak (sorted)."""
-    from ucnb.knowledge.catalogue import CATALOGUE
-    from ucnb.synth import zombie_services
-
     known = {s.name for s in CATALOGUE.services if product in s.products}
     generated = {s.name for gen in ("old", "new") for s in zombie_services(product, "Publisher", gen)}
     return sorted(known & generated)
@@ -32,8 +31,6 @@ def services(product: str) -> list[str]:
 
 def make_exercise(seed: int, product: str | None = None) -> tuple[dict[str, bytes], AnswerKey]:
     """The capture files (name -> bytes) and the answer key of exercise `seed`."""
-    from ucnb.synth import PRODUCTS, SFTP_PEER, node_capture
-
     if product is not None and product not in PRODUCTS:
         raise InputError(f"--product must be one of {', '.join(PRODUCTS)}, not {product!r}")
     rng = random.Random(f"ucnb.practice/{seed}")
