@@ -1,4 +1,4 @@
-"""Layer 4: files and sessions filed under the right node."""
+"""Files and sessions filed under the right node."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Layer 2: cleaning terminal artefacts and cutting logs into sessions and command sections."""
+"""Cleaning terminal artefacts and cutting logs into sessions and command sections."""
 
 from pathlib import Path
 

@@ -1,4 +1,4 @@
-"""Layer 3: node identity from show status / show version active / show network cluster /
+"""Node identity from show status / show version active / show network cluster /
 show tech ccm_service."""
 
 from __future__ import annotations

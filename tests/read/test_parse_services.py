@@ -1,4 +1,4 @@
-"""Layer 3: `utils service list` and `utils service restart` transcripts."""
+"""`utils service list` and `utils service restart` transcripts."""
 
 from __future__ import annotations
 

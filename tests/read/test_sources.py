@@ -1,4 +1,4 @@
-"""Layer 1: reading folders, files and archives safely (archives are built here, at test time)."""
+"""Reading folders, files and archives safely (archives are built here, at test time)."""
 
 from __future__ import annotations
 

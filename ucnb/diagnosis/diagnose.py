@@ -1,4 +1,4 @@
-"""Layer 7, diagnosis: the seed's walk automated, as typed findings (`ucnb.model.findings`).
+"""The seed's walk automated, as typed findings (`ucnb.model.findings`).
 
 zombie count (`show process load`) -> defunct rows (the listing) -> PPID -> parent process ->
 owning service (walking up through `sh -c`/`perl` helpers) -> remediation, impact, alternatives ->

@@ -1,4 +1,4 @@
-"""Layer 7, the remediation rules: what clears one zombie group, at what cost, and the other ways.
+"""What clears one zombie group, at what cost, and the other ways.
 
     >>> from ucnb.knowledge.catalogue import CATALOGUE
     >>> from ucnb.knowledge.owner import Owner

@@ -1,4 +1,4 @@
-"""Layer 7, trend and PID headroom: how the zombie count moves and how much PID space is left.
+"""How the zombie count moves and how much PID space is left.
 
     >>> growth([3, 3], [0.0, 0.05]).note.split(";")[0]
     'growth too short to estimate (2 snapshots over 3 minutes'

@@ -1,4 +1,4 @@
-"""Layer 7, is action needed? The procedure's judgement, with its numbers.
+"""Is action needed? The procedure's judgement, with its numbers.
 
 Zombies use no resources but a PID slot: they "can be left on the system" and are cleared only when
 there is a requirement. So the first question is not how to clear them but whether to:

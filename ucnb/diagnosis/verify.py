@@ -1,4 +1,4 @@
-"""Layer 7, verification: did the remediation clear the zombies? (`ucnb.verify/1`)
+"""Did the remediation clear the zombies? (`ucnb.verify/1`)
 
 The seed's last step: after the restart, `show process load` again. With a before capture
 (count 3, defunct PIDs 6325, 6370, 6387 under 7827) and an after capture (count 1, 6387 still

@@ -1,4 +1,4 @@
-"""Layer 8, a face: the process-tree picture of one zombie group, and the zombie-count trend.
+"""The process-tree picture of one zombie group, and the zombie-count trend.
 
 Matplotlib only (no graphviz), through the object API (`matplotlib.figure.Figure`), never pyplot's
 global state: it works headless, in notebooks and in reports. For the listing

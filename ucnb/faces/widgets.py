@@ -1,4 +1,4 @@
-"""Layer 8, a face: ipywidgets for the triage and training notebooks.
+"""ipywidgets for the triage and training notebooks.
 
 Thin classes over ipywidgets 8. Every widget takes its default from a plain argument (a papermill
 `parameters` cell), so a headless run never waits for a click; callbacks write with

@@ -1,4 +1,4 @@
-"""Layer 5, the graph: a process listing as a networkx DiGraph, parent -> child.
+"""A process listing as a networkx DiGraph, parent -> child.
 
     UID     PID  PPID C STIME TTY      TIME CMD
     root      1     0 0 Oct19 ?    00:01:02 /sbin/init

@@ -1,4 +1,4 @@
-"""Layer 4: read a bundle (folders, files, archives) into nodes and their snapshots.
+"""Read a bundle (folders, files, archives) into nodes and their snapshots.
 
     >>> import ucnb
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")

@@ -1,4 +1,4 @@
-"""Layer 2: clean a captured text file and split it into sessions and command sections.
+"""Clean a captured text file and split it into sessions and command sections.
 
 A capture is whatever the customer sent: a file written by the CLI's `file` option (no prompt), a
 copy-paste of one command, or a whole PuTTY/SecureCRT log with many commands, pager prompts, ANSI

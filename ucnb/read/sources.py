@@ -1,4 +1,4 @@
-"""Layer 1, sources: read the PATHs a user gives into named byte strings, safely and in memory.
+"""Read the PATHs a user gives into named byte strings, safely and in memory.
 
 A PATH is a folder, a single file, or an archive (`.zip`, `.tar`, `.tar.gz`/`.tgz`, also `.tar.bz2`
 and `.tar.xz`; archives are recognised by their magic bytes, the suffix is only a fallback). A plain

@@ -1,4 +1,4 @@
-"""Layer 8, a face: the post-incident report (HTML, Markdown, a plain-text case note, PDF).
+"""The post-incident report (HTML, Markdown, a plain-text case note, PDF).
 
     >>> import ucnb
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")

@@ -1,4 +1,4 @@
-"""Layer 3: who the node is, from `show status`, `show version active`, `show network cluster` and
+"""Who the node is, from `show status`, `show version active`, `show network cluster` and
 `show tech ccm_service`.
 
     Host Name          : cucm-pub

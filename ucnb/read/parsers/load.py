@@ -1,4 +1,4 @@
-"""Layer 3: `show process load`, a `top -b` batch snapshot (or several, with `cont`).
+"""`show process load`, a `top -b` batch snapshot (or several, with `cont`).
 
 Sample input (old and new `top` generations are both read; fields are found by their labels)::
 

@@ -1,4 +1,4 @@
-"""Layer 3: `utils service list` and `utils service restart NAME` transcripts.
+"""`utils service list` and `utils service restart NAME` transcripts.
 
 A service row is `DISPLAY NAME[STATE]` optionally followed by a reason; platform services print a
 space before `[`, and some releases pad the state inside the brackets. Pasted through a web page,
