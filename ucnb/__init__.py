@@ -10,12 +10,12 @@
 Heavy faces (drawing, widgets, reports) live in their own modules and are imported on demand.
 """
 
-from ucnb.version import kit_version
-
 
 def __getattr__(name: str) -> str:
     """`ucnb.__version__`: `ucnb.version.kit_version()`, read on first use (it costs start-up time)."""
     if name == "__version__":
+        from ucnb.version import kit_version  # not in `import ucnb.cli` (which imports this package)
+
         value = globals()["__version__"] = kit_version()
         return value
     raise AttributeError(f"module 'ucnb' has no attribute {name!r}")
