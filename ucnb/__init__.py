@@ -10,6 +10,18 @@
 Heavy faces (drawing, widgets, reports) live in their own modules and are imported on demand.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from os import PathLike
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the facade imports each layer on first call
+    import pandas as pd
+
+    from ucnb.model.findings import Analysis, Verification
+    from ucnb.model.results import Bundle
+
 
 def __getattr__(name: str) -> str:
     """`ucnb.__version__`: `ucnb.version.kit_version()`, read on first use (it costs start-up time)."""

@@ -216,6 +216,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
     if args.print_commands:
         sys.stdout.write(plan.manual_commands(args.samples, args.interval) + "\n")
         return 0
+    needs_extra("collect")
     hosts = list(args.hosts) + (plan.read_hosts_file(args.hosts_file) if args.hosts_file else [])
     if not hosts or not args.output:
         raise InputError("collect needs HOST... (or --hosts FILE) and -o DIR, or --print-commands")
@@ -227,13 +228,18 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from ucnb.collect.run import collect, read_password  # asyncssh (~250 ms): only when collecting
 
     password = read_password(args.password_env, args.user)
-    progress = (lambda line: sys.stderr.write(printable(line) + "\n")) if sys.stderr.isatty() else None
-    result = collect(targets, args.output, options, password, progress)
+
+    def progress(line: str) -> None:
+        sys.stderr.write(printable(line) + "\n")
+
+    quiet = not sys.stderr.isatty()
+    result = collect(targets, args.output, options, password, None if quiet else progress)
     sys.stdout.write(printable(plan.format_summary(result)) + "\n")
     return result.exit_status
 
 
 def cmd_practice(args: argparse.Namespace) -> None:
+    needs_extra("practice")
     from ucnb.training.practice import write_exercise  # the generator, the catalogue (~110 ms): practice only
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
@@ -244,6 +250,7 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
+    needs_extra("scan")
     # the reading and the diagnosis (~350 ms; Dask when it runs): not at start-up
     from ucnb.fleet.rows import ScanOptions
     from ucnb.fleet.scan import format_summary, output_format, scan_fleet, summary, write_frame

@@ -12,16 +12,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ucnb.diagnosis.diagnose import analyze
 from ucnb.errors import InputError
 from ucnb.read.bundle import load
 from ucnb.version import kit_version
 
+ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
+
 # Row columns in order: (name, pandas dtype). `groups` holds a list of {ppid, service, count, action,
 # urgency} per row (Parquet list<struct>, CSV JSON text).
-COLUMNS: tuple[tuple[str, str], ...] = (
+COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("bundle", "str"),
     ("bundle_sha256", "str"),
     ("ucnb_version", "str"),

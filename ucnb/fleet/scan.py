@@ -41,7 +41,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
 from ucnb.fleet.rows import COLUMNS, GROUP_FIELDS, BundleRef, ScanOptions, bundle_rows, partition

@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ucnb.faces.draw import PALETTE, PictureFigure
+from ucnb.faces.draw import PALETTE, PictureFigure, integer_ticks
 from ucnb.fleet.scan import NO_SERVICE, read_frame, scan
 from ucnb.synth.fleet import write_fleet
 from ucnb.text import printable

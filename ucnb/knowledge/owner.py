@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -242,7 +243,7 @@ def ancestry(
     chain = list(reversed([ppid] + ancestors(g, ppid))) if ppid in g else [ppid]
     rows = []
     for pid in chain:
-        attrs = g.nodes[pid] if pid in g else {"missing": True}
+        attrs: dict[str, Any] = g.nodes[pid] if pid in g else {"missing": True}
         missing = bool(attrs.get("missing"))
         service = (
             None if missing else match_process(attrs.get("comm"), attrs.get("command"), product, catalogue)

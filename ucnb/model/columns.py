@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import MISSING
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Frame): `inspect` never does
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
+
+    # Row positions or line numbers: a list or range of ints, or an integer array (for types only).
+    Ints: TypeAlias = Sequence[int] | npt.NDArray[np.integer[Any]]
 
 # `show process list*`, `ps ...` listings: one row per process.
 LISTING_COLUMNS = {
@@ -122,7 +127,8 @@ class Columns:
         for name, dtype in self.spec.items():
             values = self.data.pop(name, None) if consume else self.data.get(name)
             if values is None:
-                arrays[name] = pd.array([None] * n, dtype=dtype)
+                # pandas-stubs lists the dtype names as literals; pandas takes any (spec: dict[str, str])
+                arrays[name] = pd.array([None] * n, dtype=dtype)  # type: ignore[call-overload]
             elif dtype == "Int64":
                 if isinstance(values, np.ndarray) or None not in values:
                     data, mask = np.asarray(values, dtype=np.int64), np.zeros(n, dtype=bool)
@@ -192,7 +198,7 @@ class LineSources(Sequence[str]):
 
     __slots__ = ("file", "numbers", "ends")
 
-    def __init__(self, file: str, numbers: Sequence[int], ends: dict[int, int] | None = None) -> None:
+    def __init__(self, file: str, numbers: Ints, ends: dict[int, int] | None = None) -> None:
         self.file, self.numbers, self.ends = file, numbers, ends or {}
 
     def __len__(self) -> int:
@@ -243,6 +249,10 @@ class Frame:
     def __set_name__(self, owner: type, name: str) -> None:
         self.slot = f"_{name}_table"
 
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Any: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> pd.DataFrame: ...
     def __get__(self, obj: Any, owner: type | None = None) -> Any:
         if obj is None:  # the dataclass asks for the field's default
             return MISSING if self.required else None
@@ -367,7 +377,7 @@ class TableReader:
             return np.array(values, dtype=bool)
         return np.fromiter((bool(v) for v in values), dtype=bool, count=len(values))
 
-    def take(self, name: str, at: Sequence[int] | None = None) -> Sequence[Any]:
+    def take(self, name: str, at: Ints | None = None) -> Sequence[Any]:
         """The values of one column (at rows `at`, all when None), None for <NA>."""
         if at is None and isinstance(self.table, Columns):
             return self.table.values(name)  # as parsed: no copy of a list

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ucnb.model.columns import TableReader
 
 if TYPE_CHECKING:
-    from ucnb.model.results import Ints
+    from ucnb.model.columns import Ints
 
 __all__ = [
     "Zombie", "ZombieRows", "JsonRows",

@@ -1,8 +1,8 @@
 """What a bundle holds once read.
 
 Every parser (`ucnb.read.parsers`) returns one of the small dataclasses below; `ucnb.read.bundle`
-assembles them into `Bundle -> Node -> snapshots`. Column names of the DataFrames are part of the public API
-(notebooks and reports use them) and listed once, in `ucnb.model.columns`.
+assembles them into `Bundle -> Node -> snapshots`. Column names of the DataFrames are part of the
+public API (notebooks and reports use them) and listed once, in `ucnb.model.columns`.
 
 The DataFrames (`Listing.processes`, `LoadSnapshot.processes`, `ServiceList.services`,
 `Node.services`) are `Frame` attributes (`ucnb.model.columns`): parsers fill them with plain typed
@@ -14,16 +14,11 @@ always point at the evidence in what the customer sent.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, overload
+from typing import Any
 
 from ucnb.model.columns import LISTING_COLUMNS, LOAD_COLUMNS, SERVICE_COLUMNS, Frame
-
-if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Frame): `inspect` never does
-    import numpy as np
-    import numpy.typing as npt
-    import pandas as pd
 
 
 @dataclass(frozen=True)

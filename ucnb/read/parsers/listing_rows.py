@@ -27,6 +27,9 @@ from typing import TYPE_CHECKING, Any
 from ucnb.model.columns import LISTING_COLUMNS, Columns, LineSources
 from ucnb.text import plural
 
+if TYPE_CHECKING:
+    from ucnb.model.columns import Ints
+
 # Rows held as Python strings at most; a longer listing is sealed batch by batch into arrays (a
 # 100k-row listing stays lists: `inspect` then needs neither numpy nor pyarrow).
 BATCH = 131_072
