@@ -251,7 +251,7 @@ def cmd_practice(args: argparse.Namespace) -> None:
 
 def cmd_scan(args: argparse.Namespace) -> None:
     needs_extra("scan")
-    # the reading and the diagnosis (~350 ms; Dask when it runs): not at start-up
+    # the fleet scan (pandas, Dask when they are used): not at start-up
     from ucnb.fleet.rows import ScanOptions
     from ucnb.fleet.scan import format_summary, output_format, scan_fleet, summary, write_frame
 

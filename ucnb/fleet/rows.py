@@ -1,8 +1,8 @@
 """A fleet scan's rows: one per node per bundle (`COLUMNS`), made on a worker from one bundle
 (`bundle_rows`) exactly as `ucnb analyze --json` reads it. `partition` is the task a scan ships to a
-worker: with the `BundleRef`s and `ScanOptions`, what a worker imports is this module (and the
-reading and the diagnosis), never pandas: the frame and the output are the client's
-(`ucnb.fleet.scan`).
+worker: with the `BundleRef`s and `ScanOptions`, what a worker imports is this module (and, on its
+first bundle, the reading and the diagnosis), never pandas: the frame and the output are the
+client's (`ucnb.fleet.scan`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from ucnb.diagnosis.diagnose import analyze
 from ucnb.errors import InputError
-from ucnb.read.bundle import load
 from ucnb.version import kit_version
 
 ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
@@ -125,6 +123,10 @@ def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict
     """Every node row of one bundle, or one error row; never raises."""
     head = {"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version}
     try:
+        # the reading and the diagnosis (networkx, ~300 ms): the worker's; a Dask scan's client needs neither
+        from ucnb.diagnosis.diagnose import analyze
+        from ucnb.read.bundle import load
+
         with _collector_paused():
             bundle = load(ref.path, max_total_bytes=options.max_total_bytes, max_members=options.max_members)
             document = analyze(bundle, **({} if options.pid_max is None else {"pid_max": options.pid_max}))

@@ -30,13 +30,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
 from ucnb.model.results import Bundle
-from ucnb.redact.redactor import Redactor
-from ucnb.report.build import build_report
 from ucnb.report.evidence import RedactedLines, SourceLines
 from ucnb.report.formats import FORMATS, Format, format_for, format_named
 from ucnb.report.model import (
@@ -56,6 +53,9 @@ from ucnb.report.model import (
 from ucnb.report.render_md import md_code, md_escape
 from ucnb.report.words import AUDIENCES, INTERNAL_TOKENS
 from ucnb.report.write import check_output, image_dir_of, write_files
+
+if TYPE_CHECKING:  # the report's heavy parts are imported when a report is made, not with the package
+    from ucnb.redact.redactor import Redactor
 
 __all__ = [
     "AUDIENCES",
@@ -87,7 +87,16 @@ __all__ = [
 ]
 
 
+def build_report(bundle: Bundle, **options: Any) -> Report:
+    """The report's model (see `ucnb.report.build.build_report`)."""
+    from ucnb.report.build import build_report as build  # the diagnosis, pandas: not for .formats, .write
+
+    return build(bundle, **options)
+
+
 def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Redactor:
+    from ucnb.redact.redactor import Redactor  # only with redact=True; not for .formats, .write
+
     texts = [piece for bundle in bundles for piece in SourceLines(bundle.texts).ordered_texts()]
     users = [str(d.get("by")) for d in decisions if d.get("by")]
     return Redactor.discover(texts, bundles=list(bundles), users=users)
@@ -174,6 +183,8 @@ def decisions_for(bundle: Bundle, action: str, *, by: str = "", note: str = "") 
     >>> [d["command"] for d in decisions_for(ucnb.load("sample_outputs/ex1_cucm_amc/before"), "reboot")]
     ['utils system restart']
     """
+    from ucnb.diagnosis.diagnose import diagnose  # networkx: not for .formats, .write (CLI help)
+
     analysis = diagnose(bundle)
     records: list[dict[str, Any]] = []
     offered: set[str] = set()

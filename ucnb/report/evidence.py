@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ucnb.read.capture import clean_line
-
 
 @dataclass
 class SourceLines:
@@ -35,6 +33,8 @@ class SourceLines:
 
     def line(self, source: str | None) -> str | None:
         """The line `file:N` as the engineer saw it on the terminal (ANSI, CR, pager prompts removed)."""
+        from ucnb.read.capture import clean_line  # the capture layer (~90 ms): not for the CLI's help
+
         if not source or ":" not in source:
             return None
         name, _, number = source.rpartition(":")
