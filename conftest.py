@@ -41,19 +41,19 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 @pytest.fixture(autouse=True)
 def _doctest_names(request: pytest.FixtureRequest, doctest_namespace: dict, monkeypatch: pytest.MonkeyPatch):
     """For doctests only: the current folder is the repository root, and `ucnb`, `bundle` (ex1),
-    `listing` (its process listing), `g` (the listing's graph), `analysis` (its `ucnb analyze`
-    document) and `group` (the zombie group) are defined."""
+    `listing` (its process listing), `g` (the listing's graph), `analysis` (its diagnosis, a
+    `ucnb.model.findings.Analysis`) and `group` (the zombie group) are defined."""
     if not isinstance(request.node, pytest.DoctestItem):
         yield
         return
     import ucnb
-    from ucnb.diagnosis.diagnose import analyze
+    from ucnb.diagnosis.diagnose import diagnose
     from ucnb.model.graph import build_graph
 
     monkeypatch.chdir(ROOT)
     bundle = ucnb.load(EX1)
-    analysis = analyze(bundle)
+    analysis = diagnose(bundle)
     listing = bundle.nodes[0].listing
     doctest_namespace.update(ucnb=ucnb, bundle=bundle, listing=listing, g=build_graph(listing),
-                             analysis=analysis, group=analysis["nodes"][0]["groups"][0])
+                             analysis=analysis, group=analysis.nodes[0].groups[0])
     yield

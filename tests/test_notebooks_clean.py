@@ -220,12 +220,14 @@ def test_the_triage_notebook_reads_the_findings_not_their_json():
     assert re.findall(r"\b(?:analysis|node|group|step|n|g|s)\[[\"']\w+[\"']\]", code) == []
 
 
-@pytest.mark.parametrize("name, call", [("02_verify.ipynb", "ucnb.compare("),
+@pytest.mark.parametrize("name, call", [("00_collect.ipynb", "diagnose("),
+                                        ("02_verify.ipynb", "ucnb.compare("),
                                         ("03_post_incident_report.ipynb", "ucnb.diagnose(")])
 def test_the_verify_and_report_notebooks_read_the_findings_not_their_json(name, call):
-    """02_verify works on `compare()`'s `Verification` (`result.nodes`, the package's `pids_table`
-    and `parents_table`), 03 on `diagnose()`'s `Analysis` (`node.groups`): no document read by
-    string keys (`result["nodes"]`, `n["groups"]`), no JSON-returning `verify(`/`analyze(`."""
+    """00_collect and 03 work on `diagnose()`'s `Analysis` (`node.groups`), 02_verify on
+    `compare()`'s `Verification` (`result.nodes`, the package's `pids_table` and `parents_table`): no
+    document read by string keys (`result["nodes"]`, `n["groups"]`), no JSON-returning
+    `verify(`/`analyze(`."""
     code = "\n".join(cell.source for cell in _code_cells(_read(ROOT / "notebooks" / name)))
     assert call in code
     assert not re.search(r"\b(?:verify|analyze)\(", code)

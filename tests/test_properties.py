@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ucnb
-from ucnb.diagnosis.diagnose import analyze, groups_table
-from ucnb.diagnosis.verify import verify
+from ucnb.diagnosis.diagnose import diagnose, groups_table
+from ucnb.diagnosis.verify import compare
 from ucnb.errors import InputError
 from ucnb.faces.tree import format_analysis, format_verify
+from ucnb.model.actions import VERDICTS
 from ucnb.model.results import Bundle
 from ucnb.read.bundle import inspect_json
 
@@ -162,8 +163,8 @@ def test_inspect_and_analyze_keep_their_invariants(workdir: Path, sample: tuple[
         return
     lines = line_counts(folder)
     assert_inspect(bundle, lines)
-    analysis = analyze(bundle)
-    assert_analysis(bundle, analysis, lines)
+    analysis = diagnose(bundle)
+    assert_analysis(bundle, analysis.to_json(), lines)
     assert isinstance(format_analysis(analysis), str)
     groups_table(analysis).to_html()
 
@@ -177,11 +178,11 @@ def test_verify_keeps_its_invariants(workdir: Path, before: tuple[str, bytes],
     second = load_or_none(write(workdir, *after, sub="after"))
     if first is None or second is None:
         return
-    result = verify(first, second)
-    json.dumps(result)
-    for node in result["nodes"]:
-        assert node["verdict"] in ("cleared", "partial", "not_cleared", "unknown")
-        assert not set(node["cleared_pids"]) & set(node["remaining_pids"])
+    result = compare(first, second)
+    json.dumps(result.to_json())
+    for node in result.nodes:
+        assert node.verdict in VERDICTS
+        assert not set(node.cleared_pids) & set(node.remaining_pids)
     assert isinstance(format_verify(result), str)
 
 
@@ -197,9 +198,9 @@ def test_notebook_picture_of_every_group(workdir: Path, sample: tuple[str, bytes
     bundle = load_or_none(write(workdir, *sample))
     if bundle is None:
         return
-    analysis = analyze(bundle)
-    for node, result in zip(bundle.nodes, analysis["nodes"], strict=True):
-        for group in result["groups"][:2]:
+    analysis = diagnose(bundle)
+    for node, result in zip(bundle.nodes, analysis.nodes, strict=True):
+        for group in result.groups[:2]:
             fig = draw_zombie_tree(node.listing, group, node_name=node.name)
             fig.canvas.draw()  # text layout happens here (mathtext, fonts)
             plt.close(fig)

@@ -24,10 +24,11 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from ucnb.diagnosis.diagnose import analyze, groups_table
+from ucnb.diagnosis.diagnose import diagnose, groups_table
 from ucnb.errors import InputError
 from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
 from ucnb.faces.widgets import Decisions, RemediationPicker
+from ucnb.model.findings import NodeAnalysis
 from ucnb.read.bundle import load
 from ucnb.read.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
 from ucnb.report import case_note, customer_html
@@ -155,20 +156,14 @@ class TriageApp:
 
     # ---------------------------------------------------------------- triage
     def _show(self, bundle: Any, label: str) -> None:
-        analysis = analyze(bundle)
-        nodes = analysis["nodes"]
-        zombies = sum(len(n["zombies"]) for n in nodes)
+        analysis = diagnose(bundle)
+        nodes = analysis.nodes
+        zombies = sum(len(n.zombies) for n in nodes)
         rows = "".join(
             "<tr>"
             + "".join(
                 f"<td>{html.escape(printable(str(v)))}</td>"
-                for v in (
-                    n["node"],
-                    n["product"],
-                    n["zombie_count"],
-                    len(n["zombies"]),
-                    n["next_step"]["action"],
-                )
+                for v in (n.node, n.product, n.zombie_count, len(n.zombies), n.next_step.action)
             )
             + "</tr>"
             for n in nodes
@@ -179,9 +174,9 @@ class TriageApp:
         )
         children: list[widgets.Widget] = [summary]
         table = groups_table(analysis)
-        for node in (n for n in nodes if n["groups"]):
-            children.append(widgets.HTML(f"<h3>{html.escape(printable(node['node']))}</h3>"))
-            mine = table[table["node"] == node["node"]]
+        for node in (n for n in nodes if n.groups):
+            children.append(widgets.HTML(f"<h3>{html.escape(printable(node.node))}</h3>"))
+            mine = table[table["node"] == node.node]
             children.append(widgets.HTML(mine.to_html(index=False, escape=True, classes="ucnb-groups")))
             children += self._groups(bundle, node)
         self.body.children = tuple(children)
@@ -192,18 +187,18 @@ class TriageApp:
         )
         self._refresh_downloads()
 
-    def _groups(self, bundle: Any, node: Mapping[str, Any]) -> list[widgets.Widget]:
-        listing = bundle.node(node["node"]).listing
+    def _groups(self, bundle: Any, node: NodeAnalysis) -> list[widgets.Widget]:
+        listing = bundle.node(node.node).listing
         out: list[widgets.Widget] = []
-        for group in node["groups"][:MAX_GROUPS_SHOWN]:
-            figure = draw_zombie_tree(listing, group, node_name=node["node"])
+        for group in node.groups[:MAX_GROUPS_SHOWN]:
+            figure = draw_zombie_tree(listing, group, node_name=node.node)
             out.append(widgets.Image(value=figure_to_png_bytes(figure), format="png", width="720px"))
-            picker = RemediationPicker(node["node"], group, decisions=self.decisions, by=self.by)
+            picker = RemediationPicker(node.node, group, decisions=self.decisions, by=self.by)
             picker.button.on_click(lambda _button: self._refresh_downloads())
             self.pickers.append(picker)
             out.append(picker.widget)
-        if len(node["groups"]) > MAX_GROUPS_SHOWN:
-            more = len(node["groups"]) - MAX_GROUPS_SHOWN
+        if len(node.groups) > MAX_GROUPS_SHOWN:
+            more = len(node.groups) - MAX_GROUPS_SHOWN
             out.append(widgets.HTML(f"<i>{plural(more, 'more group')}: "
                                     "see the table above and the report.</i>"))
         return out

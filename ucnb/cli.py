@@ -160,13 +160,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # networkx, numpy, pandas (~600 ms): the diagnosis's, not the start-up's
     from ucnb.diagnosis.verify import compare
     from ucnb.faces.tree import format_verify
+    from ucnb.model.actions import verdict
     from ucnb.read.bundle import load
 
     pairs = [_pair(text) for text in args.pair]
     result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
                      pairs=pairs)
     _emit(result.to_json(), None if args.json else format_verify(result), args.json)
-    return 1 if args.exit_code and any(node.verdict != "cleared" for node in result.nodes) else 0
+    return 1 if args.exit_code and any(not verdict(node.verdict).passes for node in result.nodes) else 0
 
 
 def _pair(text: str) -> tuple[str, str]:
@@ -297,6 +298,8 @@ def format_inspect(document: dict[str, Any]) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ucnb.model.actions import decision_names  # stdlib only (dataclasses), cheap at start-up
+
     parser = _Parser(prog="ucnb", description="Zombie-process triage for Cisco UC admin-CLI captures.")
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -338,7 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--audience", choices=("customer", "tac"), default="customer",
                         help="customer (default: plain words, no internal detail) or tac (everything)")
     report.add_argument("--decision", metavar="ACTION",
-                        help="the action decided (restart_service, reboot, leave, kill_parent, recollect)")
+                        help=f"the action decided ({', '.join(decision_names())})")
     report.add_argument("--by", metavar="NAME", help="who decided")
     report.add_argument("--note", metavar="TEXT", help="why (with --decision)")
     report.add_argument("--case", metavar="ID", help="the case number, in the title and the case note")

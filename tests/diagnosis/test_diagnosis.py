@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_node
 
-from ucnb.diagnosis.diagnose import analyze, groups_table
+from ucnb.diagnosis.diagnose import analyze, diagnose, groups_table
 from ucnb.model.results import Identity
 from ucnb.read.parsers.listing import parse_listing
 
@@ -450,7 +450,7 @@ def test_two_nodes_are_analysed_separately_in_bundle_order():
     nodes = analyze(make_bundle(pub, sub))["nodes"]
     assert [n["node"] for n in nodes] == ["cucm-pub", "cuc-sub"]
     assert [n["groups"][0]["service"] for n in nodes] == ["Cisco AMC Service", "Connection File Syncer"]
-    table = groups_table({"nodes": nodes})
+    table = groups_table(diagnose(make_bundle(pub, sub)))
     assert list(table["node"]) == ["cucm-pub", "cuc-sub"] and list(table["ppid"]) == [29815, 7827]
 
 

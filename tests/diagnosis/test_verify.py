@@ -9,6 +9,7 @@ from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_n
 from ucnb.diagnosis.verify import verify
 from ucnb.faces.tree import format_verify
 from ucnb.model.columns import SERVICE_COLUMNS
+from ucnb.model.findings import Verification
 from ucnb.model.results import Identity
 
 FILE_SYNCER = (7827, 4012, "cucsmgr", "Ssl", "/usr/local/cm/bin/CuFileSync")
@@ -38,7 +39,7 @@ def test_cleared_and_parent_restarted_with_a_new_pid():
     (parent,) = result["parents"]
     assert parent["ppid"] == 7827 and parent["service"] == "Connection File Syncer"
     assert parent["restarted"] is True and parent["after_pid"] == 9100 and parent["after_start"] == "09:10"
-    text = format_verify({"nodes": [result]})
+    text = format_verify(Verification.from_json({"nodes": [result]}))
     assert "CLEARED" in text and "PID 7827 -> 9100" in text
 
 
@@ -72,7 +73,7 @@ def test_a_zombie_re_parented_to_init_is_still_defunct():
     assert result["remaining_pids"] == [325] and result["cleared_pids"] == [370]
     assert 325 not in result["new_pids"] and result["verdict"] == "partial"
     assert result["reparented"] == [{"pid": 325, "ppid_before": 7827, "ppid_after": 1}]
-    text = format_verify({"nodes": [result]})
+    text = format_verify(Verification.from_json({"nodes": [result]}))
     assert "remaining: 325 (still defunct, now under PID 1)" in text
 
 
@@ -172,7 +173,7 @@ def test_a_service_stopped_after_its_restart_is_a_warning_never_restarted():
     assert result["restarted_services"] == []
     assert all(p["restarted"] is not True for p in result["parents"])
     assert any("Connection File Syncer is STOPPED after the remediation" in w for w in result["warnings"])
-    text = format_verify({"nodes": [result]})
+    text = format_verify(Verification.from_json({"nodes": [result]}))
     assert "restarted" not in text and "! Connection File Syncer is STOPPED" in text
     # from the restart transcript alone
     after.services = None

@@ -17,6 +17,7 @@ from ucnb.faces.draw import (
     figure_to_image,
     figure_to_png_bytes,
 )
+from ucnb.model.findings import Group
 from ucnb.model.graph import build_graph
 from ucnb.read.parsers.listing import parse_listing
 
@@ -51,16 +52,15 @@ def ex1_listing():
     )
 
 
-EX1_GROUP = {
-    "ppid": 29815,
-    "parent_command": "/usr/local/cm/bin/amc -d",
-    "service": "Cisco AMC Service",
-    "zombie_pids": [22908],
-    "action": "restart_service",
-    "command": "utils service restart Cisco AMC Service",
-    "impact": "low",
-    "alternatives": [],
-}
+EX1_GROUP = Group(
+    ppid=29815,
+    parent_command="/usr/local/cm/bin/amc -d",
+    service="Cisco AMC Service",
+    zombie_pids=(22908,),
+    action="restart_service",
+    command="utils service restart Cisco AMC Service",
+    impact="low",
+)
 
 
 def node_400():
@@ -146,7 +146,7 @@ def test_service_goes_under_the_ancestor_that_owns_the_helper_parent():
             (10025, 26800, "ccmserv+", "[perl] <defunct>"),
         ]
     )
-    group = {"ppid": 26800, "zombie_pids": [10025], "service": "Cisco Trace Collection Service"}
+    group = Group(ppid=26800, zombie_pids=(10025,), service="Cisco Trace Collection Service")
     fig = draw_zombie_tree(listing, group)
     labels = texts(fig)
     assert "26732 tracecollectionservice\nCisco Trace Collection\nService" in labels
@@ -165,7 +165,7 @@ def test_missing_parent_is_a_dashed_placeholder():
     listing = ps_ef(
         BASE + [(325, 7827, "cucsmgr", "[sh] <defunct>"), (370, 7827, "cucsmgr", "[sh] <defunct>")]
     )
-    group = {"ppid": 7827, "parent_command": None, "service": None, "zombie_pids": [325, 370]}
+    group = Group(ppid=7827, parent_command=None, service=None, zombie_pids=(325, 370))
     fig = draw_zombie_tree(listing, group, node_name="cuc-sub")
     labels = texts(fig)
     assert "PPID 7827\nnot in the listing" in labels
@@ -176,14 +176,14 @@ def test_missing_parent_is_a_dashed_placeholder():
 
 
 def test_listing_without_ppid_has_an_unknown_parent():
-    fig = draw_zombie_tree(ex1_listing(), {"ppid": None, "zombie_pids": [22908], "service": None})
+    fig = draw_zombie_tree(ex1_listing(), Group(ppid=None, zombie_pids=(22908,), service=None))
     assert "parent unknown\n(listing without PPID)" in texts(fig)
     assert "(parent unknown)" in fig.texts[0].get_text()
 
 
 def test_zombies_of_init():
     listing = ps_ef(BASE + [(4242, 1, "root", "[bash] <defunct>")])
-    fig = draw_zombie_tree(listing, {"ppid": 1, "zombie_pids": [4242], "service": None, "action": "reboot"})
+    fig = draw_zombie_tree(listing, Group(ppid=1, zombie_pids=(4242,), service=None, action="reboot"))
     labels = texts(fig)
     assert "1 init" in labels and "4242 bash" in labels
     assert to_hex(box_with(fig, "1 init").get_facecolor()) == PALETTE["parent"][0].lower()
@@ -193,7 +193,7 @@ def test_zombies_of_init():
 
 def test_siblings_beyond_the_limit_are_summarised_and_zombies_are_in_pid_order():
     listing = node_400()
-    group = {"ppid": 29815, "zombie_pids": [22950, 22908], "service": "Cisco AMC Service"}
+    group = Group(ppid=29815, zombie_pids=(22950, 22908), service="Cisco AMC Service")
     fig = draw_zombie_tree(listing, group, max_siblings=4, node_name="cucm-pub")
     labels = texts(fig)
     children_of_servm = 201
@@ -209,7 +209,7 @@ def test_siblings_beyond_the_limit_are_summarised_and_zombies_are_in_pid_order()
 
 def test_400_process_node_is_small_and_readable():
     fig = draw_zombie_tree(
-        node_400(), {"ppid": 29815, "zombie_pids": [22908, 22950], "service": "Cisco AMC Service"}
+        node_400(), Group(ppid=29815, zombie_pids=(22908, 22950), service="Cisco AMC Service")
     )
     assert len(fig.axes[0].texts) <= 14
     width, height = fig.get_size_inches()
@@ -223,7 +223,7 @@ def test_thirty_thousand_zombies_collapse_into_one_labelled_node():
     listing = ps_ef(rows, file="cuc-sub/ps.txt")
     zombie_pids = listing.processes.loc[listing.processes["zombie"], "pid"].tolist()
     assert len(zombie_pids) == 30000
-    group = {"ppid": 7827, "zombie_pids": zombie_pids, "service": "Connection File Syncer"}
+    group = Group(ppid=7827, zombie_pids=tuple(zombie_pids), service="Connection File Syncer")
     fig = draw_zombie_tree(listing, group, node_name="cuc-sub")
     labels = texts(fig)
     assert "30000 zombies <defunct>\nPIDs 40001-70000\n(sh)" in labels
@@ -240,8 +240,8 @@ def test_a_graph_can_be_reused_for_several_groups():
 
 
 def test_png_is_deterministic_and_has_no_metadata():
-    first = figure_to_png_bytes(draw_zombie_tree(node_400(), {"ppid": 29815, "zombie_pids": [22908]}))
-    second = figure_to_png_bytes(draw_zombie_tree(node_400(), {"ppid": 29815, "zombie_pids": [22908]}))
+    first = figure_to_png_bytes(draw_zombie_tree(node_400(), Group(ppid=29815, zombie_pids=(22908,))))
+    second = figure_to_png_bytes(draw_zombie_tree(node_400(), Group(ppid=29815, zombie_pids=(22908,))))
     assert first == second
     assert first.startswith(b"\x89PNG")
     assert b"Software" not in first and b"matplotlib" not in first
@@ -305,7 +305,7 @@ def test_cosmetic_groups_say_so_in_the_title():
     listing = ps_ef(
         BASE + [(1775, 1, "root", "/usr/bin/sftp admin@imp-sub1"), (1806, 1775, "root", "[ssh] <defunct>")]
     )
-    group = {"ppid": 1775, "zombie_pids": [1806], "service": None, "action": "reboot", "impact": "cosmetic"}
+    group = Group(ppid=1775, zombie_pids=(1806,), service=None, action="reboot", impact="cosmetic")
     fig = draw_zombie_tree(listing, group, node_name="imp-pub")
     assert fig.texts[0].get_text() == "imp-pub: 1 zombie under PID 1775 (cosmetic)"
     assert "1775 sftp" in texts(fig) and "1806 ssh" in texts(fig)

@@ -2,7 +2,7 @@
 
 from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_node
 
-from ucnb.diagnosis.diagnose import analyze
+from ucnb.diagnosis.diagnose import diagnose
 from ucnb.faces.tree import format_analysis, render_tree
 from ucnb.model.graph import build_graph
 
@@ -48,7 +48,7 @@ def test_missing_parent_and_no_ppid():
 
 def test_format_analysis_has_count_table_tree_and_exact_command():
     node = make_node("cucm-pub", "CUCM", listing=make_listing(AMC), loads=[make_load(1)])
-    text = format_analysis(analyze(make_bundle(node)))
+    text = format_analysis(diagnose(make_bundle(node)))
     lines = text.splitlines()
     assert lines[0] == "== cucm-pub (CUCM) ==" and lines[3].startswith("zombie count: 1")
     assert lines[1].startswith("Action needed: optional. 1 zombie, 0.003 % of the PID space, growth not")
@@ -58,10 +58,10 @@ def test_format_analysis_has_count_table_tree_and_exact_command():
     assert "next step: restart_service (now)\n    admin:utils service restart Cisco AMC Service" in text
     assert "kill_parent (`kill -9 29815`) [TAC only]" in text
     assert "warnings:" in text and "duplicate PIDs" in text
-    assert format_analysis(analyze(make_bundle(node))) == text
+    assert format_analysis(diagnose(make_bundle(node))) == text
 
 
 def test_format_analysis_without_listing():
     node = make_node("cuc-sub", "CUC", loads=[make_load(3)])
-    text = format_analysis(analyze(make_bundle(node)))
+    text = format_analysis(diagnose(make_bundle(node)))
     assert "(no listing)" in text and "admin:show process list detail" in text

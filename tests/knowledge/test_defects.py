@@ -2,7 +2,7 @@
 
 from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_node
 
-from ucnb.diagnosis.diagnose import analyze
+from ucnb.diagnosis.diagnose import analyze, diagnose
 from ucnb.faces.tree import format_analysis
 from ucnb.knowledge.catalogue import load_catalogue
 from ucnb.knowledge.defects import Defect, match
@@ -55,7 +55,7 @@ def test_defects_and_collect_before_in_the_analysis(tmp_path):
     (defect,) = group["defects"]
     assert defect["id"] == "CSCzz00001" and defect["applies"] is True
     assert defect["source"].startswith("https://")
-    out = format_analysis(analysis)
+    out = format_analysis(diagnose(make_bundle(node), catalogue=catalogue))
     assert "before you restart, capture (the evidence goes with the parent):" in out
     assert "    admin:file list activelog cm/trace/amc  (AMC logs)" in out
     assert "known defect CSCzz00001 (Cisco AMC Service): zombies under AMC; applies" in out

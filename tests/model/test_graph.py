@@ -101,7 +101,7 @@ def test_any_listing_builds_and_analyses_without_hanging(rows):
     """Random PIDs/PPIDs (duplicates, loops, self-parents, missing parents): never raise or hang."""
     from diag_helpers import make_bundle, make_load, make_node
 
-    from ucnb.diagnosis.diagnose import analyze
+    from ucnb.diagnosis.diagnose import diagnose
     from ucnb.faces.tree import format_analysis
 
     listing = make_listing(
@@ -115,7 +115,7 @@ def test_any_listing_builds_and_analyses_without_hanging(rows):
         chain = ancestors(g, pid)
         assert len(chain) == len(set(chain)) and pid not in chain
         assert subtree(g, pid)[0] == pid
-    result = analyze(make_bundle(make_node("n", "CUCM", listing=listing, loads=[make_load(len(rows))])))
-    node = result["nodes"][0]
-    assert sum(group["count"] for group in node["groups"]) == len(node["zombies"])
+    result = diagnose(make_bundle(make_node("n", "CUCM", listing=listing, loads=[make_load(len(rows))])))
+    node = result.nodes[0]
+    assert sum(group.count for group in node.groups) == len(node.zombies)
     assert format_analysis(result)

@@ -13,7 +13,7 @@ from cli_helpers import run_cli as run
 
 import ucnb
 from ucnb.cli import build_parser
-from ucnb.diagnosis.diagnose import analyze, groups_table
+from ucnb.diagnosis.diagnose import analyze, diagnose, groups_table
 from ucnb.faces.tree import format_analysis
 
 C0 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # what json.dumps and printable must never let through
@@ -102,7 +102,7 @@ def test_bundle_names_are_printable(tmp_path: Path) -> None:
 def test_notebook_text_and_html_outputs(tmp_path: Path) -> None:
     """What the triage notebook shows: the text tree, DataFrames as HTML, the picture."""
     bundle = ucnb.load(evil_bundle(tmp_path))
-    analysis = analyze(bundle)
+    analysis = diagnose(bundle)
     text = format_analysis(analysis)
     assert not ANSI.search(text)  # no colour/clear-screen sequence reaches a notebook's output
     assert "\x1b" not in text
@@ -121,7 +121,7 @@ def test_picture_draws_names_as_text(tmp_path: Path) -> None:
 
     bundle = ucnb.load(evil_bundle(tmp_path))
     node = bundle.nodes[0]
-    group = analyze(bundle)["nodes"][0]["groups"][0]
+    group = diagnose(bundle).nodes[0].groups[0]
     fig = draw_zombie_tree(node.listing, group, node_name="$x^$ " + node.name)
     assert figure_to_png_bytes(fig).startswith(b"\x89PNG")
     texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]

@@ -33,10 +33,11 @@ from ucnb.diagnosis.trend import (
     node_growth,
     trend,
 )
-from ucnb.diagnosis.urgency import URGENCIES, Judgement, judge, most_urgent, when
+from ucnb.diagnosis.urgency import Judgement, judge, most_urgent, when
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.defects import match
 from ucnb.knowledge.owner import Owner, ancestry, find_owner
+from ucnb.model.actions import urgency as urgency_of
 from ucnb.model.columns import TableReader, rows
 from ucnb.model.findings import (
     Analysis,
@@ -236,7 +237,7 @@ def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str]
         kind = group.rule.split(":", 1)[0]
         order = _RANK.get(kind, 3)  # special (cosmetic) last
         impact_order = {"low": 0, "medium": 1, "high": 2}.get(group.impact, 3)
-        return (-URGENCIES.index(group.urgency), order, -group.count, impact_order,
+        return (-urgency_of(group.urgency).rank, order, -group.count, impact_order,
                 group.ppid if group.ppid is not None else -1)
 
     best = min(groups, key=rank)
@@ -528,11 +529,9 @@ def analyze(bundle: Bundle, **options: Any) -> dict[str, Any]:
     return diagnose(bundle, **options).to_json()
 
 
-def groups_table(analysis: Analysis | dict[str, Any]) -> pd.DataFrame:
+def groups_table(analysis: Analysis) -> pd.DataFrame:
     """One row per zombie group of every node (for notebooks): node, ppid, count, service, action,
     command, impact, urgency, when."""
-    if not isinstance(analysis, Analysis):
-        analysis = Analysis.from_json(analysis)
     rows = [
         {
             "node": node.node, "ppid": group.ppid, "count": group.count,

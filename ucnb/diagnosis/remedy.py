@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import Owner
+from ucnb.model.actions import action
 from ucnb.model.findings import Alternative
 
 __all__ = ["REBOOT", "RECOLLECT", "CLUSTER", "MECHANISM", "Remedy", "remediation", "window_text"]
@@ -50,18 +51,23 @@ def window_text(product: str, catalogue: Catalogue | None = None) -> str:
     return f"in a maintenance window: a reboot interrupts every service of the node ({disturbs})"
 
 
+def _alternative(name: str, command: str | None, note: str) -> Alternative:
+    """Another way, TAC-only when its action is (`ucnb.model.actions`)."""
+    return Alternative(name, command, note, tac_only=action(name).tac_only)
+
+
 def _leave() -> Alternative:
-    return Alternative(
+    return _alternative(
         "leave", None, "zombies hold only a PID slot and clear at the next reboot; watch the count"
     )
 
 
 def _reboot_alt(product: str, catalogue: Catalogue) -> Alternative:
-    return Alternative("reboot", REBOOT, f"a reboot clears every zombie; {window_text(product, catalogue)}")
+    return _alternative("reboot", REBOOT, f"a reboot clears every zombie; {window_text(product, catalogue)}")
 
 
 def _kill(ppid: int, note: str) -> Alternative:
-    return Alternative("kill_parent", f"kill -9 {ppid}", note, tac_only=True)
+    return _alternative("kill_parent", f"kill -9 {ppid}", note)
 
 
 def _not_peer(owner: Owner) -> str:

@@ -22,13 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ucnb.diagnosis.trend import DEFAULT_PID_MAX, Growth, percent
+from ucnb.model.actions import action, urgency
 from ucnb.model.findings import Headroom
 from ucnb.text import plural
 
-__all__ = ["URGENCIES", "LARGE_SHARE", "BUSY_SHARE", "FULL_SHARE", "URGENT_DAYS", "Judgement", "judge",
-           "when", "most_urgent"]
+__all__ = ["LARGE_SHARE", "BUSY_SHARE", "FULL_SHARE", "URGENT_DAYS", "Judgement", "judge", "when",
+           "most_urgent"]
 
-URGENCIES = ("none", "optional", "recommended", "urgent")
 LARGE_SHARE = 0.01  # zombies holding 1 % of the PID space (328 of 32,768) is a large share
 BUSY_SHARE = 0.5  # half the PID space in use
 FULL_SHARE = 0.9  # nearly full
@@ -70,16 +70,17 @@ def judge(zombies: int, headroom: Headroom, rate: Growth) -> Judgement:
     return Judgement("optional", f"{head}, {rate.note}")
 
 
-def when(action: str, impact: str | None) -> str | None:
-    """`maintenance_window` for every reboot and every high-impact restart; `now` for the rest;
-    None when there is nothing to do."""
-    if action == "none":
+def when(name: str, impact: str | None) -> str | None:
+    """`maintenance_window` for an action that disrupts the node (a reboot), or the service when its
+    impact is high (`ucnb.model.actions`); `now` for the rest; None when there is nothing to do."""
+    if name == "none":
         return None
-    if action == "reboot" or (action == "restart_service" and impact == "high"):
+    disrupts = action(name).disrupts
+    if disrupts == "node" or (disrupts == "service" and impact == "high"):
         return "maintenance_window"
     return "now"
 
 
 def most_urgent(urgencies: list[str]) -> str:
     """The highest of several urgencies ("none" for none)."""
-    return max(urgencies, key=URGENCIES.index, default="none")
+    return max(urgencies, key=lambda level: urgency(level).rank, default="none")

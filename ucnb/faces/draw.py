@@ -8,7 +8,7 @@ global state: it works headless, in notebooks and in reports. For the listing
     ccmserv+ 29815    1 0 Oct19 ?    03:10:11 /usr/local/cm/bin/amc
     ccmserv+ 22908 29815 0 09:10 ?   00:00:00 [sh] <defunct>
 
-and the analysis group `{"ppid": 29815, "zombie_pids": [22908], "service": "Cisco AMC Service", ...}`
+and the analysis group `Group(ppid=29815, zombie_pids=(22908,), service="Cisco AMC Service", ...)`
 
     >>> fig = draw_zombie_tree(listing, group, node_name="cucm-pub")
     >>> png = figure_to_png_bytes(fig)
@@ -43,7 +43,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ucnb.knowledge.catalogue import PRODUCTS
 from ucnb.knowledge.owner import match_process
-from ucnb.model.findings import Group, as_group
+from ucnb.model.findings import Group
 from ucnb.model.graph import ancestors, build_graph
 from ucnb.model.results import Listing
 from ucnb.text import printable
@@ -165,7 +165,7 @@ def _pid_ranges(pids: Sequence[int]) -> str:
 
 def zombie_tree_nodes(
     listing: Listing | pd.DataFrame | nx.DiGraph | None,
-    group: Group | Mapping[str, Any],
+    group: Group,
     *,
     service_by_pid: Mapping[int, str] | None = None,
     max_siblings: int = 6,
@@ -175,7 +175,6 @@ def zombie_tree_nodes(
 
     Each box has `kind` (a PALETTE key), `lines` (its label) and `pid` (None for summaries).
     """
-    group = as_group(group)
     g = _as_graph(listing)
     ppid = None if group.ppid is None or pd.isna(group.ppid) else int(group.ppid)
     zombie_pids = sorted({int(p) for p in group.zombie_pids})
@@ -311,7 +310,7 @@ def _layout(rows: list[list[_Box]]) -> tuple[float, float]:
 
 def draw_zombie_tree(
     listing: Listing | pd.DataFrame | nx.DiGraph | None,
-    group: Group | Mapping[str, Any],
+    group: Group,
     *,
     service_by_pid: Mapping[int, str] | None = None,
     max_siblings: int = 6,
@@ -321,13 +320,13 @@ def draw_zombie_tree(
     """The part of the process tree that matters for one zombie group, as a matplotlib Figure.
 
     `listing`: the node's `Listing`, its LISTING_COLUMNS DataFrame, or a graph from
-    `ucnb.model.graph.build_graph` (reuse it for several groups). `group`: a `ucnb.model.findings.Group` (or
-    its JSON: `ppid`, `zombie_pids`, `service`...). `service_by_pid` names services under
+    `ucnb.model.graph.build_graph` (reuse it for several groups). `group`: a `ucnb.model.findings.Group`
+    (`ppid`, `zombie_pids`, `service`...). `service_by_pid` names services under
     PIDs; by default the group's service goes under the process of the parent's chain that the
     catalogue matches to it (else under the parent). `node_name` goes into the title.
 
-    >>> fig = draw_zombie_tree(listing, {"ppid": 29815, "zombie_pids": [22908],
-    ...                                  "service": "Cisco AMC Service"}, node_name="cucm-pub")
+    >>> fig = draw_zombie_tree(listing, Group(29815, zombie_pids=(22908,), service="Cisco AMC Service"),
+    ...                        node_name="cucm-pub")
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyBboxPatch, Patch
@@ -336,7 +335,6 @@ def draw_zombie_tree(
         listing, group, service_by_pid=service_by_pid, max_siblings=max_siblings, max_zombies=max_zombies
     )
     width, height = _layout(rows)
-    group = as_group(group)
     zombie_count = len(set(group.zombie_pids))
     ppid = group.ppid
     noun = "zombie" if zombie_count == 1 else "zombies"

@@ -18,13 +18,13 @@ colour, no clock).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import networkx as nx
 import pandas as pd
 
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import ancestry
+from ucnb.model.actions import action, timing, verdict
 from ucnb.model.findings import (
     Analysis,
     Ancestor,
@@ -33,7 +33,6 @@ from ucnb.model.findings import (
     NodeAnalysis,
     NodeVerification,
     Verification,
-    as_group,
 )
 from ucnb.model.graph import build_graph, children
 from ucnb.model.results import Listing
@@ -127,9 +126,8 @@ def render_tree(
     return _draw(chain, zombies, others[:shown_children], len(others), collapse)
 
 
-def tree_of_group(group: Group | Mapping[str, Any], zombie_commands: Mapping[int, str | None]) -> str:
-    """The tree of one group (uses its `ancestry` and `other_children`); a group's JSON works too."""
-    group = as_group(group)
+def tree_of_group(group: Group, zombie_commands: Mapping[int, str | None]) -> str:
+    """The tree of one group (uses its `ancestry` and `other_children`)."""
     if group.ppid is None:
         chain = [_NO_PPID]
     else:
@@ -150,25 +148,22 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def action_needed(step: NextStep | Mapping[str, Any]) -> str:
+def action_needed(step: NextStep) -> str:
     """The line every node's text leads with: is action needed, why (with numbers), what to do
-    (`step`: a node's `next_step`, or its JSON).
+    (`step`: a node's `next_step`).
 
     >>> print(action_needed(NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
     ...       urgency="optional", urgency_reason="1 zombie, 0.003 % of the PID space", when="now")))
     Action needed: optional. 1 zombie, 0.003 % of the PID space. To clear it: \
 `utils service restart Cisco AMC Service` (now).
     """
-    step = step if isinstance(step, NextStep) else NextStep.from_json(step)
     text = f"Action needed: {step.urgency}."
     if step.urgency_reason and step.urgency != "none":
         text += f" {step.urgency_reason[0].upper()}{step.urgency_reason[1:]}."
     if step.action == "none" or not step.command:
         return text + (" No zombie." if step.action == "none" else "")
-    if step.action == "recollect":
-        return text + f" Next: capture `{step.command}`."
-    timing = "in a maintenance window" if step.when == "maintenance_window" else "now"
-    return text + f" To clear it: `{step.command}` ({timing})."
+    phrase = timing(step.when or "now").phrase
+    return text + " " + action(step.action).step.format(command=step.command, timing=phrase)
 
 
 def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
@@ -208,7 +203,7 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
             out.append(f"  ... {plural(len(groups) - max_groups, 'more group')} (see --json)")
     step = node.next_step
     out.append("")
-    out.append(f"next step: {step.action}" + (f" ({step.when.replace('_', ' ')})" if step.when else ""))
+    out.append(f"next step: {step.action}" + (f" ({timing(step.when).tag})" if step.when else ""))
     if step.command:
         out.extend(f"    admin:{c}" for c in step.command.split("; "))
     out.append(f"  why: {step.reason}")
@@ -220,9 +215,9 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
         ]
         if alts:
             out.append("  alternatives: " + "; ".join(alts))
-        if first.collect_before and step.action in ("restart_service", "reboot"):
-            out.append("  before you " + ("restart" if step.action == "restart_service" else "reboot")
-                       + ", capture (the evidence goes with the parent):")
+        verb = action(step.action).verb
+        if first.collect_before and verb:
+            out.append(f"  before you {verb}, capture (the evidence goes with the parent):")
             out.extend(
                 f"    admin:{c.command}  ({c.why})" if c.command else f"    {c.why[0].upper()}{c.why[1:]}"
                 for c in first.collect_before
@@ -242,11 +237,9 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
     return out
 
 
-def format_analysis(analysis: Analysis | Mapping[str, Any], *, max_groups: int = 10) -> str:
+def format_analysis(analysis: Analysis, *, max_groups: int = 10) -> str:
     """The human triage of `analyze`: per node the count, a table of groups, each group's tree,
-    the next step with its exact command, the PID forecast and the warnings (its JSON works too)."""
-    if not isinstance(analysis, Analysis):
-        analysis = Analysis.from_json(analysis)
+    the next step with its exact command, the PID forecast and the warnings."""
     out: list[str] = []
     for node in analysis.nodes:
         out.extend(_node_text(node, max_groups))
@@ -272,7 +265,9 @@ def _pairing_text(node: NodeVerification) -> str:
 def _verify_text(node: NodeVerification) -> list[str]:
     before = "?" if node.before_count is None else node.before_count
     after = "?" if node.after_count is None else node.after_count
-    out = [f"== {_pairing_text(node)}: {node.verdict.upper()} ==", f"  zombie count: {before} -> {after}"]
+    out = [
+        f"== {_pairing_text(node)}: {verdict(node.verdict).banner} ==", f"  zombie count: {before} -> {after}"
+    ]
     moved = {m.pid: m for m in node.reparented}
     lists = ((node.cleared_pids, "cleared"), (node.remaining_pids, "remaining"), (node.new_pids, "new"))
     for pids, label in lists:
@@ -302,12 +297,9 @@ def _verify_text(node: NodeVerification) -> list[str]:
     return out
 
 
-def format_verify(result: Verification | Mapping[str, Any]) -> str:
+def format_verify(result: Verification) -> str:
     """The human output of `verify`: per node counts before/after, PIDs and the verdict."""
-    nodes = result.nodes if isinstance(result, Verification) else [
-        NodeVerification.from_json(n) for n in result["nodes"]
-    ]
     out: list[str] = []
-    for node in nodes:
+    for node in result.nodes:
         out.extend(_verify_text(node))
     return "\n".join(out).rstrip() + "\n"

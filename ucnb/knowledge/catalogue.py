@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
 from ucnb.knowledge.defects import Defect, parse_defects
+from ucnb.model.actions import special_rule_names
 from ucnb.text import plural
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
         processes = _str_list(entry.get("processes"))
         if not products or any(p not in PRODUCTS for p in products) or not processes:
             raise _fail(source, index, rule_id, "special rule needs valid 'products' and 'processes'")
-        if entry.get("action") not in ("reboot", "restart_service", "leave"):
+        if entry.get("action") not in special_rule_names():
             raise _fail(source, index, rule_id, f"special rule action {entry.get('action')!r} unknown")
         if entry.get("impact") not in IMPACTS:
             raise _fail(source, index, rule_id, f"impact {entry.get('impact')!r} not one of {list(IMPACTS)}")

@@ -1,7 +1,8 @@
 """The findings: what the diagnosis and the verification conclude, as frozen dataclasses.
 
-Every face (CLI, tree, draw, widgets, report, notebooks) reads these; `to_json()` gives the
-contract's JSON (docs/cli-contract.md) exactly, `from_json()` reads it back:
+Every face (CLI, tree, draw, widgets, report, web app, notebooks) reads these, never their JSON;
+`to_json()` gives the contract's JSON (docs/cli-contract.md) exactly, at the CLI and scan boundary,
+`from_json()` reads it back:
 
     >>> step = NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
     ...                 ppid=29815, impact="low")
@@ -33,7 +34,6 @@ __all__ = [
     "TrendPoint", "Headroom",
     "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
     "NodeVerification", "Verification",
-    "as_group", "as_node",
 ]
 
 T = TypeVar("T", bound="_Finding")
@@ -440,15 +440,3 @@ class Verification(_Finding):
 
     schema: str = "ucnb.verify/1"
     nodes: tuple[NodeVerification, ...] = ()
-
-
-# ------------------------------------------------------------------ faces given JSON
-def as_group(group: Group | Mapping[str, Any]) -> Group:
-    """A `Group`, from itself or from its JSON (faces accept both while callers move over)."""
-    return group if isinstance(group, Group) else Group.from_json(group)
-
-
-def as_node(node: NodeAnalysis | Mapping[str, Any]) -> NodeAnalysis:
-    """A `NodeAnalysis`, from itself or from its JSON."""
-    return node if isinstance(node, NodeAnalysis) else NodeAnalysis.from_json(node)
-

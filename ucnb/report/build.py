@@ -19,6 +19,7 @@ from typing import Any
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.diagnosis.verify import compare
 from ucnb.errors import InputError
+from ucnb.model.actions import action, urgency, verdict
 from ucnb.model.results import Bundle
 from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
 from ucnb.report.evidence import SourceLines
@@ -36,7 +37,7 @@ from ucnb.report.model import (
 )
 from ucnb.report.nodes import next_step_text, node_sections
 from ucnb.report.summary import executive_summary, root_cause, timeline
-from ucnb.report.words import AUDIENCES, URGENCY_WORDS, action_words, product_words
+from ucnb.report.words import AUDIENCES, product_words
 from ucnb.text import plural
 from ucnb.version import kit_version
 
@@ -115,7 +116,7 @@ def findings_table(context: Context) -> Section:
                 "not captured" if entry.zombie_count is None else f"{entry.zombie_count:,}",
                 f"{len(entry.zombies):,}",
                 context.r(owners(entry)) or "none",
-                URGENCY_WORDS.get(level, level),
+                urgency(level).words,
                 next_step_text(context, node, entry),
             ]
         )
@@ -132,8 +133,10 @@ def decision_section(context: Context) -> Section | None:
             decision = context.decision(node.name, group.ppid)
             if decision is None:
                 continue
-            action = str(decision.get("action") or "?")
-            words = action_words(action, service=group.service, node=context.r(node.name), ppid=group.ppid)
+            token = str(decision.get("action") or "?")
+            words = action(decision.get("action") or "none").sentence(
+                service=group.service, node=context.r(node.name), ppid=group.ppid
+            )
             row: list[Text] = [
                 context.r(node.name),
                 f"{plural(len(group.zombie_pids), 'zombie')} under PID {group.ppid}",
@@ -143,7 +146,7 @@ def decision_section(context: Context) -> Section | None:
                 context.r(str(decision.get("note") or "")),
             ]
             if context.tac:
-                row.insert(3, action)
+                row.insert(3, token)
             rows.append(row)
     if not rows:
         return None
@@ -165,7 +168,7 @@ def verification_section(context: Context) -> Section:
         after_node = v.after_node
         fields: list[tuple[str, Text]] = [
             ("Node", r(v.node) + (f" (after: {r(after_node)})" if after_node else "")),
-            ("Verdict", Strong(v.verdict.upper().replace("_", " "))),
+            ("Verdict", Strong(verdict(v.verdict).label)),
             ("Zombie count", f"{na(v.before_count)} → {na(v.after_count)}"),
             ("Cleared PIDs", pid_list(v.cleared_pids)),
             ("Remaining PIDs", pid_list(v.remaining_pids)),
@@ -183,7 +186,7 @@ def verification_section(context: Context) -> Section:
             else:
                 state = f"still PID {parent.ppid} (not restarted)"
             fields.append((f"Parent PID {parent.ppid}", r(f"{what}: {state}")))
-        if v.verdict == "cleared":
+        if verdict(v.verdict).passes:
             fields.append(("Next", "no further action"))
         section.blocks.append(Fields(fields))
     return section
@@ -265,23 +268,23 @@ def case_note(context: Context) -> CaseNote:
             rows.append((f"{prefix}Owners", f"... and {plural(len(entry.groups) - 2, 'more parent')}"))
         level, reason = entry.next_step.urgency, entry.next_step.urgency_reason
         rows.append(
-            (f"{prefix}Urgency", URGENCY_WORDS.get(level, level) + (f": {r(reason)}" if reason else ""))
+            (f"{prefix}Urgency", urgency(level).words + (f": {r(reason)}" if reason else ""))
         )
         decisions = (context.decision(node.name, g.ppid) for g in entry.groups)
         decided = [d for d in decisions if d]
         if decided:
             d = decided[0]
             group = next(g for g in entry.groups if g.ppid == d.get("ppid"))
-            words = action_words(
-                str(d.get("action") or ""), service=group.service, node=r(node.name), ppid=group.ppid
+            words = action(d.get("action") or "none").sentence(
+                service=group.service, node=r(node.name), ppid=group.ppid
             )
             command = f" ({r(d['command'])})" if d.get("command") else ""
             who = f", decided by {r(d['by'])}" if d.get("by") else ""
             rows.append((f"{prefix}Action", f"{words}{command}{who}"))
-        verdict = context.verdict(node.name)
-        if verdict is not None:
-            counts = f"zombie count {na(verdict.before_count)} -> {na(verdict.after_count)}"
-            text = f"{verdict.verdict.upper().replace('_', ' ')}, {counts}"
+        checked = context.verdict(node.name)
+        if checked is not None:
+            counts = f"zombie count {na(checked.before_count)} -> {na(checked.after_count)}"
+            text = f"{verdict(checked.verdict).label}, {counts}"
             rows.append((f"{prefix}Verification", text))
         rows.append((f"{prefix}Next", next_step_text(context, node, entry, plain=True)))
     if len(pairs) > 4:

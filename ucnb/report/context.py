@@ -10,14 +10,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from ucnb.model.findings import Analysis, NodeAnalysis, NodeVerification, Verification
 from ucnb.model.results import Bundle, Node
 from ucnb.read.bundle import parse_status_date
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import Text
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -26,8 +29,8 @@ class Context:
 
     bundle: Bundle
     after: Bundle | None
-    analysis: Any  # ucnb.model.findings.Analysis (or a view of its JSON)
-    verification: Any  # ucnb.model.findings.Verification, or None
+    analysis: Analysis
+    verification: Verification | None
     decisions: list[Mapping[str, Any]]
     lines: SourceLines | None
     r: Callable[[Any], Any]  # redaction of a bundle value (identity without --redact)
@@ -40,10 +43,19 @@ class Context:
     def tac(self) -> bool:
         return self.audience == "tac"
 
-    def pairs(self) -> list[tuple[Node, Any]]:
+    def pairs(self) -> list[tuple[Node, NodeAnalysis]]:
         return list(zip(self.bundle.nodes, self.analysis.nodes, strict=True))
 
-    def verdict(self, name: str) -> Any:
+    def redacted(self, finding: T) -> T:
+        """`finding` (a findings dataclass, nested ones and tuples of them) with every string redacted."""
+        if is_dataclass(finding) and not isinstance(finding, type):
+            values = {f.name: self.redacted(getattr(finding, f.name)) for f in fields(finding)}
+            return replace(finding, **values)
+        if isinstance(finding, tuple):
+            return tuple(self.redacted(item) for item in finding)  # type: ignore[return-value]
+        return self.r(finding) if isinstance(finding, str) else finding
+
+    def verdict(self, name: str) -> NodeVerification | None:
         """The verification entry of a node, or None."""
         if self.verification is None:
             return None

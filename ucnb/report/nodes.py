@@ -9,9 +9,12 @@ a compact table, long parent chains shown top and bottom ("... 9,990 ancestors .
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal, overload
 
 from ucnb.faces.tree import tree_of_group
+from ucnb.model.actions import action, timing, urgency
+from ucnb.model.findings import Group
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
 from ucnb.report.model import (
@@ -28,7 +31,7 @@ from ucnb.report.model import (
     Text,
     prose,
 )
-from ucnb.report.words import URGENCY_WORDS, WHEN_WORDS, action_words, product_words
+from ucnb.report.words import product_words
 from ucnb.text import plural
 
 MAX_FULL_GROUPS = 10  # groups of a node shown in full (fields, evidence, picture, tree)
@@ -71,8 +74,7 @@ def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False)
     if step.action in ("none", ""):
         return "nothing to do"
     group = next((g for g in entry.groups if g.ppid == step.ppid), None)
-    words = action_words(
-        step.action,
+    words = action(step.action).sentence(
         service=group.service if group else None,
         node=r(node.name),
         ppid=step.ppid,
@@ -80,7 +82,7 @@ def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False)
     )
     when = step.when
     if when:
-        words += f" ({WHEN_WORDS.get(when, when)})"
+        words += f" ({timing(when).words})"
     if plain:
         return words + (f": {r(step.command)}" if step.command else "")
     parts: list[Inline] = [f"{step.action}: " if context.tac else "", words]
@@ -222,7 +224,7 @@ def _other_groups(context: Any, node: Node, entry: Any) -> Section:
     section = Section(f"{r(node.name)}: {plural(len(rest), 'more parent')} with zombies", 3)
     rows: list[list[Text]] = []
     for group in rest[:MAX_TABLE_GROUPS]:
-        words = action_words(group.action, service=group.service, node=r(node.name), ppid=group.ppid)
+        words = action(group.action).sentence(service=group.service, node=r(node.name), ppid=group.ppid)
         rows.append(
             [
                 "?" if group.ppid is None else str(group.ppid),
@@ -309,13 +311,12 @@ def chain_text(group: Any) -> str:
     return " → ".join(labels) if labels else "not known"
 
 
-def tree_text(group: Any, commands: dict[int, str | None]) -> str:
+def tree_text(group: Group, commands: dict[int, str | None]) -> str:
     """`ucnb.faces.tree`'s text tree of the group, its chain collapsed top and bottom, its zombies bounded."""
-    data = group.to_json()
-    top, gap, bottom = collapse(list(data.get("ancestry") or []))
-    pids = list(data.get("zombie_pids") or [])
-    data = {**data, "ancestry": top + bottom, "zombie_pids": pids[:SHOWN_ZOMBIE_ROWS]}
-    text = tree_of_group(data, commands)
+    top, gap, bottom = collapse(list(group.ancestry))
+    pids = list(group.zombie_pids)
+    shown = replace(group, ancestry=tuple(top + bottom), zombie_pids=tuple(pids[:SHOWN_ZOMBIE_ROWS]))
+    text = tree_of_group(shown, commands)
     lines = text.split("\n")
     if gap:
         at = len(top)
@@ -355,10 +356,10 @@ def group_section(
         fields.append(("Identified by", r(_identified_by(group))))
     fields.append(("Ancestry", r(chain_text(group))))
     fields.append(("Diagnosis", prose(r(group.reason))))
-    urgency = group.urgency
-    if urgency:
+    level = group.urgency
+    if level:
         reason = group.urgency_reason
-        fields.append(("Urgency", URGENCY_WORDS.get(urgency, urgency) + (f": {r(reason)}" if reason else "")))
+        fields.append(("Urgency", urgency(level).words + (f": {r(reason)}" if reason else "")))
     section.blocks.append(Fields(fields))
     section.blocks.append(Paragraph([Strong("Evidence")]))
     section.blocks.append(Table(["Row", "Source", "Text"], _evidence(context, group, zombie_rows)))
@@ -366,7 +367,7 @@ def group_section(
     if picture is not None and chain <= MAX_PICTURE_CHAIN:
         from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes  # matplotlib: pictures only
 
-        figure = draw_zombie_tree(frame, r(group.to_json()), node_name=name)
+        figure = draw_zombie_tree(frame, context.redacted(group), node_name=name)
         section.blocks.append(
             Image(
                 picture,
@@ -426,9 +427,9 @@ def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[lis
 def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
     r = context.r
     name = r(node.name)
-    words = action_words(group.action, service=group.service, node=name, ppid=group.ppid)
-    action: Text = [Code(group.action), f": {words}"] if context.tac else words[:1].upper() + words[1:]
-    remedy: list[tuple[str, Text]] = [("Action", action)]
+    words = action(group.action).sentence(service=group.service, node=name, ppid=group.ppid)
+    chosen: Text = [Code(group.action), f": {words}"] if context.tac else words[:1].upper() + words[1:]
+    remedy: list[tuple[str, Text]] = [("Action", chosen)]
     remedy.append(("Command", Code(r(group.command)) if group.command else "none"))
     for extra in group.commands or ():
         if extra != group.command:
@@ -439,7 +440,7 @@ def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
     remedy.append(("Impact", group.impact + (f": {r(note)}" if note else "")))
     when = group.when
     if when:
-        remedy.append(("When", WHEN_WORDS.get(when, when)))
+        remedy.append(("When", timing(when).words))
     if group.leak_rate_per_hour is not None:
         basis = group.leak_rate_basis or "?"
         remedy.append(("Leak rate", f"{group.leak_rate_per_hour:g} zombies per hour (from the {basis})"))
@@ -450,7 +451,7 @@ def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
         tac_only = bool(alt.tac_only)
         if tac_only and not context.tac:
             continue
-        alt_words = action_words(alt.action, service=group.service, node=name, ppid=group.ppid)
+        alt_words = action(alt.action).sentence(service=group.service, node=name, ppid=group.ppid)
         row: list[Text] = [
             alt_words[:1].upper() + alt_words[1:],
             Code(r(alt.command)) if alt.command else "none",

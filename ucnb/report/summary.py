@@ -13,25 +13,22 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from ucnb.model.actions import action, urgency, verdict
 from ucnb.model.results import Bundle, Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
 from ucnb.report.nodes import MAX_FULL_GROUPS, next_step_text
-from ucnb.report.words import (
-    URGENCY_SENTENCES,
-    action_words,
-    product_words,
-    verdict_words,
-)
+from ucnb.report.words import product_words
 from ucnb.text import plural
 
 
 def _why_it_matters(context: Context, entry: Any) -> str:
     """The diagnosis's urgency for the node, in words, with its numbers."""
     step = entry.next_step
-    head, tail = URGENCY_SENTENCES.get(step.urgency, (f"Urgency: {step.urgency}", ""))
+    level = urgency(step.urgency)
     reason = f" ({context.r(step.urgency_reason)})" if step.urgency_reason else ""
-    return head.format(them="it" if len(entry.zombies) == 1 else "them") + reason + tail + "."
+    them = "it" if len(entry.zombies) == 1 else "them"
+    return level.summary.format(them=them) + reason + level.summary_tail + "."
 
 
 def _done(context: Context, node: Node, entry: Any) -> str:
@@ -41,45 +38,44 @@ def _done(context: Context, node: Node, entry: Any) -> str:
     if decided:
         first = decided[0]
         group = next(g for g in entry.groups if g.ppid == first.get("ppid"))
-        words = action_words(
-            str(first.get("action") or ""), service=group.service, node=name, ppid=group.ppid
-        )
+        chosen = action(first.get("action") or "none")
+        words = chosen.sentence(service=group.service, node=name, ppid=group.ppid)
         who = f"{context.r(first['by'])} decided to" if first.get("by") else "The decision was to"
         more = f" (and {plural(len(decided) - 1, 'other decision')})" if len(decided) > 1 else ""
         return f"{who} {words}{more}."
-    verdict = context.verdict(node.name)
-    if verdict is not None:
-        if verdict.rebooted is True:
+    checked = context.verdict(node.name)
+    if checked is not None:
+        if checked.rebooted is True:
             return f"{name} was restarted between the captures."
-        if verdict.restarted_services:
-            names = ", ".join(context.r(s) for s in verdict.restarted_services[:3])
+        if checked.restarted_services:
+            names = ", ".join(context.r(s) for s in checked.restarted_services[:3])
             return f"Between the captures the {names} restarted (a new process ID)."
         return "What was done between the captures is not recorded."
     step = entry.next_step
     if step.action in ("none", "") or not entry.groups:
         return ""
     group = entry.groups[0] if len(entry.groups) == 1 else None
-    words = action_words(
-        step.action, service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
+    words = action(step.action or "none").sentence(
+        service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
     )
     return f"To clear {'it' if len(entry.zombies) == 1 else 'them'}: {words}."
 
 
 def _result(context: Context, node: Node, entry: Any) -> str:
-    verdict = context.verdict(node.name)
-    if verdict is None:
+    checked = context.verdict(node.name)
+    if checked is None:
         if context.after is None and entry.groups:
             return "No capture after the remediation was provided, so the result is not verified yet."
         return ""
-    if verdict.verdict == "cleared":
+    if checked.verdict == "cleared":
         return "The capture after the remediation shows no zombie process: no further action is needed."
-    if verdict.verdict == "unknown":
+    if checked.verdict == "unknown":
         return (
-            f"The capture after the remediation could not confirm the result ({context.r(verdict.reason)})."
+            f"The capture after the remediation could not confirm the result ({context.r(checked.reason)})."
         )
-    left = len(verdict.remaining_pids) + len(verdict.new_pids)
+    left = len(checked.remaining_pids) + len(checked.new_pids)
     return (
-        f"The capture after the remediation shows the zombies {verdict_words(verdict.verdict)} "
+        f"The capture after the remediation shows the zombies {verdict(checked.verdict).words} "
         f"({plural(left, 'zombie process')} left)."
     )
 
@@ -144,7 +140,7 @@ def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[
         )
     else:
         states = ", ".join(
-            f"{context.r(n.name)} {verdict_words(v.verdict) if v else 'not captured'}"
+            f"{context.r(n.name)} {verdict(v.verdict).words if v else 'not captured'}"
             for (n, _), v in zip(with_zombies[:5], verdicts[:5], strict=True)
         )
         sentences.append(f"The captures after the remediation show: {states}.")
@@ -220,11 +216,11 @@ def _restarts(context: Context) -> list[list[Text]]:
     """The parents the after capture shows restarted, at their new process's start time (ps STIME)."""
     rows: list[list[Text]] = []
     after_nodes = {n.name: n for n in context.after.nodes} if context.after is not None else {}
-    for verdict in context.verification.nodes:
-        node = after_nodes.get(verdict.after_node or verdict.node)
+    for checked in context.verification.nodes:
+        node = after_nodes.get(checked.after_node or checked.node)
         times = capture_times(node) if node is not None else []
         capture = times[0][0] if times else None
-        for parent in verdict.parents or ():
+        for parent in checked.parents or ():
             if not parent.restarted or not parent.after_start:
                 continue
             what = context.r(parent.service or parent.command or f"PID {parent.ppid}")

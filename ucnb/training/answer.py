@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ucnb.errors import InputError
-
-ACTIONS = ("restart_service", "reboot", "kill_parent", "leave", "recollect")
+from ucnb.model.actions import decision_names
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class AnswerKey:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise InputError(f"answer key: missing or bad field ({error})") from None
-        if not key.zombie_pids or key.action not in ACTIONS:
+        if not key.zombie_pids or key.action not in decision_names():
             raise InputError(f"answer key: no zombie PID, or unknown action {key.action!r}")
         return key
 

@@ -21,15 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ucnb.diagnosis.diagnose import analyze
+from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
 from ucnb.faces.tree import format_analysis
-from ucnb.faces.widgets import ACTION_TEXT, Quiz, QuizQuestion
 from ucnb.knowledge.catalogue import CATALOGUE
 from ucnb.knowledge.owner import match_process
+from ucnb.model.actions import action, decision_names
 from ucnb.read.bundle import load
-from ucnb.training.answer import ACTIONS, AnswerKey
+from ucnb.training.answer import AnswerKey
 from ucnb.training.practice import make_exercise
+from ucnb.training.quiz import Quiz, QuizQuestion
 
 LESSONS = Path(__file__).parents[1] / "data" / "lessons.toml"
 REPO = Path(__file__).resolve().parents[2]  # where the lessons' bundles are, in a source checkout
@@ -321,7 +322,7 @@ def action_question(
         explanation = explanation or "Reboot the node (`utils system restart`) in a maintenance window."
     return QuizQuestion(
         prompt,
-        [(ACTION_TEXT[a], a) for a in ACTIONS],
+        [(action(name).label, name) for name in decision_names()],
         [key.action, *key.also_right],
         hint="A zombie goes away when its parent ends: prefer the least disruptive step that ends it.",
         hints=hints,
@@ -449,10 +450,10 @@ class Exercise:
         def show(_button: Any) -> None:
             from ucnb.faces.draw import draw_zombie_tree, figure_to_image  # matplotlib: when asked
 
-            analysis = analyze(self.bundle)
+            analysis = diagnose(self.bundle)
             output.append_stdout(format_analysis(analysis) + "\n")
-            node = next(n for n in analysis["nodes"] if n["node"] == self.key.node)
-            for group in node["groups"][:2]:
+            node = analysis.node(self.key.node)
+            for group in node.groups[:2]:
                 figure = draw_zombie_tree(self.listing, group, node_name=self.key.node)
                 output.append_display_data(figure_to_image(figure))
             button.disabled = True

@@ -1,0 +1,209 @@
+"""The kit's vocabulary: every action, verdict, urgency and timing token, and its words in each face.
+
+The JSON carries the token (`name`); the CLI text, the report, the widgets, training, the
+catalogue's validation and the CLI help read the words from these tables, nowhere else. A new
+action is one row of `ACTIONS` plus the rule that recommends it (`ucnb/diagnosis/remedy.py`).
+
+    >>> action("restart_service").sentence(service="Cisco AMC Service", node="cucm-sub1")
+    'restart the Cisco AMC Service on cucm-sub1'
+    >>> action("kill_parent").label, action("kill_parent").tac_only
+    ('Kill the parent process', True)
+    >>> verdict("partial").words, urgency("optional").rank, timing("maintenance_window").words
+    ('partly cleared', 1, 'in a maintenance window')
+    >>> action("restart")
+    Traceback (most recent call last):
+    ...
+    ucnb.errors.InputError: unknown action 'restart': one of restart_service, reboot, leave, kill_parent, \
+recollect, none
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from ucnb.errors import InputError
+
+__all__ = [
+    "Action", "Verdict", "Urgency", "Timing",
+    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS",
+    "action", "verdict", "urgency", "timing", "decision_names", "special_rule_names", "jargon",
+]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What can be done about a zombie group.
+
+    `words` is the sentence a customer reads (lower case, no final stop; `{node}`, `{service}`,
+    `{ppid}` are filled in); `other_words` replaces it when the action's command is not the
+    process list (recollect of another output). `label` is the picker's and the quiz's text.
+    `disrupts`: `node` (always in a maintenance window), `service` (in a window when the service's
+    impact is high) or empty. `verb`: the CLI's "before you <verb>, capture ..." when the action ends
+    the parent (and the evidence with it). `step`: the CLI's "Action needed" tail (`{command}`,
+    `{timing}`). `decision`: a person may choose it (picker, quiz, `--decision`); `special_rule`: a
+    catalogue `[[special]]` rule may recommend it; `jargon`: the token never shows in a customer
+    report."""
+
+    name: str
+    label: str
+    words: str
+    step: str = "To clear it: `{command}` ({timing})."
+    other_words: str = ""
+    tac_only: bool = False
+    disrupts: str = ""
+    verb: str = ""
+    decision: bool = True
+    special_rule: bool = False
+    jargon: bool = False
+
+    def sentence(
+        self,
+        *,
+        service: str | None = None,
+        node: str = "the node",
+        ppid: int | None = None,
+        command: str | None = None,
+    ) -> str:
+        """The action as a sentence a customer reads (lower case, no final stop)."""
+        template = self.words
+        if self.other_words and command and "process list" not in command:
+            template = self.other_words
+        return template.format(service=service or "owning service", node=node, ppid=ppid)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of a verification: `words` in the report's sentences, `label` its verdict field and
+    the case note, `banner` the CLI text's node heading; `passes`: `verify --exit-code` exits 0."""
+
+    name: str
+    words: str
+    label: str
+    banner: str
+    passes: bool = False
+    jargon: bool = False
+
+
+@dataclass(frozen=True)
+class Urgency:
+    """Is action needed: `words` in tables and fields, `summary` + `summary_tail` around the numbers in
+    the executive summary (`{them}`: it or them), `rank` orders them (the table's order)."""
+
+    name: str
+    words: str
+    summary: str
+    summary_tail: str = ""
+
+    @property
+    def rank(self) -> int:
+        return list(URGENCIES).index(self.name)
+
+
+@dataclass(frozen=True)
+class Timing:
+    """When the clearing step may be taken: `phrase` in the CLI's "Action needed" line, `tag` in its
+    "next step" line, `words` in the report."""
+
+    name: str
+    phrase: str
+    tag: str
+    words: str
+    jargon: bool = False
+
+
+ACTIONS: Mapping[str, Action] = {
+    a.name: a
+    for a in (
+        Action("restart_service", "Restart the owning service", "restart the {service} on {node}",
+               disrupts="service", verb="restart", special_rule=True, jargon=True),
+        Action("reboot", "Reboot the node", "restart the server {node}", disrupts="node", verb="reboot",
+               special_rule=True),
+        Action("leave", "Leave them until the next reboot",
+               "leave the zombie processes in place (each holds only a process ID; a restart clears them)",
+               special_rule=True),
+        Action("kill_parent", "Kill the parent process",
+               "end the parent process {ppid} with root access (TAC only)", tac_only=True, jargon=True),
+        Action("recollect", "Recollect the process listing",
+               "capture the full process list of {node} again to identify the owner",
+               step="Next: capture `{command}`.", other_words="capture the missing output on {node}",
+               jargon=True),
+        Action("none", "Nothing to do", "nothing to do", decision=False),
+    )
+}
+
+VERDICTS: Mapping[str, Verdict] = {
+    v.name: v
+    for v in (
+        Verdict("cleared", "cleared", "CLEARED", "CLEARED", passes=True),
+        Verdict("partial", "partly cleared", "PARTIAL", "PARTIAL"),
+        Verdict("not_cleared", "not cleared", "NOT CLEARED", "NOT_CLEARED", jargon=True),
+        Verdict("unknown", "not confirmed", "UNKNOWN", "UNKNOWN"),
+    )
+}
+
+URGENCIES: Mapping[str, Urgency] = {
+    u.name: u
+    for u in (
+        Urgency("none", "none", "No action is needed"),
+        Urgency("optional", "optional", "Clearing {them} is optional",
+                ": a zombie uses no CPU or memory, only a process ID"),
+        Urgency("recommended", "recommended", "Clearing {them} is recommended"),
+        Urgency("urgent", "urgent", "Clearing {them} is urgent"),
+    )
+}
+
+TIMINGS: Mapping[str, Timing] = {
+    t.name: t
+    for t in (
+        Timing("now", "now", "now", "no maintenance window needed"),
+        Timing("maintenance_window", "in a maintenance window", "maintenance window",
+               "in a maintenance window", jargon=True),
+    )
+}
+
+T = TypeVar("T")
+
+
+def _lookup(table: Mapping[str, T], kind: str, name: str) -> T:
+    try:
+        return table[name]
+    except KeyError:
+        raise InputError(f"unknown {kind} {name!r}: one of {', '.join(table)}") from None
+
+
+def action(name: str) -> Action:
+    """The action of this token (InputError naming the known ones for any other)."""
+    return _lookup(ACTIONS, "action", name)
+
+
+def verdict(name: str) -> Verdict:
+    """The verdict of this token."""
+    return _lookup(VERDICTS, "verdict", name)
+
+
+def urgency(name: str) -> Urgency:
+    """The urgency of this token."""
+    return _lookup(URGENCIES, "urgency", name)
+
+
+def timing(name: str) -> Timing:
+    """The timing (`when`) of this token."""
+    return _lookup(TIMINGS, "timing", name)
+
+
+def decision_names() -> tuple[str, ...]:
+    """The actions a person may decide, in the table's order."""
+    return tuple(a.name for a in ACTIONS.values() if a.decision)
+
+
+def special_rule_names() -> tuple[str, ...]:
+    """The actions a catalogue `[[special]]` rule may recommend."""
+    return tuple(a.name for a in ACTIONS.values() if a.special_rule)
+
+
+def jargon() -> tuple[str, ...]:
+    """Every token that is the kit's jargon (a customer report never shows it)."""
+    tables: tuple[Mapping[str, Action | Verdict | Timing], ...] = (ACTIONS, VERDICTS, TIMINGS)
+    return tuple(name for table in tables for name, term in table.items() if term.jargon)
