@@ -20,6 +20,7 @@ from ucnb.diagnosis.diagnose import diagnose
 from ucnb.diagnosis.verify import compare
 from ucnb.errors import InputError
 from ucnb.model.actions import action, urgency, verdict
+from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle
 from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
 from ucnb.report.evidence import SourceLines
@@ -91,7 +92,7 @@ def build_report(
     if decision is not None:
         report.sections.append(decision)
     if context.verification is not None:
-        report.sections.append(verification_section(context))
+        report.sections.append(verification_section(context, context.verification))
     for n_index, (node, entry) in enumerate(context.pairs(), start=1):
         report.sections.extend(node_sections(context, node, entry, n_index))
     report.sections.append(appendix(context, timestamp))
@@ -161,10 +162,10 @@ def decision_section(context: Context) -> Section | None:
 
 
 # ------------------------------------------------------------------ verification
-def verification_section(context: Context) -> Section:
+def verification_section(context: Context, verification: Verification) -> Section:
     r = context.r
     section = Section("Verification", 2)
-    for v in context.verification.nodes:
+    for v in verification.nodes:
         after_node = v.after_node
         fields: list[tuple[str, Text]] = [
             ("Node", r(v.node) + (f" (after: {r(after_node)})" if after_node else "")),

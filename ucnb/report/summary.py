@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ucnb.model.actions import action, urgency, verdict
+from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle, Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
 from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
@@ -185,7 +186,8 @@ def timeline(context: Context) -> Section:
             ]
         )
     if context.after is not None:
-        rows.extend(_restarts(context))
+        if context.verification is not None:
+            rows.extend(_restarts(context, context.after, context.verification))
         after = bundle_times(context.after)
         rows.append(_capture_row(context.after, after, "Verification capture (after the remediation)"))
     section.blocks.append(Table(["When", "Event", "Time from"], rows))
@@ -212,11 +214,11 @@ def _started(stime: str, capture: datetime | None) -> str | None:
     return moment.isoformat(sep=" ", timespec="minutes")
 
 
-def _restarts(context: Context) -> list[list[Text]]:
+def _restarts(context: Context, after: Bundle, verification: Verification) -> list[list[Text]]:
     """The parents the after capture shows restarted, at their new process's start time (ps STIME)."""
     rows: list[list[Text]] = []
-    after_nodes = {n.name: n for n in context.after.nodes} if context.after is not None else {}
-    for checked in context.verification.nodes:
+    after_nodes = {n.name: n for n in after.nodes}
+    for checked in verification.nodes:
         node = after_nodes.get(checked.after_node or checked.node)
         times = capture_times(node) if node is not None else []
         capture = times[0][0] if times else None
