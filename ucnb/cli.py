@@ -20,6 +20,11 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import FrameType
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -30,7 +35,7 @@ def _interrupted(signum: int, frame: object) -> None:
         os._exit(130)
 
 
-def _catch_interrupts() -> object:
+def _catch_interrupts() -> Callable[[int, FrameType | None], Any] | int | None:
     """Install `_interrupted` for SIGINT; the previous handler (None outside the main thread)."""
     try:
         return signal.signal(signal.SIGINT, _interrupted)
@@ -410,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         if previous is not None:
-            signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
+            signal.signal(signal.SIGINT, previous)
         elif _run_as_the_command():
             # the work is done and said: a Ctrl-C during the interpreter's shutdown (where Python
             # puts back the default action of a Python handler, not of SIG_IGN) must not turn it

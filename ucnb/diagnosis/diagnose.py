@@ -331,9 +331,9 @@ def _listing_warnings(
             f"{plural(len(damaged), 'damaged listing line')} look defunct but could not be read as "
             f"rows ({shown}): zombies may be missing from this analysis; see `ucnb inspect`"
         )
-    if zombie_count is not None and zombie_count != len(zombies):
+    if latest is not None and zombie_count is not None and zombie_count != len(zombies):
         warnings.append(
-            f"show process load counts {plural(zombie_count, 'zombie')} ({latest.summary.source}) "  # type: ignore[union-attr]
+            f"show process load counts {plural(zombie_count, 'zombie')} ({latest.summary.source}) "
             f"but the listing shows {plural(len(zombies), 'defunct row')} ({listing.source}): "
             "captured at different moments, or the listing is incomplete"
         )

@@ -97,8 +97,9 @@ def growth(counts: list[int], hours: list[float]) -> Growth:
 def _elapsed(stamps: list[datetime | None], clock: list[str | None]) -> list[float] | None:
     """Hours from the first capture to each: dates when all are known, else top's HH:MM:SS times
     (consecutive `cont` snapshots, wrapping past midnight)."""
-    if all(s is not None for s in stamps):
-        return [(s - stamps[0]).total_seconds() / 3600 for s in stamps]  # type: ignore[operator]
+    dated = [s for s in stamps if s is not None]
+    if len(dated) == len(stamps):
+        return [(s - dated[0]).total_seconds() / 3600 for s in dated]
     if not all(clock):
         return None
     seconds: list[int] = []
@@ -128,23 +129,24 @@ def trend(loads: list[LoadSnapshot]) -> tuple[TrendPoint, ...]:
 
 def node_growth(loads: list[LoadSnapshot]) -> Growth:
     """The growth of the node's zombie count over its `show process load` snapshots."""
-    counted = [s for s in loads if s.summary.zombie is not None]
+    pairs = [(s, s.summary.zombie) for s in loads if s.summary.zombie is not None]
+    counted, zombies = [s for s, _ in pairs], [z for _, z in pairs]
     if len(counted) < 2:
-        return growth([s.summary.zombie for s in counted], [0.0] * len(counted))  # type: ignore[misc]
+        return growth(zombies, [0.0] * len(counted))
     hours = _elapsed([s.captured_at for s in counted], [s.summary.time for s in counted])
     if hours is None:
         return Growth(None, None, len(counted), "growth not measured (the snapshots carry no time)",
                       "capture with `show status` (its date) or `show process load cont`")
-    return growth([s.summary.zombie for s in counted], hours)  # type: ignore[misc]
+    return growth(zombies, hours)
 
 
 def listing_growth(listings: list[Listing]) -> Growth:
     """The growth of the defunct rows over several listings of a node with no zombie count (a paste
     of `ps aux | grep Z` run three times): a trend when they are dated, else the counts as facts."""
     counts = [sum(1 for zombie in values(x, "processes", "zombie") if zombie) for x in listings]
-    stamps = [x.captured_at for x in listings]
-    if all(stamps):
-        return growth(counts, [(s - stamps[0]).total_seconds() / 3600 for s in stamps])  # type: ignore[operator]
+    stamps = [x.captured_at for x in listings if x.captured_at is not None]
+    if len(stamps) == len(listings):
+        return growth(counts, [(s - stamps[0]).total_seconds() / 3600 for s in stamps])
     shown = ", ".join(str(n) for n in counts)
     return Growth(None, None, len(counts),
                   f"growth not measured ({len(counts)} listings without capture times: {shown} defunct rows, "
@@ -154,7 +156,7 @@ def listing_growth(listings: list[Listing]) -> Growth:
 
 def listing_rates(node: Node) -> dict[int, Growth]:
     """The growth of each parent's zombies over the dated listings with PPID."""
-    dated = [x for x in node.listings if x.has_ppid and x.captured_at is not None]
+    dated = [(x, x.captured_at) for x in node.listings if x.has_ppid and x.captured_at is not None]
     if len(dated) < 2:
         return {}
 
@@ -162,8 +164,8 @@ def listing_rates(node: Node) -> dict[int, Growth]:
         frame = listing.processes
         return frame.loc[frame["zombie"] & frame["ppid"].notna(), "ppid"].astype("int64").value_counts()
 
-    series = [counts(x) for x in dated]
-    hours = [(x.captured_at - dated[0].captured_at).total_seconds() / 3600 for x in dated]  # type: ignore[operator]
+    series = [counts(x) for x, _ in dated]
+    hours = [(at - dated[0][1]).total_seconds() / 3600 for _, at in dated]
     parents = sorted(set().union(*(set(s.index) for s in series)))
     return {int(p): growth([int(s.get(p, 0)) for s in series], hours) for p in parents}
 
@@ -229,11 +231,12 @@ def headroom(
     if not threads:
         usage += "; threads use PIDs too and this capture does not count them"
     days = None
-    if node_rate.growing:
-        days = round(free / node_rate.rate / 24, 1)  # type: ignore[operator]
+    rate = node_rate.rate if node_rate.growing else None  # zombies per hour, when growing
+    if rate is not None:
+        days = round(free / rate / 24, 1)
         forecast = (
-            f"{usage}; at this rate ({node_rate.rate:,g} zombies per hour) the PID space is exhausted in "
-            f"{_duration(free / node_rate.rate / 24)}{'' if threads else ' (or sooner)'}"  # type: ignore[operator]
+            f"{usage}; at this rate ({rate:,g} zombies per hour) the PID space is exhausted in "
+            f"{_duration(free / rate / 24)}{'' if threads else ' (or sooner)'}"
         )
     else:
         forecast = f"{usage}; {node_rate.note}"

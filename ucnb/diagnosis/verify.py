@@ -438,7 +438,7 @@ def compare(
     """
     entries = []
     for b, a, by in _pairs(before, after, pairs):
-        name = b.name if b is not None else a.name  # type: ignore[union-attr]
+        name = next(node.name for node in (b, a) if node is not None)  # one side at least has a node
         entries.append(compare_node(name, b, a, catalogue, pairing=_pair_entry(b, a, by)))
     return Verification(SCHEMA, tuple(entries))
 

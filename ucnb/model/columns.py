@@ -334,8 +334,8 @@ class TableReader:
 
     @property
     def table(self) -> Columns | pd.DataFrame:
-        if self._owner is None:
-            return self._table  # type: ignore[return-value]
+        if self._table is not None:  # a reader made with its table, not `of` an attribute
+            return self._table
         return _frame_attribute(self._owner, self._name).table(self._owner)
 
     def __len__(self) -> int:
@@ -395,4 +395,4 @@ class TableReader:
             return values.take(pa.array(at, type=pa.int64())).to_pylist()
         if hasattr(values, "tolist"):  # numpy
             return values[at].tolist()
-        return [values[i] for i in at]  # type: ignore[union-attr]
+        return list(values) if at is None else [values[i] for i in at]

@@ -20,8 +20,8 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import MISSING, dataclass, field, fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from dataclasses import MISSING, Field, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ucnb.model.columns import TableReader
 
@@ -82,11 +82,13 @@ def _read(kind: Any, value: Any) -> Any:
 class _Finding:
     """to_json / from_json shared by every finding."""
 
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]  # every finding is a dataclass
+
     def to_json(self, lazy: bool = False) -> dict[str, Any]:
         """The contract's JSON object (field order = declaration order). `lazy`: long row lists
         (`ZombieRows`) stay `JsonRows`, for `ucnb.faces.jsonout.write_json` to write without holding them."""
         out: dict[str, Any] = {}
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):
             value = getattr(self, f.name)
             if f.metadata.get("omit") and value == (f.default if f.default is not MISSING else None):
                 continue
@@ -97,7 +99,7 @@ class _Finding:
     def from_json(cls: type[T], data: Mapping[str, Any]) -> T:
         """Read the object back from its JSON (unknown keys are ignored, missing ones default)."""
         hints = _hints(cls)
-        kwargs = {f.name: _read(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}  # type: ignore[arg-type]
+        kwargs = {f.name: _read(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}
         return cls(**kwargs)
 
 

@@ -489,6 +489,7 @@ class _Reader:
         stream = _CappedStream(raw, self.left + _TAR_SLACK_PER_MEMBER * (self.max_members + 1))
         current = ""
         try:
+            # typeshed asks every mode's fileobj for write/seek/tell; a stream ("r|") only reads
             with tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
                 for info in archive:
                     current = _short(info.name)
@@ -603,7 +604,7 @@ def _short(name: str) -> str:
 def _zip_entry_count(data: bytes) -> int | None:
     """The number of entries a zip's end-of-central-directory record declares (zip64 included), or
     None when it cannot be read (the archive is then opened and reported corrupt as usual)."""
-    try:
+    try:  # zipfile's private reader of that record (typeshed leaves the private names out)
         record = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
     except (OSError, ValueError, struct.error):
         return None

@@ -24,7 +24,7 @@ class NodeState:
     mem_total: int = 0
     swap_total: int = 0
     cli_java: int = 0  # PID of the admin CLI's java (parent of top/ps)
-    loads: tuple[float, ...] = (0.5, 0.5, 0.5)
+    loads: tuple[float, float, float] = (0.5, 0.5, 0.5)
     mem_used: float = 0.7  # fractions of mem_total: used by processes, buffers + cache (rest free)
     mem_cache: float = 0.2
     swap_used: int = 0

@@ -125,8 +125,9 @@ def transient(state: NodeState, comm: str, args: str, when: datetime) -> Proc:
 def loads_now(state: NodeState) -> tuple[float, float, float]:
     """The 1, 5 and 15 minute load averages: the longer the window, the slower they drift."""
     drift = [state.rng.uniform(-1, 1) * step for step in (0.06, 0.02, 0.006)]
-    state.loads = tuple(max(0.01, value + d) for value, d in zip(state.loads, drift, strict=True))
-    return tuple(round(value, 2) for value in state.loads)  # type: ignore[return-value]
+    one, five, fifteen = (max(0.01, value + d) for value, d in zip(state.loads, drift, strict=True))
+    state.loads = (one, five, fifteen)
+    return round(one, 2), round(five, 2), round(fifteen, 2)
 
 
 def instant_cpu(state: NodeState, proc: Proc) -> float:

@@ -321,7 +321,8 @@ def _seed_case(
             pid = pid + 1 if pid + 1 < PID_MAX else 600
         pids.append(pid)
     return Seed(
-        parent=SFTP_PEER if spec is None else spec.proc.comm,  # type: ignore[union-attr]
+        # (spec.proc is None never: _leaking_service gives only services with a process)
+        parent=SFTP_PEER if spec is None or spec.proc is None else spec.proc.comm,
         parent_pid=parent_pid,
         parent_start=parent_start,
         zombie_pids=tuple(pids),
