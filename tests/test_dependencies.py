@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 EX1 = ROOT / "sample_outputs" / "ex1_cucm_amc"
 
-# The extras a part of the package may import besides the runtime group (module name or its prefix).
+# The extras a part of the package (or of the kit's tools) may import besides the runtime group
+# (module name or its prefix).
 MAY_USE = {
     "ucnb.app": {"notebooks"},
     "ucnb.faces.draw": {"notebooks"},  # figure_to_image: an IPython Image, for notebooks only
@@ -25,6 +26,8 @@ MAY_USE = {
     "ucnb.training": {"notebooks"},
     "ucnb.fleet": {"fleet"},
     "ucnb.collect": {"collect"},
+    "tools": {"notebooks", "test"},  # run and strip the notebooks (`make notebooks`)
+    "bench": {"fleet", "bench"},
 }
 
 
@@ -35,11 +38,15 @@ def _groups() -> dict[str, set[str]]:
             for group, requirements in declared.items()}
 
 
-def _third_party_imports() -> dict[str, dict[str, int]]:
-    """{module: {imported top-level name: line}} for every import outside the standard library."""
+def _third_party_imports(*folders: str) -> dict[str, dict[str, int]]:
+    """{module: {imported top-level name: line}} for every import outside the standard library and the
+    kit (ucnb, and the scripts beside each other in tools/ and bench/)."""
     found: dict[str, dict[str, int]] = {}
-    for path in sorted((ROOT / "ucnb").rglob("*.py")):
+    paths = sorted(path for folder in folders or ("ucnb",) for path in (ROOT / folder).rglob("*.py"))
+    for path in paths:
         module = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        scripts = () if module.startswith("ucnb") else (p.stem for p in path.parent.glob("*.py"))
+        local = {"ucnb", "__future__", *scripts}
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -49,7 +56,7 @@ def _third_party_imports() -> dict[str, dict[str, int]]:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top not in ("ucnb", "__future__"):
+                if top not in sys.stdlib_module_names and top not in local:
                     found.setdefault(module, {}).setdefault(top, node.lineno)
     return found
 
@@ -74,7 +81,7 @@ def _distribution(name: str) -> str:
 def test_every_import_is_declared_in_a_group_the_module_may_use():
     groups = _groups()
     wrong = []
-    for module, names in _third_party_imports().items():
+    for module, names in _third_party_imports("ucnb", "tools", "bench").items():
         for name, line in names.items():
             where = {group for group, dists in groups.items() if _distribution(name) in dists}
             if not where & _allowed(module):
@@ -84,7 +91,7 @@ def test_every_import_is_declared_in_a_group_the_module_may_use():
 
 
 def test_each_allowance_is_used():
-    groups, imports = _groups(), _third_party_imports()
+    groups, imports = _groups(), _third_party_imports("ucnb", "tools", "bench")
     for prefix, extras in MAY_USE.items():
         used = {_distribution(name) for module, names in imports.items()
                 if module == prefix or module.startswith(prefix + ".") for name in names}
