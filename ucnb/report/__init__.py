@@ -141,7 +141,7 @@ def render_report(
         lines=lines,
         redactor=redactor,
         timestamp=stamp,
-        pictures=pictures and kind.name != "txt",
+        pictures=pictures and kind.pictures,
         audience=audience,
         case=case,
     )

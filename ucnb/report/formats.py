@@ -27,6 +27,7 @@ class Format:
     renderer: str  # module with render(report, **options) -> ReportOutput
     description: str
     images_beside: bool = False  # the images are files in `<stem>_files/` (else embedded or none)
+    pictures: bool = True  # the report draws its pictures (the plain-text case note has none)
 
     def render(self, report: Report, **options: object) -> ReportOutput:
         return importlib.import_module(self.renderer).render(report, **options)
@@ -35,7 +36,8 @@ class Format:
 FORMATS = (
     Format("html", (".html", ".htm"), "ucnb.report.render_html", "self-contained HTML page"),
     Format("md", (".md", ".markdown"), "ucnb.report.render_md", "Markdown, pictures beside it", True),
-    Format("txt", (".txt",), "ucnb.report.render_txt", "plain-text case note (under 25 lines)"),
+    Format("txt", (".txt",), "ucnb.report.render_txt", "plain-text case note (under 25 lines)",
+           pictures=False),
     Format("pdf", (".pdf",), "ucnb.report.render_pdf", "PDF printed by Chromium"),
 )
 BY_NAME = {f.name: f for f in FORMATS}

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 from ucnb.errors import InputError
-from ucnb.report.formats import Format, format_for
+from ucnb.report.formats import FORMATS, Format, format_for
 
 
 def _umask() -> int:
@@ -82,7 +82,7 @@ def write_files(
     if len(folders) > 1 or any(name.count("/") != 1 for name in images):
         raise ValueError(f"images must be in one folder beside the report: {sorted(images)[:3]}")
     image_dir = folders.pop() if folders else None
-    if image_dir is None and target.suffix.lower() in (".md", ".markdown"):
+    if image_dir is None and any(target.suffix.lower() in f.suffixes for f in FORMATS if f.images_beside):
         image_dir = image_dir_of(target)
     check_target(target, image_dir)
     parent = target.parent
