@@ -124,8 +124,7 @@ def _run_without(modules: list[str], *args: str) -> subprocess.CompletedProcess[
 def test_missing_extra_is_one_line_naming_it(tmp_path):
     cases = [(["asyncssh"], ["collect", "cucm-pub", "-o", str(tmp_path / "c")], "collect", "collect"),
              (["dask"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet"),
-             (["tqdm"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet"),
-             (["ipywidgets"], ["practice", "-o", str(tmp_path / "p")], "practice", "notebooks")]
+             (["tqdm"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet")]
     for blocked, args, command, extra in cases:
         done = _run_without(blocked, *args)
         assert done.returncode == 2, done.stderr
@@ -135,8 +134,7 @@ def test_missing_extra_is_one_line_naming_it(tmp_path):
 
 
 def test_core_commands_need_no_extra(tmp_path):
-    """With every extra's modules missing, the core commands still work (`practice` needs the widgets:
-    its answer key is defined beside the quiz)."""
+    """With every extra's modules missing, the core commands still work."""
     blocked = sorted({name for name, dists in _distributions().items()
                       if not name.startswith("_")
                       and set(map(str.lower, dists)) & (_groups()["notebooks"] | _groups()["fleet"]
@@ -148,6 +146,7 @@ def test_core_commands_need_no_extra(tmp_path):
             ["report", before, "-o", str(tmp_path / "r.md")],
             ["report", before, "-o", str(tmp_path / "r.txt"), "--decision", "restart_service"],
             ["redact", before, "-o", str(tmp_path / "redacted")],
+            ["practice", "--seed", "7", "-o", str(tmp_path / "practice")],
             ["collect", "--print-commands"]]
     probe = ("import sys\n"
              f"for name in {blocked!r}: sys.modules[name] = None\n"

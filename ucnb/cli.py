@@ -70,8 +70,7 @@ MESSAGE_LIMIT = 1000  # characters of an error line (a message quoting a 20 MB n
 
 # What a command needs beyond the runtime dependencies: {command: (extra, modules it imports)}; the
 # extras are declared in pyproject.toml (tests/test_dependencies.py checks that the two agree).
-EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("dask", "distributed", "tqdm")),
-          "practice": ("notebooks", ("ipywidgets",))}  # the answer key lives beside the quiz widgets
+EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("dask", "distributed", "tqdm"))}
 FORMATS_HELP = "{report formats}"  # filled from ucnb.report.formats when help is shown
 OUTPUT_HELP = "{report output}"
 DECISIONS_HELP = "{decisions}"  # filled from ucnb.model.actions when help is shown
@@ -250,7 +249,6 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_practice(args: argparse.Namespace) -> None:
-    needs_extra("practice")
     from ucnb.training.practice import write_exercise  # the generator, the catalogue (~110 ms): practice only
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
