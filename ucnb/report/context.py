@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from ucnb.model.findings import Analysis, NodeAnalysis, NodeVerification, Verification
 from ucnb.model.results import Bundle, Node
@@ -52,7 +52,8 @@ class Context:
             values = {f.name: self.redacted(getattr(finding, f.name)) for f in fields(finding)}
             return replace(finding, **values)
         if isinstance(finding, tuple):
-            return tuple(self.redacted(item) for item in finding)  # type: ignore[return-value]
+            # a T still: the findings' tuples are plain tuples (no NamedTuple to rebuild)
+            return cast(T, tuple(self.redacted(item) for item in finding))
         return self.r(finding) if isinstance(finding, str) else finding
 
     def verdict(self, name: str) -> NodeVerification | None:
