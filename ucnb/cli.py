@@ -2,9 +2,9 @@
 
     ucnb inspect PATH... [--json]
     ucnb analyze PATH... [--json]
-    ucnb verify BEFORE AFTER [--json] [--pair B=A]... [--exit-code]
-    ucnb report PATH... [--after PATH] -o FILE [--audience customer|tac] [--decision ACTION --by NAME]
-                [--case ID] [--redact] [--timestamp]
+    ucnb verify BEFORE AFTER [--json] [--pair B=A]... [--exit-code] [--force-order]
+    ucnb report PATH... [--after PATH [--force-order]] -o FILE [--audience customer|tac]
+                [--decision ACTION --by NAME] [--case ID] [--redact] [--timestamp]
     ucnb redact PATH -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
@@ -74,6 +74,10 @@ EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("dask", "dis
 FORMATS_HELP = "{report formats}"  # filled from ucnb.report.formats when help is shown
 OUTPUT_HELP = "{report output}"
 DECISIONS_HELP = "{decisions}"  # filled from ucnb.model.actions when help is shown
+FORCE_ORDER_HELP = (
+    "compare even when the after capture is not later than the before capture (a node clock known to "
+    "be wrong); without it that node's verdict is unknown"
+)
 
 
 class _Help(argparse.HelpFormatter):
@@ -174,7 +178,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     pairs = [_pair(text) for text in args.pair]
     result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
-                     pairs=pairs)
+                     pairs=pairs, force_order=args.force_order)
     _emit(result.to_json(), None if args.json else format_verify(result), args.json)
     return 1 if args.exit_code and any(not verdict(node.verdict).passes for node in result.nodes) else 0
 
@@ -195,6 +199,8 @@ def cmd_report(args: argparse.Namespace) -> None:
     check_output(args.output)  # an unusable target or an unknown suffix fails before any work
     if (args.by or args.note) and not args.decision:
         raise InputError("--by and --note describe a --decision: give --decision ACTION too")
+    if args.force_order and not args.after:
+        raise InputError("--force-order compares with an --after capture: give --after PATH too")
     bundle = load(*args.paths, **_load_options(args))
     after = load(args.after, **_load_options(args)) if args.after else None
     decisions = None
@@ -206,7 +212,7 @@ def cmd_report(args: argparse.Namespace) -> None:
 
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written = write_report(bundle, args.output, after=after, decisions=decisions, audience=args.audience,
-                           case=args.case, redact=args.redact, timestamp=stamp)
+                           case=args.case, redact=args.redact, timestamp=stamp, force_order=args.force_order)
     images = f" (+{plural(len(written) - 1, 'image')})" if len(written) > 1 else ""
     sys.stdout.write(printable(f"report written: {written[0]}{images}") + "\n")
 
@@ -336,6 +342,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="compare before node B with after node A (repeatable; else by host name)")
     verify.add_argument("--exit-code", action="store_true",
                         help="exit 1 unless every node is cleared (0 cleared, 1 otherwise, 2 unusable input)")
+    verify.add_argument("--force-order", action="store_true", help=FORCE_ORDER_HELP)
     verify.set_defaults(run=cmd_verify)
     report = with_limits(
         sub.add_parser("report", help=f"post-incident report ({FORMATS_HELP})"),
@@ -343,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("paths", nargs="+", metavar="PATH")
     report.add_argument("--after", metavar="PATH", help="the capture taken after the remediation")
+    report.add_argument("--force-order", action="store_true", help=FORCE_ORDER_HELP)
     report.add_argument("-o", "--output", required=True, metavar="FILE", help=OUTPUT_HELP)
     report.add_argument("--audience", choices=("customer", "tac"), default="customer",
                         help="customer (default: plain words, no internal detail) or tac (everything)")

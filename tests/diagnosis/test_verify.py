@@ -205,6 +205,62 @@ def test_cli_exit_code_like_git_diff(tmp_path):
     status, out, _ = run_cli("verify", f"{ex1}/before", f"{ex1}/after", "--exit-code")
     assert status == 0 and "cucm-sub1 -> cucm-sub1 (same host name): CLEARED" in out
     status, out, _ = run_cli("verify", f"{ex1}/before", f"{ex1}/before", "--exit-code")
+    assert status == 1 and "UNKNOWN" in out and "the same time as the before capture" in out  # a stale copy
+    status, out, _ = run_cli("verify", f"{ex1}/before", f"{ex1}/before", "--exit-code", "--force-order")
     assert status == 1 and "NOT_CLEARED" in out
     assert run_cli("verify", f"{ex1}/before", f"{ex1}/before")[0] == 0  # without the flag: 0
     assert run_cli("verify", f"{ex1}/before", tmp_path / "missing", "--exit-code")[0] == 2
+
+
+# ------------------------------------------------------------------ issue 21: reboot words, time travel
+def test_after_a_reboot_a_parent_at_the_same_pid_is_new_never_still():
+    """Boot order gives the service the same PID again: a new process, never "still PID"."""
+    before = _with_status(_cuc([325, 370], 2), "Fri Nov 20, 2026 09:00:00", "19 days,  4:10")
+    after = _with_status(_cuc([], 0), "Fri Nov 20, 2026 10:42:26", "15 min")  # FILE_SYNCER at 7827 again
+    result = _one(before, after)
+    assert result["rebooted"] is True
+    (parent,) = result["parents"]
+    assert parent["after_pid"] == 7827 and parent["restarted"] is True
+    text = format_verify(Verification.from_json({"nodes": [result]}))
+    assert "node rebooted between the captures" in text
+    assert "still PID" not in text
+    assert "Connection File Syncer: a new process since the reboot (PID 7827 again: boot order" in text
+    # without a reboot the same PID is still the same process
+    same_boot = _with_status(_cuc([], 0), "Fri Nov 20, 2026 10:00:00", "19 days,  5:10")
+    text = format_verify(Verification.from_json({"nodes": [_one(before, same_boot)]}))
+    assert "Connection File Syncer: still PID 7827" in text
+
+
+def test_an_after_capture_not_later_than_the_before_is_flagged_and_unknown():
+    before = _with_status(_cuc([325, 370], 2), "Fri Nov 20, 2026 09:00:00", "19 days,  4:10")
+    stale = _with_status(_cuc([], 0), "Fri Nov 20, 2026 09:00:00", "19 days,  4:10")  # the same copy
+    earlier = _with_status(_cuc([], 0), "Fri Nov 20, 2026 08:10:00", "19 days,  3:20")
+    for after, words in ((stale, "the same time as"), (earlier, "earlier than")):
+        result = _one(before, after)
+        assert result["verdict"] == "unknown" and result["order_forced"] is False
+        problem = result["order_problem"]
+        assert f"is {words} the before capture" in problem
+        assert "show status status.txt:1-20" in problem and "2026-11-20 09:00:00" in problem
+        assert result["reason"] == problem and result["cleared_pids"] == []
+        assert any("--force-order" in w for w in result["warnings"])
+        text = format_verify(Verification.from_json({"nodes": [result]}))
+        assert "UNKNOWN" in text and "CLEARED" not in text
+    forced = verify(make_bundle(before), make_bundle(earlier), force_order=True)["nodes"][0]
+    assert forced["verdict"] == "cleared" and forced["order_forced"] is True
+    assert forced["order_problem"] and "compared anyway" in forced["warnings"][0]
+    # a later after capture, or one without any time, is no problem
+    later = _with_status(_cuc([], 0), "Fri Nov 20, 2026 09:40:00", "19 days,  4:50")
+    assert _one(before, later)["order_problem"] is None and _one(before, later)["verdict"] == "cleared"
+    assert _one(_cuc([1], 1), _cuc([], 0))["order_problem"] is None
+
+
+def test_cli_a_stale_copy_is_unknown_unless_force_order(tmp_path):
+    ex1 = "sample_outputs/ex1_cucm_amc"
+    status, out, _ = run_cli("verify", f"{ex1}/after", f"{ex1}/before", "--exit-code")
+    assert status == 1 and "UNKNOWN" in out and "is earlier than the before capture" in out
+    status, out, _ = run_cli("verify", f"{ex1}/after", f"{ex1}/before", "--json", "--force-order")
+    (node,) = json.loads(out)["nodes"]
+    assert node["verdict"] != "unknown" and node["order_forced"] is True and node["order_problem"]
+    status, out, _ = run_cli("verify", f"{ex1}/before", f"{ex1}/after", "--json")
+    (node,) = json.loads(out)["nodes"]
+    assert node["order_problem"] is None and node["order_forced"] is False and node["verdict"] == "cleared"

@@ -289,18 +289,35 @@ def test_after_shows_each_verdict(tmp_path):
         before, tmp_path / "partial", {"load.txt": [("3 zombie", "1 zombie")]},
         drop={"ps_list.txt": ["  325  7827", "  370  7827"], "ps_detail.txt": [" 325  7827", " 370  7827"]},
     )
-    text = report(before, after=partial, pictures=False).text
+    # an edited copy of the before capture keeps its clocks: compared only with force_order
+    text = report(before, after=partial, pictures=False, force_order=True).text
     assert verdict_of(text) == "PARTIAL"
     assert "| **Remaining PIDs** | 387 |" in text and "| **Cleared PIDs** | 325, 370 |" in text
     assert "How to clear them" in text  # not cleared: the way to clear them is still shown
 
-    text = report(before, after=before, pictures=False).text
+    text = report(before, after=before, pictures=False, force_order=True).text
     assert verdict_of(text) == "NOT CLEARED"
     assert "| **Remaining PIDs** | 325, 370, 387 |" in text
 
     unknown = edited_copy(before, tmp_path / "unknown", {}, keep_only=["status.txt"])
     text = report(before, after=unknown, pictures=False).text
     assert verdict_of(text) == "UNKNOWN"
+
+
+def test_a_stale_after_capture_is_never_told_as_the_verification():
+    """Issue 21, class 9: the before capture sent again as the after one (same clocks, or older)."""
+    before, after = SAMPLES / "ex4_cuc_filesync" / "before", SAMPLES / "ex4_cuc_filesync" / "after"
+    for old, new in ((before, before), (after, before)):
+        for audience in ("customer", "tac"):
+            text = report(old, after=new, pictures=False, audience=audience).text
+            assert verdict_of(text) == "UNKNOWN"
+            timeline = text.split("## Timeline")[1].split("\n## ")[0]
+            assert "Verification capture (after the remediation)" not in timeline
+            assert "not later than the capture before the remediation" in timeline
+            assert "restarted (PID" not in timeline
+            assert "no further action" not in text and "--force-order" not in text
+    text = report(after, after=before, pictures=False, force_order=True).text
+    assert verdict_of(text) != "UNKNOWN" and "compared anyway" in text
 
 
 def test_cleared_means_no_further_action_never_a_next_step():

@@ -12,7 +12,10 @@ its contract JSON:
 It cannot be fooled: nodes are paired by identity (host name and product; `pairs` for an explicit
 pairing), never by position, and two different nodes give `unknown`. A reboot between the captures
 is detected (`rebooted`); a zombie still defunct under another parent (re-parented to PID 1 when its
-parent was restarted) is remaining, never cleared; a service stopped afterwards is a warning.
+parent was restarted) is remaining, never cleared; a service stopped afterwards is a warning. After a
+reboot every process is new: a parent at the same PID is boot order, never "still" the same process
+(`parent_state`). An after capture that is not later than the before capture (a stale copy sent
+again) is an `order_problem`: the verdict is `unknown` unless `force_order`.
 """
 from __future__ import annotations
 
@@ -40,7 +43,10 @@ from ucnb.model.results import Bundle, Listing, Node
 from ucnb.read.bundle import parse_status_date
 from ucnb.text import plural
 
-__all__ = ["SCHEMA", "compare", "compare_node", "parents_table", "pids_table", "verify"]
+__all__ = [
+    "SCHEMA", "compare", "compare_node", "order_problem", "parent_state", "parents_table", "pids_table",
+    "verify",
+]
 
 SCHEMA = "ucnb.verify/1"
 REBOOT_TOLERANCE_MIN = 10  # uptimes are printed to the minute; boot times this close are one boot
@@ -79,8 +85,11 @@ def _process(frame: pd.DataFrame, pid: int) -> dict[str, Any] | None:
     return {k: (None if pd.isna(row[k]) else row[k]) for k in ("pid", "ppid", "comm", "command", "stime")}
 
 
-def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[ParentAfter]:
-    """Each former zombie parent: same PID after, or a new PID running the same command."""
+def _parents(
+    before: Node, after: Node | None, catalogue: Catalogue, rebooted: bool | None = None
+) -> list[ParentAfter]:
+    """Each former zombie parent: same PID after, or a new PID running the same command. After a
+    reboot every process is new: the same PID running the same command is boot order (`restarted`)."""
     b_listing = before.listing
     b_defunct = _defunct(b_listing) or {}
     ppids = sorted({p for p in b_defunct.values() if p is not None and p > 1})
@@ -101,7 +110,7 @@ def _parents(before: Node, after: Node | None, catalogue: Catalogue) -> list[Par
         if a_frame is not None:
             same = _process(a_frame, ppid)
             if same is not None and same["command"] == parent["command"]:
-                entry.update(after_pid=ppid, after_start=same["stime"], restarted=False)
+                entry.update(after_pid=ppid, after_start=same["stime"], restarted=rebooted is True)
             else:
                 candidates = a_frame.loc[
                     (a_frame["command"] == parent["command"]) & ~a_frame["zombie"].fillna(False).astype(bool)
@@ -175,6 +184,60 @@ def _reboot(before: Node, after: Node) -> tuple[bool | None, str | None]:
     return None, None
 
 
+def parent_state(parent: ParentAfter, rebooted: bool | None, arrow: str = "→") -> str:
+    """A former zombie parent in the after capture, in words (the CLI text and the report).
+
+    >>> p = ParentAfter(1203, "/usr/local/cm/bin/amc", "Cisco AMC Service", 1203, "11:05", True)
+    >>> parent_state(p, rebooted=True)
+    'a new process since the reboot (PID 1203 again: boot order, not the same process)'
+    >>> parent_state(replace(p, restarted=False), rebooted=False)
+    'still PID 1203 (not restarted)'
+    """
+    if parent.restarted is None or parent.after_pid is None:
+        return "not in the after capture's listing"
+    if rebooted is True:
+        if parent.after_pid == parent.ppid:
+            return (
+                f"a new process since the reboot (PID {parent.ppid} again: boot order, not the same process)"
+            )
+        return f"a new process since the reboot, PID {parent.ppid} {arrow} {parent.after_pid}"
+    if parent.restarted:
+        return f"restarted, PID {parent.ppid} {arrow} {parent.after_pid}"
+    return f"still PID {parent.ppid} (not restarted)"
+
+
+def _moment(node: Node) -> tuple[datetime | None, str]:
+    """The latest dated moment of a node's captures and where it was read (`show status`, top's
+    clock, a session's time stamps), or (None, "")."""
+    found: list[tuple[datetime, str]] = []
+    identity = node.identity
+    date = parse_status_date(identity.date) if identity.date else None
+    if date is not None:
+        found.append((date, f"show status {identity.source}".strip()))
+    found += [(s.captured_at, f"top {s.summary.source or s.source}") for s in node.loads if s.captured_at]
+    found += [(li.captured_at, f"listing {li.source}") for li in node.listings if li.captured_at]
+    found = [(moment.replace(tzinfo=None), source) for moment, source in found]
+    return max(found, key=lambda item: item[0]) if found else (None, "")
+
+
+def order_problem(before: Node, after: Node) -> str | None:
+    """Why the after capture cannot be after the remediation (its latest time is not later than the
+    before capture's: a stale copy sent again), naming both times and their sources; else None."""
+    b_time, b_src = _moment(before)
+    a_time, a_src = _moment(after)
+    if b_time is None or a_time is None or a_time > b_time:
+        return None
+    same = "the same time as" if a_time == b_time else "earlier than"
+    return (
+        f"the after capture ({a_time:%Y-%m-%d %H:%M:%S}, {a_src}) is {same} the before capture "
+        f"({b_time:%Y-%m-%d %H:%M:%S}, {b_src}): it cannot show the result of a remediation done after "
+        "the before capture (a stale copy sent again?); capture again after the remediation"
+    )
+
+
+FORCE_ORDER_HINT = "if the node's clock was wrong, compare them anyway with --force-order"
+
+
 def _duration(seconds: int) -> str:
     days, rest = divmod(int(seconds), 86400)
     if not days and rest < 3600:
@@ -230,10 +293,13 @@ def compare_node(
     catalogue: Catalogue | None = None,
     *,
     pairing: Pairing | None = None,
+    force_order: bool = False,
 ) -> NodeVerification:
     """One node's entry of `verify` (either side may be missing: verdict `unknown`).
 
-    `pairing` says how the two were paired (`by` "mismatch" or "none": not compared)."""
+    `pairing` says how the two were paired (`by` "mismatch" or "none": not compared). An after
+    capture not later than the before capture is not compared (`order_problem`, verdict `unknown`)
+    unless `force_order`."""
     catalogue = catalogue or CATALOGUE
     pairing = pairing or _pair_entry(before, after, "name")
     before_count, after_count = _count(before), _count(after)
@@ -249,6 +315,10 @@ def compare_node(
     )
     if pairing.by in ("mismatch", "none") or before is None or after is None:
         return replace(base, reason=_unpaired_reason(pairing))
+    problem = order_problem(before, after)
+    if problem is not None and not force_order:
+        warning = f"{problem}; {FORCE_ORDER_HINT}"
+        return replace(base, reason=problem, order_problem=problem, warnings=(warning,))
 
     rebooted, evidence = _reboot(before, after)
     states = _service_states(before, after, catalogue)
@@ -280,8 +350,10 @@ def compare_node(
     )
     parents = [
         replace(p, restarted=False) if p.restarted and p.service in stopped else p
-        for p in _parents(before, after, catalogue)
+        for p in _parents(before, after, catalogue, rebooted)
     ]
+    if problem is not None:
+        warnings.insert(0, f"{problem}; compared anyway (--force-order)")
     return replace(
         base,
         cleared_pids=tuple(sorted(cleared)),
@@ -296,6 +368,8 @@ def compare_node(
         service_state_after=tuple(states),
         reparented=tuple(moved),
         warnings=tuple(warnings),
+        order_problem=problem,
+        order_forced=problem is not None,
     )
 
 
@@ -429,17 +503,21 @@ def compare(
     *,
     pairs: Sequence[tuple[str, str]] = (),
     catalogue: Catalogue | None = None,
+    force_order: bool = False,
 ) -> Verification:
     """Each node of the before bundle against the same node after (the before bundle's order).
 
     Nodes are paired by host name (short names compare equal to FQDNs) when their products agree;
     `pairs` ((before name, after name), e.g. from `--pair B=A`) pairs others explicitly. Two nodes
     that cannot be paired are never compared: their verdict is `unknown` and the reason says why.
+    An after capture not later than its before capture is not compared either, unless `force_order`.
     """
     entries = []
     for b, a, by in _pairs(before, after, pairs):
         name = next(node.name for node in (b, a) if node is not None)  # one side at least has a node
-        entries.append(compare_node(name, b, a, catalogue, pairing=_pair_entry(b, a, by)))
+        entries.append(
+            compare_node(name, b, a, catalogue, pairing=_pair_entry(b, a, by), force_order=force_order)
+        )
     return Verification(SCHEMA, tuple(entries))
 
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 import pandas as pd
 
+from ucnb.diagnosis.verify import parent_state
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import ancestry
 from ucnb.model.actions import action, timing, verdict
@@ -279,7 +280,9 @@ def _verify_text(node: NodeVerification) -> list[str]:
             shown += f" ... ({len(pids)} in all)" if len(pids) > 10 else ""
             out.append(f"  {label}: {shown}")
     for parent in node.parents:
-        if parent.restarted:
+        if parent.after_pid is not None and node.rebooted:  # every process is new: never "still"
+            out.append(f"  {parent.service or parent.command}: {parent_state(parent, True, '->')}")
+        elif parent.restarted:
             out.append(
                 f"  {parent.service or parent.command}: restarted, PID {parent.ppid} -> {parent.after_pid}"
             )

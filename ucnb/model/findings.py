@@ -434,6 +434,10 @@ class NodeVerification(_Finding):
     service_state_after: tuple[ServiceState, ...] = ()
     reparented: tuple[Reparented, ...] = ()
     warnings: tuple[str, ...] = ()
+    # the after capture is not later than the before one (both times and their sources), or None;
+    # `order_forced`: compared anyway (`--force-order`), else the verdict is `unknown`
+    order_problem: str | None = None
+    order_forced: bool = False
 
 
 @dataclass(frozen=True)

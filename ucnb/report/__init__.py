@@ -115,6 +115,7 @@ def render_report(
     image_dir: str | None = None,
     pictures: bool = True,
     target: str = "report",
+    force_order: bool = False,
 ) -> ReportOutput:
     """The report of `bundle` in format `fmt` (html, md, txt, pdf).
 
@@ -122,7 +123,7 @@ def render_report(
     action, command, impact, by, note); the last one per (node, ppid) is shown. `redact`: placeholders
     for host names, domains, addresses and user names (see `ucnb.redact.names`). `timestamp`: written
     in the appendix when given; nothing else depends on the clock. Evidence lines are quoted from the
-    bundles' own texts.
+    bundles' own texts. `force_order`: verify against `after` even when it is not later than `bundle`.
     """
     kind = format_named(fmt)
     if audience not in AUDIENCES:
@@ -144,6 +145,7 @@ def render_report(
         pictures=pictures and kind.pictures,
         audience=audience,
         case=case,
+        force_order=force_order,
     )
     return kind.render(report, image_dir=image_dir or "report_files", target=target)
 
@@ -223,6 +225,7 @@ def write_report(
     case: str | None = None,
     redact: bool = False,
     timestamp: datetime | str | None = None,
+    force_order: bool = False,
 ) -> list[str]:
     """Write the report to `path`, the format from its suffix (.html/.htm, .md with its pictures in
     `<stem>_files/`, .txt the case note, .pdf through Chromium), atomically. Returns the files written
@@ -240,5 +243,6 @@ def write_report(
         timestamp=timestamp,
         image_dir=image_dir,
         target=os.fspath(path),
+        force_order=force_order,
     )
     return write_files(path, output.to_bytes(), output.images)

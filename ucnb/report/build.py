@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ucnb.diagnosis.diagnose import diagnose
-from ucnb.diagnosis.verify import compare
+from ucnb.diagnosis.verify import compare, parent_state
 from ucnb.errors import InputError
 from ucnb.model.actions import action, urgency, verdict
 from ucnb.model.findings import Verification
@@ -57,6 +57,7 @@ def build_report(
     pictures: bool = True,
     audience: str = "customer",
     case: str | None = None,
+    force_order: bool = False,
 ) -> Report:
     """The report's model. `redactor`: a `ucnb.redact.redactor.Redactor` applied to every bundle string."""
     if audience not in AUDIENCES:
@@ -69,7 +70,7 @@ def build_report(
         bundle=bundle,
         after=after,
         analysis=diagnose(bundle),
-        verification=compare(bundle, after) if after is not None else None,
+        verification=compare(bundle, after, force_order=force_order) if after is not None else None,
         decisions=list(decisions or []),
         lines=lines,
         r=r,
@@ -180,12 +181,7 @@ def verification_section(context: Context, verification: Verification) -> Sectio
             fields.append(("Restarted in the after capture", r(", ".join(v.restarted_services))))
         for parent in v.parents or ():
             what = parent.service or parent.command or "?"
-            if parent.restarted is None:
-                state = "not in the after capture's listing"
-            elif parent.restarted:
-                state = f"restarted, PID {parent.ppid} → {parent.after_pid}"
-            else:
-                state = f"still PID {parent.ppid} (not restarted)"
+            state = parent_state(parent, v.rebooted)
             fields.append((f"Parent PID {parent.ppid}", r(f"{what}: {state}")))
         if verdict(v.verdict).passes:
             fields.append(("Next", "no further action"))

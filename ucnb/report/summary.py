@@ -186,10 +186,18 @@ def timeline(context: Context) -> Section:
             ]
         )
     if context.after is not None:
-        if context.verification is not None:
+        checked = context.verification.nodes if context.verification is not None else ()
+        stale = [v for v in checked if v.order_problem and not v.order_forced]
+        if context.verification is not None and not stale:
             rows.extend(_restarts(context, context.after, context.verification))
         after = bundle_times(context.after)
-        rows.append(_capture_row(context.after, after, "Verification capture (after the remediation)"))
+        event = "Verification capture (after the remediation)"
+        if stale:  # never told as if it came after: its time is not later than the before capture's
+            event = ("Capture sent as the verification: not later than the capture before the remediation, "
+                     "so it does not show the result (see Verification)")
+        elif any(v.order_forced for v in checked):
+            event += "; its time is not later than the before capture's (compared anyway: see Verification)"
+        rows.append(_capture_row(context.after, after, event))
     section.blocks.append(Table(["When", "Event", "Time from"], rows))
     return section
 
@@ -230,7 +238,8 @@ def _restarts(context: Context, after: Bundle, verification: Verification) -> li
             rows.append(
                 [
                     started or f"{context.r(parent.after_start)} (start time as listed)",
-                    f"{what} restarted (PID {parent.ppid} → {parent.after_pid})",
+                    f"{what} started after the reboot (PID {parent.after_pid}: a new process)"
+                    if checked.rebooted else f"{what} restarted (PID {parent.ppid} → {parent.after_pid})",
                     "start time of the new process in the after capture's listing",
                 ]
             )
