@@ -4,7 +4,7 @@
     ucnb analyze PATH... [--json]
     ucnb verify BEFORE AFTER [--json] [--pair B=A]... [--exit-code] [--force-order]
     ucnb report PATH... [--after PATH [--force-order]] -o FILE [--audience customer|tac]
-                [--decision ACTION --by NAME] [--case ID] [--redact] [--timestamp]
+                [--decision ACTION --by NAME] [--case ID] [--redact] [--timestamp] [--paper A4|Letter]
     ucnb redact PATH -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
@@ -212,7 +212,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     written = write_report(bundle, args.output, after=after, decisions=decisions, audience=args.audience,
-                           case=args.case, redact=args.redact, timestamp=stamp, force_order=args.force_order)
+                           case=args.case, redact=args.redact, timestamp=stamp, force_order=args.force_order,
+                           paper=args.paper)
     images = f" (+{plural(len(written) - 1, 'image')})" if len(written) > 1 else ""
     sys.stdout.write(printable(f"report written: {written[0]}{images}") + "\n")
 
@@ -363,6 +364,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="replace host names, domains, addresses and user names with placeholders")
     report.add_argument("--timestamp", action="store_true",
                         help="write the generation time (UTC) in the report")
+    report.add_argument("--paper", choices=("A4", "Letter"), default="A4",
+                        help="the PDF's page size (default A4)")
     report.set_defaults(run=cmd_report)
     redact = with_limits(
         sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"), json_output=False

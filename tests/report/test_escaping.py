@@ -142,9 +142,18 @@ def test_report_shows_markup_as_text(tmp_path: Path, suffix: str) -> None:
     assert not C0_C1.search(out + err)
     page = target.read_text()
     assert not C0.search(page.replace("\n", "").replace("\t", ""))
-    if suffix == ".md":  # markup is text inside a code fence or span; elsewhere it must be escaped
+    if suffix == ".md":  # markup is text inside a code fence or span; elsewhere `<` is escaped
+        import cmarkgfm
+        from cmarkgfm.cmark import Options
+
+        rendered = cmarkgfm.github_flavored_markdown_to_html(page, options=Options.CMARK_OPT_UNSAFE)
+        assert "<script>alert" not in rendered and "<img src=x" not in rendered and "<i>" not in rendered
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered  # shown, as text
         page = re.sub(r"^(`{3,})text\n.*?^\1$", "", page, flags=re.S | re.M)
         page = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", page)
+        assert not re.search(r"(?<!\\)<[A-Za-z/!?]", page)  # a tag's `<` is always backslash-escaped
+        assert "&lt;" not in page and "&gt;" not in page  # and never an HTML entity in a .md
+        return
     assert "<script>alert" not in page and "<img src=x" not in page and "<i>" not in page
 
 

@@ -46,8 +46,8 @@ def _timeline(bundle_path: Path, **options) -> list[str]:
 def test_an_undated_capture_in_a_zip_is_placed_at_the_time_its_files_were_saved(tmp_path):
     rows = _timeline(_zip(tmp_path / "case.zip", UNDATED))
     assert rows[0] == (
-        "| 2026-11-28 09:10:00 | First capture \\(before the remediation\\) | file saved \\(zip member time, "
-        "zone not recorded; no time in the capture\\) |"
+        "| 2026-11-28 09:10:00 | First capture (before the remediation) | file saved (zip member time, "
+        "zone not recorded; no time in the capture) |"
     )
     assert rows[1].startswith("| 2026-11-28 09:14:00 | Last capture before the remediation | file saved")
     utc = _timeline(_zip(tmp_path / "utc.zip", UNDATED, utc_extra=True))

@@ -10,6 +10,8 @@ action is one row of `ACTIONS` plus the rule that recommends it (`ucnb/diagnosis
     ('Kill the parent process', True)
     >>> verdict("partial").words, urgency("optional").rank, timing("maintenance_window").words
     ('partly cleared', 1, 'in a maintenance window')
+    >>> verdict("partial").label, verdict("partial").tone, urgency("urgent").label, urgency("urgent").tone
+    ('PARTIAL', 'warn', 'URGENT', 'bad')
     >>> action("restart")
     Traceback (most recent call last):
     ...
@@ -75,8 +77,9 @@ class Action:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a verification: `words` in the report's sentences, `label` its verdict field and
-    the case note, `banner` the CLI text's node heading; `passes`: `verify --exit-code` exits 0."""
+    """The outcome of a verification: `words` in the report's sentences, `label` its verdict field, the
+    case note and the report's badge, `banner` the CLI text's node heading; `passes`: `verify
+    --exit-code` exits 0; `tone`: the badge's colour (`good`, `warn`, `bad`, `info`)."""
 
     name: str
     words: str
@@ -84,17 +87,21 @@ class Verdict:
     banner: str
     passes: bool = False
     jargon: bool = False
+    tone: str = "warn"
 
 
 @dataclass(frozen=True)
 class Urgency:
     """Is action needed: `words` in tables and fields, `summary` + `summary_tail` around the numbers in
-    the executive summary (`{them}`: it or them), `rank` orders them (the table's order)."""
+    the executive summary (`{them}`: it or them), `rank` orders them (the table's order); `label` and
+    `tone` the report's badge before a verification."""
 
     name: str
     words: str
     summary: str
     summary_tail: str = ""
+    label: str = ""
+    tone: str = "info"
 
     @property
     def rank(self) -> int:
@@ -136,9 +143,9 @@ ACTIONS: Mapping[str, Action] = {
 VERDICTS: Mapping[str, Verdict] = {
     v.name: v
     for v in (
-        Verdict("cleared", "cleared", "CLEARED", "CLEARED", passes=True),
+        Verdict("cleared", "cleared", "CLEARED", "CLEARED", passes=True, tone="good"),
         Verdict("partial", "partly cleared", "PARTIAL", "PARTIAL"),
-        Verdict("not_cleared", "not cleared", "NOT CLEARED", "NOT_CLEARED", jargon=True),
+        Verdict("not_cleared", "not cleared", "NOT CLEARED", "NOT_CLEARED", jargon=True, tone="bad"),
         Verdict("unknown", "not confirmed", "UNKNOWN", "UNKNOWN"),
     )
 }
@@ -146,11 +153,12 @@ VERDICTS: Mapping[str, Verdict] = {
 URGENCIES: Mapping[str, Urgency] = {
     u.name: u
     for u in (
-        Urgency("none", "none", "No action is needed"),
+        Urgency("none", "none", "No action is needed", label="NO ACTION NEEDED", tone="good"),
         Urgency("optional", "optional", "Clearing {them} is optional",
-                ": a zombie uses no CPU or memory, only a process ID"),
-        Urgency("recommended", "recommended", "Clearing {them} is recommended"),
-        Urgency("urgent", "urgent", "Clearing {them} is urgent"),
+                ": a zombie uses no CPU or memory, only a process ID", label="OPTIONAL"),
+        Urgency("recommended", "recommended", "Clearing {them} is recommended", label="RECOMMENDED",
+                tone="warn"),
+        Urgency("urgent", "urgent", "Clearing {them} is urgent", label="URGENT", tone="bad"),
     )
 }
 

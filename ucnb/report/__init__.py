@@ -116,6 +116,7 @@ def render_report(
     pictures: bool = True,
     target: str = "report",
     force_order: bool = False,
+    paper: str = "A4",
 ) -> ReportOutput:
     """The report of `bundle` in format `fmt` (html, md, txt, pdf).
 
@@ -124,6 +125,7 @@ def render_report(
     for host names, domains, addresses and user names (see `ucnb.redact.names`). `timestamp`: written
     in the appendix when given; nothing else depends on the clock. Evidence lines are quoted from the
     bundles' own texts. `force_order`: verify against `after` even when it is not later than `bundle`.
+    `paper`: the PDF's page size (A4 or Letter).
     """
     kind = format_named(fmt)
     if audience not in AUDIENCES:
@@ -147,7 +149,7 @@ def render_report(
         case=case,
         force_order=force_order,
     )
-    return kind.render(report, image_dir=image_dir or "report_files", target=target)
+    return kind.render(report, image_dir=image_dir or "report_files", target=target, paper=paper)
 
 
 def customer_html(
@@ -226,10 +228,11 @@ def write_report(
     redact: bool = False,
     timestamp: datetime | str | None = None,
     force_order: bool = False,
+    paper: str = "A4",
 ) -> list[str]:
     """Write the report to `path`, the format from its suffix (.html/.htm, .md with its pictures in
-    `<stem>_files/`, .txt the case note, .pdf through Chromium), atomically. Returns the files written
-    (the report first)."""
+    `<stem>_files/`, .txt the case note, .pdf through Chromium on `paper` A4 or Letter), atomically.
+    Returns the files written (the report first)."""
     kind = check_output(path)  # before any work: a bad target fails fast
     image_dir = image_dir_of(path) if kind.images_beside else None
     output = render_report(
@@ -244,5 +247,6 @@ def write_report(
         image_dir=image_dir,
         target=os.fspath(path),
         force_order=force_order,
+        paper=paper,
     )
     return write_files(path, output.to_bytes(), output.images)

@@ -19,12 +19,13 @@ from typing import Any
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.diagnosis.verify import compare, parent_state
 from ucnb.errors import InputError
-from ucnb.model.actions import action, urgency, verdict
+from ucnb.model.actions import URGENCIES, VERDICTS, action, urgency, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle
 from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import (
+    Badge,
     CaseNote,
     Code,
     Fields,
@@ -84,7 +85,7 @@ def build_report(
     title = f"Zombie processes on {shown}: post-incident report"
     if context.case:
         title = f"Case {context.case}: {title}"
-    report = Report(title, audience=audience)
+    report = Report(title, audience=audience, badge=badge(context), case=context.case, nodes=names)
     report.sections.append(executive_summary(context))
     report.sections.append(timeline(context))
     report.sections.append(findings_table(context))
@@ -99,6 +100,26 @@ def build_report(
     report.sections.append(appendix(context, timestamp))
     report.note = case_note(context)
     return report
+
+
+# ------------------------------------------------------------------ the badge
+TONE_RANK = ("bad", "warn", "info", "good")  # the worst first
+
+
+def badge(context: Context) -> Badge:
+    """The report's one-look verdict: the worst verification verdict of its nodes once verified, else
+    the highest urgency of the diagnosis (words and tone from `ucnb.model.actions`)."""
+    if context.verification is not None and context.verification.nodes:
+        names = {v.verdict for v in context.verification.nodes}
+
+        def worst(name: str) -> tuple[int, int]:
+            return TONE_RANK.index(verdict(name).tone), list(VERDICTS).index(name)
+
+        chosen = verdict(min(names, key=worst))
+        return Badge(chosen.label, chosen.tone, "Verification")
+    levels = [entry.next_step.urgency for _, entry in context.pairs()] or ["none"]
+    level = urgency(max(levels, key=lambda name: list(URGENCIES).index(name)))
+    return Badge(level.label, level.tone, "Urgency")
 
 
 # ------------------------------------------------------------------ executive summary

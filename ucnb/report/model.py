@@ -103,12 +103,28 @@ class CaseNote:
     rows: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Badge:
+    """The one-look verdict at the top of the report: `label` (CLEARED, PARTIAL, URGENT...), `tone`
+    (`good`, `warn`, `bad`, `info`: its colour), `kind` what it judges (`Verification`, `Urgency`)."""
+
+    label: str
+    tone: str = "info"
+    kind: str = ""
+
+
 @dataclass
 class Report:
+    """The report: `title`, `sections`, the case `note`; `badge` shown first; `case` and `nodes` for a
+    printed page's header and footer."""
+
     title: str
     sections: list[Section] = field(default_factory=list)
     note: CaseNote | None = None
     audience: str = "customer"
+    badge: Badge | None = None
+    case: str | None = None
+    nodes: list[str] = field(default_factory=list)
 
     def images(self) -> list[Image]:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Image)]

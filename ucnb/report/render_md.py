@@ -1,13 +1,27 @@
 """The report as Markdown (CommonMark + GFM tables), its images as files beside it.
 
-No text from a bundle can become markup, a link or an image, whatever renders the file (CommonMark,
-GitHub's GFM with its autolinks): plain text is backslash-escaped, `<`, `>`, `&` are entities (never
-raw HTML), and the autolink triggers are broken (`://`, `www.`, `@`); code is a real code span or
-fence with more backticks than any run in the text (code is never linked); in a table a `|` is
-never inside a code span. Control, bidi and zero-width characters are shown as `\\uNNNN`.
+The raw file reads as typed when pasted into a case or a mail: a character is backslash-escaped
+only where it would start markup in that position, and never written as an HTML entity. Still no
+text from a bundle can become markup, a link, an image or raw HTML, whatever renders the file
+(CommonMark, GitHub's GFM with its autolinks):
 
-    >>> md_escape("see http://x.example [y](z)")
-    'see http:\\\\/\\\\/x.example \\\\[y\\\\]\\\\(z\\\\)'
+- always escaped: `` ` `` (code), `*` and `~` (emphasis, strikethrough), `[` (links, images,
+  footnotes: without it `]`, `(` and `!` are plain text);
+- `_` unless between letters or digits (where it cannot emphasise); `|` in a table cell;
+- `<` before a letter, `/`, `!` or `?` (a tag, comment, declaration or autolink); `&` before
+  `name;` or `#123;` (an entity); `\\` before punctuation;
+- at the start of a block `-`, `+`, `=`, `>`, `#` and `1.` / `1)`; a heading's closing `#`;
+- a word GFM would make a link (`scheme://...`, `www....`, `user@host`) is a code span: it reads as
+  typed and code is never linked (a backslash does not stop GFM's e-mail autolink).
+
+Code is a real code span or fence with more backticks than any run in the text (code is never
+linked); in a table a `|` is never inside a code span. Control, bidi and zero-width characters are
+shown as `\\uNNNN`.
+
+    >>> md_escape("IM&P: RTMT > Trace & Log Central > (PID 1234)")
+    'IM&P: RTMT > Trace & Log Central > (PID 1234)'
+    >>> md_escape("see http://x.example, [y](z) or admin@x.example.")
+    'see `http://x.example`, \\\\[y](z) or `admin@x.example`.'
     >>> md_code("a`b")
     '``a`b``'
 """
@@ -35,35 +49,61 @@ from ucnb.report.model import (
 )
 from ucnb.text import printable
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
-_LEADING = re.compile(r"^(\s*)(?:([-=>])|(\d+)([.)]))")
-_AUTOLINK = re.compile(r"(?i)(:)(//)|(www)(\.)|(@)")
+_ASCII_PUNCT = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_MARKUP = re.compile(
+    rf"\\(?=[{_ASCII_PUNCT}]|$)"  # a backslash that would escape what follows
+    r"|[`*~\[]"  # code, emphasis, strikethrough, links and images
+    r"|_(?![^\W_])|(?<![^\W_])_"  # `_` that is not between letters or digits
+    r"|<(?=[A-Za-z/!?]|$)"  # a tag, comment, declaration or autolink
+    r"|&(?=#?[A-Za-z0-9]+;)"  # an entity or a character reference
+)
+_LEADING = re.compile(r"^(\s*)(?:([-+=>#])|(\d+)([.)]))")
+_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)(\s*)$")
+_LINKISH = re.compile(r"(?i)\S*(?:://|www\.)\S*|\S+@\S+")  # a word a GFM autolink could start in
+_LEAD, _TRAIL = "(\"'", ")\"'.,;:!?"  # punctuation around a link-like word stays outside its code span
 
 
 def _flat(text: str) -> str:
     return printable(str(text)).replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
-def _break_autolink(match: re.Match[str]) -> str:
-    if match.group(1):
-        return ":\\/\\/"
-    if match.group(3):
-        return match.group(3) + "\\."
-    return "\\@"
+def _plain(text: str, in_table: bool) -> str:
+    text = _MARKUP.sub(lambda m: "\\" + m.group(0), text)
+    return text.replace("|", "\\|") if in_table else text
+
+
+def _linkish(word: str, in_table: bool) -> str:
+    """A link-like word as a code span, its surrounding punctuation as text."""
+    core = word.lstrip(_LEAD)
+    lead = word[: len(word) - len(core)]
+    core = core.rstrip(_TRAIL)
+    trail = word[len(lead) + len(core) :]
+    if not _LINKISH.fullmatch(core):
+        lead, core, trail = "", word, ""
+    return _plain(lead, in_table) + md_code(core, in_table=in_table) + _plain(trail, in_table)
 
 
 def md_escape(text: str, *, in_table: bool = False) -> str:
-    """Plain text for Markdown: markup characters backslash-escaped, `<`, `>`, `&` as entities (never
-    raw HTML), autolink triggers broken, line breaks as spaces.
+    """Plain text for Markdown: a character escaped with a backslash only where it would start markup
+    (see the module's docstring), a link-like word as code, line breaks as spaces.
 
-    >>> md_escape("<script>](javascript:x) a@b.example")
-    '&lt;script&gt;\\\\]\\\\(javascript:x\\\\) a\\\\@b.example'
+    >>> md_escape("<script>](javascript:x) &amp; a_b _c_")
+    '\\\\<script>](javascript:x) \\\\&amp; a_b \\\\_c\\\\_'
+    >>> md_escape("1. first # not a heading #")
+    '1\\\\. first # not a heading \\\\#'
     """
-    text = _flat(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = _AUTOLINK.sub(_break_autolink, text)
+    text = _flat(text)
+    pieces: list[str] = []
+    start = 0
+    for match in _LINKISH.finditer(text):
+        pieces.append(_plain(text[start : match.start()], in_table))
+        pieces.append(_linkish(match.group(0), in_table))
+        start = match.end()
+    pieces.append(_plain(text[start:], in_table))
+    text = "".join(pieces)
     if in_table:  # no block structure inside a table cell
         return text
+    text = _CLOSING_HASHES.sub(lambda m: "\\#" * len(m.group(1)) + m.group(2), text)
     return _LEADING.sub(
         lambda m: m.group(1) + (f"\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}"), text
     )
@@ -143,6 +183,9 @@ def render(report: Report, *, image_dir: str = "report_files", **_: object) -> R
     if not re.fullmatch(r"[A-Za-z0-9._-]+", image_dir) or image_dir.startswith("."):
         raise InputError(f"{image_dir!r}: not a usable image folder name (letters, digits, . _ - only)")
     out = [f"# {md_escape(report.title)}", ""]
+    if report.badge is not None:  # the one-look verdict, first under the title
+        kind = f"{md_escape(report.badge.kind)}: " if report.badge.kind else ""
+        out += [f"**{kind}{md_escape(report.badge.label)}**", ""]
     for section in report.sections:
         out += [f"{'#' * section.level} {md_escape(section.title)}", ""]
         for block in section.blocks:
