@@ -94,7 +94,7 @@ def test_triage_on_a_clean_node_runs_through(tmp_path):
              node_name="imp-pub")
     text = text_of(nb.cells)
     assert "imp-pub (IMnP): zombie count 0, 0 zombie groups by parent PID" in text
-    assert "next step: none" in text
+    assert "action plan: nothing to do" in text
 
 
 def test_verify_on_example_4(tmp_path):

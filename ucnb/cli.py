@@ -161,26 +161,28 @@ def cmd_inspect(args: argparse.Namespace) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> None:
     # networkx, numpy, pandas (~600 ms): the diagnosis's, not the start-up's
-    from ucnb.diagnosis.diagnose import diagnose
+    from ucnb.diagnosis.outcome import assess
     from ucnb.faces.tree import format_analysis
     from ucnb.read.bundle import load
 
-    analysis = diagnose(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
-    _emit(analysis.to_json(lazy=True), None if args.json else format_analysis(analysis), args.json)
+    case = assess(load(*args.paths, **_load_options(args)), pid_max=args.pid_max)
+    document = case.analysis.to_json(lazy=True) | {"outcome": case.outcome.to_json()}
+    _emit(document, None if args.json else format_analysis(case.analysis, case.outcome), args.json)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     # networkx, numpy, pandas (~600 ms): the diagnosis's, not the start-up's
-    from ucnb.diagnosis.verify import compare
+    from ucnb.diagnosis.outcome import assess
     from ucnb.faces.tree import format_verify
-    from ucnb.model.actions import verdict
     from ucnb.read.bundle import load
 
     pairs = [_pair(text) for text in args.pair]
-    result = compare(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
-                     pairs=pairs, force_order=args.force_order)
-    _emit(result.to_json(), None if args.json else format_verify(result), args.json)
-    return 1 if args.exit_code and any(not verdict(node.verdict).passes for node in result.nodes) else 0
+    case = assess(load(args.before, **_load_options(args)), load(args.after, **_load_options(args)),
+                  pairs=pairs, force_order=args.force_order)
+    assert case.verification is not None  # an after bundle was given
+    document = case.verification.to_json() | {"outcome": case.outcome.to_json()}
+    _emit(document, None if args.json else format_verify(case.verification, case.outcome), args.json)
+    return 1 if args.exit_code and not case.outcome.passes else 0
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -48,7 +48,8 @@ def test_a_stable_single_zombie_under_a_high_impact_service_is_optional_in_a_win
     text = format_analysis(diagnose(make_bundle(_node(rows, _loads([1, 1, 1])))))
     assert text.splitlines()[1] == (
         "Action needed: optional. 1 zombie, 0.003 % of the PID space, not growing over 60 minutes "
-        "(3 snapshots). To clear it: `utils service restart Cisco CallManager` (in a maintenance window)."
+        "(3 snapshots). If you choose to clear it: `utils service restart Cisco CallManager` "
+        "(in a maintenance window)."
     )
 
 

@@ -52,10 +52,12 @@ def test_format_analysis_has_count_table_tree_and_exact_command():
     lines = text.splitlines()
     assert lines[0] == "== cucm-pub (CUCM) ==" and lines[3].startswith("zombie count: 1")
     assert lines[1].startswith("Action needed: optional. 1 zombie, 0.003 % of the PID space, growth not")
-    assert lines[1].endswith("To clear it: `utils service restart Cisco AMC Service` (now).")
+    assert lines[1].endswith(  # optional: never "now", never an order
+        "If you choose to clear it: `utils service restart Cisco AMC Service` (at a convenient time).")
     assert "PPID" in text and "Cisco AMC Service" in text
     assert "      ├─ 22908 [sh] <defunct>  Z" in text  # the tree, indented
-    assert "next step: restart_service (now)\n    admin:utils service restart Cisco AMC Service" in text
+    assert ("action plan:\n  1. Customer administrator, at a convenient time (optional): restart the "
+            "Cisco AMC Service on cucm-pub: `utils service restart Cisco AMC Service`") in text
     assert "kill_parent (`kill -9 29815`) [TAC only]" in text
     assert "warnings:" in text and "duplicate PIDs" in text
     assert format_analysis(diagnose(make_bundle(node))) == text
@@ -64,4 +66,4 @@ def test_format_analysis_has_count_table_tree_and_exact_command():
 def test_format_analysis_without_listing():
     node = make_node("cuc-sub", "CUC", loads=[make_load(3)])
     text = format_analysis(diagnose(make_bundle(node)))
-    assert "(no listing)" in text and "admin:show process list detail" in text
+    assert "(no listing)" in text and "Next: capture `show process list detail`" in text

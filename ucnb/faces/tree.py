@@ -22,16 +22,21 @@ from collections.abc import Mapping, Sequence
 import networkx as nx
 import pandas as pd
 
+from ucnb.diagnosis.outcome import decide
 from ucnb.diagnosis.verify import parent_state
+from ucnb.faces.plan import headline as plan_headline
+from ucnb.faces.plan import plan_lines
+from ucnb.faces.plan import sentence as plan_sentence
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import ancestry
 from ucnb.model.actions import action, timing, verdict
 from ucnb.model.findings import (
     Analysis,
     Ancestor,
+    CaseOutcome,
     Group,
-    NextStep,
     NodeAnalysis,
+    NodeOutcome,
     NodeVerification,
     Verification,
 )
@@ -149,26 +154,39 @@ def _indent(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line for line in text.splitlines())
 
 
-def action_needed(step: NextStep) -> str:
-    """The line every node's text leads with: is action needed, why (with numbers), what to do
-    (`step`: a node's `next_step`).
+def action_needed(node: NodeAnalysis, outcome: NodeOutcome) -> str:
+    """The line every node's text leads with: is action needed, why (with numbers), what to do first;
+    from the node's case outcome (`ucnb.diagnosis.outcome`), never decided here.
 
-    >>> print(action_needed(NextStep("restart_service", "utils service restart Cisco AMC Service", "...",
-    ...       urgency="optional", urgency_reason="1 zombie, 0.003 % of the PID space", when="now")))
-    Action needed: optional. 1 zombie, 0.003 % of the PID space. To clear it: \
-`utils service restart Cisco AMC Service` (now).
+    >>> from ucnb.diagnosis.outcome import decide
+    >>> analysis = ucnb.diagnose(bundle)
+    >>> print(action_needed(analysis.nodes[0], decide(analysis).nodes[0]))
+    Action needed: optional. 1 zombie, 0.003 % of the PID space, growth not measured (one snapshot). \
+If you choose to clear it: `utils service restart Cisco AMC Service` (at a convenient time).
     """
+    step = node.next_step
+    if outcome.status in ("clean", "cosmetic", "missing_data"):
+        label = {"clean": "none", "cosmetic": "none", "missing_data": "more data"}[outcome.status]
+        text = f"Action needed: {label}."
+        if outcome.status == "clean":
+            return text + " No zombie."
+        first = outcome.next_actions[0]
+        if outcome.status == "cosmetic":
+            return f"{text} {first.why[0].upper()}{first.why[1:]}."
+        return f"{text} Next: capture `{first.command}`: {first.why}."
     text = f"Action needed: {step.urgency}."
     if step.urgency_reason and step.urgency != "none":
         text += f" {step.urgency_reason[0].upper()}{step.urgency_reason[1:]}."
-    if step.action == "none" or not step.command:
-        return text + (" No zombie." if step.action == "none" else "")
-    phrase = timing(step.when or "now").phrase
-    return text + " " + action(step.action).step.format(command=step.command, timing=phrase)
+    first = outcome.next_actions[0]
+    if not first.command:
+        return f"{text} First: {plan_sentence(first)} ({timing(first.when).words})."
+    them = "them" if sum(g.count for g in node.groups if g.ppid == first.ppid) > 1 else "it"
+    lead = f"If you choose to clear {them}" if first.optional else f"To clear {them}"
+    return f"{text} {lead}: `{first.command}` ({timing(first.when).words})."
 
 
-def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
-    out = [f"== {node.node} ({node.product}) ==", action_needed(node.next_step), ""]
+def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> list[str]:
+    out = [f"== {node.node} ({node.product}) ==", action_needed(node, outcome), ""]
     count = node.zombie_count
     line = f"zombie count: {'not captured' if count is None else f'{count:,}'}"
     if len(node.zombie_trend) > 1:
@@ -202,12 +220,11 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
             out.append(_indent(tree_of_group(group, commands)))
         if len(groups) > max_groups:
             out.append(f"  ... {plural(len(groups) - max_groups, 'more group')} (see --json)")
-    step = node.next_step
     out.append("")
-    out.append(f"next step: {step.action}" + (f" ({timing(step.when).tag})" if step.when else ""))
-    if step.command:
-        out.extend(f"    admin:{c}" for c in step.command.split("; "))
-    out.append(f"  why: {step.reason}")
+    plan = plan_lines(outcome, why=True)
+    out.append("action plan:" if plan else "action plan: nothing to do")
+    out.extend("  " + line for line in plan)
+    step = node.next_step
     if groups:
         first = node.group(step.ppid) or groups[0]
         alts = [
@@ -238,12 +255,14 @@ def _node_text(node: NodeAnalysis, max_groups: int) -> list[str]:
     return out
 
 
-def format_analysis(analysis: Analysis, *, max_groups: int = 10) -> str:
+def format_analysis(analysis: Analysis, outcome: CaseOutcome | None = None, *, max_groups: int = 10) -> str:
     """The human triage of `analyze`: per node the count, a table of groups, each group's tree,
-    the next step with its exact command, the PID forecast and the warnings."""
+    the action plan of the case outcome (`decide(analysis)` when not given), the PID forecast and
+    the warnings."""
+    outcome = outcome or decide(analysis)
     out: list[str] = []
-    for node in analysis.nodes:
-        out.extend(_node_text(node, max_groups))
+    for node, node_outcome in zip(analysis.nodes, outcome.nodes, strict=False):
+        out.extend(_node_text(node, node_outcome, max_groups))
     if analysis.reboot_note:
         out.append(f"Reboot plan: {analysis.reboot_note}")
     return "\n".join(out).rstrip() + "\n"
@@ -300,9 +319,16 @@ def _verify_text(node: NodeVerification) -> list[str]:
     return out
 
 
-def format_verify(result: Verification) -> str:
-    """The human output of `verify`: per node counts before/after, PIDs and the verdict."""
+def format_verify(result: Verification, outcome: CaseOutcome | None = None) -> str:
+    """The human output of `verify`: per node counts before/after, PIDs and the verdict, and with
+    the case outcome its status and action plan (nothing left to do: "no further action")."""
     out: list[str] = []
     for node in result.nodes:
         out.extend(_verify_text(node))
+        node_outcome = outcome.node(node.node) if outcome is not None else None
+        if node_outcome is not None:
+            out.insert(len(out) - 1, f"  => {plan_headline(node_outcome)}")
+            plan = plan_lines(node_outcome, why=True)
+            if plan:
+                out[len(out) - 1:len(out) - 1] = ["  action plan:", *("    " + line for line in plan)]
     return "\n".join(out).rstrip() + "\n"

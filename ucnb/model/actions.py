@@ -12,11 +12,10 @@ action is one row of `ACTIONS` plus the rule that recommends it (`ucnb/diagnosis
     ('partly cleared', 1, 'in a maintenance window')
     >>> verdict("partial").label, verdict("partial").tone, urgency("urgent").label, urgency("urgent").tone
     ('PARTIAL', 'warn', 'URGENT', 'bad')
-    >>> action("restart")
+    >>> action("restart")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ucnb.errors.InputError: unknown action 'restart': one of restart_service, reboot, leave, kill_parent, \
-recollect, none
+    ucnb.errors.InputError: unknown action 'restart': one of restart_service, reboot, leave, kill_parent, ...
 """
 
 from __future__ import annotations
@@ -28,9 +27,9 @@ from typing import TypeVar
 from ucnb.errors import InputError
 
 __all__ = [
-    "Action", "Verdict", "Urgency", "Timing",
-    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS",
-    "action", "verdict", "urgency", "timing", "decision_names", "special_rule_names", "jargon",
+    "Action", "Verdict", "Urgency", "Timing", "Status",
+    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO",
+    "action", "verdict", "urgency", "timing", "status", "decision_names", "special_rule_names", "jargon",
 ]
 
 
@@ -72,7 +71,7 @@ class Action:
         template = self.words
         if self.other_words and command and "process list" not in command:
             template = self.other_words
-        return template.format(service=service or "owning service", node=node, ppid=ppid)
+        return template.format(service=service or "owning service", node=node, ppid=ppid, command=command)
 
 
 @dataclass(frozen=True)
@@ -137,6 +136,22 @@ ACTIONS: Mapping[str, Action] = {
                step="Next: capture `{command}`.", other_words="capture the missing output on {node}",
                jargon=True),
         Action("none", "Nothing to do", "nothing to do", decision=False),
+        # the steps of an action plan (`ucnb.diagnosis.outcome`): never a decision about a group
+        Action("start_service", "Start the service", "start the {service} on {node}", decision=False),
+        Action("recheck", "Check the zombie count again", "check the zombie count of {node} again",
+               decision=False),
+        Action("wait_recapture", "Wait, then capture again",
+               "wait, then capture the zombie count and the process list of {node} again", decision=False),
+        Action("escalate", "Escalate to Cisco TAC",
+               "escalate the case to Cisco TAC with the captures of {node}",
+               decision=False),
+        Action("collect_traces", "Collect the service's traces",
+               "collect the traces of the {service} on {node} (RTMT: Trace & Log Central, Collect Files)",
+               decision=False),
+        Action("bug_search", "Search the Bug Search Tool",
+               "search the Cisco Bug Search Tool for: {command}", decision=False),
+        Action("recapture_after", "Capture the after state again",
+               "capture the zombie count and the process list of {node} again now", decision=False),
     )
 }
 
@@ -168,6 +183,53 @@ TIMINGS: Mapping[str, Timing] = {
         Timing("now", "now", "now", "no maintenance window needed"),
         Timing("maintenance_window", "in a maintenance window", "maintenance window",
                "in a maintenance window", jargon=True),
+        Timing("after_fix", "right after the fix", "after the fix", "right after the fix", jargon=True),
+        Timing("convenient", "when convenient", "when convenient", "at a convenient time"),
+        Timing("after_1h", "1 hour after the fix", "+1 h", "1 hour after the fix", jargon=True),
+        Timing("after_24h", "24 hours after the fix", "+24 h", "24 hours after the fix", jargon=True),
+        Timing("next_planned_reboot", "at the next planned reboot or upgrade", "next planned reboot",
+               "at the next planned reboot or upgrade", jargon=True),
+        Timing("if_it_returns", "if the zombies come back", "if they come back", "if the zombies come back",
+               jargon=True),
+        Timing("if_still_defunct", "if they are still defunct", "if still defunct",
+               "if they are still defunct", jargon=True),
+    )
+}
+
+WHO: Mapping[str, str] = {"customer": "Customer administrator", "tac": "Cisco TAC"}
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a node or a case stands once diagnosed (and verified): `headline` leads every face,
+    `badge` and `tone` (ok, info, warn, bad) are the report's badge, `passes`: `verify --exit-code`
+    exits 0 (verified, cleared, the owning service running, nothing left)."""
+
+    name: str
+    headline: str
+    badge: str
+    tone: str
+    passes: bool = False
+    jargon: bool = False
+
+
+STATUSES: Mapping[str, Status] = {
+    s.name: s
+    for s in (  # from the best to the worst: a case takes its worst node's
+        Status("cleared", "Cleared: no further action is needed", "CLEARED", "ok", passes=True),
+        Status("clean", "No action needed: no zombie process", "NO ZOMBIES", "ok"),
+        Status("cosmetic", "No action needed: a known cosmetic condition", "COSMETIC", "ok"),
+        Status("monitor", "Cleared: check the zombie count again in 1 hour and in 24 hours",
+               "CLEARED, MONITOR", "info", passes=True),
+        Status("optional", "Action optional", "OPTIONAL", "info"),
+        Status("missing_data", "More data needed", "DATA MISSING", "warn", jargon=True),
+        Status("recommended", "Action recommended", "RECOMMENDED", "warn"),
+        Status("partial", "Partly cleared", "PARTIAL", "warn"),
+        Status("unknown", "Not confirmed", "NOT CONFIRMED", "warn"),
+        Status("not_cleared", "Not cleared", "NOT CLEARED", "bad"),
+        Status("service_down", "Zombies cleared, but the service is not running", "SERVICE DOWN", "bad",
+               jargon=True),
+        Status("urgent", "Action needed now", "URGENT", "bad"),
     )
 }
 
@@ -189,6 +251,11 @@ def action(name: str) -> Action:
 def verdict(name: str) -> Verdict:
     """The verdict of this token."""
     return _lookup(VERDICTS, "verdict", name)
+
+
+def status(name: str) -> Status:
+    """The status of this token."""
+    return _lookup(STATUSES, "status", name)
 
 
 def urgency(name: str) -> Urgency:
@@ -213,5 +280,6 @@ def special_rule_names() -> tuple[str, ...]:
 
 def jargon() -> tuple[str, ...]:
     """Every token that is the kit's jargon (a customer report never shows it)."""
-    tables: tuple[Mapping[str, Action | Verdict | Timing], ...] = (ACTIONS, VERDICTS, TIMINGS)
+    tables: tuple[Mapping[str, Action | Verdict | Timing | Status], ...] = (
+        ACTIONS, VERDICTS, TIMINGS, STATUSES)
     return tuple(name for table in tables for name, term in table.items() if term.jargon)

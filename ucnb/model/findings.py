@@ -34,6 +34,7 @@ __all__ = [
     "TrendPoint", "Headroom",
     "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
     "NodeVerification", "Verification",
+    "Decision", "NextAction", "NodeOutcome", "CaseOutcome",
 ]
 
 T = TypeVar("T", bound="_Finding")
@@ -446,3 +447,86 @@ class Verification(_Finding):
 
     schema: str = "ucnb.verify/1"
     nodes: tuple[NodeVerification, ...] = ()
+
+
+# ------------------------------------------------------------------ outcome
+@dataclass(frozen=True)
+class Decision(_Finding):
+    """A remediation a person decided for one zombie group (the picker, `ucnb report --decision`)."""
+
+    node: str
+    ppid: int | None
+    action: str
+    command: str | None = None
+    by: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NextAction(_Finding):
+    """One step of the action plan, decided once (`ucnb.diagnosis.outcome`); faces only word it.
+
+    `who`: customer (the customer's administrator) or tac; `when`: a timing token of
+    `ucnb.model.actions`; `optional`: the step may be skipped (the `why` says why it is offered);
+    `tac_only`: never shown in a customer document."""
+
+    action: str
+    who: str
+    when: str
+    node: str
+    command: str | None = None
+    why: str = ""
+    service: str | None = None
+    ppid: int | None = None
+    optional: bool = False
+    tac_only: bool = False
+
+
+@dataclass(frozen=True)
+class NodeOutcome(_Finding):
+    """Where one node stands: `phase` before (diagnosed) or verified, its status token
+    (`ucnb.model.actions.STATUSES`), the facts it rests on, and its next actions in order."""
+
+    node: str
+    phase: str
+    status: str
+    why: str
+    verdict: str | None = None
+    zombies_before: int | None = None
+    zombies_after: int | None = None
+    services_down: tuple[str, ...] = ()
+    rebooted: bool | None = None
+    residual_pids: tuple[int, ...] = ()
+    residual_under_init: tuple[int, ...] = ()
+    cosmetic: bool = False
+    leak_rate_per_hour: float | None = None
+    recurrence_watch: bool = False
+    order_problem: str | None = None
+    decision: Decision | None = None
+    next_actions: tuple[NextAction, ...] = ()
+    passes: bool = False
+
+
+@dataclass(frozen=True)
+class CaseOutcome(_Finding):
+    """The `ucnb.outcome/1` object: the case's one conclusion, node by node, that the CLI, `verify`,
+    every report, the case note, the web app and the notebooks render."""
+
+    schema: str = "ucnb.outcome/1"
+    phase: str = "before"
+    status: str = "clean"
+    case: str | None = None
+    decided_by: str | None = None
+    captured_before: str | None = None
+    captured_after: str | None = None
+    nodes: tuple[NodeOutcome, ...] = ()
+    passes: bool = False
+
+    @property
+    def next_actions(self) -> tuple[NextAction, ...]:
+        """Every node's next actions, in node order."""
+        return tuple(a for node in self.nodes for a in node.next_actions)
+
+    def node(self, name: str) -> NodeOutcome | None:
+        """The outcome of this node, or None."""
+        return next((n for n in self.nodes if n.node == name), None)

@@ -1,0 +1,319 @@
+"""The case outcome: the one judgement after the diagnosis (and the verification), with the ordered
+next actions that every face renders and none re-decides.
+
+    >>> outcome = decide(diagnose(bundle))
+    >>> outcome.status, [(a.action, a.who, a.when) for a in outcome.next_actions]
+    ('optional', [('restart_service', 'customer', 'convenient'), ('recheck', 'customer', 'after_fix')])
+    >>> after = ucnb.load("sample_outputs/ex1_cucm_amc/after")
+    >>> verified = decide(diagnose(bundle), compare(bundle, after))
+    >>> verified.phase, verified.status, verified.passes, verified.next_actions
+    ('verified', 'cleared', True, ())
+
+Rules, node by node (the seed's procedure and a senior TAC engineer's judgement):
+- before only: no zombie -> nothing; missing data -> recollect; the cosmetic IM&P case -> leave
+  them until the next planned reboot (a reboot in a maintenance window only if the customer
+  insists); otherwise the diagnosis's clearing step (or the recorded decision), optional when the
+  urgency is, then a recheck, and for a growing leak the recurrence plan.
+- verified: a time-order problem -> recapture, verdict unknown; a service down afterwards -> start
+  it (never "no further action"); zombies left under init (PID 1) -> wait and recapture, then a
+  reboot in a maintenance window or an escalation (a second restart cannot reap a child of init);
+  zombies left under a parent that was restarted -> escalate; under a parent that was not -> the
+  clearing step again; cleared after a growing leak -> recheck at +1 h and +24 h, and if they come
+  back, traces and a defect search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from ucnb.diagnosis.diagnose import diagnose
+from ucnb.diagnosis.verify import compare
+from ucnb.knowledge.catalogue import Catalogue
+from ucnb.model.actions import STATUSES, action
+from ucnb.model.findings import (
+    Analysis,
+    CaseOutcome,
+    Decision,
+    Group,
+    NextAction,
+    NodeAnalysis,
+    NodeOutcome,
+    NodeVerification,
+    Verification,
+)
+from ucnb.model.results import Bundle
+from ucnb.text import plural
+
+__all__ = ["Case", "assess", "decide", "decide_node", "versions_of"]
+
+RECHECK = "show process load"
+SERVICE_LIST = "utils service list"
+REBOOT = "utils system restart"
+
+
+def _step(name: str, node: str, when: str, why: str, **fields: object) -> NextAction:
+    """A next action; the TAC-only flag comes from the vocabulary."""
+    tac_only = action(name).tac_only
+    who = "tac" if tac_only or name in ("escalate", "collect_traces") else "customer"
+    return NextAction(name, who, when, node, why=why, tac_only=tac_only, **fields)  # type: ignore[arg-type]
+
+
+def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> NextAction:
+    """The step that clears `group`: the recorded decision when there is one, else the diagnosis's."""
+    chosen = decision.action if decision is not None else group.action
+    command = decision.command if decision is not None and decision.command else group.command
+    if decision is not None and decision.action != group.action:
+        command = decision.command or next(
+            (a.command for a in group.alternatives if a.action == chosen), None
+        )
+    optional = group.urgency == "optional" and decision is None
+    why = f"{plural(group.count, 'zombie')} under PID {group.ppid if group.ppid is not None else '?'}"
+    why += f": {group.reason or group.urgency_reason}"
+    if decision is not None:
+        why += f"; decided by {decision.by or 'the engineer'}"
+        why += f": {decision.note}" if decision.note else ""
+    when = group.when or "now"
+    if optional and when == "now":
+        when = "convenient"
+    return _step(chosen, node.node, when, why, command=command, service=group.service, ppid=group.ppid,
+                 optional=optional)
+
+
+def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) -> list[NextAction]:
+    """Recheck at +1 h and +24 h after clearing a growing leak; if it comes back, traces and a search."""
+    rate = node.leak_rate_per_hour
+    why = f"the count grew by {rate:,.1f} an hour before the fix: a leak can come back"
+    steps = [
+        _step("recheck", node.node, "after_1h", why, command=RECHECK),
+        _step("recheck", node.node, "after_24h", why, command=RECHECK),
+    ]
+    service = group.service if group is not None else None
+    if service:
+        steps.append(_step("collect_traces", node.node, "if_it_returns",
+                           f"the {service} leaks child processes again: its traces show why",
+                           service=service))
+        search = f"{service} zombie defunct {version}".strip() if version else f"{service} zombie defunct"
+        steps.append(_step("bug_search", node.node, "if_it_returns",
+                           "the kit records no defect for this service and version; a recurring leak "
+                           "may be one",
+                           command=search, service=service))
+    steps.append(_step("escalate", node.node, "if_it_returns", "a leak that returns after a restart is a "
+                       "defect to investigate, not a condition to clear again"))
+    return steps
+
+
+def _growing(node: NodeAnalysis) -> bool:
+    return node.leak_rate_per_hour is not None and node.leak_rate_per_hour > 0
+
+
+def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | None) -> NodeOutcome:
+    """The outcome of a node that is only diagnosed."""
+    step = node.next_step
+    base = NodeOutcome(node.node, "before", "clean", step.urgency_reason or step.reason,
+                       zombies_before=node.zombie_count,
+                       leak_rate_per_hour=node.leak_rate_per_hour)
+    if not node.groups:
+        if step.action == "none":
+            return replace(base, why="no zombie process: nothing to do")
+        missing = _step("recollect", node.node, "now", step.reason, command=step.command)
+        return replace(base, status="missing_data", next_actions=(missing,))
+    best = node.group(step.ppid) or node.groups[0]
+    decision = next((d for d in decisions if d.node == node.node and d.ppid == best.ppid), None)
+    if best.impact == "cosmetic" and decision is None:
+        return _cosmetic(base, node, best)
+    steps = [_clearing(node, best, decision)]
+    for group in node.groups:
+        if group is best:
+            continue
+        other = next((d for d in decisions if d.node == node.node and d.ppid == group.ppid), None)
+        extra = _clearing(node, group, other)
+        if all((s.action, s.command) != (extra.action, extra.command) for s in steps):
+            steps.append(extra)
+    if steps[0].action not in ("recollect", "leave"):
+        steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
+                           "Cisco's procedure ends with this check: the count must fall to 0",
+                           command=RECHECK))
+    if _growing(node):
+        steps += [s for s in _recurrence(node, best, version) if s.when != "after_1h"]
+    status = "optional" if all(s.optional for s in steps if s.action != "recheck") else step.urgency
+    status = status if status in STATUSES else "recommended"
+    return replace(base, status=status, decision=decision, next_actions=tuple(steps),
+                   recurrence_watch=_growing(node))
+
+
+def _cosmetic(base: NodeOutcome, node: NodeAnalysis, group: Group) -> NodeOutcome:
+    count, what = plural(group.count, "zombie"), group.reason.split(" (")[0]
+    leave = _step("leave", node.node, "next_planned_reboot",
+                  f"known cosmetic condition: {count} under PID {group.ppid} ({what}); each holds "
+                  "only a process ID and no service needs a restart; they clear at the next planned reboot "
+                  "or upgrade",
+                  ppid=group.ppid)
+    reboot = _step("reboot", node.node, "maintenance_window",
+                   "only if the customer insists on clearing them before the next planned reboot",
+                   command=REBOOT, ppid=group.ppid, optional=True)
+    return replace(base, status="cosmetic", cosmetic=True, why=leave.why,
+                   next_actions=(leave, reboot))
+
+
+def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAnalysis | None,
+              decisions: Sequence[Decision], version: str | None) -> NodeOutcome:
+    """The outcome of a node with a before and an after capture."""
+    name = check.node
+    base = NodeOutcome(name, "verified", "unknown", check.reason, verdict=check.verdict,
+                       zombies_before=check.before_count, zombies_after=check.after_count,
+                       rebooted=check.rebooted, residual_pids=check.remaining_pids + check.new_pids,
+                       leak_rate_per_hour=node.leak_rate_per_hour if node else None)
+    decision = next((d for d in decisions if d.node == name), None)
+    cosmetic = bool(node and any(g.impact == "cosmetic" for g in node.groups))
+    base = replace(base, decision=decision, cosmetic=cosmetic)
+    problem = check.order_problem
+    if problem:
+        again = _step("recapture_after", name, "now", problem, command=RECHECK)
+        return replace(base, order_problem=problem, why=problem, next_actions=(again,))
+    if check.verdict == "unknown":
+        again = _step("recapture_after", name, "now", check.reason, command=RECHECK)
+        return replace(base, next_actions=(again,))
+    down = tuple(s.service for s in check.service_state_after if s.running is False)
+    steps = [_step("start_service", name, "now",
+                   f"the {service} is not running after the remediation: its work is not being done",
+                   command=f"utils service start {service}", service=service) for service in down]
+    if down:
+        steps.append(_step("recheck", name, "now", "check that the service runs", command=SERVICE_LIST))
+    base = replace(base, services_down=down)
+    if check.verdict == "cleared":
+        if down:
+            return replace(base, status="service_down", why=steps[0].why, next_actions=tuple(steps))
+        if node is not None and _growing(node) and not check.rebooted:
+            group = node.groups[0] if node.groups else None
+            return replace(base, status="monitor", recurrence_watch=True, passes=True,
+                           why="cleared; the leak grew before the fix, so it is watched",
+                           next_actions=tuple(_recurrence(node, group, version)))
+        return replace(base, status="cleared", passes=True, why="no zombie left")
+    return replace(base, **_residual(node, check, after, steps, version))  # type: ignore[arg-type]
+
+
+def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAnalysis | None,
+              steps: list[NextAction], version: str | None) -> dict[str, object]:
+    """Status and steps when zombies are left (partial or not cleared)."""
+    name = check.node
+    under_init = tuple(sorted(
+        {m.pid for m in check.reparented if m.ppid_after == 1}
+        | {z.pid for z in (after.zombies if after else ()) if z.ppid == 1 and z.pid in check.remaining_pids}
+    ))
+    status = "partial" if check.verdict == "partial" else "not_cleared"
+    left = len(check.remaining_pids) + len(check.new_pids) or (check.after_count or 0)
+    if under_init:
+        why = (f"{plural(len(under_init), 'zombie')} still defunct, now under init (PID 1): a second restart "
+               "cannot reap a child of init; init normally reaps it within minutes")
+        steps += [
+            _step("wait_recapture", name, "after_1h", why, command=RECHECK),
+            _step("reboot", name, "if_still_defunct", "a zombie that init does not reap clears only with a "
+                  "reboot (in a maintenance window)", command=REBOOT),
+            _step("escalate", name, "if_still_defunct", "or escalate, if a reboot is not possible"),
+        ]
+        return {"status": status, "why": why, "residual_under_init": under_init, "next_actions": tuple(steps)}
+    restarted = {p.service for p in check.parents if p.restarted} | set(check.restarted_services)
+    after_groups = after.groups if after is not None else ()
+    for group in after_groups:
+        if group.service and group.service in restarted and not check.rebooted:
+            why = (f"{plural(group.count, 'zombie')} under the {group.service} after its restart: the "
+                   "restart did not stop the leak")
+            steps.append(_step("escalate", name, "now", why, service=group.service))
+            steps.append(_step("collect_traces", name, "now", why, service=group.service))
+        else:
+            steps.append(_clearing(after, group, None))  # type: ignore[arg-type]
+    if not after_groups:
+        steps.append(_step("recapture_after", name, "now",
+                           f"{plural(left, 'zombie')} left but the after capture does not show their parents",
+                           command="show process list detail"))
+    why = check.reason or f"{plural(left, 'zombie')} left"
+    return {"status": status, "why": why, "next_actions": tuple(steps)}
+
+
+def _worst(statuses: Sequence[str]) -> str:
+    order = list(STATUSES)
+    return max(statuses, key=order.index) if statuses else "clean"
+
+
+def decide(
+    analysis: Analysis,
+    verification: Verification | None = None,
+    *,
+    after: Analysis | None = None,
+    decisions: Sequence[Decision] = (),
+    case: str | None = None,
+    versions: Mapping[str, str | None] | None = None,
+    captured: tuple[str | None, str | None] = (None, None),
+) -> CaseOutcome:
+    """The case outcome of a diagnosis and, when there is one, its verification.
+
+    `after`: the diagnosis of the after capture (the parents of what is left); `decisions`: what a
+    person decided (the latest per node and PPID wins); `versions`: node -> software version (the
+    defect search words)."""
+    decisions = tuple(decisions)
+    versions = versions or {}
+    checks = {check.node: check for check in (verification.nodes if verification else ())}
+    after_nodes = {n.node: n for n in (after.nodes if after else ())}
+    nodes = []
+    for node in analysis.nodes:
+        check = checks.pop(node.node, None)
+        if check is None:
+            nodes.append(_before(node, decisions, versions.get(node.node)))
+        else:
+            later = after_nodes.get(check.after_node or node.node)
+            nodes.append(_verified(node, check, later, decisions, versions.get(node.node)))
+    for check in checks.values():  # after-only nodes
+        nodes.append(_verified(None, check, after_nodes.get(check.node), decisions, None))
+    phase = "verified" if verification is not None else "before"
+    by = next((d.by for d in reversed(decisions) if d.by), None)
+    return CaseOutcome(phase=phase, status=_worst([n.status for n in nodes]), case=case, decided_by=by,
+                       captured_before=captured[0], captured_after=captured[1], nodes=tuple(nodes),
+                       passes=phase == "verified" and all(n.passes for n in nodes))
+
+
+def decide_node(node: NodeAnalysis, decisions: Sequence[Decision] = ()) -> NodeOutcome:
+    """One diagnosed node's outcome (before any verification)."""
+    return _before(node, tuple(decisions), None)
+
+
+def versions_of(bundle: Bundle) -> dict[str, str | None]:
+    """Each node's software version (`show version active`, `show status`), for the defect search."""
+    return {node.name: node.identity.version for node in bundle.nodes}
+
+
+@dataclass(frozen=True)
+class Case:
+    """Everything a face renders about one case: the diagnosis, the verification and the diagnosis
+    of the after capture when there is one, and the outcome decided from them."""
+
+    analysis: Analysis
+    verification: Verification | None
+    after: Analysis | None
+    outcome: CaseOutcome
+
+
+def assess(
+    before: Bundle,
+    after: Bundle | None = None,
+    *,
+    decisions: Sequence[Decision] = (),
+    case: str | None = None,
+    pairs: Sequence[tuple[str, str]] = (),
+    catalogue: Catalogue | None = None,
+    pid_max: int | None = None,
+    force_order: bool = False,
+) -> Case:
+    """Diagnose `before`, verify against `after` when given, and decide the outcome once.
+
+    >>> assess(bundle, ucnb.load("sample_outputs/ex1_cucm_amc/after")).outcome.status
+    'cleared'
+    """
+    analysis = diagnose(before, pid_max=pid_max, catalogue=catalogue)
+    verification = after_analysis = None
+    if after is not None:
+        verification = compare(before, after, pairs=pairs, catalogue=catalogue, force_order=force_order)
+        after_analysis = diagnose(after, pid_max=pid_max, catalogue=catalogue)
+    outcome = decide(analysis, verification, after=after_analysis, decisions=decisions, case=case,
+                     versions=versions_of(before))
+    return Case(analysis, verification, after_analysis, outcome)
