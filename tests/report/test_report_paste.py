@@ -219,7 +219,7 @@ def test_the_badge_says_the_verdict_or_the_urgency(case, badge):
         first = re.findall(r"<(h1|p)\b[^>]*>", body)[:2]
         assert first == ["h1", "p"]
         assert body.split("</h1>\n", 1)[1].startswith(f'<p class="badge tone-{badge.tone}">')
-        assert f"{badge.kind}</span>{badge.label}</p>" in body
+        assert f"{badge.kind}:</span> {badge.label}</p>" in body  # copied or read aloud: "Kind: LABEL"
 
 
 def test_the_badge_is_escaped():

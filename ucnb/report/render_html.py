@@ -53,7 +53,7 @@ td.nb{white-space:nowrap}
 .badge{display:inline-block;margin:.2em 0 .6em;padding:.3em .8em;border-radius:.3em;font-weight:bold;
 font-size:1.25em;letter-spacing:.04em;border:2px solid;
 print-color-adjust:exact;-webkit-print-color-adjust:exact}
-.badge .kind{font-weight:normal;font-size:.7em;letter-spacing:0;margin-right:.5em}
+.badge .kind{font-weight:normal;font-size:.7em;letter-spacing:0}
 .tone-good{color:#0b5d1e;background:#e3f4e8;border-color:#1e8a3a}
 .tone-warn{color:#6b4200;background:#fff3d6;border-color:#c98a00}
 .tone-bad{color:#8a1010;background:#fde4e4;border-color:#c62828}
@@ -93,10 +93,10 @@ def badge(value: Badge) -> str:
     """The report's one-look verdict, first on the page.
 
     >>> badge(Badge("PARTIAL", "warn", "Verification"))
-    '<p class="badge tone-warn"><span class="kind">Verification</span>PARTIAL</p>'
+    '<p class="badge tone-warn"><span class="kind">Verification:</span> PARTIAL</p>'
     """
     tone = value.tone if value.tone in ("good", "warn", "bad", "info") else "info"
-    kind = f'<span class="kind">{escape(value.kind)}</span>' if value.kind else ""
+    kind = f'<span class="kind">{escape(value.kind)}:</span> ' if value.kind else ""
     return f'<p class="badge tone-{tone}">{kind}{escape(value.label)}</p>'
 
 
