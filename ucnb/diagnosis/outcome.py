@@ -10,11 +10,13 @@ next actions that every face renders and none re-decides.
     ('verified', 'cleared', True, ())
 
 Rules, node by node (the seed's procedure and a senior TAC engineer's judgement):
-- before only: no zombie -> nothing; missing data -> recollect; the cosmetic IM&P case -> leave
+- before only: no zombie -> nothing; missing data (no listing, or a parent no rule knows) ->
+  recollect, now, never optional; the cosmetic IM&P case -> leave
   them until the next planned reboot (a reboot in a maintenance window only if the customer
   insists); otherwise the diagnosis's clearing step (or the recorded decision), optional when the
   urgency is, then a recheck, and for a growing leak the recurrence plan.
-- verified: a time-order problem -> recapture, verdict unknown; a service down afterwards -> start
+- verified: a time-order problem -> recapture, verdict unknown (unless compared anyway with
+  `--force-order`: judged as below, the problem kept); a service down afterwards -> start
   it (never "no further action"); zombies left under init (PID 1) -> wait and recapture, then a
   reboot in a maintenance window or an escalation (a second restart cannot reap a child of init);
   zombies left under a parent that was restarted -> escalate; under a parent that was not -> the
@@ -55,7 +57,7 @@ REBOOT = "utils system restart"
 def _step(name: str, node: str, when: str, why: str, **fields: object) -> NextAction:
     """A next action; the TAC-only flag comes from the vocabulary."""
     tac_only = action(name).tac_only
-    who = "tac" if tac_only or name in ("escalate", "collect_traces") else "customer"
+    who = "tac" if tac_only else "customer"  # the customer's administrator collects and escalates to TAC
     return NextAction(name, who, when, node, why=why, tac_only=tac_only, **fields)  # type: ignore[arg-type]
 
 
@@ -63,17 +65,22 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
     """The step that clears `group`: the recorded decision when there is one, else the diagnosis's."""
     chosen = decision.action if decision is not None else group.action
     command = decision.command if decision is not None and decision.command else group.command
+    reason, when = group.reason or group.urgency_reason, group.when or "now"
     if decision is not None and decision.action != group.action:
-        command = decision.command or next(
-            (a.command for a in group.alternatives if a.action == chosen), None
-        )
+        # another action than the diagnosis's: its own reason and timing, never the restart's
+        other = next((a for a in group.alternatives if a.action == chosen), None)
+        command = decision.command or (other.command if other else None)
+        reason = other.note if other and other.note else action(chosen).label
+        if action(chosen).disrupts == "node":
+            when = "maintenance_window"
+        elif chosen == "leave":
+            when = "next_planned_reboot"
     optional = group.urgency == "optional" and decision is None
     why = f"{plural(group.count, 'zombie')} under PID {group.ppid if group.ppid is not None else '?'}"
-    why += f": {group.reason or group.urgency_reason}"
+    why += f": {reason}"
     if decision is not None:
         why += f"; decided by {decision.by or 'the engineer'}"
         why += f": {decision.note}" if decision.note else ""
-    when = group.when or "now"
     if optional and when == "now":
         when = "convenient"
     return _step(chosen, node.node, when, why, command=command, service=group.service, ppid=group.ppid,
@@ -130,6 +137,8 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
         extra = _clearing(node, group, other)
         if all((s.action, s.command) != (extra.action, extra.command) for s in steps):
             steps.append(extra)
+    # asking for what is missing is never "optional" nor "to clear it": it comes first, now
+    steps = [replace(s, when="now", optional=False) if s.action == "recollect" else s for s in steps]
     if steps[0].action not in ("recollect", "leave"):
         steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
                            "Cisco's procedure ends with this check: the count must fall to 0",
@@ -137,6 +146,7 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
     if _growing(node):
         steps += [s for s in _recurrence(node, best, version) if s.when != "after_1h"]
     status = "optional" if all(s.optional for s in steps if s.action != "recheck") else step.urgency
+    status = "missing_data" if steps[0].action == "recollect" else status
     status = status if status in STATUSES else "recommended"
     return replace(base, status=status, decision=decision, next_actions=tuple(steps),
                    recurrence_watch=_growing(node))
@@ -168,7 +178,9 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     cosmetic = bool(node and any(g.impact == "cosmetic" for g in node.groups))
     base = replace(base, decision=decision, cosmetic=cosmetic)
     problem = check.order_problem
-    if problem:
+    if problem and check.order_forced:  # compared anyway (--force-order): judged, the problem kept
+        base = replace(base, order_problem=problem)
+    elif problem:
         again = _step("recapture_after", name, "now", problem, command=RECHECK)
         return replace(base, order_problem=problem, why=problem, next_actions=(again,))
     if check.verdict == "unknown":
@@ -219,8 +231,8 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
         if group.service and group.service in restarted and not check.rebooted:
             why = (f"{plural(group.count, 'zombie')} under the {group.service} after its restart: the "
                    "restart did not stop the leak")
-            steps.append(_step("escalate", name, "now", why, service=group.service))
             steps.append(_step("collect_traces", name, "now", why, service=group.service))
+            steps.append(_step("escalate", name, "now", why, service=group.service))
         else:
             steps.append(_clearing(after, group, None))  # type: ignore[arg-type]
     if not after_groups:
