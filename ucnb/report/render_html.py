@@ -94,8 +94,11 @@ def badge(value: Badge) -> str:
 
     >>> badge(Badge("PARTIAL", "warn", "Verification"))
     '<p class="badge tone-warn"><span class="kind">Verification:</span> PARTIAL</p>'
+    >>> badge(Badge("CLEARED", "ok"))
+    '<p class="badge tone-good">CLEARED</p>'
     """
-    tone = value.tone if value.tone in ("good", "warn", "bad", "info") else "info"
+    tone = {"ok": "good"}.get(value.tone, value.tone)  # `ok`: the tone of `model.actions.STATUSES`
+    tone = tone if tone in ("good", "warn", "bad", "info") else "info"
     kind = f'<span class="kind">{escape(value.kind)}:</span> ' if value.kind else ""
     return f'<p class="badge tone-{tone}">{kind}{escape(value.label)}</p>'
 
