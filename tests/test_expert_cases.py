@@ -283,7 +283,9 @@ ROWS: tuple[Row, ...] = (
     # 1. service down after the fix
     Row("1-service-down", service_down, "service_down", "verified", False,
         ("start_service", "now", "customer"), command="utils service start Cisco AMC Service",
-        must=("start the Cisco AMC Service",), never=("no further action",)),
+        must=("start the Cisco AMC Service", "check that the Cisco AMC Service runs on cucm-sub1"),
+        never=("no further action", "check the zombie count of cucm-sub1 again: `utils service list`"),
+        steps=(("check_service", "now"),)),
     Row("1-two-nodes-one-down", two_nodes_one_down, "service_down", "verified", False,
         ("start_service", "now", "customer"), command="utils service start Cisco Trace Collection Service",
         must=("start the Cisco Trace Collection Service on cucm-sub2",),
@@ -294,8 +296,10 @@ ROWS: tuple[Row, ...] = (
         must=("a second restart cannot reap a child of init",), never=("utils service restart",),
         steps=(("reboot", "if_still_defunct"),)),
     Row("2-new-zombie-under-restarted-parent", left_under_restarted_parent, "partial", "verified", False,
-        ("collect_traces", "now", "customer"), must=("escalate the case to Cisco TAC",),
-        never=("utils service restart", "Cisco TAC, no maintenance window needed: escalate"),
+        ("collect_traces", "now", "customer"),
+        must=("escalate the case to Cisco TAC", "the service still leaves zombies behind"),
+        never=("utils service restart", "Cisco TAC, no maintenance window needed: escalate",
+               "did not stop the leak"),
         steps=(("escalate", "now"),)),
     # 3. the cosmetic IM&P case (before: above); the customer insists: a reboot they decided
     Row("3-cosmetic-customer-insists", example("ex5_imnp_sftp", False), "optional", "before", False,
@@ -323,6 +327,7 @@ ROWS: tuple[Row, ...] = (
     # 7. a growing leak of about 240 zombies an hour: restart now, then the recurrence plan
     Row("7-growing-leak", growing_leak, "urgent", "before", False, ("restart_service", "now", "customer"),
         command="utils service restart Cisco Trace Collection Service",
+        must=("the count grew by 232 zombies an hour",),
         never=("Cisco TAC, if the zombies come back: escalate",),
         steps=(("recheck", "after_1h"), ("recheck", "after_24h"), ("collect_traces", "if_it_returns"),
                ("escalate", "if_it_returns"))),

@@ -90,7 +90,8 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
 def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) -> list[NextAction]:
     """Recheck at +1 h and +24 h after clearing a growing leak; if it comes back, traces and a search."""
     rate = node.leak_rate_per_hour
-    why = f"the count grew by {rate:,.1f} an hour before the fix: a leak can come back"
+    grew = plural(round(rate or 0), "zombie")
+    why = f"the count grew by {grew} an hour before the fix: a leak can come back"
     steps = [
         _step("recheck", node.node, "after_1h", why, command=RECHECK),
         _step("recheck", node.node, "after_24h", why, command=RECHECK),
@@ -190,8 +191,8 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     steps = [_step("start_service", name, "now",
                    f"the {service} is not running after the remediation: its work is not being done",
                    command=f"utils service start {service}", service=service) for service in down]
-    if down:
-        steps.append(_step("recheck", name, "now", "check that the service runs", command=SERVICE_LIST))
+    steps += [_step("check_service", name, "now", f"the {service} must show STARTED once started",
+                    command=SERVICE_LIST, service=service) for service in down]
     base = replace(base, services_down=down)
     if check.verdict == "cleared":
         if down:
@@ -229,8 +230,8 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     after_groups = after.groups if after is not None else ()
     for group in after_groups:
         if group.service and group.service in restarted and not check.rebooted:
-            why = (f"{plural(group.count, 'zombie')} under the {group.service} after its restart: the "
-                   "restart did not stop the leak")
+            why = (f"{plural(group.count, 'zombie')} under the {group.service} again since its restart: "
+                   "the restart cleared the old ones, but the service still leaves zombies behind")
             steps.append(_step("collect_traces", name, "now", why, service=group.service))
             steps.append(_step("escalate", name, "now", why, service=group.service))
         else:

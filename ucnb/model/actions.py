@@ -140,6 +140,8 @@ ACTIONS: Mapping[str, Action] = {
         Action("start_service", "Start the service", "start the {service} on {node}", decision=False),
         Action("recheck", "Check the zombie count again", "check the zombie count of {node} again",
                decision=False),
+        Action("check_service", "Check that the service runs", "check that the {service} runs on {node}",
+               decision=False),
         Action("wait_recapture", "Wait, then capture again",
                "wait, then capture the zombie count and the process list of {node} again", decision=False),
         Action("escalate", "Escalate to Cisco TAC",
