@@ -185,7 +185,18 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text
     cause = text.split("## Root cause", 1)[1].split("\n## ", 1)[0]
     assert "The Cisco AMC Service (PID 29815) did not reap its `sh` children" in cause
-    assert "no known defect matches this version (14.0.1.12900-161)" in cause
+    # the catalogue records no defect of the service: say so and give the words to search, in every
+    # format and audience; never "no known defect" (nothing was searched)
+    for fmt in ("md", "html", "txt", "pdf"):
+        for audience in ("customer", "tac"):
+            shown = report(SAMPLES / "ex1_cucm_amc" / "before", fmt=fmt, audience=audience, pictures=False)
+            assert "no known defect" not in shown.text
+    assert "no known defect" not in cause
+    assert ("the kit records no defect for the Cisco AMC Service; search the Bug Search Tool for "
+            "`Cisco AMC Service 14.0.1.12900-161`.") in cause
+    # no service owns the zombies: no defect sentence at all
+    cause = report(SAMPLES / "ex5_imnp_sftp" / "before", pictures=False).text.split("## Root cause", 1)[1]
+    assert "defect" not in cause.split("\n## ", 1)[0] and "Bug Search" not in cause.split("\n## ", 1)[0]
 
     import ucnb.report.build
 

@@ -307,15 +307,30 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
     else:
         parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which belongs "]
         parts += ["to no service the kit knows, did not reap its ", *children, f" children ({n})"]
+    return [*parts, *_defect_parts(context, node, group)]
+
+
+def _defect_parts(context: Context, node: Node, group: Any) -> list[Inline]:
+    """The defect clause: what the catalogue's defects say for this version, or, when it records none
+    for the service, the Bug Search Tool words to paste (never "no known defect": nothing was
+    searched); nothing when no service owns the zombies."""
+    r = context.r
     applies, maybe = _defects(group)
     if applies:
-        return [*parts, f"; known defect: {applies}."]
+        return [f"; known defect: {applies}."]
     version = node.identity.version
+    if not group.defects:
+        if not group.service:
+            return ["."]
+        words = f"{r(group.service)} {r(version)}" if version else r(group.service)
+        unknown = "" if version else " (the capture does not show the node's version: add it)"
+        return [f"; the kit records no defect for the {r(group.service)}; search the Bug Search Tool for ",
+                Code(words), f"{unknown}."]
     if not version and maybe:
-        return [*parts, f"; the capture does not show the node's version: known defect {maybe} may apply."]
+        return [f"; the capture does not show the node's version: known defect {maybe} may apply."]
     if not version:
-        return [*parts, "; the capture does not show the node's version, so no known defect can be matched."]
-    return [*parts, f"; no known defect matches this version ({r(version)})."]
+        return ["; the capture does not show the node's version, so no known defect can be matched."]
+    return [f"; no known defect matches this version ({r(version)})."]
 
 
 def root_cause(context: Context) -> Section:
