@@ -1,5 +1,6 @@
 """Files and sessions filed under the right node."""
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import ucnb
@@ -49,3 +50,30 @@ def test_a_session_without_show_status_follows_the_previous_session_of_its_log(t
     [node] = bundle.nodes
     assert node.name == "imp-pub"
     assert [s.summary.zombie for s in node.loads] == [1, 3]
+
+
+# ------------------------------------------------------------------ issue 21, class 5: a listing's time
+def _session_with_a_later_load(tmp_path, minutes: int = 70):
+    """ex5's session with a second `show process load`, `minutes` after the first, typed just before
+    the listings (the session's `show status` is from the start)."""
+    lines = Path("sample_outputs/ex5_imnp_sftp/before/imp-pub_session.txt").read_text().splitlines(True)
+    start = next(i for i, x in enumerate(lines) if x.startswith("admin:show process load"))
+    end = next(i for i, x in enumerate(lines) if x.startswith("admin:show process list"))
+    later = datetime(2026, 11, 20, 9, 13, 36) + timedelta(minutes=minutes)
+    again = [x.replace("top - 09:13:36", f"top - {later:%H:%M:%S}") for x in lines[start:end]]
+    folder = tmp_path / "imp-pub"
+    folder.mkdir()
+    (folder / "session.txt").write_text("".join(lines[:end] + again + lines[end:]))
+    return folder, later
+
+
+def test_a_listing_is_dated_by_the_latest_time_before_it_in_its_session(tmp_path):
+    from ucnb.diagnosis.diagnose import diagnose
+
+    folder, later = _session_with_a_later_load(tmp_path)
+    (node,) = ucnb.load(folder).nodes
+    assert [s.captured_at for s in node.loads][-1] == later
+    assert {listing.captured_at for listing in node.listings} == {later}  # not show status's 09:12:52
+    (entry,) = diagnose(ucnb.load(folder)).nodes
+    assert not any("apart" in w for w in entry.warnings)
+

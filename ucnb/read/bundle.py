@@ -256,9 +256,12 @@ def _session_date(session: _Session) -> datetime | None:
 def _add_session(node: Node, session: _Session, node_date: datetime | None) -> None:
     """File a session's results under its node, where the command table says (`files_as`).
     `node_date` (a `show status` date from another file of the node) gives top's clock its day when
-    the session has no date of its own."""
+    the session has no date of its own. A listing without a time stamp of its own is dated by the
+    latest time seen before it in the session (a prompt's time stamp, top's clock, `show status`),
+    not by the session's first: typed right after the last `show process load`, it is that moment."""
     status_date = _session_date(session)
     reference = status_date or session.started or node_date
+    seen: datetime | None = None  # the latest time seen so far in this session
     node.unparsed.extend(session.unparsed)
     for item in session.parsed:
         result = item.result
@@ -266,6 +269,7 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
         spec = BY_NAME.get(section.command)
         kind = spec.files_as if spec is not None and result is not None else None
         snapshots = None
+        seen = _later(seen, section.captured_at)
         if kind == "loads":
             snapshots = len(result.snapshots)
             reference = section.captured_at or reference
@@ -273,19 +277,31 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
                 snapshot.captured_at = _combine(reference, snapshot.summary.time)
                 if snapshot.captured_at is not None and reference is not None:
                     reference = snapshot.captured_at
+                seen = _later(seen, snapshot.captured_at)
             node.loads.extend(result.snapshots)
         elif kind == "listing":
-            result.captured_at = section.captured_at or status_date or session.started
+            result.captured_at = section.captured_at or seen or status_date or session.started
             node.listings.append(result)
         elif kind == "services":
             node.services = _merge_services(node, result)
         elif kind == "identity":
             _merge_identity(node.identity, result)
+            seen = _later(seen, parse_status_date(result.date) if result.date else None)
         elif kind == "restart":
             node.restarts.append(result)
         node.sections.append(Section(section.command, section.source, item.rows, snapshots))
         node.unparsed.extend(item.unparsed)
         node.warnings.extend(item.warnings)
+
+
+def _later(seen: datetime | None, moment: datetime | None) -> datetime | None:
+    """The later of two moments of one session (either may be unknown; one clock, no zones)."""
+    if moment is None or seen is None:
+        return moment or seen
+    try:
+        return max(seen, moment)
+    except TypeError:  # a zoned prompt stamp against a naive clock: the newer reading wins
+        return moment
 
 
 def parse_status_date(text: str) -> datetime | None:
