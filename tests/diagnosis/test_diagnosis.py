@@ -7,9 +7,11 @@ from pathlib import Path
 import pytest
 from diag_helpers import CUCM_BASE, make_bundle, make_listing, make_load, make_node
 
+import ucnb
 from ucnb.diagnosis.diagnose import analyze, diagnose, groups_table
 from ucnb.model.results import Identity
 from ucnb.read.parsers.listing import parse_listing
+from ucnb.report import render_report
 
 CONTRACT_NODE = {
     "node",
@@ -589,3 +591,57 @@ def test_a_parent_with_many_children_counts_them_all_and_names_the_first_five():
     assert group["other_children_count"] == 1_000
     assert [child["pid"] for child in group["other_children"]] == [49_001, 49_002, 49_003, 49_004, 49_005]
     assert group["other_children"][0]["command"] == "/bin/sh -c job999"
+
+
+# ------------------------------------------------------------------ issue 21, class 6: ask what is missing
+def _ex5_to(tmp_path, target: str):
+    """ex5's IM&P session (listing, service list, cluster list) with its sftp parent sending to `target`."""
+    folder = tmp_path / "imp-pub"
+    folder.mkdir()
+    text = Path("sample_outputs/ex5_imnp_sftp/before/imp-pub_session.txt").read_text()
+    (folder / "session.txt").write_text(text.replace("adminsftp@imp-sub1.corp.example.com", target))
+    return folder
+
+
+def test_a_drf_backup_sftp_parent_gets_what_is_missing_never_the_listing_again(tmp_path):
+    from cli_helpers import run_cli
+
+    folder = _ex5_to(tmp_path, "drfuser@backup01.corp.example.com")
+    (node,) = analyze(ucnb.load(folder))["nodes"]
+    (group,) = node["groups"]
+    assert (group["action"], group["command"]) == ("recollect", "utils disaster_recovery status backup")
+    reason = group["reason"]
+    assert "is a DRF backup to the SFTP server backup01.corp.example.com" in reason
+    assert "`utils disaster_recovery history backup`" in reason
+    assert "show process list detail" not in reason and "utils service list" not in reason  # both held
+    assert "backup01.corp.example.com is not a node of this cluster" in reason
+    status, out, _ = run_cli("analyze", str(folder))
+    assert status == 0 and "Next: capture `utils disaster_recovery status backup`." in out
+    assert "capture `show process list detail`" not in out
+    report = render_report(ucnb.load(folder), fmt="md", pictures=False).text
+    assert "which is a DRF backup to the SFTP server" in report
+    assert "Capture the full process list" not in report
+    assert "| **Action** | Capture the missing output" in report
+
+
+def test_an_sftp_parent_without_a_service_list_asks_for_it_too():
+    rows = CUCM_BASE + [
+        (1775, 4012, "root", "S", "/usr/bin/sftp backup@10.9.9.9"),
+        (1806, 1775, "root", "Z", "[ssh] <defunct>"),
+    ]
+    group = _imp(rows, CLUSTER)["groups"][0]  # no sections: nothing is held
+    assert group["command"] == "utils disaster_recovery status backup"
+    assert "a DRF backup to the SFTP server 10.9.9.9" in group["reason"]
+    assert "and `utils service list`" in group["reason"]
+
+
+def test_an_unknown_parent_with_listing_and_service_list_held_is_left_not_recollected(tmp_path):
+    from ucnb.diagnosis.remedy import remediation
+    from ucnb.knowledge.owner import Owner
+
+    held = {"show process list detail", "utils service list"}
+    remedy = remediation(Owner("unknown"), 6000, "/usr/local/cm/bin/mystery_daemon", held=held)
+    assert (remedy.action, remedy.command) == ("leave", None)
+    assert "the capture holds its process list and `utils service list`" in remedy.reason
+    remedy = remediation(Owner("unknown"), 6000, "/usr/local/cm/bin/mystery_daemon", held={"show status"})
+    assert (remedy.action, remedy.command) == ("recollect", "utils service list")

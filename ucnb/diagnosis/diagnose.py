@@ -130,6 +130,7 @@ def _group(
     remedy = remediation(
         owner, ppid, parent_command, product=product, urgency=judgement.urgency,
         cluster_source=_cluster_source(node), catalogue=catalogue,
+        held=frozenset(section.command for section in node.sections),
     )
     owner_command = g.nodes[owner.pid].get("command") if g is not None and owner.pid is not None else None
     chain: tuple = ()

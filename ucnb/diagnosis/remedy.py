@@ -15,18 +15,27 @@ high-impact service says "in a maintenance window" and what it disturbs (`ucnb/d
 
 from __future__ import annotations
 
+import posixpath
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
-from ucnb.knowledge.owner import Owner
+from ucnb.knowledge.owner import Owner, host_argument
 from ucnb.model.actions import action
 from ucnb.model.findings import Alternative
 
-__all__ = ["REBOOT", "RECOLLECT", "CLUSTER", "MECHANISM", "Remedy", "remediation", "window_text"]
+__all__ = [
+    "REBOOT", "RECOLLECT", "CLUSTER", "SERVICES", "DRF_STATUS", "DRF_HISTORY", "MECHANISM", "Remedy",
+    "remediation", "transfer_words", "window_text",
+]
 
 REBOOT = "utils system restart"
 RECOLLECT = "show process list detail"
 CLUSTER = "show network cluster"
+SERVICES = "utils service list"
+DRF_STATUS = "utils disaster_recovery status backup"
+DRF_HISTORY = "utils disaster_recovery history backup"
 MECHANISM = "restarting the service ends the parent; its zombies are re-parented to init, which reaps them"
 
 
@@ -88,12 +97,14 @@ def remediation(
     urgency: str = "optional",
     cluster_source: str | None = None,
     catalogue: Catalogue | None = None,
+    held: Collection[str] = (),
 ) -> Remedy:
     """The rule that applies to a group whose parent is `ppid` and whose owner is `owner`.
 
     `urgency` (ucnb.diagnosis.urgency) decides between finding out more and rebooting when the owner is
     unknown; `cluster_source` is where `show network cluster` was read (cited when a target is
-    checked against it)."""
+    checked against it); `held` the commands whose output the capture already holds (never asked
+    for again)."""
     catalogue = catalogue or CATALOGUE
     reboot_alt = _reboot_alt(product, catalogue)
     if ppid is None:
@@ -130,7 +141,7 @@ def remediation(
         return _special(owner, ppid, product, cluster_source, catalogue)
     if owner.kind == "service" and owner.service is not None:
         return _service(owner, ppid, reboot_alt)
-    return _unknown(owner, ppid, parent_command, urgency, product, catalogue, reboot_alt)
+    return _unknown(owner, ppid, parent_command, urgency, product, catalogue, reboot_alt, held)
 
 
 def _special(
@@ -178,21 +189,67 @@ def _service(owner: Owner, ppid: int, reboot_alt: Alternative) -> Remedy:
     )
 
 
+_TRANSFER = ("sftp", "scp")
+_DRF = re.compile(r"drf|backup", re.IGNORECASE)
+
+
+def transfer_words(parent_command: str | None, host: str | None = None) -> str:
+    """What an SFTP/SCP parent is doing, in words, or "" for any other process.
+
+    >>> transfer_words("/usr/bin/sftp -b /common/drf/batch drfuser@backup01.example.com")
+    'a DRF backup to the SFTP server backup01.example.com'
+    >>> transfer_words("/usr/bin/sftp admin@10.9.9.9")
+    'a file transfer to the SFTP server 10.9.9.9 (a DRF backup or another export)'
+    >>> transfer_words("/usr/local/cm/bin/amc")
+    ''
+    """
+    words = (parent_command or "").split()
+    if not words or posixpath.basename(words[0]) not in _TRANSFER:
+        return ""
+    host = host or host_argument(parent_command)
+    server = f"the SFTP server {host}" if host else "an SFTP server"
+    if _DRF.search(parent_command or ""):
+        return f"a DRF backup to {server}"
+    return f"a file transfer to {server} (a DRF backup or another export)"
+
+
+def _asks(parent_command: str | None, owner: Owner, held: Collection[str]) -> tuple[str, list[str]]:
+    """(what the parent is doing, the outputs to capture that the capture does not hold yet)."""
+    doing = transfer_words(parent_command, owner.not_peer)
+    wanted = [DRF_STATUS, DRF_HISTORY, SERVICES] if doing else [SERVICES]
+    return doing, [command for command in wanted if command not in held]
+
+
 def _unknown(
     owner: Owner, ppid: int, parent_command: str | None, urgency: str, product: str,
-    catalogue: Catalogue, reboot_alt: Alternative,
+    catalogue: Catalogue, reboot_alt: Alternative, held: Collection[str] = (),
 ) -> Remedy:
-    """The parent is in the listing but belongs to no known service (up to PID 1 / servM)."""
+    """The parent is in the listing but belongs to no known service (up to PID 1 / servM). The
+    listing is there (it shows the parent): what is asked for is only what the capture lacks."""
     shown = parent_command or "?"
     shown = shown if len(shown) <= 60 else shown[:57] + "..."
-    what = f"the parent PID {ppid} ({shown}) belongs to no known service"
+    doing, missing = _asks(parent_command, owner, held)
+    what = f"the parent PID {ppid} ({shown})" + (f" is {doing} and" if doing else "")
+    what += " belongs to no known service"
     kill = _kill(ppid, "TAC root access only, after identifying what the process is")
     if urgency in ("none", "optional"):
-        return Remedy(
-            "unknown", "recollect", RECOLLECT, "unknown", "the parent belongs to no known service",
-            f"{what}; harmless now, so no reboot: capture `{RECOLLECT}` and `utils service list` again "
-            "so TAC can identify its owner" + _not_peer(owner),
-            (reboot_alt, kill, _leave()),
+        if missing:
+            asks = ", ".join(f"`{c}`" for c in missing[:-1]) + (" and " if len(missing) > 1 else "")
+            asks += f"`{missing[-1]}`"
+            why = "so TAC can see whether the backup still runs and identify its owner" if doing else (
+                "so TAC can identify its owner")
+            return Remedy(
+                "unknown", "recollect", missing[0], "unknown", "the parent belongs to no known service",
+                f"{what}; harmless now, so no reboot: the capture holds its process list; capture {asks} "
+                f"{why}" + _not_peer(owner),
+                (reboot_alt, kill, _leave()),
+            )
+        return Remedy(  # nothing to capture again: the capture holds what identifies the owner
+            "unknown", "leave", None, "unknown", "the parent belongs to no known service",
+            f"{what}; harmless now, so no reboot: the capture holds its process list and `{SERVICES}`, from "
+            "which TAC can identify its owner; leave them meanwhile and watch the count with "
+            "`show process load`" + _not_peer(owner),
+            (reboot_alt, kill),
         )
     return Remedy(
         "unknown", "reboot", REBOOT, "unknown", "the parent belongs to no known service",

@@ -427,7 +427,8 @@ def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[lis
 def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
     r = context.r
     name = r(node.name)
-    words = action(group.action).sentence(service=group.service, node=name, ppid=group.ppid)
+    words = action(group.action).sentence(service=group.service, node=name, ppid=group.ppid,
+                                          command=group.command)
     chosen: Text = [Code(group.action), f": {words}"] if context.tac else words[:1].upper() + words[1:]
     remedy: list[tuple[str, Text]] = [("Action", chosen)]
     remedy.append(("Command", Code(r(group.command)) if group.command else "none"))

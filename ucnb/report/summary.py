@@ -13,6 +13,7 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from ucnb.diagnosis.remedy import transfer_words
 from ucnb.model.actions import action, urgency, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle, Node
@@ -305,8 +306,11 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
     elif rule == "init":
         parts = [f"{n} under init (PID 1), which normally reaps orphans at once"]
     else:
-        parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which belongs "]
-        parts += ["to no service the kit knows, did not reap its ", *children, f" children ({n})"]
+        doing = transfer_words(group.parent_command)
+        parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which "]
+        doing = f"is {r(doing)} and " if doing else ""
+        parts += [f"{doing}belongs to no service the kit knows, did not reap its ", *children]
+        parts.append(f" children ({n})")
     return [*parts, *_defect_parts(context, node, group)]
 
 
