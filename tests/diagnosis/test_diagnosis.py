@@ -616,8 +616,10 @@ def test_a_drf_backup_sftp_parent_gets_what_is_missing_never_the_listing_again(t
     assert "show process list detail" not in reason and "utils service list" not in reason  # both held
     assert "backup01.corp.example.com is not a node of this cluster" in reason
     status, out, _ = run_cli("analyze", str(folder))
-    assert status == 0 and "Next: capture `utils disaster_recovery status backup`." in out
-    assert "capture `show process list detail`" not in out
+    plan = out.split("action plan:", 1)[1]
+    assert status == 0
+    assert "capture the missing output on imp-pub: `utils disaster_recovery status backup`" in plan
+    assert "show process list detail" not in out.split("PID space:", 1)[0]
     report = render_report(ucnb.load(folder), fmt="md", pictures=False).text
     assert "which is a DRF backup to the SFTP server" in report
     assert "Capture the full process list" not in report
