@@ -316,14 +316,14 @@ ROWS: tuple[Row, ...] = (
         never=("no known defect",)),
     # 5. a listing right after the last `show process load` of a session: no false time warning
     Row("5-listing-after-last-load", listing_after_last_load, "optional", "before", False,
-        ("restart_service", "convenient", "customer"), never=("apart",), xfail=ANALYSIS.format(5)),
+        ("restart_service", "convenient", "customer"), never=("apart",)),
     # 6. an sftp parent running a DRF backup to a server outside the cluster
     Row("6-unknown-parent-asks-now", drf_backup, "missing_data", "before", False,
         ("recollect", "now", "customer"), must=("Action needed: more data",),
         never=("If you choose to clear", "(optional)", "To clear it")),
     Row("6-drf-backup", drf_backup, "missing_data", "before", False, ("recollect", "now", "customer"),
         command="utils service list", must=("DRF backup",),
-        never=("capture the full process list",), xfail=ANALYSIS.format(6)),
+        never=("capture the full process list",)),
     # 7. a growing leak of about 240 zombies an hour: restart now, then the recurrence plan
     Row("7-growing-leak", growing_leak, "urgent", "before", False, ("restart_service", "now", "customer"),
         command="utils service restart Cisco Trace Collection Service",

@@ -632,9 +632,9 @@ def test_an_sftp_parent_without_a_service_list_asks_for_it_too():
         (1806, 1775, "root", "Z", "[ssh] <defunct>"),
     ]
     group = _imp(rows, CLUSTER)["groups"][0]  # no sections: nothing is held
-    assert group["command"] == "utils disaster_recovery status backup"
+    assert group["command"] == "utils service list"
     assert "a DRF backup to the SFTP server 10.9.9.9" in group["reason"]
-    assert "and `utils service list`" in group["reason"]
+    assert "capture `utils service list`, `utils disaster_recovery status backup` and" in group["reason"]
 
 
 def test_an_unknown_parent_with_listing_and_service_list_held_is_left_not_recollected(tmp_path):

@@ -216,7 +216,7 @@ def transfer_words(parent_command: str | None, host: str | None = None) -> str:
 def _asks(parent_command: str | None, owner: Owner, held: Collection[str]) -> tuple[str, list[str]]:
     """(what the parent is doing, the outputs to capture that the capture does not hold yet)."""
     doing = transfer_words(parent_command, owner.not_peer)
-    wanted = [DRF_STATUS, DRF_HISTORY, SERVICES] if doing else [SERVICES]
+    wanted = [SERVICES, DRF_STATUS, DRF_HISTORY] if doing else [SERVICES]
     return doing, [command for command in wanted if command not in held]
 
 
