@@ -312,7 +312,7 @@ ROWS: tuple[Row, ...] = (
         ("restart_service", "convenient", "customer"), never=("no known defect",)),
     Row("4-leak-searches-with-words-ready", growing_leak, "urgent", "before", False,
         ("restart_service", "now", "customer"),
-        must=("search the Cisco Bug Search Tool for: Cisco Trace Collection Service",),
+        must=("search the Bug Search Tool for Cisco Trace Collection Service",),
         never=("no known defect",)),
     # 5. a listing right after the last `show process load` of a session: no false time warning
     Row("5-listing-after-last-load", listing_after_last_load, "optional", "before", False,

@@ -101,7 +101,7 @@ def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) ->
         steps.append(_step("collect_traces", node.node, "if_it_returns",
                            f"the {service} leaks child processes again: its traces show why",
                            service=service))
-        search = f"{service} zombie defunct {version}".strip() if version else f"{service} zombie defunct"
+        search = f"{service} {version}" if version else service  # the root cause's search words
         steps.append(_step("bug_search", node.node, "if_it_returns",
                            "the kit records no defect for this service and version; a recurring leak "
                            "may be one",

@@ -151,7 +151,7 @@ ACTIONS: Mapping[str, Action] = {
                "collect the traces of the {service} on {node} (RTMT: Trace & Log Central, Collect Files)",
                decision=False),
         Action("bug_search", "Search the Bug Search Tool",
-               "search the Cisco Bug Search Tool for: {command}", decision=False),
+               "search the Bug Search Tool for {command}", decision=False),
         Action("recapture_after", "Capture the after state again",
                "capture the zombie count and the process list of {node} again now", decision=False),
     )
