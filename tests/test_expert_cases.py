@@ -15,6 +15,7 @@ turns on (and fails loudly) the moment that work lands.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -475,3 +476,82 @@ def test_a_decided_kill_parent_is_tacs_step_with_its_own_reason(tmp_path: Path) 
         "1. Customer administrator, right after the fix: check the zombie count of cucm-sub1 again: "
         "`show process load`"
     ]
+
+
+# --- the reports and the case note ----------------------------------------------------------------------
+
+# words a report or case note of this row must never say (beyond "no further action" when no node is
+# cleared); the report also tells the history (the restart done, the commands typed), so the CLI's
+# lists above do not all apply
+REPORT_NEVER: dict[str, tuple[str, ...]] = {
+    "ex5_imnp_sftp-before": ("To clear it", "Impact: cosmetic"),
+    "4-no-defect-known": ("no known defect matches",),
+    "4-leak-searches-with-words-ready": ("no known defect matches",),
+    "8-reboot-equal-pids": ("still PID",),
+    "11-optional-many-zombies": ("(now)", "180 zombie,"),
+}
+REPORT_XFAIL = {
+    "4-no-defect-known": ANALYSIS.format(4),
+    "4-leak-searches-with-words-ready": ANALYSIS.format(4),
+}
+
+
+def _plain(text: str, suffix: str) -> str:
+    """What a reader reads: HTML without tags and entities, Markdown without its escapes."""
+    if suffix == "html":
+        text = re.sub(r"<style.*?</style>|<script.*?</script>", " ", text, flags=re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    elif suffix == "md":
+        text = re.sub(r"\\([^\w\s])", r"\1", text).replace("**", "")
+    return re.sub(r"\s+", " ", text)
+
+
+def _report_param(row: Row, audience: str) -> object:
+    reason = row.xfail or REPORT_XFAIL.get(row.id, "")
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(row, audience, id=f"{row.id}-{audience}", marks=marks)
+
+
+@pytest.mark.parametrize(
+    ("row", "audience"), [_report_param(row, audience) for row in ROWS for audience in ("customer", "tac")]
+)
+def test_expert_case_in_the_reports(row: Row, audience: str, tmp_path: Path) -> None:
+    """The HTML, Markdown and case note of each row, in both audiences: the title says what the
+    document is, each node's status and the first step the audience may read are there, and nothing
+    contradicts the outcome."""
+    capture = row.build(tmp_path)
+    outcome = assess(ucnb.load(capture.before), ucnb.load(capture.after) if capture.after else None,
+                     decisions=row.decisions, force_order=row.force_order).outcome
+    options: list[object] = ["--audience", audience, "--case", "700123456"]
+    options += ["--after", capture.after] if capture.after else []
+    options += ["--force-order"] if row.force_order else []
+    for decision in row.decisions[:1]:
+        options += ["--decision", decision.action, "--by", decision.by, "--note", decision.note or "-"]
+    texts = {}
+    for suffix in ("html", "md", "txt"):
+        target = tmp_path / f"report.{suffix}"
+        status, _, err = run_cli("report", capture.before, "-o", target, *options)
+        assert status == 0, err
+        texts[suffix] = _plain(target.read_text(), suffix)
+    note = (tmp_path / "report.txt").read_text()
+    assert len(note.splitlines()) <= 25, note
+    title = "post-incident report" if outcome.phase == "verified" else "zombie-process analysis"
+    first_step = next(iter(plan_lines(outcome, audience)), None)
+    never = REPORT_NEVER.get(row.id, ())
+    if not any(n.status in ("cleared", "clean") for n in outcome.nodes):
+        never += ("no further action",)
+    for suffix, text in texts.items():
+        lower = text.lower()
+        if suffix != "txt":
+            assert title in lower, f"{suffix}: the title does not say {title!r}"
+        for node in outcome.nodes:
+            assert headline(node).split(". ")[0].lower() in lower, f"{suffix}: {node.node}: {headline(node)}"
+        if first_step is not None:
+            what = first_step.split(": ", 1)[1].split(": `")[0]
+            assert what.lower() in lower, f"{suffix}: the first step {what!r} is missing:\n{text}"
+        for words in never:
+            assert words.lower() not in lower, f"{suffix}: {words!r}:\n{text}"
+        if audience == "customer":
+            tokens = set(jargon()) | set(INTERNAL_TOKENS)
+            found = [t for t in tokens if re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", text)]
+            assert not found, f"{suffix}: {found}"
