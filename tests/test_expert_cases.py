@@ -487,6 +487,8 @@ REPORT_NEVER: dict[str, tuple[str, ...]] = {
     "ex5_imnp_sftp-before": ("To clear it", "Impact: cosmetic"),
     "4-no-defect-known": ("no known defect matches",),
     "4-leak-searches-with-words-ready": ("no known defect matches",),
+    "5-listing-after-last-load": ("apart",),
+    "6-drf-backup": ("capture the full process list",),
     "8-reboot-equal-pids": ("still PID",),
     "11-optional-many-zombies": ("(now)", "180 zombie,"),
 }
