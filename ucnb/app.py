@@ -24,11 +24,14 @@ from urllib.parse import parse_qs
 
 import ipywidgets as widgets
 
-from ucnb.diagnosis.diagnose import diagnose, groups_table
+from ucnb.diagnosis.diagnose import groups_table
+from ucnb.diagnosis.outcome import assess
 from ucnb.errors import InputError
 from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
+from ucnb.faces.plan import sentence, steps_for
 from ucnb.faces.widgets import Decisions, RemediationPicker
-from ucnb.model.findings import NodeAnalysis
+from ucnb.model.actions import status
+from ucnb.model.findings import NodeAnalysis, NodeOutcome
 from ucnb.read.bundle import load
 from ucnb.read.sources import DEFAULT_MAX_MEMBERS, DEFAULT_MAX_TOTAL_BYTES
 from ucnb.report import case_note, customer_html
@@ -104,8 +107,9 @@ class TriageApp:
     True
     """
 
-    def __init__(self, bundle_path: str | None = None, *, by: str = "") -> None:
+    def __init__(self, bundle_path: str | None = None, *, by: str = "", tac: bool = False) -> None:
         self.by = by
+        self.tac = tac  # TAC mode: the TAC-only actions are offered too (customer mode: never)
         self.bundle: Any = None
         self.label = ""
         self.decisions = Decisions()
@@ -155,30 +159,39 @@ class TriageApp:
         self.status.value = f'<span class="{kind}" style="color:{colour}">{html.escape(text)}</span>'
 
     # ---------------------------------------------------------------- triage
+    def _next(self, outcome: NodeOutcome) -> str:
+        """The node's first next action for this mode's audience (the outcome's), or its status."""
+        steps = steps_for(outcome, "tac" if self.tac else "customer")
+        return sentence(steps[0]) if steps else status(outcome.status).headline
+
     def _show(self, bundle: Any, label: str) -> None:
-        analysis = diagnose(bundle)
+        case = assess(bundle)
+        analysis, outcomes = case.analysis, case.outcome.nodes
         nodes = analysis.nodes
         zombies = sum(len(n.zombies) for n in nodes)
         rows = "".join(
             "<tr>"
             + "".join(
                 f"<td>{html.escape(printable(str(v)))}</td>"
-                for v in (n.node, n.product, n.zombie_count, len(n.zombies), n.next_step.action)
+                for v in (n.node, n.product, n.zombie_count, len(n.zombies), status(o.status).headline,
+                          self._next(o))
             )
             + "</tr>"
-            for n in nodes
+            for n, o in zip(nodes, outcomes, strict=True)
         )
         summary = widgets.HTML(
             '<table class="ucnb-nodes"><tr><th>node</th><th>product</th><th>zombie count</th>'
-            f"<th>defunct rows</th><th>next step</th></tr>{rows}</table>"
+            f"<th>defunct rows</th><th>status</th><th>next step</th></tr>{rows}</table>"
         )
         children: list[widgets.Widget] = [summary]
         table = groups_table(analysis)
-        for node in (n for n in nodes if n.groups):
+        for node, outcome in zip(nodes, outcomes, strict=True):
+            if not node.groups:
+                continue
             children.append(widgets.HTML(f"<h3>{html.escape(printable(node.node))}</h3>"))
             mine = table[table["node"] == node.node]
             children.append(widgets.HTML(mine.to_html(index=False, escape=True, classes="ucnb-groups")))
-            children += self._groups(bundle, node)
+            children += self._groups(bundle, node, outcome)
         self.body.children = tuple(children)
         self.bundle, self.label = bundle, label
         self._say(
@@ -187,13 +200,14 @@ class TriageApp:
         )
         self._refresh_downloads()
 
-    def _groups(self, bundle: Any, node: NodeAnalysis) -> list[widgets.Widget]:
+    def _groups(self, bundle: Any, node: NodeAnalysis, outcome: NodeOutcome) -> list[widgets.Widget]:
         listing = bundle.node(node.node).listing
         out: list[widgets.Widget] = []
         for group in node.groups[:MAX_GROUPS_SHOWN]:
             figure = draw_zombie_tree(listing, group, node_name=node.node)
             out.append(widgets.Image(value=figure_to_png_bytes(figure), format="png", width="720px"))
-            picker = RemediationPicker(node.node, group, decisions=self.decisions, by=self.by)
+            picker = RemediationPicker(node.node, group, decisions=self.decisions, by=self.by, tac=self.tac,
+                                       outcome=outcome)
             picker.button.on_click(lambda _button: self._refresh_downloads())
             self.pickers.append(picker)
             out.append(picker.widget)

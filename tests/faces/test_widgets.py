@@ -80,7 +80,7 @@ def test_decisions_keep_every_record_and_the_latest_per_group():
 
 # ------------------------------------------------------------------ RemediationPicker
 def test_picker_preselects_the_recommended_action_and_shows_its_command():
-    picker = RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions())
+    picker = RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions(), tac=True)
     assert picker.dropdown.value == "restart_service"
     assert "<code>utils service restart Cisco AMC Service</code>" in picker.command_label.value
     labels = dict((value, label) for label, value in picker.dropdown.options)
@@ -93,7 +93,7 @@ def test_picker_preselects_the_recommended_action_and_shows_its_command():
 
 
 def test_picker_label_follows_the_selection():
-    picker = RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions())
+    picker = RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions(), tac=True)
     picker.dropdown.value = "kill_parent"
     assert "<code>kill -9 29815</code>" in picker.command_label.value
     assert "TAC only" in picker.command_label.value
@@ -186,8 +186,36 @@ def test_widgets_work_with_the_real_analysis():
     node = diagnosis.diagnose_node(Node(name="cucm-pub", product="CUCM", listings=[listing]))
     (group,) = node.groups
     decisions = Decisions()
-    picker = RemediationPicker(node.node, group, decisions=decisions)
+    picker = RemediationPicker(node.node, group, decisions=decisions, tac=True)
     assert picker.dropdown.value == group.action == "restart_service"
     assert "TAC only" in dict((v, k) for k, v in picker.dropdown.options)["kill_parent"]
     picker.button.click()
     assert decisions.as_records()[0]["command"] == "utils service restart Cisco AMC Service"
+
+
+def test_customer_mode_never_offers_a_tac_only_action():
+    """Issue 21: the picker's default is customer mode; TAC-only actions only in TAC mode."""
+    picker = RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions())
+    values = [value for _, value in picker.dropdown.options]
+    assert values == ["restart_service", "reboot", "leave"]
+    assert not any("TAC only" in label for label, _ in picker.dropdown.options)
+    with pytest.raises(InputError, match="TAC only"):
+        RemediationPicker("cucm-pub", EX1_GROUP, decisions=Decisions(), default="kill_parent")
+
+
+def test_the_cosmetic_choices_lead_with_leaving_them():
+    """Issue 21, class 3: the IM&P cosmetic case offers the outcome's plan, never a recommended reboot."""
+    from pathlib import Path
+
+    import ucnb
+    from ucnb.diagnosis.outcome import assess
+
+    samples = Path(__file__).resolve().parents[2] / "sample_outputs"
+    case = assess(ucnb.load(samples / "ex5_imnp_sftp" / "before"))
+    (group,) = case.analysis.nodes[0].groups
+    picker = RemediationPicker("imp-pub", group, decisions=Decisions(), outcome=case.outcome.nodes[0])
+    labels = [label for label, _ in picker.dropdown.options]
+    assert labels[:2] == ["Leave them until the next planned reboot (recommended)",
+                          "Reboot the node in a maintenance window (only if the customer insists)"]
+    assert picker.dropdown.value == "leave"
+    assert not any("impact cosmetic" in label or "Reboot the node (" in label for label in labels)

@@ -23,6 +23,7 @@ from ucnb.errors import InputError
 from ucnb.model.findings import DefectMatch
 from ucnb.model.results import Bundle
 from ucnb.report import (
+    Strong,
     INTERNAL_TOKENS,
     build_report,
     case_note,
@@ -161,7 +162,8 @@ def test_executive_summary_has_three_to_five_sentences():
             model = build_report(load(folder), after=after, pictures=False)
             summary = model.sections[0]
             assert summary.title == "Executive summary"
-            (paragraph,) = summary.blocks
+            lead, paragraph = summary.blocks[:2]  # the outcome's headline, then the story
+            assert isinstance(lead.parts[0], Strong)
             text = "".join(str(p) for p in paragraph.parts)
             sentences = [s for s in re.split(r"(?<=\.) (?=[A-Z])", text) if s]
             assert 3 <= len(sentences) <= 5, (folder, sentences)
@@ -198,9 +200,9 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
     cause = report(SAMPLES / "ex5_imnp_sftp" / "before", pictures=False).text.split("## Root cause", 1)[1]
     assert "defect" not in cause.split("\n## ", 1)[0] and "Bug Search" not in cause.split("\n## ", 1)[0]
 
-    import ucnb.report.build
+    import ucnb.diagnosis.outcome
 
-    real = ucnb.report.build.diagnose
+    real = ucnb.diagnosis.outcome.diagnose
 
     def with_defect(bundle, **options):  # the catalogue lists two defects of the service: one applies
         analysis = real(bundle, **options)
@@ -213,7 +215,7 @@ def test_root_cause_as_far_as_the_evidence_goes(monkeypatch):
         groups = (replace(node.groups[0], defects=defects), *node.groups[1:])
         return replace(analysis, nodes=(replace(node, groups=groups), *analysis.nodes[1:]))
 
-    monkeypatch.setattr(ucnb.report.build, "diagnose", with_defect)  # the report's diagnosis
+    monkeypatch.setattr(ucnb.diagnosis.outcome, "diagnose", with_defect)  # the report's diagnosis
     text = report(SAMPLES / "ex1_cucm_amc" / "before", pictures=False).text
     cause = text.split("## Root cause", 1)[1].split("\n## ", 1)[0]
     assert "known defect: CSCwz99999 (amc leaves sh zombies), fixed in 14.0.1.13900-1" in cause
@@ -235,7 +237,7 @@ def test_decision_from_the_command_line(tmp_path):
     )
     assert status == 0, err
     text = target.read_text()
-    assert text.startswith("# Case 700123456: Zombie processes on cucm-sub1")
+    assert text.startswith("# Case 700123456: Zombie-process analysis: cucm-sub1")
     decision = text.split("## Decision", 1)[1].split("\n## ", 1)[0]
     assert "| cucm-sub1 | 1 zombie under PID 29815 | Restart the Cisco AMC Service on cucm-sub1 |" in decision
     assert "| jdoe |" in decision
@@ -304,7 +306,9 @@ def test_after_shows_each_verdict(tmp_path):
     text = report(before, after=partial, pictures=False, force_order=True).text
     assert verdict_of(text) == "PARTIAL"
     assert "| **Remaining PIDs** | 387 |" in text and "| **Cleared PIDs** | 325, 370 |" in text
-    assert "How to clear them" in text  # not cleared: the way to clear them is still shown
+    plan = text.split("**Action plan**", 1)[1].split("\n## ", 1)[0]  # forced: the plan asks for a fresh one
+    assert "| 1 | Customer administrator | no maintenance window needed | Capture the zombie count" in plan
+    assert "no further action" not in text
 
     text = report(before, after=before, pictures=False, force_order=True).text
     assert verdict_of(text) == "NOT CLEARED"
@@ -351,11 +355,14 @@ def test_case_note_is_short_plain_text():
     assert len(lines) < 25
     assert not re.search(r"[`*|\[\]]|^[#>|-]", note, re.M), note  # no markup
     assert lines[0] == "Zombie processes, case 700123456"
-    for needle in ("Node: cuc-sub", "Zombies: 3 (PIDs 325, 370, 387)",
-                   "Owner: Connection File Syncer (PID 7827",
-                   "Action: restart the Connection File Syncer on cuc-sub", "decided by jdoe",
-                   "Verification: CLEARED, zombie count 3 -> 0", "Next: no further action"):
+    assert [line for line in lines if line.endswith(":")] == ["Analysis:", "Action plan:", "Verification:"]
+    for needle in ("Problem: 3 zombie processes on cuc-sub (CUC 11.5.1.12900-21)",
+                   "Captured: before 2026-11-20 08:45:24 (show status date); after 2026-11-20 09:12:53",
+                   "Zombies: 3 (PIDs 325, 370, 387)", "Owner: Connection File Syncer (PID 7827",
+                   "Decided: restart the Connection File Syncer on cuc-sub", "decided by jdoe",
+                   "Verdict: CLEARED, zombie count 3 -> 0", "Outcome: Cleared: no further action is needed"):
         assert needle in note, (needle, note)
+    assert "Next:" not in note  # the plan is the outcome's: never the action again
 
 
 def test_case_note_of_a_cluster_stays_short():
@@ -371,7 +378,7 @@ def test_web_app_api_gives_the_customer_page_and_the_note():
     assert page.startswith("<!DOCTYPE html>") and "jdoe decided to restart the Cisco AMC Service" in page
     assert not [t for t in INTERNAL_TOKENS if t in page]
     note = case_note(bundle, decisions=decisions)
-    assert note.startswith("Zombie processes\nNode: cucm-sub1")
+    assert note.startswith("Zombie processes\nProblem: 1 zombie process on cucm-sub1")
 
 
 # ------------------------------------------------------------------ HTML
@@ -479,7 +486,7 @@ def test_summary_without_zombies_never_claims_more_than_the_captures_show(tmp_pa
     (tmp_path / "quiet" / "load.txt").write_text(load_text.replace("1 zombie", "0 zombie"))
     quiet = report(tmp_path / "quiet", pictures=False).text
     summary = quiet.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
-    assert "show no zombie process" in summary and "Nothing needs to be done." in summary
+    assert "show no zombie process" in summary and "No action needed: no zombie process" in summary
 
     status = (SAMPLES / "ex1_cucm_amc" / "before" / "show_status.txt").read_text()
     (tmp_path / "blind").mkdir()
@@ -487,7 +494,7 @@ def test_summary_without_zombies_never_claims_more_than_the_captures_show(tmp_pa
     blind = report(tmp_path / "blind", pictures=False).text
     summary = blind.split("## Executive summary", 1)[1].split("\n## ", 1)[0]
     assert "cannot tell whether zombie processes exist" in summary
-    assert "Nothing needs to be done" not in summary and "show no zombie" not in summary
+    assert "No action needed" not in summary and "show no zombie" not in summary
     assert "`show process load`" in summary
 
 

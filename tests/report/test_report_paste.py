@@ -82,7 +82,7 @@ def test_the_imp_report_reads_as_typed():
     text = render_report(ucnb.load(EX5 / "before"), fmt="md", pictures=False).text
     assert "## imp-pub (IM&P)" in text
     assert "| imp-pub | IM&P | 12.5.1.14900-4 |" in text
-    assert "restart the server imp-pub (in a maintenance window): `utils system restart`" in text
+    assert "| Restart the server imp-pub | `utils system restart` |" in text
     assert not re.search(r"&(amp|lt|gt|quot|#\d+);", text)
     assert "\\(" not in text and "\\)" not in text and "\\>" not in text
 
@@ -192,14 +192,15 @@ def _leaking(total):
 @pytest.mark.parametrize(
     ("case", "badge"),
     [
-        ("ex1 before", Badge("OPTIONAL", "info", "Urgency")),
+        ("ex1 before", Badge("OPTIONAL", "info", "Status")),
         ("ex1 verified", Badge("CLEARED", "good", "Verification")),
         ("partial", Badge("PARTIAL", "warn", "Verification")),
-        ("leak, PIDs nearly out", Badge("URGENT", "bad", "Urgency")),
-        ("leak, room left", Badge("RECOMMENDED", "warn", "Urgency")),
+        ("leak, PIDs nearly out", Badge("URGENT", "bad", "Status")),
+        ("leak, room left", Badge("RECOMMENDED", "warn", "Status")),
+        ("cosmetic", Badge("COSMETIC", "good", "Status")),
     ],
 )
-def test_the_badge_says_the_verdict_or_the_urgency(case, badge):
+def test_the_badge_says_the_outcome_status(case, badge):
     bundles = {
         "ex1 before": lambda: (ucnb.load(SAMPLES / "ex1_cucm_amc" / "before"), None),
         "ex1 verified": lambda: (ucnb.load(SAMPLES / "ex1_cucm_amc" / "before"),
@@ -207,6 +208,7 @@ def test_the_badge_says_the_verdict_or_the_urgency(case, badge):
         "partial": lambda: (_cuc([6325, 6370, 6387], 3), _cuc([6387], 1)),
         "leak, PIDs nearly out": lambda: (_leaking(30000), None),
         "leak, room left": lambda: (_leaking(600), None),
+        "cosmetic": lambda: (ucnb.load(EX5 / "before"), None),
     }
     before, after = bundles[case]()
     report = build_report(before, after=after, pictures=False)

@@ -23,8 +23,8 @@ import ipywidgets as widgets
 import pandas as pd
 
 from ucnb.errors import InputError
-from ucnb.model.actions import action
-from ucnb.model.findings import Group
+from ucnb.model.actions import ACTIONS, IF_INSISTED, action, timing
+from ucnb.model.findings import Group, NodeOutcome
 
 __all__ = [
     "DECISION_FIELDS",
@@ -107,9 +107,14 @@ class Decisions:
 DECISIONS = Decisions()  # the session's default store
 
 
-def _options_of(group: Group) -> list[dict[str, Any]]:
+def _options_of(
+    group: Group, outcome: NodeOutcome | None = None, *, tac: bool = False
+) -> list[dict[str, Any]]:
     """The primary action, then the alternatives (first of each action kept), as dicts with
-    action, command, impact, note, recommended, tac_only."""
+    action, command, impact, note, recommended, tac_only (offered only when `tac`), label. A known
+    cosmetic condition (the node's outcome, `ucnb.diagnosis.outcome`) offers the outcome's plan
+    first: leave them until the next planned reboot, a reboot in a maintenance window only if the
+    customer insists."""
     primary: dict[str, Any] = {
         "action": group.action,
         "command": group.command,
@@ -130,17 +135,39 @@ def _options_of(group: Group) -> list[dict[str, Any]]:
                 "tac_only": alt.tac_only or action(alt.action).tac_only,
             }
         )
+    if outcome is not None and outcome.status == "cosmetic":
+        options = _cosmetic(group, outcome) + options
     seen: set[str] = set()
     unique = []
     for option in options:
-        if not option["action"] or option["action"] in seen:
+        if not option["action"] or option["action"] in seen or (option["tac_only"] and not tac):
             continue
         seen.add(option["action"])
         unique.append(option)
     return unique
 
 
+def _cosmetic(group: Group, outcome: NodeOutcome) -> list[dict[str, Any]]:
+    """The outcome's steps for this group as options: its first recommended, the optional ones only
+    if the customer insists (labelled with their timing)."""
+    options = []
+    for step in outcome.next_actions:
+        if step.ppid != group.ppid or not action(step.action).decision:
+            continue
+        label = action(step.action).label
+        if step.optional:
+            label += f" {timing(step.when).phrase} ({IF_INSISTED})"
+        else:
+            label += " (recommended)"
+        options.append({"action": step.action, "command": step.command, "impact": group.impact,
+                        "note": step.why, "recommended": not step.optional, "tac_only": step.tac_only,
+                        "label": label})
+    return options
+
+
 def _option_label(option: Mapping[str, Any]) -> str:
+    if option.get("label"):
+        return str(option["label"])
     parts = [action(option["action"]).label]
     if option.get("impact"):
         parts.append(f"impact {option['impact']}")
@@ -158,7 +185,9 @@ class RemediationPicker:
     alternatives (values are action names: "restart_service", "reboot", ...; labels from
     `ucnb.model.actions`), the recommended one preselected unless `default` names another. The
     command label shows the exact CLI command of the selection; "Record decision" stores it in
-    `decisions` and confirms in the output.
+    `decisions` and confirms in the output. `tac`: TAC mode, the TAC-only actions are offered too
+    (customer mode, the default: never). `outcome`: the node's case outcome, whose plan leads the
+    choices of a known cosmetic condition.
 
     >>> picker = RemediationPicker("cucm-pub", group, default="reboot", by="jdoe")
     >>> picker.button.click()
@@ -173,17 +202,21 @@ class RemediationPicker:
         decisions: Decisions = DECISIONS,
         by: str = "",
         note: str = "",
+        tac: bool = False,
+        outcome: NodeOutcome | None = None,
     ) -> None:
         self.node_name = node_name
         self.group = group
         self.decisions = decisions
         self.by = by
-        self.options = {option["action"]: option for option in _options_of(group)}
+        self.tac = tac
+        self.options = {option["action"]: option for option in _options_of(group, outcome, tac=tac)}
         if not self.options:
             raise InputError(f"{node_name}: the zombie group of PPID {group.ppid} has no action")
         if default is not None and default not in self.options:
+            hidden = " (TAC only: give tac=True)" if default in ACTIONS and action(default).tac_only else ""
             raise InputError(
-                f"{node_name}: default action {default!r} is not one of {', '.join(self.options)}"
+                f"{node_name}: default action {default!r} is not one of {', '.join(self.options)}{hidden}"
             )
         ppid = group.ppid
         count = len(group.zombie_pids)

@@ -28,7 +28,7 @@ from ucnb.errors import InputError
 
 __all__ = [
     "Action", "Verdict", "Urgency", "Timing", "Status",
-    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO",
+    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO", "IF_INSISTED",
     "action", "verdict", "urgency", "timing", "status", "decision_names", "special_rule_names", "jargon",
 ]
 
@@ -126,7 +126,7 @@ ACTIONS: Mapping[str, Action] = {
                disrupts="service", verb="restart", special_rule=True, jargon=True),
         Action("reboot", "Reboot the node", "restart the server {node}", disrupts="node", verb="reboot",
                special_rule=True),
-        Action("leave", "Leave them until the next reboot",
+        Action("leave", "Leave them until the next planned reboot",
                "leave the zombie processes in place (each holds only a process ID; a restart clears them)",
                special_rule=True),
         Action("kill_parent", "Kill the parent process",
@@ -199,6 +199,7 @@ TIMINGS: Mapping[str, Timing] = {
 }
 
 WHO: Mapping[str, str] = {"customer": "Customer administrator", "tac": "Cisco TAC"}
+IF_INSISTED = "only if the customer insists"  # a step the outcome offers but does not recommend
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""The post-incident report (HTML, Markdown, a plain-text case note, PDF).
+"""The report: a zombie-process analysis before a remediation, a post-incident report after one
+(HTML, Markdown, a plain-text case note, PDF).
 
     >>> import ucnb
     >>> bundle = ucnb.load("sample_outputs/ex1_cucm_amc/before")
     >>> render_report(bundle, fmt="md", pictures=False).text.splitlines()[0]
-    '# Zombie processes on cucm-sub1: post-incident report'
+    '# Zombie-process analysis: cucm-sub1'
 
 The report is built once as a model (`ucnb.report.build`, `.summary`, `.nodes`: sections of
 paragraphs, fields, tables, code blocks and images, plus the case note: data, no markup) and written

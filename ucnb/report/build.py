@@ -14,15 +14,26 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from ucnb.diagnosis.diagnose import diagnose
-from ucnb.diagnosis.verify import compare, parent_state
+from ucnb.diagnosis.outcome import assess
+from ucnb.diagnosis.verify import parent_state
 from ucnb.errors import InputError
-from ucnb.model.actions import URGENCIES, VERDICTS, action, urgency, verdict
+from ucnb.faces.plan import headline, plan_lines, steps_for
+from ucnb.model.actions import action, status, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle
-from ucnb.report.context import Context, capture_times, na, owners, pid_list, when_of
+from ucnb.report.context import (
+    Context,
+    bundle_times,
+    decisions_of,
+    na,
+    owners,
+    pid_list,
+    redact_outcome,
+    when_of,
+)
 from ucnb.report.evidence import SourceLines
 from ucnb.report.model import (
     Badge,
@@ -38,7 +49,7 @@ from ucnb.report.model import (
     prose,
 )
 from ucnb.report.nodes import next_step_text, node_sections
-from ucnb.report.summary import executive_summary, root_cause, timeline
+from ucnb.report.summary import executive_summary, root_cause, shown_decision, timeline
 from ucnb.report.words import AUDIENCES, product_words
 from ucnb.text import plural
 from ucnb.version import kit_version
@@ -67,22 +78,30 @@ def build_report(
     def r(value: Any) -> Any:
         return value if redactor is None else redactor.value(value)
 
+    records = list(decisions or [])
+    case_found = assess(bundle, after, decisions=decisions_of(records), case=case, force_order=force_order)
+    before_when = when_of(bundle_times(bundle))[0] if bundle_times(bundle) else None
+    after_when = when_of(bundle_times(after))[0] if after is not None and bundle_times(after) else None
+    outcome = replace(case_found.outcome, captured_before=before_when, captured_after=after_when)
     context = Context(
         bundle=bundle,
         after=after,
-        analysis=diagnose(bundle),
-        verification=compare(bundle, after, force_order=force_order) if after is not None else None,
-        decisions=list(decisions or []),
+        analysis=case_found.analysis,
+        verification=case_found.verification,
+        decisions=records,
         lines=lines,
         r=r,
         audience=audience,
         pictures=pictures,
         case=r(case) if case else None,
         redactor=redactor,
+        outcome=redact_outcome(outcome, r),
     )
     names = [r(n.node) for n in context.analysis.nodes]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5:,} more nodes" if len(names) > 5 else "")
-    title = f"Zombie processes on {shown}: post-incident report"
+    # what the document is: an analysis before a remediation, a post-incident report after one
+    title = (f"Zombie-process analysis: {shown}" if after is None
+             else f"Post-incident report: zombie processes on {shown}")
     if context.case:
         title = f"Case {context.case}: {title}"
     report = Report(title, audience=audience, badge=badge(context), case=context.case, nodes=names)
@@ -103,34 +122,25 @@ def build_report(
 
 
 # ------------------------------------------------------------------ the badge
-TONE_RANK = ("bad", "warn", "info", "good")  # the worst first
+TONES = {"ok": "good"}  # a status's tone as the badge's colour
 
 
 def badge(context: Context) -> Badge:
-    """The report's one-look verdict: the worst verification verdict of its nodes once verified, else
-    the highest urgency of the diagnosis (words and tone from `ucnb.model.actions`)."""
-    if context.verification is not None and context.verification.nodes:
-        names = {v.verdict for v in context.verification.nodes}
-
-        def worst(name: str) -> tuple[int, int]:
-            return TONE_RANK.index(verdict(name).tone), list(VERDICTS).index(name)
-
-        chosen = verdict(min(names, key=worst))
-        return Badge(chosen.label, chosen.tone, "Verification")
-    levels = [entry.next_step.urgency for _, entry in context.pairs()] or ["none"]
-    level = urgency(max(levels, key=lambda name: list(URGENCIES).index(name)))
-    return Badge(level.label, level.tone, "Urgency")
+    """The report's one-look verdict: the case outcome's status (its worst node's), words and tone from
+    `ucnb.model.actions.STATUSES`; `Verification` once verified, else `Status`."""
+    chosen = status(context.outcome.status)
+    kind = "Verification" if context.outcome.phase == "verified" else "Status"
+    return Badge(chosen.badge, TONES.get(chosen.tone, chosen.tone), kind)
 
 
 # ------------------------------------------------------------------ executive summary
 # ------------------------------------------------------------------ findings
 def findings_table(context: Context) -> Section:
-    """One row per node: what was seen and what to do (or that nothing more is needed)."""
+    """One row per node: what was seen, where it stands and its first next action (the outcome's)."""
     section = Section("Findings", 2)
-    header = ["Node", "Product", "Version", "Zombie count", "Defunct rows", "Owner", "Urgency", "Next step"]
+    header = ["Node", "Product", "Version", "Zombie count", "Defunct rows", "Owner", "Status", "Next step"]
     rows: list[list[Text]] = []
     for node, entry in context.pairs():
-        level = entry.next_step.urgency
         rows.append(
             [
                 context.r(node.name),
@@ -139,8 +149,8 @@ def findings_table(context: Context) -> Section:
                 "not captured" if entry.zombie_count is None else f"{entry.zombie_count:,}",
                 f"{len(entry.zombies):,}",
                 context.r(owners(entry)) or "none",
-                urgency(level).words,
-                next_step_text(context, node, entry),
+                status(context.node_outcome(node.name).status).headline,
+                next_step_text(context, node.name),
             ]
         )
     section.blocks.append(Table(header, rows))
@@ -153,7 +163,7 @@ def decision_section(context: Context) -> Section | None:
     rows: list[list[Text]] = []
     for node, entry in context.pairs():
         for group in entry.groups:
-            decision = context.decision(node.name, group.ppid)
+            decision = shown_decision(context, node.name, group.ppid)
             if decision is None:
                 continue
             token = str(decision.get("action") or "?")
@@ -204,8 +214,10 @@ def verification_section(context: Context, verification: Verification) -> Sectio
             what = parent.service or parent.command or "?"
             state = parent_state(parent, v.rebooted)
             fields.append((f"Parent PID {parent.ppid}", r(f"{what}: {state}")))
-        if verdict(v.verdict).passes:
-            fields.append(("Next", "no further action"))
+        outcome = context.node_outcome(v.node)
+        fields.append(("Outcome", prose(headline(outcome))))
+        if steps_for(outcome, context.audience):
+            fields.append(("Next", next_step_text(context, v.node)))
         section.blocks.append(Fields(fields))
     return section
 
@@ -257,60 +269,99 @@ def appendix(context: Context, timestamp: str | None) -> Section:
 
 
 # ------------------------------------------------------------------ the case note
+NOTE_NODES = 4  # nodes analysed one by one in the note; the rest are counted
+NOTE_STEPS = 8  # steps of the action plan in the note; the rest are counted
+
+
+def _problem(context: Context) -> str:
+    """One line: how many zombies on which nodes (product and version when there is one node)."""
+    r, pairs = context.r, context.pairs()
+    counts = [(n, e.zombie_count if e.zombie_count is not None else len(e.zombies)) for n, e in pairs]
+    total = sum(c for _, c in counts)
+    if len(pairs) == 1:
+        node = pairs[0][0]
+        version = f" {r(node.identity.version)}" if node.identity.version else ""
+        where = f"{r(node.name)} ({product_words(node.product)}{version})"
+    else:
+        names = ", ".join(r(n.name) for n, c in counts if c)[:200] or "none of them"
+        where = f"{plural(len(pairs), 'node')} ({names})"
+    return f"{plural(total, 'zombie process')} on {where}"
+
+
+def _captured(context: Context) -> str:
+    """The capture times, before and after, each with where its date comes from."""
+    before = when_of(bundle_times(context.bundle))
+    text = f"before {before[0]} ({before[1]})"
+    if context.after is not None:
+        after = when_of(bundle_times(context.after))
+        text += f"; after {after[0]} ({after[1]})"
+    return text
+
+
+def _analysis(context: Context, node: Any, entry: Any, prefix: str) -> list[tuple[str, str]]:
+    """The node's zombies, owners and where it stands before any remediation."""
+    r = context.r
+    count = entry.zombie_count if entry.zombie_count is not None else len(entry.zombies)
+    pids = [p for g in entry.groups for p in g.zombie_pids]
+    shown = ", ".join(str(p) for p in pids[:8]) + (f" ... ({len(pids):,} in all)" if len(pids) > 8 else "")
+    label = "PID" if len(pids) == 1 else "PIDs"
+    rows = [(f"{prefix}Zombies", f"{count:,}" + (f" ({label} {shown})" if pids else ""))]
+    for group in entry.groups[:2]:
+        parent = f"PID {group.ppid}" + (f" {r(group.parent_command)}" if group.parent_command else "")
+        owner = r(group.service) if group.service else "no known service"
+        rows.append((f"{prefix}Owner", f"{owner} ({parent})"))
+    if len(entry.groups) > 2:
+        rows.append((f"{prefix}Owners", f"... and {plural(len(entry.groups) - 2, 'more parent')}"))
+    outcome = context.node_outcome(node.name)
+    if outcome.phase == "before":
+        rows.append((f"{prefix}Status", headline(outcome)))
+    return rows
+
+
+def _decided(context: Context, node: Any, entry: Any, prefix: str) -> list[tuple[str, str]]:
+    """What was decided for the node (what, command, who, the note); a TAC-only action only for TAC."""
+    r = context.r
+    rows = []
+    for group in entry.groups:
+        d = shown_decision(context, node.name, group.ppid)
+        if d is None:
+            continue
+        words = action(d.get("action") or "none").sentence(service=group.service, node=r(node.name),
+                                                           ppid=group.ppid)
+        command = f" ({r(d['command'])})" if d.get("command") else ""
+        who = f", decided by {r(d['by'])}" if d.get("by") else ""
+        note = f": {r(d['note'])}" if d.get("note") else ""
+        rows.append((f"{prefix}Decided", f"{words}{command}{who}{note}"))
+    return rows[:2]
+
+
 def case_note(context: Context) -> CaseNote:
-    """node, count, owner, action, verification: the lines a TAC engineer pastes into the case."""
+    """The lines a TAC engineer pastes into the case: Problem, Analysis, Action plan (the outcome's,
+    for the audience), Verification; the capture times, the decision, its note and who decided."""
     r = context.r
     title = "Zombie processes" + (f", case {context.case}" if context.case else "")
-    rows: list[tuple[str, str]] = []
     pairs = context.pairs()
-    for node, entry in pairs[:4]:
-        prefix = f"{r(node.name)} " if len(pairs) > 1 else ""
-        if len(pairs) == 1:
-            version = f" {r(node.identity.version)}" if node.identity.version else ""
-            rows.append(("Node", f"{r(node.name)} ({product_words(node.product)}{version})"))
-            when, basis = when_of(capture_times(node))
-            rows.append(("Captured", f"{when} ({basis})"))
-        count = entry.zombie_count if entry.zombie_count is not None else len(entry.zombies)
-        pids = [p for g in entry.groups for p in g.zombie_pids]
-        shown = ", ".join(str(p) for p in pids[:8]) + (
-            f" ... ({len(pids):,} in all)" if len(pids) > 8 else ""
-        )
-        label = "PID" if len(pids) == 1 else "PIDs"
-        rows.append((f"{prefix}Zombies", f"{count:,}" + (f" ({label} {shown})" if pids else "")))
-        for group in entry.groups[:2]:
-            parent = f"PID {group.ppid}" + (f" {r(group.parent_command)}" if group.parent_command else "")
-            rows.append(
-                (f"{prefix}Owner", f"{r(group.service) if group.service else 'no known service'} ({parent})")
-            )
-        if len(entry.groups) > 2:
-            rows.append((f"{prefix}Owners", f"... and {plural(len(entry.groups) - 2, 'more parent')}"))
-        level, reason = entry.next_step.urgency, entry.next_step.urgency_reason
-        rows.append(
-            (f"{prefix}Urgency", urgency(level).words + (f": {r(reason)}" if reason else ""))
-        )
-        decisions = (context.decision(node.name, g.ppid) for g in entry.groups)
-        decided = [d for d in decisions if d]
-        if decided:
-            d = decided[0]
-            group = next(g for g in entry.groups if g.ppid == d.get("ppid"))
-            words = action(d.get("action") or "none").sentence(
-                service=group.service, node=r(node.name), ppid=group.ppid
-            )
-            command = f" ({r(d['command'])})" if d.get("command") else ""
-            who = f", decided by {r(d['by'])}" if d.get("by") else ""
-            rows.append((f"{prefix}Action", f"{words}{command}{who}"))
-        checked = context.verdict(node.name)
-        if checked is not None:
-            counts = f"zombie count {na(checked.before_count)} -> {na(checked.after_count)}"
-            text = f"{verdict(checked.verdict).label}, {counts}"
-            rows.append((f"{prefix}Verification", text))
-        rows.append((f"{prefix}Next", next_step_text(context, node, entry, plain=True)))
-    if len(pairs) > 4:
-        rest = pairs[4:]
-        rows.append(
-            (
-                "More nodes",
-                f"{len(rest):,} ({sum(len(e.zombies) for _, e in rest):,} zombies): see the report",
-            )
-        )
+    rows: list[tuple[str, str]] = [("Problem", _problem(context)), ("Captured", _captured(context))]
+    rows.append(("Analysis", ""))
+    for node, entry in pairs[:NOTE_NODES]:
+        rows += _analysis(context, node, entry, f"{r(node.name)} " if len(pairs) > 1 else "")
+    if len(pairs) > NOTE_NODES:
+        rest = pairs[NOTE_NODES:]
+        zombies = sum(len(e.zombies) for _, e in rest)
+        rows.append(("More nodes", f"{len(rest):,} ({zombies:,} zombies): see the report"))
+    decided = [row for node, entry in pairs for row in
+               _decided(context, node, entry, f"{r(node.name)} " if len(pairs) > 1 else "")]
+    plan = plan_lines(context.outcome, context.audience)
+    rows.append(("Action plan", "" if decided or plan else "nothing to do"))
+    rows += decided[:NOTE_NODES]
+    rows += [("", line) for line in plan[:NOTE_STEPS]]
+    if len(plan) > NOTE_STEPS:
+        rows.append(("", f"... {plural(len(plan) - NOTE_STEPS, 'more step')}: see the report"))
+    if context.verification is not None:
+        rows.append(("Verification", ""))
+        for check in context.verification.nodes[:NOTE_NODES]:
+            prefix = f"{r(check.node)} " if len(pairs) > 1 else ""
+            counts = f"zombie count {na(check.before_count)} -> {na(check.after_count)}"
+            rows.append((f"{prefix}Verdict", f"{verdict(check.verdict).label}, {counts}"))
+            rows.append((f"{prefix}Outcome", headline(context.node_outcome(check.node))))
     return CaseNote(title, rows)

@@ -14,7 +14,16 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from ucnb.model.findings import Analysis, NodeAnalysis, NodeVerification, Verification
+from ucnb.model.findings import (
+    Analysis,
+    CaseOutcome,
+    Decision,
+    NextAction,
+    NodeAnalysis,
+    NodeOutcome,
+    NodeVerification,
+    Verification,
+)
 from ucnb.model.results import Bundle, Node
 from ucnb.read.bundle import parse_status_date
 from ucnb.report.evidence import SourceLines
@@ -38,6 +47,7 @@ class Context:
     pictures: bool
     case: str | None
     redactor: Any = None
+    outcome: CaseOutcome = CaseOutcome()  # decided once (`ucnb.diagnosis.outcome`), redacted for the report
 
     @property
     def tac(self) -> bool:
@@ -62,12 +72,56 @@ class Context:
             return None
         return next((v for v in self.verification.nodes if v.node == name), None)
 
+    def node_outcome(self, name: str) -> NodeOutcome:
+        """The outcome of the node of this (unredacted) name; an empty one if the outcome has none."""
+        found = self.outcome.node(self.r(name))
+        return found if found is not None else NodeOutcome(self.r(name), self.outcome.phase, "clean", "")
+
     def decision(self, node: str, ppid: Any) -> Mapping[str, Any] | None:
         found = None
         for entry in self.decisions:  # the last one recorded wins
             if entry.get("node") == node and entry.get("ppid") == ppid:
                 found = entry
         return found
+
+
+def decisions_of(records: Sequence[Mapping[str, Any]]) -> list[Decision]:
+    """The report's decision records as the outcome's `Decision`s: the latest per (node, PPID), in
+    the order those were first decided.
+
+    >>> [d.action for d in decisions_of([{"node": "a", "ppid": 1, "action": "reboot"},
+    ...                                 {"node": "a", "ppid": 1, "action": "leave", "by": "jdoe"}])]
+    ['leave']
+    """
+    latest: dict[tuple[str, Any], Decision] = {}
+    for record in records:
+        if not record.get("action"):
+            continue
+        key = (str(record.get("node")), record.get("ppid"))
+        latest[key] = Decision(
+            key[0], record.get("ppid"), str(record["action"]),
+            str(record["command"]) if record.get("command") else None,
+            by=str(record.get("by") or ""), note=str(record.get("note") or ""),
+        )
+    return list(latest.values())
+
+
+def redact_outcome(outcome: CaseOutcome, r: Callable[[Any], Any]) -> CaseOutcome:
+    """The outcome with every string taken from the captures redacted (names, commands, reasons); its
+    tokens (status, action, when, who) stay as they are."""
+
+    def step(s: NextAction) -> NextAction:
+        return replace(s, node=r(s.node), command=r(s.command), why=r(s.why), service=r(s.service))
+
+    def node(n: NodeOutcome) -> NodeOutcome:
+        decision = n.decision and replace(n.decision, node=r(n.decision.node), command=r(n.decision.command),
+                                          by=r(n.decision.by), note=r(n.decision.note))
+        return replace(n, node=r(n.node), why=r(n.why), services_down=tuple(r(s) for s in n.services_down),
+                       order_problem=r(n.order_problem), decision=decision,
+                       next_actions=tuple(step(s) for s in n.next_actions))
+
+    return replace(outcome, case=r(outcome.case), decided_by=r(outcome.decided_by),
+                   nodes=tuple(node(n) for n in outcome.nodes))
 
 
 # ------------------------------------------------------------------ times

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Literal, overload
+from typing import Any
 
+from ucnb.faces.plan import headline, sentence, steps_for
 from ucnb.faces.tree import tree_of_group
-from ucnb.model.actions import action, timing, urgency
-from ucnb.model.findings import Group
+from ucnb.model.actions import WHO, action, timing, urgency
+from ucnb.model.findings import Group, NextAction, NodeOutcome
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
 from ucnb.report.model import (
+    Block,
     Code,
     Fields,
     Image,
@@ -56,38 +58,24 @@ def _bounded(items: list[list[Inline]], what: str) -> list[list[Inline]]:
     return items[:MAX_LIST] + [[f"... {plural(len(items) - MAX_LIST, 'more ' + what)}"]]
 
 
-def _cleared(context: Any, node: Node) -> bool:
-    verdict = context.verdict(node.name)
-    return verdict is not None and verdict.verdict == "cleared"
+def _verified(context: Any, node: Node) -> bool:
+    """The node was compared with a capture after the remediation (its details are then the result)."""
+    return context.verdict(node.name) is not None
 
 
-@overload
-def next_step_text(context: Any, node: Node, entry: Any, *, plain: Literal[True]) -> str: ...
-@overload
-def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False) -> Text: ...
-def next_step_text(context: Any, node: Node, entry: Any, *, plain: bool = False) -> Text:
-    """The node's next step in the audience's words; after a CLEARED verification, no further action."""
-    r = context.r
-    if _cleared(context, node):
-        return "no further action (the capture after the remediation shows no zombie)"
-    step = entry.next_step
-    if step.action in ("none", ""):
-        return "nothing to do"
-    group = next((g for g in entry.groups if g.ppid == step.ppid), None)
-    words = action(step.action).sentence(
-        service=group.service if group else None,
-        node=r(node.name),
-        ppid=step.ppid,
-        command=step.command,
-    )
-    when = step.when
-    if when:
-        words += f" ({timing(when).words})"
-    if plain:
-        return words + (f": {r(step.command)}" if step.command else "")
-    parts: list[Inline] = [f"{step.action}: " if context.tac else "", words]
-    if step.command:
-        parts += [": ", Code(r(step.command))]
+def next_step_text(context: Any, name: str) -> Text:
+    """The node's first next action for the report's audience, from the case outcome; with none, the
+    vocabulary's "nothing to do" (the status says why)."""
+    outcome = context.node_outcome(name)
+    steps = steps_for(outcome, context.audience)
+    if not steps:
+        return action("none").words
+    first = steps[0]
+    words = sentence(first) + f" ({timing(first.when).words}{', optional' if first.optional else ''})"
+    command = first.command if first.command and first.command not in words else None
+    parts: list[Inline] = [f"{first.action}: " if context.tac else "", words]
+    if command:
+        parts += [": ", Code(command)]
     return [p for p in parts if p]
 
 
@@ -132,9 +120,9 @@ def node_sections(context: Any, node: Node, entry: Any, n_index: int) -> list[Se
             section.blocks.append(Paragraph([Strong("Captures")]))
             section.blocks.append(ItemList(_bounded([[r(t)] for t in times], "capture")))
     section.blocks.append(
-        Paragraph([Strong("Next step:"), " ", *_inlines(next_step_text(context, node, entry))])
+        Paragraph([Strong("Next step:"), " ", *_inlines(next_step_text(context, node.name))])
     )
-    if not _cleared(context, node) and entry.next_step.reason and context.tac:
+    if not _verified(context, node) and entry.next_step.reason and context.tac:
         section.blocks.append(Paragraph(prose(r(entry.next_step.reason))))
     if context.lines is not None and node.latest_load is not None:
         found = context.lines.find(node.latest_load.source, "zombie")
@@ -377,20 +365,14 @@ def group_section(
         )
     section.blocks.append(Preformatted(r(tree_text(group, commands)), "Process tree"))
     collect = group.collect_before
-    if collect and not _cleared(context, node):
+    outcome = context.node_outcome(node.name)
+    if _verified(context, node):  # the remediation is done: its result, and the plan says what is next
+        section.blocks.append(Paragraph([Strong("Result:"), " ", *prose(headline(outcome))]))
+        return section
+    if collect and not outcome.cosmetic:
         section.blocks.append(Paragraph([Strong("Before clearing them, collect")]))
         section.blocks.append(ItemList([r(_collect_text(item)) for item in collect]))
-    if _cleared(context, node):
-        section.blocks.append(
-            Paragraph(
-                [
-                    Strong("Result:"),
-                    " cleared (the capture after the remediation shows no zombie); no further action.",
-                ]
-            )
-        )
-    else:
-        _remedy(context, section, node, group)
+    _remedy(context, section, node, group, outcome)
     return section
 
 
@@ -424,9 +406,29 @@ def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[lis
     return rows
 
 
-def _remedy(context: Any, section: Section, node: Node, group: Any) -> None:
+def plan_table(steps: Sequence[NextAction], limit: int = MAX_LIST) -> list[Block]:
+    """The action plan as a numbered table (who, when, what, the exact command, why), then a count of
+    the steps left out; the steps are the outcome's, already chosen for the audience."""
+    rows: list[list[Text]] = []
+    for number, step in enumerate(steps[:limit], 1):
+        what = sentence(step)
+        when = timing(step.when).words + (" (optional)" if step.optional else "")
+        command: Text = Code(step.command) if step.command else "none"
+        rows.append([str(number), WHO[step.who], when, what[:1].upper() + what[1:], command, prose(step.why)])
+    blocks: list[Block] = [Table(["Step", "Who", "When", "What", "Command", "Why"], rows)]
+    if len(steps) > limit:
+        blocks.append(Paragraph([f"... {plural(len(steps) - limit, 'more step')} (see each node)."]))
+    return blocks
+
+
+def _remedy(context: Any, section: Section, node: Node, group: Any, outcome: NodeOutcome) -> None:
     r = context.r
     name = r(node.name)
+    if outcome.status == "cosmetic" and group.impact == "cosmetic":  # no action: the plan says why
+        steps = [s for s in steps_for(outcome, context.audience) if s.ppid in (None, group.ppid)]
+        section.blocks.append(Paragraph([Strong("What to do")]))
+        section.blocks.extend(plan_table(steps))
+        return
     words = action(group.action).sentence(service=group.service, node=name, ppid=group.ppid,
                                           command=group.command)
     chosen: Text = [Code(group.action), f": {words}"] if context.tac else words[:1].upper() + words[1:]

@@ -2,9 +2,12 @@
 no markup (no backticks, tables, headings or emphasis), invisible characters shown as `\\uNNNN`.
 
     >>> from ucnb.report.model import CaseNote, Report
-    >>> print(render(Report("t", note=CaseNote("Zombies on cucm-sub1", [("Action", "restart `x`")]))).text)
+    >>> rows = [("Problem", "1 zombie"), ("Action plan", ""), ("", "1. restart `x`")]
+    >>> print(render(Report("t", note=CaseNote("Zombies on cucm-sub1", rows))).text)
     Zombies on cucm-sub1
-    Action: restart x
+    Problem: 1 zombie
+    Action plan:
+    1. restart x
     <BLANKLINE>
 """
 
@@ -24,13 +27,18 @@ def plain(text: str) -> str:
     return flat if len(flat) <= WIDTH else flat[: WIDTH - 3] + "..."
 
 
+def _line(label: str, value: str) -> str:
+    if label and value:
+        return f"{plain(label)}: {plain(value)}"
+    return f"{plain(label)}:" if label else plain(value)
+
+
 def render(report: Report, **_: object) -> ReportOutput:
-    """`title` then one `label: value` line per row, at most MAX_LINES lines."""
+    """`title` then one `label: value` line per row (a heading: `label:` alone; a plan step: `value`
+    alone), at most MAX_LINES lines."""
     if report.note is None:
         raise ValueError("this report has no case note")
-    lines = [plain(report.note.title)] + [
-        f"{plain(label)}: {plain(value)}" for label, value in report.note.rows
-    ]
+    lines = [plain(report.note.title)] + [_line(label, value) for label, value in report.note.rows]
     if len(lines) > MAX_LINES:
         lines = lines[: MAX_LINES - 1] + [f"... {len(lines) - MAX_LINES + 1} more lines in the full report"]
     return ReportOutput("\n".join(lines) + "\n", {}, "txt")

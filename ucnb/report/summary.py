@@ -5,37 +5,56 @@
 >>> report = build_report(ucnb.load("sample_outputs/ex1_cucm_amc/before"), pictures=False)
 >>> "did not reap" in str(report.sections[3].blocks[0].items[0])
 True
+>>> report.sections[0].blocks[0].parts[0].text  # the outcome's headline leads
+'Action optional. 1 zombie, 0.003 % of the PID space, growth not measured (one snapshot).'
+
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from ucnb.diagnosis.remedy import transfer_words
-from ucnb.model.actions import action, urgency, verdict
+from ucnb.faces.plan import headline, steps_for
+from ucnb.model.actions import action, status, urgency, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle, Node
 from ucnb.report.context import Context, bundle_times, capture_times, owners, when_of, when_text
-from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Table, Text, prose
-from ucnb.report.nodes import MAX_FULL_GROUPS, next_step_text
+from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Strong, Table, Text, prose
+from ucnb.report.nodes import MAX_FULL_GROUPS, plan_table
 from ucnb.report.words import product_words
 from ucnb.text import plural
 
 
-def _why_it_matters(context: Context, entry: Any) -> str:
-    """The diagnosis's urgency for the node, in words, with its numbers."""
+def shown_decision(context: Context, node: str, ppid: Any) -> Mapping[str, Any] | None:
+    """The latest decision for this group that the audience may read (a TAC-only one: TAC only)."""
+    found = context.decision(node, ppid)
+    if found is None or not found.get("action"):
+        return None
+    if not context.tac and action(str(found["action"])).tac_only:
+        return None
+    return found
+
+
+def _why_it_matters(context: Context, node: Node, entry: Any) -> str:
+    """The diagnosis's urgency for the node, in words, with its numbers; a known cosmetic condition
+    needs no action (the outcome says so)."""
     step = entry.next_step
     level = urgency(step.urgency)
     reason = f" ({context.r(step.urgency_reason)})" if step.urgency_reason else ""
+    if context.node_outcome(node.name).status == "cosmetic":
+        return urgency("none").summary + reason + urgency("optional").summary_tail + "."
     them = "it" if len(entry.zombies) == 1 else "them"
     return level.summary.format(them=them) + reason + level.summary_tail + "."
 
 
 def _done(context: Context, node: Node, entry: Any) -> str:
-    decisions = (context.decision(node.name, g.ppid) for g in entry.groups)
-    decided = [d for d in decisions if d]
+    """What was decided or, once verified, what the captures show was done (never what to do next:
+    that is the action plan)."""
+    decided = [d for d in (shown_decision(context, node.name, g.ppid) for g in entry.groups) if d]
     name = context.r(node.name)
     if decided:
         first = decided[0]
@@ -53,24 +72,19 @@ def _done(context: Context, node: Node, entry: Any) -> str:
             names = ", ".join(context.r(s) for s in checked.restarted_services[:3])
             return f"Between the captures the {names} restarted (a new process ID)."
         return "What was done between the captures is not recorded."
-    step = entry.next_step
-    if step.action in ("none", "") or not entry.groups:
-        return ""
-    group = entry.groups[0] if len(entry.groups) == 1 else None
-    words = action(step.action or "none").sentence(
-        service=group.service if group else None, node=name, ppid=step.ppid, command=step.command
-    )
-    return f"To clear {'it' if len(entry.zombies) == 1 else 'them'}: {words}."
+    return ""
 
 
 def _result(context: Context, node: Node, entry: Any) -> str:
+    """What the capture after the remediation shows (its facts; where that leaves the case is the
+    outcome's headline)."""
     checked = context.verdict(node.name)
     if checked is None:
         if context.after is None and entry.groups:
             return "No capture after the remediation was provided, so the result is not verified yet."
         return ""
     if checked.verdict == "cleared":
-        return "The capture after the remediation shows no zombie process: no further action is needed."
+        return "The capture after the remediation shows no zombie process."
     if checked.verdict == "unknown":
         return (
             f"The capture after the remediation could not confirm the result ({context.r(checked.reason)})."
@@ -83,7 +97,8 @@ def _result(context: Context, node: Node, entry: Any) -> str:
 
 
 def _nothing_seen(context: Context) -> list[Inline]:
-    """The summary when no zombie is seen: none there, or the captures cannot tell."""
+    """The story when no zombie is seen: none there, or the captures cannot tell (the action plan then
+    says what to capture)."""
     pairs = context.pairs()
     names = ", ".join(context.r(n.name) for n, _ in pairs[:5])
     names += f" and {len(pairs) - 5:,} more nodes" if len(pairs) > 5 else ""
@@ -91,16 +106,13 @@ def _nothing_seen(context: Context) -> list[Inline]:
     if not untold:
         return [
             f"The captures of {names} show no zombie process. A zombie process would hold only a process ID; "
-            "with none, nothing is at risk. Nothing needs to be done."
+            "with none, nothing is at risk."
         ]
     node, entry = untold[0]
-    step = next_step_text(context, node, entry)
     return [
         f"The captures of {names} cannot tell whether zombie processes exist (",
         *prose(context.r(entry.next_step.reason)),
-        "). Without the zombie count and the process list, nothing can be said about the risk. Next: ",
-        *(step if isinstance(step, list) else [step]),
-        ".",
+        "). Without the zombie count and the process list, nothing can be said about the risk.",
     ]
 
 
@@ -116,7 +128,8 @@ def _one_node(context: Context, node: Node, entry: Any) -> list[str]:
         + (f" left by the {owner_text}" if owner_text and owner_text != "no known service" else "")
         + "."
     )
-    return [seen, _why_it_matters(context, entry), _done(context, node, entry), _result(context, node, entry)]
+    return [seen, _why_it_matters(context, node, entry), _done(context, node, entry),
+            _result(context, node, entry)]
 
 
 def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[str]:
@@ -132,14 +145,12 @@ def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[
     )
     worst = max(with_zombies, key=lambda item: len(item[1].zombies))
     done = [_done(context, n, e) for n, e in with_zombies]
-    sentences = [seen, _why_it_matters(context, worst[1]), next((d for d in done if d), "")]
+    sentences = [seen, _why_it_matters(context, *worst), next((d for d in done if d), "")]
     verdicts = [context.verdict(n.name) for n, _ in with_zombies]
     if context.after is None:
         sentences.append("No capture after the remediation was provided, so the result is not verified yet.")
     elif all(v is not None and v.verdict == "cleared" for v in verdicts):
-        sentences.append(
-            "The captures after the remediation show no zombie process: no further action is needed."
-        )
+        sentences.append("The captures after the remediation show no zombie process.")
     else:
         states = ", ".join(
             f"{context.r(n.name)} {verdict(v.verdict).words if v else 'not captured'}"
@@ -149,18 +160,37 @@ def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[
     return sentences
 
 
+def _lead(context: Context) -> list[Inline]:
+    """The outcome's headline: the one node's, or the case's and each node's that needs something."""
+    outcome = context.outcome
+    if len(outcome.nodes) == 1:
+        return [Strong(headline(outcome.nodes[0]))]
+    parts: list[Inline] = [Strong(status(outcome.status).headline + ".")]
+    noted = [n for n in outcome.nodes if n.status not in ("clean", "cleared")]
+    for node in noted[:5]:
+        parts += [" ", f"{node.node}: ", *prose(headline(node))]
+    if len(noted) > 5:
+        parts.append(f" ... and {plural(len(noted) - 5, 'more node')} (see Findings).")
+    return parts
+
+
 def executive_summary(context: Context) -> Section:
-    """Three to five sentences a manager reads: seen, why it matters, done, result."""
+    """What a manager reads: the outcome's headline first, then what was seen, why it matters, what was
+    done and the result (three to five sentences), then the action plan (numbered: who, when, what, the
+    exact command, why; the audience's steps only)."""
     section = Section("Executive summary", 2)
+    section.blocks.append(Paragraph(_lead(context)))
     with_zombies = [(n, e) for n, e in context.pairs() if e.zombies or e.zombie_count]
     if not with_zombies:
         section.blocks.append(Paragraph(_nothing_seen(context)))
-        return section
-    if len(with_zombies) == 1:
-        sentences = _one_node(context, *with_zombies[0])
     else:
-        sentences = _many_nodes(context, with_zombies)
-    section.blocks.append(Paragraph([" ".join(s for s in sentences if s)]))
+        sentences = _one_node(context, *with_zombies[0]) if len(with_zombies) == 1 else _many_nodes(
+            context, with_zombies)
+        section.blocks.append(Paragraph([" ".join(s for s in sentences if s)]))
+    steps = steps_for(context.outcome, context.audience)
+    if steps:
+        section.blocks.append(Paragraph([Strong("Action plan")]))
+        section.blocks.extend(plan_table(steps))
     return section
 
 
