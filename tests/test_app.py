@@ -118,3 +118,30 @@ def test_bundle_from_the_query_string():
         == "../sample_outputs/cluster_cucm_imp.zip"
     )
     assert bundle_from_query("") is None and bundle_from_query(None) is None
+
+
+def test_tac_only_actions_only_in_tac_mode_and_never_in_the_customer_documents():
+    """Issue 21: customer mode (the default) never offers a TAC-only action; in TAC mode it is offered,
+    and the customer report and case note downloaded after it still show no kill."""
+    (customer,) = TriageApp(str(EX1)).pickers
+    assert "kill_parent" not in [value for _, value in customer.dropdown.options]
+    app = TriageApp(str(EX1), by="tac-eng", tac=True)
+    (picker,) = app.pickers
+    assert "kill_parent" in [value for _, value in picker.dropdown.options]
+    picker.dropdown.value = "kill_parent"
+    picker.button.click()
+    for text in downloads(app).values():
+        assert "kill" not in text.lower()
+        assert "utils service restart" not in text  # the decision replaced the restart
+    summary = app.body.children[0].value
+    assert "<th>status</th>" in summary and "Action optional" in summary
+
+
+def test_the_cosmetic_imp_case_offers_leaving_them_first():
+    """Issue 21, class 3: the picker of the IM&P cosmetic group leads with the outcome's plan."""
+    app = TriageApp(str(ROOT / "sample_outputs" / "ex5_imnp_sftp" / "before"))
+    (picker,) = app.pickers
+    labels = [label for label, _ in picker.dropdown.options]
+    assert labels[:2] == ["Leave them until the next planned reboot (recommended)",
+                          "Reboot the node in a maintenance window (only if the customer insists)"]
+    assert "No action needed: a known cosmetic condition" in app.body.children[0].value

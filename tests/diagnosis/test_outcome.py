@@ -146,3 +146,100 @@ def test_optional_action_never_says_do_it_now_and_counts_agree() -> None:
     first = text.splitlines()[1]
     assert first.startswith("Action needed: optional.")
     assert "If you choose to clear them" in first and "(now)" not in first
+
+
+# ------------------------------------------------------------------ every report face renders the outcome
+def _leak(tmp_path: Path) -> tuple[Path, None]:
+    capture = node_capture("CUCM", "Cisco Trace Collection Service", 3, snapshots=4, interval_min=15,
+                           growing=True, zombies=8)
+    for name, data in capture.files.items():
+        (tmp_path / name).write_bytes(data)
+    return tmp_path, None
+
+
+KILL = ("cucm-sub1", 29815, "kill_parent", "kill -9 29815", "tac-eng", "root shell approved by the customer")
+
+# situation -> (how to build it, decision records, {face: (must, must never)}); a face is `customer`,
+# `tac` (HTML, Markdown and the case note of that audience), `report` (HTML and Markdown, both
+# audiences) or `note` (the case note, both audiences); `all` applies to every face. Words are
+# compared case-insensitively, HTML unescaped.
+SITUATIONS = {
+    "service down after the fix": (
+        "service_down", (),
+        {"all": (("utils service start Cisco AMC Service",), ("no further action",))},
+    ),
+    "zombie left under init": (
+        "left_under_init", (),
+        {"all": (("wait, then capture", "utils system restart"),
+                 ("utils service restart", "no further action"))},
+    ),
+    "cosmetic IM&P case": (
+        "cosmetic", (),
+        {"all": (("cosmetic", "no action", "maintenance window", "only if the customer insists"),
+                 ("to clear it", "impact cosmetic", "reboot at a convenient time")),
+         "report": (("no action is needed",), ())},
+    ),
+    "growing leak": (
+        "leak", (),
+        {"all": (("utils service restart Cisco Trace Collection Service", "24 hours after the fix",
+                  "if the zombies come back"), ("no further action",))},
+    ),
+    "kill-parent decision": (
+        "ex1", (KILL,),
+        {"customer": (("show process load",), ("kill", "end the parent process")),
+         "tac": (("kill -9 29815", "tac-eng"), ()),
+         "note": ((), ("restart the cisco amc service", "utils service restart"))},
+    ),
+}
+
+
+def _situation(name: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, Path | None]:
+    if name in ("service_down", "left_under_init"):
+        return request.getfixturevalue(name)
+    if name == "leak":
+        return _leak(tmp_path)
+    folder = {"cosmetic": "ex5_imnp_sftp", "ex1": "ex1_cucm_amc"}[name]
+    return SAMPLES / folder / "before", None
+
+
+@pytest.mark.parametrize("situation", sorted(SITUATIONS))
+def test_every_report_face_carries_the_outcome_and_never_the_forbidden_words(situation, tmp_path, request):
+    """Issue 21: for each situation, the HTML, Markdown and case note of both audiences carry the
+    outcome's first next action (for that audience) and the words a TAC engineer would sign, and
+    never the words that contradict it; the customer's never carry the kit's jargon."""
+    import html
+
+    from ucnb.faces.plan import sentence, steps_for
+    from ucnb.model.findings import Decision
+    from ucnb.report import INTERNAL_TOKENS, render_report
+
+    kind, records, words = SITUATIONS[situation]
+    before_path, after_path = _situation(kind, tmp_path, request)
+    before = ucnb.load(before_path)
+    after = ucnb.load(after_path) if after_path else None
+    fields = ("node", "ppid", "action", "command", "by", "note")
+    decisions = [dict(zip(fields, r, strict=True)) for r in records]
+    outcome = assess(before, after, decisions=[Decision(*r) for r in records]).outcome
+    for audience in ("customer", "tac"):
+        first = steps_for(outcome, audience)[0]
+        for fmt in ("html", "md", "txt"):
+            text = render_report(before, after=after, decisions=decisions, fmt=fmt, audience=audience,
+                                 pictures=False).text
+            text = html.unescape(text) if fmt == "html" else text
+            low = " ".join(text.lower().split())
+            face = f"{situation}: {audience} {fmt}"
+            assert sentence(first).lower() in low, (face, sentence(first))
+            assert first.command is None or first.command.lower() in low, (face, first.command)
+            faces = ["all", audience, "note" if fmt == "txt" else "report"]
+            for key in faces:
+                must, never = words.get(key, ((), ()))
+                for word in must:
+                    assert word.lower() in low, (face, word)
+                for word in never:
+                    assert word.lower() not in low, (face, word)
+            if audience == "customer":
+                assert not [t for t in INTERNAL_TOKENS if t in text], face
+            if fmt == "txt":
+                assert len(text.splitlines()) <= 25, face
+    title = render_report(before, after=after, fmt="md", pictures=False).text.splitlines()[0]
+    assert ("Zombie-process analysis" if after is None else "Post-incident report") in title

@@ -23,8 +23,8 @@ from ucnb.errors import InputError
 from ucnb.model.findings import DefectMatch
 from ucnb.model.results import Bundle
 from ucnb.report import (
-    Strong,
     INTERNAL_TOKENS,
+    Strong,
     build_report,
     case_note,
     customer_html,

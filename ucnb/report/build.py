@@ -20,7 +20,7 @@ from typing import Any
 from ucnb.diagnosis.outcome import assess
 from ucnb.diagnosis.verify import parent_state
 from ucnb.errors import InputError
-from ucnb.faces.plan import headline, plan_lines, steps_for
+from ucnb.faces.plan import headline, plan_lines, plan_rows, steps_for
 from ucnb.model.actions import action, status, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle
@@ -49,7 +49,7 @@ from ucnb.report.model import (
     prose,
 )
 from ucnb.report.nodes import next_step_text, node_sections
-from ucnb.report.summary import executive_summary, root_cause, shown_decision, timeline
+from ucnb.report.summary import executive_summary, root_cause, timeline
 from ucnb.report.words import AUDIENCES, product_words
 from ucnb.text import plural
 from ucnb.version import kit_version
@@ -163,7 +163,7 @@ def decision_section(context: Context) -> Section | None:
     rows: list[list[Text]] = []
     for node, entry in context.pairs():
         for group in entry.groups:
-            decision = shown_decision(context, node.name, group.ppid)
+            decision = context.shown_decision(node.name, group.ppid)
             if decision is None:
                 continue
             token = str(decision.get("action") or "?")
@@ -323,7 +323,7 @@ def _decided(context: Context, node: Any, entry: Any, prefix: str) -> list[tuple
     r = context.r
     rows = []
     for group in entry.groups:
-        d = shown_decision(context, node.name, group.ppid)
+        d = context.shown_decision(node.name, group.ppid)
         if d is None:
             continue
         words = action(d.get("action") or "none").sentence(service=group.service, node=r(node.name),
@@ -352,6 +352,9 @@ def case_note(context: Context) -> CaseNote:
     decided = [row for node, entry in pairs for row in
                _decided(context, node, entry, f"{r(node.name)} " if len(pairs) > 1 else "")]
     plan = plan_lines(context.outcome, context.audience)
+    for index, row in enumerate(plan_rows(context.outcome, context.audience)):
+        if index and row.optional and row.why:  # an offer after the plan's step: when ("only if ...")
+            plan[index] += f" ({row.why})"
     rows.append(("Action plan", "" if decided or plan else "nothing to do"))
     rows += decided[:NOTE_NODES]
     rows += [("", line) for line in plan[:NOTE_STEPS]]

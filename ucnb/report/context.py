@@ -14,6 +14,7 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
+from ucnb.model.actions import action
 from ucnb.model.findings import (
     Analysis,
     CaseOutcome,
@@ -82,6 +83,15 @@ class Context:
         for entry in self.decisions:  # the last one recorded wins
             if entry.get("node") == node and entry.get("ppid") == ppid:
                 found = entry
+        return found
+
+    def shown_decision(self, node: str, ppid: Any) -> Mapping[str, Any] | None:
+        """The latest decision for this group that the audience may read (a TAC-only one: TAC only)."""
+        found = self.decision(node, ppid)
+        if found is None or not found.get("action"):
+            return None
+        if not self.tac and action(str(found["action"])).tac_only:
+            return None
         return found
 
 

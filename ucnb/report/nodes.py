@@ -372,6 +372,15 @@ def group_section(
     if collect and not outcome.cosmetic:
         section.blocks.append(Paragraph([Strong("Before clearing them, collect")]))
         section.blocks.append(ItemList([r(_collect_text(item)) for item in collect]))
+    if context.decision(node.name, group.ppid) is not None:  # decided: the decision, not the options
+        shown = context.shown_decision(node.name, group.ppid)
+        if shown is not None:
+            words = action(str(shown["action"])).sentence(service=group.service, node=name, ppid=group.ppid)
+            decided: list[Inline] = [Strong("Decided:"), " ", words[:1].upper() + words[1:]]
+            if shown.get("command"):
+                decided += [": ", Code(r(str(shown["command"])))]
+            section.blocks.append(Paragraph(decided + [" (see Decision and the action plan)."]))
+        return section
     _remedy(context, section, node, group, outcome)
     return section
 

@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,16 +26,6 @@ from ucnb.report.model import Code, Inline, ItemList, Paragraph, Section, Strong
 from ucnb.report.nodes import MAX_FULL_GROUPS, plan_table
 from ucnb.report.words import product_words
 from ucnb.text import plural
-
-
-def shown_decision(context: Context, node: str, ppid: Any) -> Mapping[str, Any] | None:
-    """The latest decision for this group that the audience may read (a TAC-only one: TAC only)."""
-    found = context.decision(node, ppid)
-    if found is None or not found.get("action"):
-        return None
-    if not context.tac and action(str(found["action"])).tac_only:
-        return None
-    return found
 
 
 def _why_it_matters(context: Context, node: Node, entry: Any) -> str:
@@ -54,7 +43,7 @@ def _why_it_matters(context: Context, node: Node, entry: Any) -> str:
 def _done(context: Context, node: Node, entry: Any) -> str:
     """What was decided or, once verified, what the captures show was done (never what to do next:
     that is the action plan)."""
-    decided = [d for d in (shown_decision(context, node.name, g.ppid) for g in entry.groups) if d]
+    decided = [d for d in (context.shown_decision(node.name, g.ppid) for g in entry.groups) if d]
     name = context.r(node.name)
     if decided:
         first = decided[0]
