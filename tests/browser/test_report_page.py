@@ -18,7 +18,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_outputs"
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)], ids=["laptop", "phone"])
 @pytest.mark.parametrize(
     ("after", "words"),
-    [(False, "Urgency: OPTIONAL"), (True, "Verification: CLEARED")],
+    [(False, "Status: COSMETIC"), (True, "Verification: CLEARED")],  # the outcome's status
     ids=["before", "verified"],
 )
 def test_the_badge_is_on_the_first_screen(chromium_page, tmp_path, viewport, after, words):
@@ -39,5 +39,5 @@ def test_the_badge_is_on_the_first_screen(chromium_page, tmp_path, viewport, aft
     first_paragraph = chromium_page.locator("p:not(.badge)").first.bounding_box()
     assert first_paragraph is not None and box["y"] < first_paragraph["y"]  # before any paragraph
     colour = badge.evaluate("b => getComputedStyle(b).backgroundColor")
-    assert colour == ("rgb(227, 244, 232)" if after else "rgb(228, 239, 250)")  # good: green, info: blue
+    assert colour == "rgb(227, 244, 232)"  # good (cosmetic, cleared): green
     assert chromium_page.ucnb_errors == []
