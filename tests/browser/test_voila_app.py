@@ -43,8 +43,9 @@ def test_voila_app_upload_decide_download(
             re.compile(r"cluster_cucm_imp\.zip: 3 nodes, 1 defunct row\."), timeout=60_000
         )
         nodes = page.locator("table.ucnb-nodes tr")
-        expect(nodes.filter(has_text="cucm-sub1").filter(has_text="restart_service")).to_have_count(1)
-        expect(nodes.filter(has_text="cucm-pub").filter(has_text="none")).to_have_count(1)
+        # each node's outcome: its status and first next action, in words
+        expect(nodes.filter(has_text="cucm-sub1").filter(has_text=f"restart the {SERVICE}")).to_have_count(1)
+        expect(nodes.filter(has_text="cucm-pub").filter(has_text="No action needed")).to_have_count(1)
         expect(
             page.locator("table.ucnb-groups tr").filter(has_text=PPID).filter(has_text=SERVICE)
         ).to_be_visible()
