@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.diagnosis.verify import compare
 from ucnb.knowledge.catalogue import Catalogue
-from ucnb.model.actions import STATUSES, action
+from ucnb.model.actions import IF_INSISTED, STATUSES, action
 from ucnb.model.findings import (
     Analysis,
     CaseOutcome,
@@ -47,7 +47,7 @@ from ucnb.model.findings import (
 from ucnb.model.results import Bundle
 from ucnb.text import plural
 
-__all__ = ["Case", "assess", "decide", "decide_node", "versions_of"]
+__all__ = ["Case", "assess", "decide", "versions_of"]
 
 RECHECK = "show process load"
 SERVICE_LIST = "utils service list"
@@ -155,16 +155,15 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
 
 def _cosmetic(base: NodeOutcome, node: NodeAnalysis, group: Group) -> NodeOutcome:
     count, what = plural(group.count, "zombie"), group.reason.split(" (")[0]
-    leave = _step("leave", node.node, "next_planned_reboot",
-                  f"known cosmetic condition: {count} under PID {group.ppid} ({what}); each holds "
-                  "only a process ID and no service needs a restart; they clear at the next planned reboot "
-                  "or upgrade",
+    facts = (f"{count} under PID {group.ppid} ({what}); each holds only a process ID and no service needs a "
+             "restart; they clear at the next planned reboot or upgrade")
+    leave = _step("leave", node.node, "next_planned_reboot", f"known cosmetic condition: {facts}",
                   ppid=group.ppid)
     reboot = _step("reboot", node.node, "maintenance_window",
-                   "only if the customer insists on clearing them before the next planned reboot",
+                   f"{IF_INSISTED} on clearing them before the next planned reboot",
                    command=REBOOT, ppid=group.ppid, optional=True)
-    return replace(base, status="cosmetic", cosmetic=True, why=leave.why,
-                   next_actions=(leave, reboot))
+    # the status headline already says "a known cosmetic condition": the node's why is the facts
+    return replace(base, status="cosmetic", cosmetic=True, why=facts, next_actions=(leave, reboot))
 
 
 def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAnalysis | None,
@@ -283,11 +282,6 @@ def decide(
     return CaseOutcome(phase=phase, status=_worst([n.status for n in nodes]), case=case, decided_by=by,
                        captured_before=captured[0], captured_after=captured[1], nodes=tuple(nodes),
                        passes=phase == "verified" and all(n.passes for n in nodes))
-
-
-def decide_node(node: NodeAnalysis, decisions: Sequence[Decision] = ()) -> NodeOutcome:
-    """One diagnosed node's outcome (before any verification)."""
-    return _before(node, tuple(decisions), None)
 
 
 def versions_of(bundle: Bundle) -> dict[str, str | None]:
