@@ -469,7 +469,7 @@ def test_a_decided_kill_parent_is_tacs_step_with_its_own_reason(tmp_path: Path) 
     the customer reads only their own check."""
     outcome = assess(ucnb.load(SAMPLES / "ex1_cucm_amc" / "before"), decisions=[KILL_AMC]).outcome
     tac = "\n".join(plan_lines(outcome, "tac", why=True))
-    assert "1. Cisco TAC, no maintenance window needed: end the parent process 29815" in tac
+    assert "1. Cisco TAC, now, no maintenance window needed: end the parent process 29815" in tac
     assert "init then reaps the zombies" in tac and "decided by tac-eng" in tac
     assert "restarting it" not in tac and "utils service restart" not in tac
     assert plan_lines(outcome, "customer") == [

@@ -54,7 +54,7 @@ AS_TYPED = [
     "IM&P",
     "RTMT > Trace & Log Central > Collect Files",
     "(PID 1234)",
-    "restart the Cisco AMC Service on cucm-sub1 (no maintenance window needed)",
+    "restart the Cisco AMC Service on cucm-sub1 (now, no maintenance window needed)",
     "imp-pub_session.txt:40",
     "1,806 zombies: 0.003 % of the PID space",
     "cucm-sub1 -> cucm-pub",

@@ -182,7 +182,7 @@ URGENCIES: Mapping[str, Urgency] = {
 TIMINGS: Mapping[str, Timing] = {
     t.name: t
     for t in (
-        Timing("now", "now", "now", "no maintenance window needed"),
+        Timing("now", "now", "now", "now, no maintenance window needed"),
         Timing("maintenance_window", "in a maintenance window", "maintenance window",
                "in a maintenance window", jargon=True),
         Timing("after_fix", "right after the fix", "after the fix", "right after the fix", jargon=True),
