@@ -4,7 +4,8 @@ memory and writes them to bench/out/latest.json. See bench/README.md for how to 
 
     .venv/bin/python bench/run.py                 # the full run (several minutes)
     .venv/bin/python bench/run.py --quick         # small sizes, a few seconds a group
-    .venv/bin/python bench/run.py --only parse    # groups: parse, top, cli, analyze, bundle, memory, redact
+    .venv/bin/python bench/run.py --only parse    # groups: parse, top, cli, analyze, bundle, memory, redact,
+                                                  # oneline
     .venv/bin/python bench/run.py --profile       # cProfile top 10 of ucnb for every missed target
 
 Times are the best of N `time.perf_counter` runs (garbage collected before each); every timed call
@@ -43,7 +44,7 @@ sys.path[:0] = [str(REPO), str(BENCH)]
 import generate  # noqa: E402  (bench/generate.py, next to this file)
 
 OUT = BENCH / "out"
-GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact")
+GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact", "oneline")
 MIB = 2**20
 
 
@@ -389,7 +390,7 @@ class Bench:
         cases = [
             ("start-up: inspect --json", 20, tiny, "--top", None, "show process load"),
             ("inspect --json ps -ef", n_ps, self.file(f"ps_ef_{n_ps}.txt", lambda: generate.ps_ef(n_ps)),
-             "--ps", 0.7, "show process list detail"),
+             "--ps", 0.6, "show process list detail"),
             ("inspect --json top", n_top, self.file(f"top_{n_top}.txt", lambda: generate.top_snapshot(n_top)),
              "--top", 0.1, "show process load"),
         ]
@@ -533,6 +534,31 @@ class Bench:
             result = Result("redact: discover + apply", f"{_size(n)} {label}", seconds, "absolute", None,
                             target="" if self.quick else "<= 10 s", note="was 74 s (FQDNs), > 600 s (IPs)")
             self.add(result, None if self.quick else 10.0, value=seconds)
+
+    # -- 8. one line without a newline: read in time linear in its size (issue 23) ---------------
+    def oneline(self) -> None:
+        """A file of one line and no newline (digits: the shape a row's regex backtracks on most;
+        words and numbers: every hint found): `t(size) / (10 x t(size / 10))`, start-up included,
+        at most 1.2 when reading is linear (it was ~10 x more: 70-80 s at 300 MB)."""
+        big = 30_000_000 if self.quick else 300_000_000
+        shapes = [("digits", "1"), ("words and numbers", "ab 12 ")]
+        for label, unit in shapes:
+            runs = {}
+            for size in (big, big // 10):
+                path = self.file(f"one_line_{label.split()[0]}_{size}.txt", lambda size=size, unit=unit:
+                                 unit * (size // len(unit)))
+                argv = [*self.ucnb_cmd, "inspect", "--json", "--max-bytes", "1GiB", str(path)]
+                runs[size] = interleaved_processes({"ucnb": (argv, None)}, self.slow_repeat,
+                                                   timeout=600)["ucnb"]
+            whole, tenth = runs[big], runs[big // 10]
+            ok = whole.returncode == tenth.returncode == 2  # `ucnb: error: no UC CLI capture found`
+            note = "" if ok else f"exit {whole.returncode}/{tenth.returncode}: {whole.stderr[-200:]!r}"
+            result = Result(f"one line, {label}: inspect --json", _size(big // 1_000_000) + " MB",
+                            whole.seconds if ok else None, "10 x the tenth",
+                            10 * tenth.seconds if ok else None,
+                            target="<= 1.2", ucnb_peak_mib=whole.peak_mib, competitor_peak_mib=tenth.peak_mib,
+                            note=note or f"{big // 10 // 1_000_000} MB: {tenth.seconds:.2f} s")
+            self.add(result, 1.2)
 
 
 def _inspect_rows(stdout: bytes, command: str) -> int:

@@ -386,3 +386,32 @@ def test_a_wrapped_row_in_a_long_listing_keeps_its_range_and_the_column_stays_la
     assert sources[250] == "w.txt:252-253" and sources[251] == "w.txt:254" and sources[0] == "w.txt:2"
     assert result.processes["source"].iloc[250] == "w.txt:252-253"
     assert result.processes["command"].iloc[250].endswith("the terminal-wrapped --onto-the-next-line")
+
+
+def test_a_row_is_recognised_by_its_fields_whatever_the_length_of_its_command() -> None:
+    """Issue 23: the layouts look at the fields only (the first 1,024 characters), so a row with a
+    megabyte of arguments is a row, and a megabyte of digits or blanks is none (and costs one slice)."""
+    from ucnb.read.parsers.listing import looks_like_listing_row
+
+    row = "root      4411  4290  0 10:02 ?        00:00:00 /usr/bin/java " + "-Dx=1 " * 200_000
+    assert looks_like_listing_row(row)
+    assert not looks_like_listing_row("1" * 1_000_000)
+    assert not looks_like_listing_row(" " * 1_000_000 + "x")
+    # fields that run past the first 1,024 characters are no row (a user name is never that long)
+    assert not looks_like_listing_row("u" * 1_100 + "  4411  4290  0 10:02 ?        00:00:00 [sh] <defunct>")
+    listing = parse_listing([row], file="long.txt")
+    assert listing.processes["pid"].tolist() == [4411]
+    assert len(listing.processes["command"].iloc[0]) > 1_000_000
+
+
+def test_a_file_of_one_long_line_is_one_error_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    import ucnb
+    from ucnb.errors import InputError
+
+    for name, text in (("digits.txt", "1" * 3_000_000), ("blanks.txt", " " * 3_000_000 + "x")):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(InputError, match=f"no UC CLI capture found in {name}"):
+            ucnb.load(path)

@@ -10,8 +10,10 @@ from typing import Any
 
 
 def line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """`pattern` after the blanks starting a line: (at the text's start, after a newline)."""
-    return re.compile(rf"[^\S\n]*(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*(?:{pattern}))")
+    """`pattern` after the blanks starting a line: (at the text's start, after a newline). The blanks
+    are taken possessively (no pattern starts with one): a line of a million blanks is read once,
+    not once per blank."""
+    return re.compile(rf"[^\S\n]*+(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*+(?:{pattern}))")
 
 
 class Recogniser:
@@ -129,11 +131,12 @@ def line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | No
         if at_start.match(text):
             positions.append(0)
         positions.extend(match.end() for match in after_newline.finditer(text))
-    for hint in hints:
+    for hint in hints:  # one hit a line is enough: the search goes on from the next line
         position = text.find(hint)
         while position >= 0:
             positions.append(position)
-            position = text.find(hint, position + 1)
+            end = text.find("\n", position)
+            position = text.find(hint, end + 1) if end >= 0 else -1
     positions.sort()
     found: list[int] = []
     line, counted = 0, 0

@@ -64,9 +64,13 @@ _FLAVOURS = {
 # names and the shape of a row (fields split on spaces; the command may be empty when it wrapped).
 _TIME = r"(?:\d+-)?\d+:\d\d(?::\d\d)?(?:\.\d+)?|\d+m"
 _ST = r"[DIRSTtWXZPK][<NLsl+W]*"
-_CMD = r"(?:\s+\S.*)?"
+# After the fields, the command (maybe empty): the fields end at a blank or at the line's end. Only
+# the fields are matched, within the first `_ROW_PREFIX` characters: no regex runs over a whole line
+# (a 300 MB line without a newline costs one slice, not a backtracking scan per layout).
+_CMD = r"(?=\s|$)"
+_ROW_PREFIX = 1024
 _LAYOUTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (name, header, re.compile(r"\s*" + shape + r"\s*$", re.ASCII))
+    (name, header, re.compile(r"\s*" + shape, re.ASCII))
     for name, header, shape in (
         ("ps -elf", "F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD",
          rf"\d+\s+{_ST}\s+\S+\s+\d+\s+\d+\s+\d+\s+-?\d+\s+(?:-?\d+|-)\s+\S+\s+(?:\d+|-)\s+\S+\s+\S+\s+\S+\s+(?:{_TIME}){_CMD}"),
@@ -92,10 +96,25 @@ _LAYOUTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
 _ROW_START = re.compile(r"\s*(?:\d|\S+\s+\d)", re.ASCII)
 
 
+def _fits(shape: re.Pattern[str], line: str) -> bool:
+    """True when the fields of `line` have the layout's shape, read in its first `_ROW_PREFIX`
+    characters (fields running past them are no row: the command alone may be long)."""
+    found = shape.match(line, 0, _ROW_PREFIX)
+    return found is not None and (found.end() < _ROW_PREFIX or len(line) <= _ROW_PREFIX
+                                  or line[_ROW_PREFIX].isspace())
+
+
 def looks_like_listing_row(line: str) -> bool:
     """True when `line` has the shape of a row of a known listing layout (no header needed), e.g.
-    `1  1000 17322 17310  20   0      0     0 exit   Z    ?          0:00 [owncloud] <defunct>`."""
-    return _ROW_START.match(line) is not None and any(shape.match(line) for _, _, shape in _LAYOUTS)
+    `1  1000 17322 17310  20   0      0     0 exit   Z    ?          0:00 [owncloud] <defunct>`.
+
+    >>> looks_like_listing_row("root  4321  4300  0 10:02 ?  00:00:00 [sh] <defunct>")
+    True
+    >>> looks_like_listing_row("1" * 5000)
+    False
+    """
+    return (_ROW_START.match(line, 0, _ROW_PREFIX) is not None
+            and any(_fits(shape, line) for _, _, shape in _LAYOUTS))
 
 
 def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] | None:
@@ -105,7 +124,7 @@ def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] 
     best: tuple[str, str, int] | None = None
     others: list[str] = []
     for name, header, shape in _LAYOUTS:
-        fits = sum(1 for line in texts if shape.match(line))
+        fits = sum(1 for line in texts if _fits(shape, line))
         if fits and (best is None or fits > best[2]):
             best, others = (name, header, fits), []
         elif fits and best is not None and fits == best[2] and name != best[0]:
