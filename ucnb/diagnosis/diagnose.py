@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from ucnb.diagnosis.history import history, history_growth, in_use, join_listing
 from ucnb.diagnosis.remedy import RECOLLECT, remediation
 from ucnb.diagnosis.trend import (
     DEFAULT_PID_MAX,
@@ -47,6 +48,7 @@ from ucnb.model.findings import (
     Headroom,
     NextStep,
     NodeAnalysis,
+    PerfmonHistory,
     Sources,
     ZombieRows,
 )
@@ -180,7 +182,8 @@ _RANK = {"service": 0, "missing": 1, "no_ppid": 1, "unconfirmed": 1, "init": 2, 
 
 
 def _quiet_step(
-    zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth
+    zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth,
+    counted_by: str = "show process load counts",
 ) -> NextStep:
     """The next step of a node whose listing shows no defunct row."""
     def step(command: str, reason: str, zombies: int = 0) -> NextStep:
@@ -209,7 +212,7 @@ def _quiet_step(
         )
         return step(
             RECOLLECT,
-            f"show process load counts {plural(zombie_count, 'zombie')} but {why}; "
+            f"{counted_by} {plural(zombie_count, 'zombie')} but {why}; "
             f"capture `{RECOLLECT}` to find their parents",
             zombie_count,
         )
@@ -230,9 +233,10 @@ def _quiet_step(
 
 
 def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
-               rate: Growth, listing: Listing | None) -> NextStep:
+               rate: Growth, listing: Listing | None,
+               counted_by: str = "show process load counts") -> NextStep:
     if not groups:
-        return _quiet_step(zombie_count, listing, damaged, room, rate)
+        return _quiet_step(zombie_count, listing, damaged, room, rate, counted_by)
 
     def rank(group: Group) -> tuple:
         kind = group.rule.split(":", 1)[0]
@@ -356,6 +360,7 @@ def _groups(
     catalogue: Catalogue,
     room: Headroom,
     rate_all: Growth,
+    basis: str = "zombie_count",
 ) -> list[Group]:
     """One group per parent PID (sorted, no PPID last), each with the growth that applies to it:
     its own from dated listings, else the node's count when it is the only group."""
@@ -365,7 +370,7 @@ def _groups(
         if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
             rate: tuple[Growth, str | None] = (rates[ppid], "listings")
         elif len(by_parent) == 1:
-            rate = (rate_all, "zombie_count")
+            rate = (rate_all, basis)
         else:
             rate = (rate_all, None)
         groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate))
@@ -417,8 +422,21 @@ def diagnose_node(
     counted = any(snap.summary.zombie is not None for snap in node.loads)
     several = not counted and len(node.listings) > 1
     rate_all = listing_growth(node.listings) if several else node_growth(node.loads)
-    room = headroom(latest, listing, rate_all, pid_max)
-    groups = _groups(node, by_parent, g, catalogue, room, rate_all)
+    basis = "zombie_count"
+    counted_by = "show process load counts"
+    line = node.perfmon
+    pids_in_use = None
+    if line is not None and line.times:
+        logged = history_growth(line)
+        if logged is not None and logged.hours is not None and (rate_all.rate is None
+                                                                or logged.hours > (rate_all.hours or 0)):
+            rate_all, basis = logged, "perfmon"  # days of polls beat minutes of snapshots
+        if latest is None or latest.captured_at is None or latest.captured_at <= line.times[-1]:
+            pids_in_use = in_use(line)
+        if zombie_count is None and line.zombies[-1] is not None:
+            zombie_count, counted_by = line.zombies[-1], "the last PerfMon poll counts"
+    room = headroom(latest, listing, rate_all, pid_max, in_use=pids_in_use)
+    groups = _groups(node, by_parent, g, catalogue, room, rate_all, basis)
     for group in groups:
         if group.count >= many_zombies:
             name = group.service or group.parent_command or "a process not in the listing"
@@ -441,7 +459,7 @@ def diagnose_node(
         zombie_trend=tuple(snap.summary.zombie for snap in node.loads),
         zombies=zombies,
         groups=tuple(groups),
-        next_step=_next_step(groups, zombie_count, damaged, room, rate_all, listing),
+        next_step=_next_step(groups, zombie_count, damaged, room, rate_all, listing, counted_by),
         warnings=tuple(dict.fromkeys(warnings)),
         trend=trend(node.loads),
         leak_rate_per_hour=rate_all.rate,
@@ -449,7 +467,23 @@ def diagnose_node(
         pid_headroom=room,
         sources=Sources(latest.source if latest else None, listing.source if listing else None),
         leak_rate_note=rate_all.note,
+        perfmon=_perfmon(node, groups, zombies),
     )
+
+
+def _perfmon(node: Node, groups: list[Group], zombies: ZombieRows | tuple[()]) -> PerfmonHistory | None:
+    """The node's PerfMon history, each process name joined to its parent when a listing shows it."""
+    if node.perfmon is None:
+        return None
+    found = history(node.perfmon)
+    names = {z.pid: _zombie_name(z.command) for z in zombies} if groups else {}
+    return join_listing(found, groups, names, node.perfmon.zombie_pids)
+
+
+def _zombie_name(command: str | None) -> str:
+    """ "sh" of `[sh] <defunct>` (the name PerfMon logs a process under)."""
+    text = (command or "").replace("<defunct>", "").strip()
+    return text.strip("[]").split()[0].rsplit("/", 1)[-1] if text.strip("[]") else ""
 
 
 # `[sh] <defunct>`, or a state column Z (Z, Zs, Z+...) standing alone between spaces

@@ -69,9 +69,10 @@ class Growth:
         return self.rate is not None and self.rate > 0
 
 
-def growth(counts: list[int], hours: list[float]) -> Growth:
+def growth(counts: list[int], hours: list[float], unit: str = "snapshot") -> Growth:
     """The leak rate of `counts` taken at `hours` (from the first), with a sentence saying why or
-    why not. Needs MIN_SNAPSHOTS counts over MIN_MINUTES."""
+    why not. Needs MIN_SNAPSHOTS counts over MIN_MINUTES. `unit`: what a count is read from
+    ("snapshot", "poll" of the PerfMon logs)."""
     if len(counts) < 2:
         return Growth(None, None, len(counts), "growth not measured (one snapshot)",
                       "capture `show process load` again later, or `show process load cont`, to see whether "
@@ -80,17 +81,19 @@ def growth(counts: list[int], hours: list[float]) -> Growth:
     if len(counts) < MIN_SNAPSHOTS or span * 60 < MIN_MINUTES:
         return Growth(
             None, span, len(counts),
-            f"growth too short to estimate ({len(counts)} snapshots over {_span(span)}; a leak rate needs "
-            f"at least {MIN_MINUTES} minutes and {MIN_SNAPSHOTS} snapshots)",
+            f"growth too short to estimate ({plural(len(counts), unit)} over {_span(span)}; a leak rate "
+            "needs "
+            f"at least {MIN_MINUTES} minutes and {MIN_SNAPSHOTS} {unit}s)",
             f"capture `show process load cont` over at least {MIN_MINUTES} minutes",
         )
     rate = round((counts[-1] - counts[0]) / span, 3)
+    seen = plural(len(counts), unit) if unit != "snapshot" else f"{len(counts)} snapshots"
     if rate > 0:
-        note = f"growing at {rate:,g} zombies per hour over {_span(span)} ({len(counts)} snapshots)"
+        note = f"growing at {rate:,g} zombies per hour over {_span(span)} ({seen})"
     elif rate < 0:
-        note = f"falling over {_span(span)} ({len(counts)} snapshots)"
+        note = f"falling over {_span(span)} ({seen})"
     else:
-        note = f"not growing over {_span(span)} ({len(counts)} snapshots)"
+        note = f"not growing over {_span(span)} ({seen})"
     return Growth(rate, span, len(counts), note)
 
 
@@ -199,14 +202,18 @@ def _duration(days: float) -> str:
 
 
 def headroom(
-    latest: LoadSnapshot | None, listing: Listing | None, node_rate: Growth, pid_max: int | None = None
+    latest: LoadSnapshot | None, listing: Listing | None, node_rate: Growth, pid_max: int | None = None,
+    *, in_use: tuple[int, bool, int | None] | None = None,
 ) -> Headroom:
     """PIDs in use, free, and a forecast sentence (days to exhaustion at the leak rate).
 
     `pid_max` is the node's real limit when known; None means the Linux default 32,768 unless the
-    data shows larger PIDs (then the limit is unknown, and said so)."""
+    data shows larger PIDs (then the limit is unknown, and said so). `in_use`: (PIDs in use, threads
+    counted?, zombies) read elsewhere and later than the snapshot (the last PerfMon poll)."""
     used, threads = _threads(latest, listing)
     zombies = latest.summary.zombie if latest else None
+    if in_use is not None:
+        used, threads, zombies = in_use
     seen = _max_pid(latest, listing)
     source = "given" if pid_max is not None else "default"
     limit = pid_max if pid_max is not None else DEFAULT_PID_MAX

@@ -195,6 +195,7 @@ def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> lis
     if node.sources.listing is None:
         line += " (no listing)"
     out.append(line)
+    out.extend(perfmon_lines(node))
     groups = node.groups
     if groups:
         rows = [["PPID", "zombies", "parent", "service", "action", "impact", "urgency"]]
@@ -252,6 +253,27 @@ def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> lis
         out.append("warnings:")
         out.extend(f"  ! {w}" for w in node.warnings)
     out.append("")
+    return out
+
+
+def perfmon_lines(node: NodeAnalysis) -> list[str]:
+    """The PerfMon history of a node: the one line (first appearance, rate, parent), then per process
+    name, the RTMT alert, how `Process Status` was read and what the files say of themselves."""
+    found = node.perfmon
+    if found is None:
+        return []
+    out = [f"PerfMon history: {found.summary}",
+           f"  {plural(found.polls, 'poll')} every {found.poll_seconds or '?'} s, {found.start} to "
+           f"{found.end} ({plural(len(found.files), 'file')}; time zone {found.zone or 'not written'})"]
+    for series in found.names[:TABLE_ROWS]:
+        first = (f"first at {series.first_seen} ({series.first_seen_source})" if series.first_seen
+                 else "none now")
+        out.append(f"  `{series.name}`: {series.count_last:,} at the last poll, {first}; {series.note}")
+    if found.alert:
+        out.append(f"  {found.alert}")
+    if found.status_evidence:
+        out.append(f"  Process Status: {found.status_evidence}")
+    out.extend(f"  note: {note}" for note in found.notes)
     return out
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Zombie", "ZombieRows", "JsonRows",
     "Alternative", "Ancestor", "Child", "CollectBefore", "DefectMatch", "Group", "NextStep",
-    "TrendPoint", "Headroom",
+    "TrendPoint", "Headroom", "ZombieHistory", "PerfmonHistory",
     "Sources", "NodeAnalysis", "Analysis", "ParentAfter", "Pairing", "ServiceState", "Reparented",
     "NodeVerification", "Verification",
     "Decision", "NextAction", "NodeOutcome", "CaseOutcome",
@@ -318,6 +318,64 @@ class Headroom(_Finding):
 
 
 @dataclass(frozen=True)
+class ZombieHistory(_Finding):
+    """One process name's zombies over a node's RIS PerfMon logs (`ucnb.diagnosis.history`).
+
+    `first_seen`: the first poll of the current run of zombies (after `last_zero`, the last poll
+    with none; None when zombies are there from the first poll logged); its `file:line`. The parent
+    comes from a listing of the same node (its zombies' PIDs, else their name), None without one."""
+
+    name: str
+    first_seen: str | None = None
+    first_seen_source: str | None = None
+    last_zero: str | None = None
+    count_first: int = 0
+    count_last: int = 0
+    peak: int = 0
+    rate_per_hour: float | None = None
+    hours: float | None = None
+    note: str = ""
+    parent_pid: int | None = None
+    parent_command: str | None = None
+    service: str | None = None
+    parent_source: str | None = None
+    joined_by: str | None = None  # "pid" (PerfMon PIDs in the listing's defunct rows), "name", None
+
+
+@dataclass(frozen=True)
+class PerfmonHistory(_Finding):
+    """What a node's RIS PerfMon logs show over their days: zombies in total and per process name,
+    processes + threads against the RIS threshold, and how `Process Status` was read."""
+
+    files: tuple[str, ...] = ()
+    start: str | None = None
+    end: str | None = None
+    polls: int = 0
+    poll_seconds: int | None = None
+    zone: str | None = None
+    bias_minutes: int | None = None
+    status_mapping: str = ""
+    status_evidence: str = ""
+    zombies_last: int | None = None
+    first_seen: str | None = None
+    first_seen_source: str | None = None
+    last_zero: str | None = None
+    rate_per_hour: float | None = None
+    hours: float | None = None
+    note: str = ""
+    names: tuple[ZombieHistory, ...] = ()
+    processes_last: int | None = None
+    threads_last: int | None = None
+    threshold: int = 2000
+    alert: str = ""  # TotalProcessesAndThreadsExceededThreshold: crossed when, or when it would be
+    alert_at: str | None = None  # the first poll above the threshold
+    alert_source: str | None = None
+    alert_forecast_hours: float | None = None
+    summary: str = ""  # the one line: "zombie `sh` count growing 4 an hour since ...; the parent ..."
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Sources(_Finding):
     """Where the count and the listing were read."""
 
@@ -343,6 +401,7 @@ class NodeAnalysis(_Finding):
     pid_headroom: Headroom | None = None
     sources: Sources = Sources()
     leak_rate_note: str = ""
+    perfmon: PerfmonHistory | None = field(default=None, metadata=_OMIT)
 
     def group(self, ppid: int | None) -> Group | None:
         """The group of this parent PID, or None."""

@@ -129,6 +129,57 @@ class Identity(ParseResult):
 
 
 @dataclass
+class PerfmonLog(ParseResult):
+    """One RIS Data Collector PerfMon CSV file (`PerfMon_<node>_<M>_<D>_<Y>_<h>_<m>.csv`, PDH CSV),
+    reduced while read to what zombies need, one entry per poll (row) in file order.
+
+    `zombies[i]` counts the `Process` instances whose `Process Status` is Zombie at poll `i` (None when
+    the file logs no `Process Status`); `by_name[name][i]` the same per process name (instances
+    `sh`, `sh#1`, `sh#2` are all `sh`); `processes`/`threads` are `System\\Total Processes` and
+    `Total Threads` (None when not logged or blank). `status_mapping` says how `Process Status` was
+    read ("words", "numbers" or "" when never seen) and `status_evidence` why."""
+
+    file: str = ""
+    host: str | None = None  # the node in the counter paths (`\\<host>\...`), maybe an address
+    zone: str | None = None  # the header's time zone name, as written
+    bias_minutes: int | None = None  # the header's bias (UTC = local time + bias), when written
+    times: list[datetime] = field(default_factory=list)  # the node's local clock, as logged
+    lines: list[int] = field(default_factory=list)  # the line of each poll
+    zombies: list[int | None] = field(default_factory=list)
+    processes: list[int | None] = field(default_factory=list)
+    threads: list[int | None] = field(default_factory=list)
+    by_name: dict[str, list[int]] = field(default_factory=dict)
+    zombie_pids: dict[int, tuple[str, int]] = field(default_factory=dict)  # pid -> (name, first poll)
+    counters: frozenset[str] = frozenset()  # `Object\\Counter` names of the header(s)
+    instances: int = 0  # `Process` instances in the header(s)
+    status_mapping: str = ""
+    status_evidence: str = ""
+    source: str = ""  # "file:first-last"
+    command: str = "RIS PerfMon log"
+
+
+@dataclass
+class PerfmonTimeline:
+    """A node's PerfMon polls over every file, oldest first (overlaps read once): the timeline the
+    diagnosis reads (`ucnb.diagnosis.history`) and the pictures draw. Same fields as `PerfmonLog`,
+    with each poll's `source` (`file:line`) instead of its line."""
+
+    files: list[str] = field(default_factory=list)
+    times: list[datetime] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    zombies: list[int | None] = field(default_factory=list)
+    processes: list[int | None] = field(default_factory=list)
+    threads: list[int | None] = field(default_factory=list)
+    by_name: dict[str, list[int]] = field(default_factory=dict)
+    zombie_pids: dict[int, tuple[str, int]] = field(default_factory=dict)  # pid -> (name, first poll)
+    zone: str | None = None
+    bias_minutes: int | None = None
+    status_mapping: str = ""
+    status_evidence: str = ""
+    notes: list[str] = field(default_factory=list)  # rollovers, overlaps, gaps, counter set changes
+
+
+@dataclass
 class Section:
     """One command's output found in a file: what `inspect` reports."""
 
@@ -149,6 +200,8 @@ class Node:
     listings: list[Listing] = field(default_factory=list)  # every process listing
     services: Frame = Frame(SERVICE_COLUMNS)
     restarts: list[dict[str, Any]] = field(default_factory=list)  # utils service restart transcripts
+    perfmon_logs: list[PerfmonLog] = field(default_factory=list)  # RIS PerfMon CSV files, as read
+    perfmon: PerfmonTimeline | None = None  # their polls merged (ucnb.read.bundle), oldest first
     sections: list[Section] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -25,10 +25,21 @@ from typing import Any
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE
 from ucnb.model.columns import SERVICE_COLUMNS, Columns, distinct, rows, values
-from ucnb.model.results import Bundle, FileInfo, Identity, Listing, Node, Section, ServiceList, Unparsed
+from ucnb.model.results import (
+    Bundle,
+    FileInfo,
+    Identity,
+    Listing,
+    Node,
+    PerfmonLog,
+    Section,
+    ServiceList,
+    Unparsed,
+)
 from ucnb.read.capture import Capture, CaptureSection, capture_text, decode
 from ucnb.read.parsers.commands import BY_NAME, RECOGNISER
-from ucnb.read.sources import read_sources
+from ucnb.read.parsers.perfmon import looks_like_perfmon, merge_logs, parse_perfmon, text_lines
+from ucnb.read.sources import SourceFile, read_sources
 from ucnb.text import plural
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
@@ -56,13 +67,20 @@ class _Session:
     started: datetime | None
     parsed: list[ParsedSection] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
+    alias: str | None = None  # a PerfMon log's node, as the other captures name it (_resolve_perfmon)
 
     @property
     def hostname(self) -> str | None:
         for item in self.parsed:
             if isinstance(item.result, Identity) and item.result.hostname:
                 return item.result.hostname
+            if isinstance(item.result, PerfmonLog) and item.result.host:
+                return self.alias or item.result.host
         return None
+
+    @property
+    def perfmon_host(self) -> str | None:
+        return next((item.result.host for item in self.parsed if isinstance(item.result, PerfmonLog)), None)
 
 
 def load(
@@ -91,6 +109,12 @@ def load(
             problems.append(f"{src.name}: empty file")
             continue
         name, root = src.name, src.root
+        if looks_like_perfmon(name, src.data[:256]):
+            session = _perfmon_session(src, bundle, problems)
+            del src
+            if session is not None:
+                sessions.append(session)
+            continue
         try:
             decoded = decode(src)
             del src  # the file's bytes go once decoded
@@ -122,6 +146,32 @@ def load(
 
 
 # --- parsing -------------------------------------------------------------------------------------
+
+
+def _perfmon_session(src: SourceFile, bundle: Bundle, problems: list[str]) -> _Session | None:
+    """A RIS PerfMon CSV, read straight from its text (no terminal cleaning, streamed line by line);
+    None (and a problem or a warning) when it holds no PerfMon header."""
+    try:
+        if src.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows tools may save PDH CSV as UTF-16
+            text, warnings = src.data.decode("utf-16", errors="replace"), list[str]()
+        else:
+            text, warnings = decode(src)
+    except InputError as error:
+        problems.append(str(error))
+        return None
+    bundle.warnings.extend(warnings)
+    bundle.texts[src.name] = text
+    log = parse_perfmon(text_lines(text), file=src.name, first_line=1)
+    del text
+    if not log.recognised:  # named PerfMon_*.csv, but no PDH header: not read as a log
+        bundle.not_understood.extend(log.unparsed)
+        bundle.warnings.append(f"{src.name}: named like a PerfMon log but no PDH CSV header found: not read")
+        return None
+    spec = BY_NAME["RIS PerfMon log"]
+    section = CaptureSection(src.name, 0, spec.name, None, 1, [])
+    session = _Session(src.name, src.root, 0, None)
+    session.parsed.append(ParsedSection(section, log, spec.rows(log), list(log.unparsed), list(log.warnings)))
+    return session
 
 
 def _parse_capture(capture: Capture) -> list[_Session]:
@@ -194,11 +244,42 @@ def _fallback_name(session: _Session) -> str:
     return posixpath.splitext(posixpath.basename(session.file))[0]
 
 
+def _resolve_perfmon(sessions: list[_Session], by_folder: dict[str, list[_Session]]) -> None:
+    """A PerfMon log names its node as RIS does (often an address): the name the other captures use
+    when `show network cluster` or `show status` gives it, else the one node of its folder."""
+    names: dict[str, str] = {}
+    for session in sessions:
+        for item in session.parsed:
+            result = item.result
+            if not isinstance(result, Identity):
+                continue
+            if result.hostname:
+                names.setdefault(result.hostname.lower(), result.hostname)
+            for member in result.cluster:
+                hostname = str(member.get("hostname") or "")
+                for key in ("hostname", "fqdn", "ip"):
+                    value = str(member.get(key) or "").lower()
+                    if hostname and value:
+                        names.setdefault(value, hostname)
+                        names.setdefault(value.split(".", 1)[0] if key == "fqdn" else value, hostname)
+    for group in by_folder.values():
+        others = {s.hostname for s in group if s.hostname and s.perfmon_host is None}
+        for session in group:
+            host = session.perfmon_host
+            if host is None:
+                continue
+            known = names.get(host.lower()) or names.get(host.lower().split(".", 1)[0])
+            if known is None and len(others) == 1 and re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+", host):
+                known = next(iter(others))  # an address in a folder of one node's captures
+            session.alias = known
+
+
 def _assemble_nodes(sessions: list[_Session]) -> list[Node]:
     """Give each session a node name: its own host name, else its folder's, else its neighbours'."""
     by_folder: dict[str, list[_Session]] = {}
     for session in sessions:
         by_folder.setdefault(posixpath.dirname(session.file) or "\0" + session.root, []).append(session)
+    _resolve_perfmon(sessions, by_folder)
     names: dict[int, str] = {}
     unsure: dict[int, str] = {}  # sessions filed under a folder name although the folder has several hosts
     for group in by_folder.values():
@@ -289,7 +370,10 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
             seen = _later(seen, parse_status_date(result.date) if result.date else None)
         elif kind == "restart":
             node.restarts.append(result)
-        node.sections.append(Section(section.command, section.source, item.rows, snapshots))
+        elif kind == "perfmon":
+            node.perfmon_logs.append(result)
+        source = result.source if kind == "perfmon" else section.source
+        node.sections.append(Section(section.command, source, item.rows, snapshots))
         node.unparsed.extend(item.unparsed)
         node.warnings.extend(item.warnings)
 
@@ -396,6 +480,8 @@ def detect_product(node: Node) -> str:
 
 def _finish_node(node: Node) -> None:
     node.product = detect_product(node)
+    if node.perfmon_logs:
+        node.perfmon = merge_logs(node.perfmon_logs)
 
 
 # --- inspect -------------------------------------------------------------------------------------

@@ -21,18 +21,21 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ucnb.model.columns import rows
-from ucnb.model.results import Identity, Listing, LoadCapture, ServiceList
+from ucnb.model.results import Identity, Listing, LoadCapture, PerfmonLog, ServiceList
 from ucnb.read.parsers.identity import parse_identity
 from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
 from ucnb.read.parsers.load import looks_like_load_output, parse_load
+from ucnb.read.parsers.perfmon import STARTS as PERFMON_STARTS
+from ucnb.read.parsers.perfmon import parse_perfmon
 from ucnb.read.parsers.services import parse_service_restart, parse_services
 from ucnb.read.recogniser import Recogniser
 
 # Where a result goes on a `ucnb.model.results.Node` (ucnb.read.bundle files each kind):
 #   loads: LoadCapture snapshots -> node.loads; listing: Listing -> node.listings;
 #   services: ServiceList merged into node.services; identity: Identity merged into node.identity;
-#   restart: dict -> node.restarts; None: recognised, nothing to file.
-FilesAs = Literal["loads", "listing", "services", "identity", "restart"] | None
+#   restart: dict -> node.restarts; perfmon: PerfmonLog -> node.perfmon_logs (merged into node.perfmon);
+#   None: recognised, nothing to file.
+FilesAs = Literal["loads", "listing", "services", "identity", "restart", "perfmon"] | None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,14 @@ def _cluster_rows(result: Identity) -> int:
     return len(result.cluster)
 
 
+def _perfmon(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> PerfmonLog:
+    return parse_perfmon(lines, file=file, first_line=first_line)
+
+
+def _perfmon_rows(result: PerfmonLog) -> int:
+    return len(result.times)
+
+
 _ANY = r".*"
 _SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
 _LISTING = {"parse": None, "files_as": "listing", "rows": _listing_rows, "family": "listing"}
@@ -150,6 +161,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 starts=r"Server Table \(processnode\)"),
     CommandSpec("show tech ccm_service", _identity("show tech ccm_service"), "identity", _identity_rows,
                 starts=r"GroupName:", sealed=True),
+    # A PerfMon CSV file is read from its bytes by ucnb.read.bundle (found by name or header, streamed);
+    # pasted into a terminal log, its header starts the section.
+    CommandSpec("RIS PerfMon log", _perfmon, "perfmon", _perfmon_rows,
+                starts=PERFMON_STARTS, sealed=True),
 )
 
 BY_NAME = {spec.name: spec for spec in COMMANDS}
