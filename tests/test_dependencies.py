@@ -23,6 +23,7 @@ MAY_USE = {
     "ucnb.app": {"notebooks"},
     "ucnb.faces.draw": {"notebooks"},  # figure_to_image: an IPython Image, for notebooks only
     "ucnb.faces.widgets": {"notebooks"},
+    "ucnb.faces.viewer": {"notebooks"},  # the capture viewer widget
     "ucnb.training": {"notebooks"},
     "ucnb.fleet": {"fleet"},
     "ucnb.collect": {"collect"},
