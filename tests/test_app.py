@@ -142,6 +142,6 @@ def test_the_cosmetic_imp_case_offers_leaving_them_first():
     app = TriageApp(str(ROOT / "sample_outputs" / "ex5_imnp_sftp" / "before"))
     (picker,) = app.pickers
     labels = [label for label, _ in picker.dropdown.options]
-    assert labels[:2] == ["Leave them until the next planned reboot (recommended)",
+    assert labels[:2] == ["No action needed: leave them until the next planned reboot",
                           "Reboot the node in a maintenance window (only if the customer insists)"]
     assert "No action needed: a known cosmetic condition" in app.body.children[0].value

@@ -161,8 +161,9 @@ class TriageApp:
     # ---------------------------------------------------------------- triage
     def _next(self, outcome: NodeOutcome) -> str:
         """The node's first next action for this mode's audience (the outcome's), or its status."""
-        steps = steps_for(outcome, "tac" if self.tac else "customer")
-        return sentence(steps[0]) if steps else status(outcome.status).headline
+        audience = "tac" if self.tac else "customer"
+        steps = steps_for(outcome, audience)
+        return sentence(steps[0], audience) if steps else status(outcome.status).headline
 
     def _show(self, bundle: Any, label: str) -> None:
         case = assess(bundle)

@@ -186,7 +186,8 @@ SITUATIONS = {
     ),
     "kill-parent decision": (
         "ex1", (KILL,),
-        {"customer": (("show process load",), ("kill", "end the parent process")),
+        {"customer": (("show process load", "show process pid 29815", "end the stuck parent process 29815"),
+                      ("kill", "end the parent process", "root access")),
          "tac": (("kill -9 29815", "tac-eng"), ()),
          "note": ((), ("restart the cisco amc service", "utils service restart"))},
     ),
@@ -228,7 +229,7 @@ def test_every_report_face_carries_the_outcome_and_never_the_forbidden_words(sit
             text = html.unescape(text) if fmt == "html" else text
             low = " ".join(text.lower().split())
             face = f"{situation}: {audience} {fmt}"
-            assert sentence(first).lower() in low, (face, sentence(first))
+            assert sentence(first, audience).lower() in low, (face, sentence(first, audience))
             assert first.command is None or first.command.lower() in low, (face, first.command)
             faces = ["all", audience, "note" if fmt == "txt" else "report"]
             for key in faces:

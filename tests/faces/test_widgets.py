@@ -215,7 +215,7 @@ def test_the_cosmetic_choices_lead_with_leaving_them():
     (group,) = case.analysis.nodes[0].groups
     picker = RemediationPicker("imp-pub", group, decisions=Decisions(), outcome=case.outcome.nodes[0])
     labels = [label for label, _ in picker.dropdown.options]
-    assert labels[:2] == ["Leave them until the next planned reboot (recommended)",
+    assert labels[:2] == ["No action needed: leave them until the next planned reboot",
                           "Reboot the node in a maintenance window (only if the customer insists)"]
     assert picker.dropdown.value == "leave"
     assert not any("impact cosmetic" in label or "Reboot the node (" in label for label in labels)

@@ -76,15 +76,38 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
         elif chosen == "leave":
             when = "next_planned_reboot"
     optional = group.urgency == "optional" and decision is None
-    why = f"{plural(group.count, 'zombie')} under PID {group.ppid if group.ppid is not None else '?'}"
-    why += f": {reason}"
+    zombies = f"{plural(group.count, 'zombie')} under PID {group.ppid if group.ppid is not None else '?'}"
+    decided = ""
     if decision is not None:
-        why += f"; decided by {decision.by or 'the engineer'}"
-        why += f": {decision.note}" if decision.note else ""
+        decided = f"; decided by {decision.by or 'the engineer'}"
+        decided += f": {decision.note}" if decision.note else ""
     if optional and when == "now":
         when = "convenient"
-    return _step(chosen, node.node, when, why, command=command, service=group.service, ppid=group.ppid,
-                 optional=optional)
+    # a TAC step a customer is told about: its reason without the root-access details
+    them = "it" if group.count == 1 else "them"
+    told = f"{zombies}: once its parent has ended, the system clears {them}{decided}" if action(
+        chosen).told else ""
+    return _step(chosen, node.node, when, f"{zombies}: {reason}{decided}", command=command,
+                 service=group.service, ppid=group.ppid, optional=optional, customer_why=told)
+
+
+def _after_clearing(node: NodeAnalysis, first: NextAction) -> list[NextAction]:
+    """The checks after the clearing step: the zombie count (Cisco's procedure ends with it); after
+    ending the parent, first that it is gone, and that its service runs again."""
+    steps = []
+    if first.action == "kill_parent":
+        steps.append(_step("check_parent_gone", node.node, "after_fix",
+                           f"the zombies are cleared only once their parent has ended: PID {first.ppid} "
+                           "must no longer be listed", command=f"show process pid {first.ppid}",
+                           ppid=first.ppid))
+    steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
+                       "Cisco's procedure ends with this check: the count must fall to 0", command=RECHECK))
+    if first.action == "kill_parent" and first.service:
+        steps.append(_step("check_service", node.node, "after_fix",
+                           f"ending the parent process may stop the {first.service}: it must show "
+                           f"STARTED (if not: `utils service start {first.service}`)",
+                           command=SERVICE_LIST, service=first.service))
+    return steps
 
 
 def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) -> list[NextAction]:
@@ -141,9 +164,7 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
     # asking for what is missing is never "optional" nor "to clear it": it comes first, now
     steps = [replace(s, when="now", optional=False) if s.action == "recollect" else s for s in steps]
     if steps[0].action not in ("recollect", "leave"):
-        steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
-                           "Cisco's procedure ends with this check: the count must fall to 0",
-                           command=RECHECK))
+        steps += _after_clearing(node, steps[0])
     if _growing(node):
         steps += [s for s in _recurrence(node, best, version) if s.when != "after_1h"]
     status = "optional" if all(s.optional for s in steps if s.action != "recheck") else step.urgency
@@ -201,13 +222,39 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
             return replace(base, status="monitor", recurrence_watch=True, passes=True,
                            why="cleared; the leak grew before the fix, so it is watched",
                            next_actions=tuple(_recurrence(node, group, version)))
-        return replace(base, status="cleared", passes=True, why="no zombie left")
-    return replace(base, **_residual(node, check, after, steps, version))  # type: ignore[arg-type]
+        return replace(base, status="cleared", passes=True, why=_gone(check, decision) or "no zombie left")
+    fields = _residual(node, check, after, steps, decisions)
+    if decision is not None and _parent_ended(check, decision) is False:
+        fields["why"] = (f"the parent process {decision.ppid} still runs: it was not ended, so its zombies "
+                         "are still there")
+    return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def _parent_ended(check: NodeVerification, decision: Decision | None) -> bool | None:
+    """After a decision to end the parent: whether the after capture shows it gone (None: no such
+    decision, or no listing after to tell)."""
+    if decision is None or decision.action != "kill_parent":
+        return None
+    parent = next((p for p in check.parents if p.ppid == decision.ppid), None)
+    if parent is None or parent.restarted is None and parent.after_pid is None and check.after_listed is None:
+        return None
+    return not (parent.after_pid == parent.ppid and parent.restarted is False)
+
+
+def _gone(check: NodeVerification, decision: Decision | None) -> str:
+    """After a decision to end the parent: that it is gone and its zombies reaped, or nothing."""
+    ended = _parent_ended(check, decision)
+    if ended is None or decision is None:
+        return ""
+    if not ended:
+        return f"no zombie left; the parent process {decision.ppid} still runs: it reaped them itself"
+    return f"the parent process {decision.ppid} is gone and its zombies were reaped"
 
 
 def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAnalysis | None,
-              steps: list[NextAction], version: str | None) -> dict[str, object]:
-    """Status and steps when zombies are left (partial or not cleared)."""
+              steps: list[NextAction], decisions: Sequence[Decision]) -> dict[str, object]:
+    """Status and steps when zombies are left (partial or not cleared); a group whose parent was not
+    restarted gets its recorded decision again (a parent still running was not ended)."""
     name = check.node
     under_init = tuple(sorted(
         {m.pid for m in check.reparented if m.ppid_after == 1}
@@ -234,7 +281,10 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
             steps.append(_step("collect_traces", name, "now", why, service=group.service))
             steps.append(_step("escalate", name, "now", why, service=group.service))
         else:
-            steps.append(_clearing(after, group, None))  # type: ignore[arg-type]
+            decided = next((d for d in decisions if d.node == name and d.ppid == group.ppid), None)
+            steps.append(_clearing(after, group, decided))  # type: ignore[arg-type]
+            if decided is not None and decided.action == "kill_parent":
+                steps += _after_clearing(after, steps[-1])  # type: ignore[arg-type]
     if not after_groups:
         steps.append(_step("recapture_after", name, "now",
                            f"{plural(left, 'zombie')} left but the after capture does not show their parents",

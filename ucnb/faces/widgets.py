@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
 import ipywidgets as widgets
 import pandas as pd
 
 from ucnb.errors import InputError
-from ucnb.model.actions import ACTIONS, IF_INSISTED, action, timing
+from ucnb.faces.plan import choices
+from ucnb.model.actions import ACTIONS, action
 from ucnb.model.findings import Group, NodeOutcome
 
 __all__ = [
@@ -110,72 +112,13 @@ DECISIONS = Decisions()  # the session's default store
 def _options_of(
     group: Group, outcome: NodeOutcome | None = None, *, tac: bool = False
 ) -> list[dict[str, Any]]:
-    """The primary action, then the alternatives (first of each action kept), as dicts with
-    action, command, impact, note, recommended, tac_only (offered only when `tac`), label. A known
-    cosmetic condition (the node's outcome, `ucnb.diagnosis.outcome`) offers the outcome's plan
-    first: leave them until the next planned reboot, a reboot in a maintenance window only if the
-    customer insists."""
-    primary: dict[str, Any] = {
-        "action": group.action,
-        "command": group.command,
-        "impact": group.impact,
-        "note": group.reason or group.impact_note or "",
-        "recommended": True,
-        "tac_only": bool(group.action) and action(group.action).tac_only,
-    }
-    options = [primary]
-    for alt in group.alternatives:
-        options.append(
-            {
-                "action": alt.action,
-                "command": alt.command,
-                "impact": None,
-                "note": alt.note or "",
-                "recommended": False,
-                "tac_only": alt.tac_only or action(alt.action).tac_only,
-            }
-        )
-    if outcome is not None and outcome.status == "cosmetic":
-        options = _cosmetic(group, outcome) + options
-    seen: set[str] = set()
-    unique = []
-    for option in options:
-        if not option["action"] or option["action"] in seen or (option["tac_only"] and not tac):
-            continue
-        seen.add(option["action"])
-        unique.append(option)
-    return unique
-
-
-def _cosmetic(group: Group, outcome: NodeOutcome) -> list[dict[str, Any]]:
-    """The outcome's steps for this group as options: its first recommended, the optional ones only
-    if the customer insists (labelled with their timing)."""
-    options = []
-    for step in outcome.next_actions:
-        if step.ppid != group.ppid or not action(step.action).decision:
-            continue
-        label = action(step.action).label
-        if step.optional:
-            label += f" {timing(step.when).phrase} ({IF_INSISTED})"
-        else:
-            label += " (recommended)"
-        options.append({"action": step.action, "command": step.command, "impact": group.impact,
-                        "note": step.why, "recommended": not step.optional, "tac_only": step.tac_only,
-                        "label": label})
-    return options
+    """The choices of `ucnb.faces.plan.choices` (the outcome's plan first) as dicts with action,
+    command, impact, note, recommended, tac_only (offered only when `tac`), label."""
+    return [asdict(choice) for choice in choices(group, outcome, "tac" if tac else "customer")]
 
 
 def _option_label(option: Mapping[str, Any]) -> str:
-    if option.get("label"):
-        return str(option["label"])
-    parts = [action(option["action"]).label]
-    if option.get("impact"):
-        parts.append(f"impact {option['impact']}")
-    if option.get("tac_only"):
-        parts.append("TAC only")
-    if option.get("recommended"):
-        parts.append("recommended")
-    return f"{parts[0]} ({', '.join(parts[1:])})" if len(parts) > 1 else parts[0]
+    return str(option["label"])
 
 
 class RemediationPicker:

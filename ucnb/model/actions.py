@@ -28,7 +28,7 @@ from ucnb.errors import InputError
 
 __all__ = [
     "Action", "Verdict", "Urgency", "Timing", "Status",
-    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO", "IF_INSISTED",
+    "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO", "IF_INSISTED", "NO_ACTION",
     "action", "verdict", "urgency", "timing", "status", "decision_names", "special_rule_names", "jargon",
 ]
 
@@ -45,7 +45,7 @@ class Action:
     the parent (and the evidence with it). `step`: the CLI's "Action needed" tail (`{command}`,
     `{timing}`). `decision`: a person may choose it (picker, quiz, `--decision`); `special_rule`: a
     catalogue `[[special]]` rule may recommend it; `jargon`: the token never shows in a customer
-    report."""
+    report. `told`: a TAC-only step as a customer reads it (Cisco TAC does it; no command shown)."""
 
     name: str
     label: str
@@ -58,6 +58,7 @@ class Action:
     decision: bool = True
     special_rule: bool = False
     jargon: bool = False
+    told: str = ""
 
     def sentence(
         self,
@@ -66,10 +67,18 @@ class Action:
         node: str = "the node",
         ppid: int | None = None,
         command: str | None = None,
+        audience: str = "tac",
     ) -> str:
-        """The action as a sentence a customer reads (lower case, no final stop)."""
+        """The action as a sentence (lower case, no final stop); a customer reads a TAC-only one as
+        `told` (what Cisco TAC does, without its command).
+
+        >>> action("kill_parent").sentence(node="cucm-sub1", ppid=29815, audience="customer")
+        'end the stuck parent process 29815 on cucm-sub1, so that the system clears its zombie processes'
+        """
         template = self.words
-        if self.other_words and command and "process list" not in command:
+        if audience == "customer" and self.told:
+            template = self.told
+        elif self.other_words and command and "process list" not in command:
             template = self.other_words
         return template.format(service=service or "owning service", node=node, ppid=ppid, command=command)
 
@@ -130,7 +139,9 @@ ACTIONS: Mapping[str, Action] = {
                "leave the zombie processes in place (each holds only a process ID; a restart clears them)",
                special_rule=True),
         Action("kill_parent", "Kill the parent process",
-               "end the parent process {ppid} with root access (TAC only)", tac_only=True, jargon=True),
+               "end the parent process {ppid} with root access (TAC only)", tac_only=True, jargon=True,
+               told="end the stuck parent process {ppid} on {node}, so that the system clears its zombie "
+                    "processes"),
         Action("recollect", "Recollect the process listing",
                "capture the full process list of {node} again to identify the owner",
                step="Next: capture `{command}`.", other_words="capture the missing output on {node}",
@@ -142,6 +153,8 @@ ACTIONS: Mapping[str, Action] = {
                decision=False),
         Action("check_service", "Check that the service runs", "check that the {service} runs on {node}",
                decision=False),
+        Action("check_parent_gone", "Check that the parent process is gone",
+               "check that the parent process {ppid} is gone from {node}", decision=False),
         Action("wait_recapture", "Wait, then capture again",
                "wait, then capture the zombie count and the process list of {node} again", decision=False),
         Action("escalate", "Escalate to Cisco TAC",
@@ -200,6 +213,7 @@ TIMINGS: Mapping[str, Timing] = {
 
 WHO: Mapping[str, str] = {"customer": "Customer administrator", "tac": "Cisco TAC"}
 IF_INSISTED = "only if the customer insists"  # a step the outcome offers but does not recommend
+NO_ACTION = "No action needed"  # a known cosmetic condition's choice: leave them
 
 
 @dataclass(frozen=True)

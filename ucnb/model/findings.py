@@ -527,7 +527,8 @@ class NextAction(_Finding):
 
     `who`: customer (the customer's administrator) or tac; `when`: a timing token of
     `ucnb.model.actions`; `optional`: the step may be skipped (the `why` says why it is offered);
-    `tac_only`: never shown in a customer document."""
+    `tac_only`: done by Cisco TAC with root access; a customer document tells it in the vocabulary's
+    `told` words with `customer_why`, never with its command."""
 
     action: str
     who: str
@@ -539,6 +540,7 @@ class NextAction(_Finding):
     ppid: int | None = None
     optional: bool = False
     tac_only: bool = False
+    customer_why: str = field(default="", metadata=_OMIT)
 
 
 @dataclass(frozen=True)

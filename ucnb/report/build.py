@@ -21,7 +21,7 @@ from ucnb.diagnosis.outcome import assess
 from ucnb.diagnosis.verify import parent_state
 from ucnb.errors import InputError
 from ucnb.faces.plan import headline, plan_lines, plan_rows, steps_for
-from ucnb.model.actions import action, status, verdict
+from ucnb.model.actions import ACTIONS, WHO, action, status, verdict
 from ucnb.model.findings import Verification
 from ucnb.model.results import Bundle
 from ucnb.report.context import (
@@ -158,6 +158,11 @@ def findings_table(context: Context) -> Section:
 
 
 # ------------------------------------------------------------------ decision
+def _by_whom(token: str) -> str:
+    """The command cell of a decision without one: who does a TAC-only action, else none."""
+    return WHO["tac"] if token in ACTIONS and action(token).tac_only else "none"
+
+
 def decision_section(context: Context) -> Section | None:
     """The decisions recorded (CLI `--decision`, the triage notebook): none, no section."""
     rows: list[list[Text]] = []
@@ -168,13 +173,14 @@ def decision_section(context: Context) -> Section | None:
                 continue
             token = str(decision.get("action") or "?")
             words = action(decision.get("action") or "none").sentence(
-                service=group.service, node=context.r(node.name), ppid=group.ppid
+                service=group.service, node=context.r(node.name), ppid=group.ppid,
+                audience=context.audience,
             )
             row: list[Text] = [
                 context.r(node.name),
                 f"{plural(len(group.zombie_pids), 'zombie')} under PID {group.ppid}",
                 words[:1].upper() + words[1:],
-                Code(context.r(str(decision["command"]))) if decision.get("command") else "none",
+                Code(context.r(str(decision["command"]))) if decision.get("command") else _by_whom(token),
                 context.r(str(decision.get("by") or "")) or "not recorded",
                 context.r(str(decision.get("note") or "")),
             ]
@@ -327,7 +333,7 @@ def _decided(context: Context, node: Any, entry: Any, prefix: str) -> list[tuple
         if d is None:
             continue
         words = action(d.get("action") or "none").sentence(service=group.service, node=r(node.name),
-                                                           ppid=group.ppid)
+                                                           ppid=group.ppid, audience=context.audience)
         command = f" ({r(d['command'])})" if d.get("command") else ""
         who = f", decided by {r(d['by'])}" if d.get("by") else ""
         note = f": {r(d['note'])}" if d.get("note") else ""

@@ -86,12 +86,14 @@ class Context:
         return found
 
     def shown_decision(self, node: str, ppid: Any) -> Mapping[str, Any] | None:
-        """The latest decision for this group that the audience may read (a TAC-only one: TAC only)."""
+        """The latest decision for this group as the audience may read it: a customer reads a TAC-only
+        one only when the vocabulary tells it (`told`), and never its command."""
         found = self.decision(node, ppid)
         if found is None or not found.get("action"):
             return None
-        if not self.tac and action(str(found["action"])).tac_only:
-            return None
+        chosen = action(str(found["action"]))
+        if not self.tac and chosen.tac_only:
+            return {**found, "command": None} if chosen.told else None
         return found
 
 
@@ -121,7 +123,8 @@ def redact_outcome(outcome: CaseOutcome, r: Callable[[Any], Any]) -> CaseOutcome
     tokens (status, action, when, who) stay as they are."""
 
     def step(s: NextAction) -> NextAction:
-        return replace(s, node=r(s.node), command=r(s.command), why=r(s.why), service=r(s.service))
+        return replace(s, node=r(s.node), command=r(s.command), why=r(s.why), service=r(s.service),
+                       customer_why=r(s.customer_why))
 
     def node(n: NodeOutcome) -> NodeOutcome:
         decision = n.decision and replace(n.decision, node=r(n.decision.node), command=r(n.decision.command),

@@ -71,7 +71,8 @@ def next_step_text(context: Any, name: str) -> Text:
     if not steps:
         return action("none").words
     first = steps[0]
-    words = sentence(first) + f" ({timing(first.when).words}{', optional' if first.optional else ''})"
+    words = sentence(first, context.audience)
+    words += f" ({timing(first.when).words}{', optional' if first.optional else ''})"
     command = first.command if first.command and first.command not in words else None
     parts: list[Inline] = [f"{first.action}: " if context.tac else "", words]
     if command:
@@ -375,7 +376,8 @@ def group_section(
     if context.decision(node.name, group.ppid) is not None:  # decided: the decision, not the options
         shown = context.shown_decision(node.name, group.ppid)
         if shown is not None:
-            words = action(str(shown["action"])).sentence(service=group.service, node=name, ppid=group.ppid)
+            words = action(str(shown["action"])).sentence(service=group.service, node=name, ppid=group.ppid,
+                                                          audience=context.audience)
             decided: list[Inline] = [Strong("Decided:"), " ", words[:1].upper() + words[1:]]
             if shown.get("command"):
                 decided += [": ", Code(r(str(shown["command"])))]
@@ -415,12 +417,12 @@ def _evidence(context: Any, group: Any, zombie_rows: dict[int, Any]) -> list[lis
     return rows
 
 
-def plan_table(steps: Sequence[NextAction], limit: int = MAX_LIST) -> list[Block]:
+def plan_table(steps: Sequence[NextAction], limit: int = MAX_LIST, *, audience: str = "tac") -> list[Block]:
     """The action plan as a numbered table (who, when, what, the exact command, why), then a count of
-    the steps left out; the steps are the outcome's, already chosen for the audience."""
+    the steps left out; the steps are the outcome's, already chosen for the audience (`steps_for`)."""
     rows: list[list[Text]] = []
     for number, step in enumerate(steps[:limit], 1):
-        what = sentence(step)
+        what = sentence(step, audience)
         when = timing(step.when).words + (" (optional)" if step.optional else "")
         command: Text = Code(step.command) if step.command else "none"
         rows.append([str(number), WHO[step.who], when, what[:1].upper() + what[1:], command, prose(step.why)])
@@ -436,7 +438,7 @@ def _remedy(context: Any, section: Section, node: Node, group: Any, outcome: Nod
     if outcome.status == "cosmetic" and group.impact == "cosmetic":  # no action: the plan says why
         steps = [s for s in steps_for(outcome, context.audience) if s.ppid in (None, group.ppid)]
         section.blocks.append(Paragraph([Strong("What to do")]))
-        section.blocks.extend(plan_table(steps))
+        section.blocks.extend(plan_table(steps, audience=context.audience))
         return
     words = action(group.action).sentence(service=group.service, node=name, ppid=group.ppid,
                                           command=group.command)

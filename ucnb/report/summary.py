@@ -49,7 +49,7 @@ def _done(context: Context, node: Node, entry: Any) -> str:
         first = decided[0]
         group = next(g for g in entry.groups if g.ppid == first.get("ppid"))
         chosen = action(first.get("action") or "none")
-        words = chosen.sentence(service=group.service, node=name, ppid=group.ppid)
+        words = chosen.sentence(service=group.service, node=name, ppid=group.ppid, audience=context.audience)
         who = f"{context.r(first['by'])} decided to" if first.get("by") else "The decision was to"
         more = f" (and {plural(len(decided) - 1, 'other decision')})" if len(decided) > 1 else ""
         return f"{who} {words}{more}."
@@ -179,7 +179,7 @@ def executive_summary(context: Context) -> Section:
     steps = steps_for(context.outcome, context.audience)
     if steps:
         section.blocks.append(Paragraph([Strong("Action plan")]))
-        section.blocks.extend(plan_table(steps))
+        section.blocks.extend(plan_table(steps, audience=context.audience))
     return section
 
 
