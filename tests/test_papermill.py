@@ -137,11 +137,13 @@ def test_training_checks_typed_answers_given_as_parameters(tmp_path):
 def test_practice_notebook_runs_the_quiz_on_a_practice_folder(tmp_path):
     from cli_helpers import run_cli
 
-    status, _, err = run_cli("practice", "--seed", 5, "--product", "IMnP", "-o", tmp_path / "exercise")
+    key_file = tmp_path / "trainer" / "key.json"  # away from the exercise folder
+    status, _, err = run_cli("practice", "--seed", 5, "--product", "IMnP", "--variant", "one",
+                             "-o", tmp_path / "exercise", "--key", key_file)
     assert status == 0, err
-    key = __import__("json").loads((tmp_path / "exercise" / "answer.json").read_text())
+    key = __import__("json").loads(key_file.read_text())
     nb = run("training/practice.ipynb", tmp_path, exercise_path=str(tmp_path / "exercise"),
-             answer_parent=key["ppid"], answer_zombie=key["zombie_pids"][0])
+             key_path=str(key_file), answer_parent=key["ppid"], answer_zombie=key["zombie_pids"][0])
     intro = cell_after(nb, "exercise.intro()").outputs[0]["data"]["text/markdown"]
     assert f"`{key['node']}`" in intro
     checked = text_of([cell_after(nb, "quiz.check_given()")])

@@ -7,7 +7,7 @@
                 [--decision ACTION --by NAME] [--case ID] [--redact] [--timestamp] [--paper A4|Letter]
     ucnb redact PATH -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
-    ucnb practice [--seed N] [--product CUCM|IMnP|CUC] -o DIR
+    ucnb practice [--seed N] [--product CUCM|IMnP|CUC] [--variant V] -o DIR [--key FILE]
     ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--json]
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 130 interrupted
@@ -261,10 +261,11 @@ def cmd_practice(args: argparse.Namespace) -> None:
     from ucnb.training.practice import write_exercise  # the generator, the catalogue (~110 ms): practice only
 
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(3), "big")
-    key = write_exercise(args.output, seed, args.product)
+    key, key_file = write_exercise(args.output, seed, args.product, variant=args.variant, key_path=args.key)
     sys.stdout.write(printable(
-        f"practice exercise {seed} written to {args.output}: bundle/ (node {key.node}) and answer.json; "
-        f"try it in notebooks/training/practice.ipynb (exercise_path={args.output})") + "\n")
+        f"practice exercise {seed} written to {args.output}: bundle/ (node {key.node}, {key.variant}); "
+        f"its answer key to {key_file} (keep it from the trainee); try it in "
+        f"notebooks/training/practice.ipynb (exercise_path={args.output}, key_path={key_file})") + "\n")
 
 
 def cmd_scan(args: argparse.Namespace) -> None:
@@ -384,7 +385,12 @@ def build_parser() -> argparse.ArgumentParser:
     practice = sub.add_parser("practice", help="a fresh training exercise: a capture and its answer key")
     practice.add_argument("--seed", type=int, metavar="N", help="same seed, same exercise (default: random)")
     practice.add_argument("--product", choices=("CUCM", "IMnP", "CUC"), help="default: random")
+    practice.add_argument("--variant", choices=("one", "two-groups", "no-listing", "growing"),
+                          help="one zombie group, two groups, no process listing, a growing count "
+                          "(default: drawn from the seed)")
     practice.add_argument("-o", "--output", required=True, metavar="DIR", help="new or empty folder")
+    practice.add_argument("--key", metavar="FILE", help="where the answer key goes, outside DIR "
+                          "(default: DIR.answer.json beside DIR)")
     practice.set_defaults(run=cmd_practice)
     scan = with_limits(sub.add_parser("scan", help="fleet scan: one row per node per bundle (Dask)"))
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder of bundles, or a file listing them")

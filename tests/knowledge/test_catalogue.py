@@ -204,3 +204,20 @@ def test_collect_before_and_defects_are_validated(tmp_path):
     general = [s.command for s in CATALOGUE.collect_before]
     assert general[:2] == ["show process load", "show process list detail"]
     assert all(d.source.startswith("https://") for s in CATALOGUE.services for d in s.defects)
+
+
+def test_every_service_has_one_role_and_roles_are_validated(tmp_path):
+    assert {s.name for s in CATALOGUE.services} <= set(CATALOGUE.roles)
+    assert CATALOGUE.roles["imp-peer-sftp"] == CATALOGUE.roles["Cisco DRF Local"] == "file transfer"
+    alike = [s.name for s in CATALOGUE.alike("Cisco AMC Service", "CUCM")]
+    assert "Cisco RIS Data Collector" in alike and "Cisco AMC Service" not in alike
+    assert all("CUC" in s.products for s in CATALOGUE.alike("A Cisco DB", "CUC"))
+    assert CATALOGUE.alike("no such service", "CUCM") == []
+    good = '[[service]]\nname = "X"\nproducts = ["CUCM"]\nprocesses = ["x"]\nimpact = "low"\n'
+    assert load_catalogue(_write(tmp_path, good + '[roles]\n"a" = ["X"]\n')).roles == {"X": "a"}
+    with pytest.raises(InputError, match=r"\[roles\] 'a': no service or special rule 'Y'"):
+        load_catalogue(_write(tmp_path, good + '[roles]\n"a" = ["X", "Y"]\n'))
+    with pytest.raises(InputError, match=r"'X' is in both 'a' and 'b'"):
+        load_catalogue(_write(tmp_path, good + '[roles]\n"a" = ["X"]\n"b" = ["X"]\n'))
+    with pytest.raises(InputError, match=r"\[roles\] must map"):
+        load_catalogue(_write(tmp_path, good + '[roles]\n"a" = "X"\n'))

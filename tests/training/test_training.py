@@ -195,10 +195,12 @@ def test_the_kit_answer_shows_only_when_asked(exercises):
 
 
 def test_practice_exercise_from_the_cli(tmp_path):
-    status, out, err = run_cli("practice", "--seed", 21, "--product", "CUC", "-o", tmp_path / "ex")
+    status, out, err = run_cli("practice", "--seed", 21, "--product", "CUC", "--variant", "one",
+                               "-o", tmp_path / "ex", "--key", tmp_path / "keys" / "21.json")
     assert status == 0, err
-    exercise = Exercise.open("practice", exercise_path=tmp_path / "ex")
-    key = AnswerKey.read(tmp_path / "ex" / "answer.json")
+    exercise = Exercise.open("practice", exercise_path=tmp_path / "ex",
+                             key_path=tmp_path / "keys" / "21.json")
+    key = AnswerKey.read(tmp_path / "keys" / "21.json")
     assert exercise.node.product == "CUC" and exercise.key == key
     quiz = exercise.quiz(defaults={"zombie": key.zombie_pids[0], "parent": key.ppid})
     quiz["service"].input.value = key.service

@@ -131,6 +131,7 @@ class Catalogue:
     product_by_process: dict[str, str] = field(default_factory=dict)
     products: dict[str, ProductNotes] = field(default_factory=dict)
     collect_before: tuple[CollectStep, ...] = ()  # for every service (`{service}` filled in)
+    roles: dict[str, str] = field(default_factory=dict)  # service name or special id -> its role
     # (observed name, truncated, product) -> its services: a chain of 25,000 `sh` is one scan
     _named: dict[tuple[str, bool, str], frozenset[Service]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
@@ -155,6 +156,22 @@ class Catalogue:
                 and _name_matches(observed, full, truncated)
             )
         return found
+
+    def alike(self, name: str, product: str) -> list[Service]:
+        """The services of `product` in the role of `name` (a service or a special rule), itself
+        left out, in the order of `[roles]`: what a trainee could mistake it for.
+
+        >>> [s.name for s in CATALOGUE.alike("imp-peer-sftp", "IMnP")][:3]
+        ['Cisco DRF Local', 'Cisco DRF Master', 'Cisco Intercluster Sync Agent']
+        """
+        role = self.roles.get(name)
+        if role is None:
+            return []
+        by_name = {service.name: service for service in self.services}
+        return [
+            by_name[other] for other, its_role in self.roles.items()
+            if its_role == role and other != name and other in by_name and product in by_name[other].products
+        ]
 
     def service(self, name: str) -> Service:
         """The service with this display name (KeyError if none)."""
@@ -279,10 +296,26 @@ def _parse(data: dict[str, Any], source: str) -> Catalogue:
     by_service, by_process = _hints(hints, "by_service", source), _hints(hints, "by_process", source)
     notes = _products(data.get("product", {}), source)
     collect = _collect(data.get("collect_before", []), f"{source}: [[collect_before]]")
+    roles = _roles(data.get("roles", {}), {s.name for s in services} | {r.id for r in special}, source)
     return Catalogue(
         services, special, frozenset(generic), frozenset(stops), source, by_service, by_process, notes,
-        collect,
+        collect, roles,
     )
+
+
+def _roles(table: Any, known: set[str], source: str) -> dict[str, str]:
+    """`[roles]`: role -> names of services or special rules; each name known and in one role only."""
+    if not isinstance(table, dict) or any(_str_list(names) is None for names in table.values()):
+        raise InputError(f"{source}: [roles] must map each role to a list of service names")
+    roles: dict[str, str] = {}
+    for role, names in table.items():
+        for name in names:
+            if name not in known:
+                raise InputError(f"{source}: [roles] {role!r}: no service or special rule {name!r}")
+            if name in roles:
+                raise InputError(f"{source}: [roles]: {name!r} is in both {roles[name]!r} and {role!r}")
+            roles[name] = role
+    return roles
 
 
 def _collect(entries: Any, where: str) -> tuple[CollectStep, ...]:

@@ -482,6 +482,9 @@ def _finish_node(node: Node) -> None:
     node.product = detect_product(node)
     if node.perfmon_logs:
         node.perfmon = merge_logs(node.perfmon_logs)
+    if node.loads and all(s.captured_at is not None for s in node.loads):
+        # oldest first, whatever the order of the files (`load_1.txt` after `host_show_process_load.txt`)
+        node.loads.sort(key=lambda s: s.captured_at)  # type: ignore[arg-type,return-value]
 
 
 # --- inspect -------------------------------------------------------------------------------------

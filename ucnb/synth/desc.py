@@ -40,6 +40,7 @@ class NodeDesc:
     forest: str  # `show process list` flavour: "cmd", "user" or "axjf"
     rng_seed: int
     seed: Seed | None = None
+    more_seeds: tuple[Seed, ...] = ()  # other parents with zombies (each started after boot)
     boot_pids: int = 6000  # the PID counter when the boot settled
     pid_rate: int = 1300  # PIDs per day after the last anchor
     blank_before_header: bool = True  # top prints an empty line before the table

@@ -76,7 +76,11 @@ def make_clock(desc: NodeDesc, boot: datetime, with_seed: bool) -> PidClock:
         else:  # at boot: between the two boot anchors
             anchors.insert(2, (boot + timedelta(minutes=4), seed.parent_pid))
         points += [(ts(t), pid) for t, pid in zip(seed.zombie_starts, seed.zombie_pids, strict=True)]
-        for when, pid in points:
+        for more in desc.more_seeds:  # read off the same counter: their points interleave in time
+            assert more.parent_start is not None, "another parent with zombies starts after boot"
+            points.append((ts(more.parent_start), more.parent_pid))
+            points += [(ts(t), pid) for t, pid in zip(more.zombie_starts, more.zombie_pids, strict=True)]
+        for when, pid in sorted(points) if desc.more_seeds else points:
             t0, u0 = anchors[-1]
             min_gap = max(1, int((when - t0).total_seconds() / 86400 * MIN_PID_RATE))
             anchors.append((when, unwrap_after(pid, u0, min_gap)))
@@ -99,19 +103,20 @@ def build_node(
     state.mem_cache = rng.uniform(0.14, 0.24)
     state.swap_used = rng.randint(0, 180_000) if (cli_at or boot) - boot > timedelta(days=2) else 0
     seed = desc.seed if with_seed else None
-    if seed is not None:
-        state.reserved.update((seed.parent_pid, *seed.zombie_pids))
+    seeds = (seed, *desc.more_seeds) if seed is not None else ()
+    for one in seeds:
+        state.reserved.update((one.parent_pid, *one.zombie_pids))
     _kernel(state)
     _kworkers(state, cli_at)
     t = _daemons(state)
     servm, t = _service_manager(state, t)
-    _services(state, servm, t, seed)
+    _services(state, servm, t, seeds)
     if desc.product == "IMnP":
         _timesten(state)
     if seed is not None and seed.parent == "sftp":
         _sftp_parent(state, seed)
-    if seed is not None:
-        _seed_zombies(state, seed, cli_at)
+    for one in seeds:
+        _seed_zombies(state, one, cli_at)
     if cli_at is not None:
         login(state, cli_at)
     return state
@@ -268,8 +273,8 @@ def _service_manager(state: NodeState, t: datetime) -> tuple[Proc, datetime]:
     return servm, t
 
 
-def _services(state: NodeState, servm: Proc, t: datetime, seed: Seed | None) -> None:
-    """The services Service Manager starts (the seed's parent at its PID and time)."""
+def _services(state: NodeState, servm: Proc, t: datetime, seeds: tuple[Seed, ...]) -> None:
+    """The services Service Manager starts (the seeds' parents at their PIDs and times)."""
     rng, desc, boot, gen = state.rng, state.desc, state.boot, state.desc.gen
     for service in services_of(desc.product, desc.role, gen):
         if service.state != "run" or service.proc is None or service.name in desc.out_of_service:
@@ -278,7 +283,8 @@ def _services(state: NodeState, servm: Proc, t: datetime, seed: Seed | None) -> 
         spec = service.proc
         started = t
         fixed = None
-        if seed is not None and spec.comm == seed.parent:
+        seed = next((one for one in seeds if spec.comm == one.parent), None)
+        if seed is not None:
             fixed = seed.parent_pid
             started = ts(seed.parent_start) if seed.parent_start else boot + timedelta(minutes=4)
         master = start_service(state, spec, started, servm.pid, fixed)

@@ -77,6 +77,16 @@ class NodeCapture:
     zombie_counts: tuple[int, ...]
     peer: str
     files: dict[str, bytes]
+    other_groups: tuple[OtherGroup, ...] = ()  # with `also`: the other parent and its zombies
+
+
+@dataclass(frozen=True)
+class OtherGroup:
+    """Another zombie group of the node (`node_capture(also=...)`): its parent, zombies, service."""
+
+    ppid: int
+    zombie_pids: tuple[int, ...]
+    service: str
 
 
 def zombie_services(product: str, role: str = "Subscriber", gen: str = "new") -> list[ServiceDef]:
@@ -96,8 +106,11 @@ def _stamp(when: datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _layout(rng: random.Random, host: str, product: str, snapshots: int, interval: int) -> tuple:
-    """The files of the capture: which commands, in which files, written how."""
+def _layout(
+    rng: random.Random, host: str, product: str, snapshots: int, interval: int, listing: bool = True
+) -> tuple:
+    """The files of the capture: which commands, in which files, written how (without the process
+    listings when `listing` is False; the same draws, so the other files do not change)."""
     commands = ["show status"]
     if product == "IMnP" or rng.random() < 0.4:
         commands.append("show network cluster")
@@ -130,6 +143,10 @@ def _layout(rng: random.Random, host: str, product: str, snapshots: int, interva
             FileSpec(f"load_{n + 1}.txt", (load,), "file", interval if n else 0) for n in range(snapshots)
         ]
         specs = loads + [s for s in specs if s.commands != (load,)]
+    if not listing:
+        dropped = ("show process list", "show process list detail")
+        specs = [replace(s, commands=tuple(c for c in s.commands if c not in dropped)) for s in specs]
+        specs = [s for s in specs if s.commands]
     return tuple(specs)
 
 
@@ -186,6 +203,8 @@ def node_capture(
     role: str | None = None,
     version: str | None = None,
     captured_at: datetime | None = None,
+    listing: bool = True,
+    also: str | None = None,
 ) -> NodeCapture:
     """Generate one node's capture; same arguments, same bytes.
 
@@ -193,6 +212,8 @@ def node_capture(
     `SFTP_PEER` (IMnP), or None for a clean node. zombies: how many are defunct at the last
     capture (default 1 to 4). snapshots > 1: that many `show process load num all` files,
     `interval_min` apart; with `growing`, the zombies appear one after the other between them.
+    listing False: no `show process list [detail]` (only the counts of `show process load`).
+    also: a second service of `product` whose process has zombies too (1 to 3; two groups).
     """
     if product not in PRODUCTS:
         raise ValueError(f"product must be one of {', '.join(PRODUCTS)}, not {product!r}")
@@ -246,10 +267,24 @@ def node_capture(
     if service is not None:
         seed_case = _seed_case(rng, desc, boot, first_capture, captured_at, spec, count, growing)
         desc = replace(desc, seed=seed_case)
-    files = _layout(rng, host, product, snapshots, interval_min)
+    others: list[OtherGroup] = []
+    if also is not None:
+        other = _leaking_service(product, also, gen, role)
+        if seed_case is None or spec is None or other is None or other.proc is None or spec.proc is None \
+                or other.proc.comm == spec.proc.comm:
+            raise ValueError(f"{also!r}: a second group needs two services with processes of their own")
+        taken = {seed_case.parent_pid, *seed_case.zombie_pids}
+        more = _seed_case(rng, desc, boot, first_capture, captured_at, other, rng.randint(1, 3), growing,
+                          boot_share=0.0, taken=taken)
+        desc = replace(desc, more_seeds=(more,))
+        others.append(OtherGroup(more.parent_pid, tuple(sorted(more.zombie_pids)), also))
+    files = _layout(rng, host, product, snapshots, interval_min, listing)
     state = build_node(desc, cli_at=first_capture - timedelta(seconds=rng.randint(30, 90)))
     texts, _ = render_capture(state, files, first_capture)
     counts = _counts(seed_case, first_capture, interval_min, snapshots)
+    for more in desc.more_seeds:
+        counts = tuple(a + b for a, b in zip(counts, _counts(more, first_capture, interval_min, snapshots),
+                                             strict=True))
     action, command = _remedy(service)
     return NodeCapture(
         host=host,
@@ -265,6 +300,7 @@ def node_capture(
         zombie_counts=counts,
         peer=desc.peer,
         files={name: text.encode("utf-8") for name, text in texts.items()},
+        other_groups=tuple(others),
     )
 
 
@@ -277,15 +313,19 @@ def _seed_case(
     spec: ServiceDef | None,
     count: int,
     growing: bool,
+    *,
+    boot_share: float = 0.3,
+    taken: set[int] | frozenset[int] = frozenset(),
 ) -> Seed:
-    """The parent and its zombies, their PIDs read off the node's own PID counter at their times."""
+    """The parent and its zombies, their PIDs read off the node's own PID counter at their times
+    (`boot_share`: how often the parent runs since boot; `taken`: PIDs another seed holds)."""
     clock = PidClock(
         [(boot, 1), (boot + timedelta(seconds=40), 380), (boot + timedelta(minutes=6), desc.boot_pids)],
         desc.pid_rate,
     )
     unwrapped = PidClock(clock.anchors, desc.pid_rate)
     unwrapped_at = _unwrapped(unwrapped)
-    since_boot = spec is not None and rng.random() < 0.3
+    since_boot = spec is not None and rng.random() < boot_share
     if since_boot:
         parent_start = None
         parent_pid = rng.randint(desc.boot_pids // 2, desc.boot_pids - 50)
@@ -297,6 +337,8 @@ def _seed_case(
         )
         parent_start = _stamp(start)
         parent_pid = wrap(unwrapped_at(start))
+        while parent_pid in taken:
+            parent_pid = parent_pid + 1 if parent_pid + 1 < PID_MAX else 600
     if growing and last > first:  # one capture: nothing can grow between captures
         span = (start + (last - start) * 0.5, last - timedelta(minutes=2))
         times = [span[0] + (span[1] - span[0]) * (n + 1) / count for n in range(count)]
@@ -317,7 +359,7 @@ def _seed_case(
         pid = wrap(unwrapped_at(when))
         if pid < 600:  # the kernel threads hold the lowest PIDs: after a wrap the counter skips them
             pid += 600
-        while pid in pids or pid == parent_pid:
+        while pid in pids or pid == parent_pid or pid in taken:
             pid = pid + 1 if pid + 1 < PID_MAX else 600
         pids.append(pid)
     return Seed(

@@ -17,24 +17,35 @@ from __future__ import annotations
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
 from ucnb.faces.tree import format_analysis
-from ucnb.knowledge.catalogue import CATALOGUE
-from ucnb.knowledge.owner import match_process
-from ucnb.model.actions import action, decision_names
 from ucnb.read.bundle import load
 from ucnb.training.answer import AnswerKey
-from ucnb.training.practice import make_exercise
+from ucnb.training.practice import key_beside, make_exercise
+from ucnb.training.questions import (
+    NO_SERVICE,
+    Evidence,
+    accepted_actions,
+    action_question,
+    count_question,
+    group_evidence,
+    groups_question,
+    parent_question,
+    service_question,
+    trend_question,
+    zombie_question,
+)
 from ucnb.training.quiz import Quiz, QuizQuestion
+
+__all__ = ["NO_SERVICE", "Evidence", "Exercise", "Lesson", "load_lessons"]
 
 LESSONS = Path(__file__).parents[1] / "data" / "lessons.toml"
 REPO = Path(__file__).resolve().parents[2]  # where the lessons' bundles are, in a source checkout
-NO_SERVICE = "No service: the parent is not a service process"
 
 
 @dataclass(frozen=True)
@@ -108,229 +119,6 @@ def load_lessons(path: str | Path = LESSONS) -> dict[str, Lesson]:
     return lessons
 
 
-def _where(source: str | None) -> str:
-    """'ps_detail.txt:127' -> 'line 127 of `ps_detail.txt`'; 'f:39-325' -> 'lines 39-325 of `f`'."""
-    if not source:
-        return "the capture"
-    name, _, line = source.rpartition(":")
-    return f"line{'s' if '-' in line else ''} {line} of `{name}`"
-
-
-@dataclass
-class Evidence:
-    """Where the answers are in the capture, as `line N of FILE` texts for the hints."""
-
-    lines: dict[str, str] = field(default_factory=dict)
-    live: dict[int, str] = field(default_factory=dict)  # pid -> where its row is
-    parent_command: str = ""
-    grandparent: int | None = None
-    running: dict[str, str] = field(default_factory=dict)  # service -> where its process is
-
-    @classmethod
-    def of(cls, node: Any, key: AnswerKey) -> Evidence:
-        import pandas as pd
-
-        evidence = cls()
-        listing = node.listing
-        frame = listing.processes if listing is not None else None
-        lines = evidence.lines
-        if frame is not None and len(frame):
-            zombies = frame[frame["pid"].isin(key.zombie_pids)]
-            lines["zombie_line"] = _where(zombies["source"].iloc[0]) if len(zombies) else "the listing"
-            lines["zombie_lines"] = ", ".join(_where(s) for s in zombies["source"]) or "the listing"
-            parent = frame[frame["pid"] == key.ppid]
-            if len(parent):
-                lines["parent_line"] = _where(parent["source"].iloc[0])
-                evidence.parent_command = str(parent["command"].iloc[0])
-                ppid = parent["ppid"].iloc[0]
-                evidence.grandparent = None if pd.isna(ppid) else int(ppid)
-            for row in frame[~frame["zombie"]].itertuples(index=False):
-                evidence.live[int(row.pid)] = _where(row.source)
-                found = match_process(row.comm, row.command, node.product, CATALOGUE)
-                if found is not None and found.name not in evidence.running:
-                    evidence.running[found.name] = f"`{row.comm}` (PID {row.pid}, {_where(row.source)})"
-        lines.setdefault("parent_line", "the listing")
-        lines.setdefault("zombie_line", "the listing")
-        lines.setdefault("zombie_lines", "the listing")
-        if node.loads:
-            latest = node.latest_load.summary.source
-            name, _, line = latest.rpartition(":")
-            lines["count_line"] = _where(f"{name}:{int(line) + 1}") if line.isdigit() else _where(latest)
-            lines["first_load"] = _where(node.loads[0].source)
-            full = max(node.loads, key=lambda s: len(s.processes))
-            lines["full_load"] = _where(full.source)
-        for member in node.identity.cluster:
-            if member.get("hostname") and member["hostname"] in evidence.parent_command:
-                lines["cluster_line"] = _where(member.get("source"))
-        lines.setdefault("cluster_line", "`show network cluster`")
-        return evidence
-
-    def fill(self, text: str) -> str:
-        """The text with its {placeholders} filled and its line breaks joined."""
-        return " ".join(text.format_map(_Blank(self.lines)).split())
-
-
-class _Blank(dict):
-    def __missing__(self, name: str) -> str:
-        return "the capture"
-
-
-def _as_pid(value: Any) -> int | None:
-    text = str(value).strip()
-    return int(text) if text.isdigit() else None
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return one if n == 1 else many
-
-
-# ------------------------------------------------------------------ the questions
-def zombie_question(key: AnswerKey, ev: Evidence, default: Any = None) -> QuizQuestion:
-    """Type a defunct PID (any of them)."""
-    at = ev.lines["zombie_line"]
-
-    def hints(value: Any) -> str:
-        pid = _as_pid(value)
-        if pid is None:
-            return "Type a number: the PID column of a row that ends in `<defunct>`."
-        if pid == key.ppid:
-            return f"That is the parent: the PPID column of {at}. Read the PID column of that row."
-        if pid in ev.live:
-            return (
-                f"PID {pid} is a live process ({ev.live[pid]}): its row does not end in `<defunct>`. "
-                f"Read {at}."
-            )
-        return f"No process has PID {pid} in the listing. Search it for `defunct`: {at}."
-
-    several = len(key.zombie_pids) > 1
-    pids = ", ".join(map(str, key.zombie_pids))
-    return QuizQuestion(
-        "Search the process listing for `defunct`. Type the PID of a defunct process.",
-        None,
-        [str(p) for p in key.zombie_pids],
-        hint="A defunct row ends in `<defunct>` (state Z): type the number in its PID column.",
-        hints=hints,
-        explanation=(
-            f"{_plural(len(key.zombie_pids), 'PID', 'PIDs')} {pids} {'are' if several else 'is'} defunct "
-            f"({ev.lines['zombie_lines']}): the row ends in `<defunct>`, state Z."
-        ),
-        default=default,
-    )
-
-
-def parent_question(key: AnswerKey, ev: Evidence, default: Any = None) -> QuizQuestion:
-    """Type the PPID of the defunct rows."""
-    at = ev.lines["zombie_line"]
-
-    def hints(value: Any) -> str:
-        pid = _as_pid(value)
-        if pid is None:
-            return f"Type a number: the PPID column of {at}."
-        if pid in key.zombie_pids:
-            return f"That is the defunct process itself (its PID). Its parent is in the PPID column of {at}."
-        if pid == ev.grandparent:
-            return (
-                f"PID {pid} is the parent's own parent: the PPID of {ev.lines['parent_line']}. "
-                f"Read the PPID of the defunct row, {at}."
-            )
-        if pid == 1:
-            return f"PID 1 (init) reaps the orphans it adopts at once: read the PPID column of {at}."
-        return f"Look at the PPID column of {at}."
-
-    return QuizQuestion(
-        "What is the parent PID (PPID) of the defunct "
-        f"{_plural(len(key.zombie_pids), 'process', 'processes')}? Type it.",
-        None,
-        str(key.ppid),
-        hint="On the defunct row, the PPID column names the process that should reap it.",
-        hints=hints,
-        explanation=(
-            f"The PPID of the defunct row ({at}) is {key.ppid}; the parent's own row is "
-            f"{ev.lines['parent_line']}: `{ev.parent_command}`."
-        ),
-        default=default,
-    )
-
-
-def service_question(key: AnswerKey, ev: Evidence, default: Any = None, distractors: int = 3) -> QuizQuestion:
-    """Pick the service that owns the parent (or none)."""
-    at = ev.lines["parent_line"]
-    right = key.service or NO_SERVICE
-    pool = sorted(
-        (name for name in ev.running if name != key.service),
-        key=lambda name: (abs(int(ev.running[name].split("PID ")[1].split(",")[0]) - key.ppid), name),
-    )
-    options = sorted({*pool[:distractors], *([key.service] if key.service else [])}) + [NO_SERVICE]
-    hints = {}
-    for name in options:
-        if name == NO_SERVICE:
-            hints[name] = (
-                f"The parent's row ({at}) runs the program of a service: look it up in "
-                "`utils service list` and the service catalogue."
-            )
-        elif key.service:
-            hints[name] = (
-                f"{name} runs as {ev.running[name]}. The zombies' parent is the row of {at}: which "
-                "service runs that program?"
-            )
-        else:
-            hints[name] = f"{name} runs as {ev.running[name]}, not at {at}. Who started the parent ({at})?"
-    if key.service:
-        explanation = f"{key.service} owns it: the parent's row ({at}) runs `{ev.parent_command}`."
-    else:
-        explanation = (
-            f"No service owns it: the parent ({at}) is `{ev.parent_command}`, started by PID "
-            f"{ev.grandparent}, not by Service Manager."
-        )
-    return QuizQuestion(
-        "Which service owns the parent process?",
-        options,
-        right,
-        hint="Find the row whose PID is the PPID, then look its program up in the service catalogue.",
-        hints=hints,
-        explanation=explanation,
-        default=default,
-    )
-
-
-def action_question(
-    key: AnswerKey, ev: Evidence, *, prompt: str, explanation: str = "", default: Any = None
-) -> QuizQuestion:
-    """Pick what to do first; each wrong action has its own hint."""
-    zombie_at, parent_at = ev.lines["zombie_line"], ev.lines["parent_line"]
-    hints = {
-        "kill_parent": "`kill -9` needs root access (TAC only), and the process would die behind "
-        "Service Manager's back: the procedure works from the admin CLI.",
-        "recollect": f"The capture has what you need: the defunct row ({zombie_at}) with its PPID, and "
-        f"the parent's row ({parent_at}).",
-        "leave": "Leaving them is defensible while the count is stable (each holds only a PID slot), but "
-        "the customer asked to clear them: what is the least disruptive step that does?",
-    }
-    if key.action == "restart_service":
-        hints["reboot"] = (
-            f"A reboot clears them, but takes the whole node down. Only the parent ({parent_at}) has to "
-            "end: what ends just that process from the admin CLI?"
-        )
-        explanation = explanation or (
-            f"Restart the owning service: `utils service restart {key.service}`. That ends the parent; its "
-            "zombies are re-parented to init, which reaps them."
-        )
-    else:
-        hints["restart_service"] = (
-            f"The parent ({parent_at}) is not a service's process: no service restart ends it."
-        )
-        explanation = explanation or "Reboot the node (`utils system restart`) in a maintenance window."
-    return QuizQuestion(
-        prompt,
-        [(action(name).label, name) for name in decision_names()],
-        [key.action, *key.also_right],
-        hint="A zombie goes away when its parent ends: prefer the least disruptive step that ends it.",
-        hints=hints,
-        explanation=explanation,
-        default=default,
-    )
-
-
 def lesson_question(question: LessonQuestion, ev: Evidence, default: Any = None) -> QuizQuestion:
     """A lesson's own question from the data file; its hints name lines of this capture."""
     return QuizQuestion(
@@ -359,6 +147,9 @@ class Exercise:
             raise InputError(f"the capture has no node {key.node!r} (the answer key's node)") from None
         self.listing = self.node.listing
         self.evidence = Evidence.of(self.node, key)
+        group = next((g for g in diagnose(bundle).node(key.node).groups if g.ppid == key.ppid), None)
+        # the kit's rule for this group (the catalogue's impact): leaving the cosmetic case is right too
+        self.accepted = accepted_actions(key.action, group.impact if group is not None else "unknown")
 
     @classmethod
     def from_lesson(
@@ -377,25 +168,43 @@ class Exercise:
         *,
         bundle_path: str | Path | None = None,
         exercise_path: str | Path | None = None,
+        key_path: str | Path | None = None,
         seed: int = 1,
+        variant: str | None = None,
     ) -> Exercise:
         """The notebook's entry: lesson "ex1".."ex5" on `bundle_path`, or "practice" on a
-        `ucnb practice` folder (None: a fresh exercise from `seed`)."""
+        `ucnb practice` folder and its key (None: a fresh exercise from `seed`)."""
         if lesson == "practice":
-            return cls.from_practice(exercise_path, seed=seed)
+            return cls.from_practice(exercise_path, key_path=key_path, seed=seed, variant=variant)
         return cls.from_lesson(lesson, bundle_path)
 
     @classmethod
-    def from_practice(cls, directory: str | Path | None = None, *, seed: int = 1) -> Exercise:
-        """A `ucnb practice` folder (`answer.json` and `bundle/`); None: a fresh one from `seed`."""
+    def from_practice(
+        cls,
+        directory: str | Path | None = None,
+        *,
+        key_path: str | Path | None = None,
+        seed: int = 1,
+        variant: str | None = None,
+    ) -> Exercise:
+        """A `ucnb practice` folder (`bundle/`) and its answer key (`key_path`; default the
+        `DIR.answer.json` that practice writes beside DIR); None: a fresh one from `seed`."""
         if directory is None:
-            files, key = make_exercise(seed)
+            files, key = make_exercise(seed, variant=variant)
             with tempfile.TemporaryDirectory(prefix="ucnb-practice-") as folder:
                 for name, data in files.items():
                     (Path(folder) / name).write_bytes(data)
                 return cls(load(folder), key)
         directory = Path(directory)
-        return cls(load(directory / "bundle"), AnswerKey.read(directory / "answer.json"))
+        key_file = Path(key_path) if key_path is not None else key_beside(directory)
+        if key_path is None and not key_file.exists() and (directory / "answer.json").is_file():
+            key_file = directory / "answer.json"  # an exercise of an older `ucnb practice`
+        if not key_file.exists() and key_path is None:
+            raise InputError(
+                f"{key_file}: no answer key beside the exercise {directory}: give its path (`key_path`, "
+                "the file `ucnb practice --key` wrote)"
+            )
+        return cls(load(directory / "bundle"), AnswerKey.read(key_file))
 
     @property
     def title(self) -> str:
@@ -419,22 +228,45 @@ class Exercise:
         return Markdown(f"## {self.title}\n\n{scenario}\n\nThe capture:\n\n{files}\n")
 
     def quiz(self, defaults: Mapping[str, Any] | None = None) -> Quiz:
-        """The questions: defunct PID, PPID, service, action, then the lesson's own."""
+        """The questions: defunct PID, PPID, service, action, then the lesson's own; a practice
+        variant asks its own (no listing: the count and what to do; a growing count: the trend; two
+        groups: how many parents, and the parent and service of each)."""
         given = {name: value for name, value in (defaults or {}).items() if value is not None}
         key, ev = self.key, self.evidence
         lesson = self.lesson
-        questions = {
-            "zombie": zombie_question(key, ev, given.get("zombie")),
-            "parent": parent_question(key, ev, given.get("parent")),
-            "service": service_question(key, ev, given.get("service")),
-            "action": action_question(
-                key,
-                ev,
-                prompt=lesson.action_prompt if lesson else Lesson.action_prompt,
-                explanation=ev.fill(lesson.action_explanation) if lesson else "",
-                default=given.get("action"),
-            ),
-        }
+        questions: dict[str, QuizQuestion] = {}
+        if self.listing is None:
+            questions["count"] = count_question(key, ev, given.get("count"))
+        else:
+            questions["zombie"] = zombie_question(key, ev, given.get("zombie"))
+            if key.other_groups:
+                questions["groups"] = groups_question(key, ev, given.get("groups"))
+            questions["parent"] = parent_question(key, ev, given.get("parent"), others=key.other_groups)
+            questions["service"] = service_question(
+                key, ev, given.get("service"),
+                prompt=(f"Which service owns the parent of the defunct PID {key.zombie_pids[0]}?"
+                        if key.other_groups else "Which service owns the parent process?"),
+            )
+            for number, group in enumerate(key.other_groups, start=2):
+                one, its = group_evidence(self.node, key, group)
+                others = tuple(g for g in key.groups if g != group)
+                questions[f"parent_{number}"] = parent_question(one, its, given.get(f"parent_{number}"),
+                                                                others=others)
+                questions[f"service_{number}"] = service_question(
+                    one, its, given.get(f"service_{number}"),
+                    prompt=f"Which service owns the parent of the defunct PID {group.zombie_pids[0]}?",
+                )
+        if len(key.zombie_counts) > 1:
+            questions["trend"] = trend_question(key, ev, given.get("trend"))
+        questions["action"] = action_question(
+            key,
+            ev,
+            prompt=lesson.action_prompt if lesson else Lesson.action_prompt,
+            accepted=self.accepted,
+            explanation=ev.fill(lesson.action_explanation) if lesson else "",
+            default=given.get("action"),
+            listing=self.listing is not None,
+        )
         for number, own in enumerate(lesson.questions if lesson else ()):
             default = given.get(own.id, given.get("lesson") if number == 0 else None)
             questions[own.id] = lesson_question(own, ev, default)
