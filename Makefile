@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 SAMPLE ?= sample_outputs/ex1_cucm_amc/before
 
-.PHONY: demo test lint bench notebooks app clean
+.PHONY: demo test lint bench notebooks app training clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ notebooks: $(VENV)/.installed
 app: $(VENV)/.installed
 	UCNB_BUNDLE="$(if $(BUNDLE),$(abspath $(BUNDLE)))" $(VENV)/bin/voila notebooks/app.ipynb --no-browser \
 		--Voila.ip=127.0.0.1 --port=8866
+
+# A training notebook as a trainee sees it, on http://127.0.0.1:8867/ (NB=ex1_amc ... ex5_imnp_sftp, or
+# practice): the capture viewer, the quiz and its score, no code. Practice on an exercise of
+# `ucnb practice -o DIR`: EXERCISE=DIR (KEY=FILE when its key is not DIR.answer.json).
+NB ?= practice
+training: $(VENV)/.installed
+	UCNB_EXERCISE="$(if $(EXERCISE),$(abspath $(EXERCISE)))" UCNB_EXERCISE_KEY="$(if $(KEY),$(abspath $(KEY)))" \
+		$(VENV)/bin/voila notebooks/training/$(NB).ipynb --no-browser --Voila.ip=127.0.0.1 --port=8867
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache

@@ -121,7 +121,7 @@ def test_report_notebook_writes_the_report_of_example_4(tmp_path):
 def test_training_checks_typed_answers_given_as_parameters(tmp_path):
     nb = run("training/ex4_filesync.ipynb", tmp_path, answer_zombie="7827", answer_parent=7827,
              answer_service="Connection File Syncer", answer_lesson="three")
-    checked = text_of([cell_after(nb, "quiz.check_given()")])
+    checked = text_of([cell_after(nb, "quiz.report_given()")])
     lines = {line.split(":", 1)[0]: line for line in checked.splitlines() if line}
     assert lines["zombie"] == ("zombie: Not quite: 7827 is not it. Hint: That is the parent: the PPID column "
                                "of line 127 of `ps_detail.txt`. Read the PID column of that row.")
@@ -131,7 +131,7 @@ def test_training_checks_typed_answers_given_as_parameters(tmp_path):
     assert lines["service"].startswith("service: Correct. Connection File Syncer owns it")
     assert lines["action"] == "action: not answered yet"
     assert lines["one_parent"].startswith("one_parent: Not quite: Three, one per zombie is not it. Hint:")
-    assert "(2, 5)" in text_of([cell_after(nb, "quiz.score()")])
+    assert lines["Score"] == "Score: 2 of 5"
 
 
 def test_practice_notebook_runs_the_quiz_on_a_practice_folder(tmp_path):
@@ -146,6 +146,6 @@ def test_practice_notebook_runs_the_quiz_on_a_practice_folder(tmp_path):
              key_path=str(key_file), answer_parent=key["ppid"], answer_zombie=key["zombie_pids"][0])
     intro = cell_after(nb, "exercise.intro()").outputs[0]["data"]["text/markdown"]
     assert f"`{key['node']}`" in intro
-    checked = text_of([cell_after(nb, "quiz.check_given()")])
+    checked = text_of([cell_after(nb, "quiz.report_given()")])
     assert "zombie: Correct." in checked and "parent: Correct." in checked
-    assert "(2, 4)" in text_of([cell_after(nb, "quiz.score()")])
+    assert checked.strip().endswith("Score: 2 of 4")

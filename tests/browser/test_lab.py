@@ -96,10 +96,10 @@ def test_lab_ex4_quiz(repo, lab_server, lab_token, chromium_page, screenshot_pat
 
         check = checks.first
         check.scroll_into_view_if_needed()
-        question = check.locator("xpath=../..")  # VBox[prompt, HBox[input, Check], Output]
+        question = check.locator("xpath=../..")  # VBox[prompt, HBox[input, Check], feedback]
         prompt = _norm(question.locator(".widget-html-content").first.inner_text())
         known = _known(prompt)
-        output = question.locator(".widget-output")
+        output = question.locator(".ucnb-feedback")
         expect(output).to_have_text("")
         select = question.locator("select")
         if select.count():

@@ -9,10 +9,6 @@ from ucnb.errors import InputError
 from ucnb.training.quiz import Quiz, QuizQuestion
 
 
-def text_of(output: ipywidgets.Output) -> str:
-    return "".join(item.get("text", "") for item in output.outputs)
-
-
 # ------------------------------------------------------------------ QuizQuestion
 def make_question(**kwargs):
     options = kwargs.pop("options", [("22908", 22908), ("29815", 29815), ("26764", 26764)])
@@ -30,7 +26,7 @@ def test_wrong_answer_gets_the_hint_not_the_answer():
     question = make_question()
     question.input.value = 29815
     assert question.check() is False
-    shown = text_of(question.output)
+    shown = question.text
     assert "Hint: Look for <defunct> at the end of a row." in shown
     assert "22908" not in shown
     assert question.attempts == [{"value": 29815, "correct": False}]
@@ -43,7 +39,7 @@ def test_right_answer_gets_a_confirmation_with_the_explanation():
     question.button.click()
     question.input.value = 22908
     question.button.click()
-    shown = text_of(question.output)
+    shown = question.text
     assert shown.endswith("Correct. The [sh] <defunct> row is the zombie.\n")
     assert question.solved and [a["correct"] for a in question.attempts] == [False, True]
 
@@ -52,7 +48,7 @@ def test_no_answer_yet_is_not_an_attempt():
     question = make_question()
     assert question.input.value is None  # a headless run never waits for a choice
     assert question.check() is False
-    assert question.attempts == [] and "first" in text_of(question.output)
+    assert question.attempts == [] and "first" in question.text
 
 
 def test_default_preselects_an_option():
@@ -104,7 +100,7 @@ def test_each_wrong_choice_has_its_own_hint_and_a_general_one_otherwise():
     question.check()
     question.input.value = 26764
     question.check()
-    lines = text_of(question.output).splitlines()
+    lines = question.text.splitlines()
     assert lines[0] == "Not quite: 29815 is not it. Hint: That is the PPID column of line 211."
     assert lines[1].startswith("Not quite: 26764 is not it. Hint: Look for <defunct> at the end of a row.")
 
@@ -113,8 +109,8 @@ def test_a_choice_hint_that_names_the_answer_falls_back_to_the_general_hint():
     question = make_question(hints={29815: "It is 22908, of course."})
     question.input.value = 29815
     question.check()
-    assert "22908" not in text_of(question.output)
-    assert "Hint: Look for <defunct>" in text_of(question.output)
+    assert "22908" not in question.text
+    assert "Hint: Look for <defunct>" in question.text
 
 
 def test_typed_answers_get_hints_from_a_function_of_the_value():
@@ -130,7 +126,7 @@ def test_typed_answers_get_hints_from_a_function_of_the_value():
     assert not question.check()
     question.input.value = "1200"
     assert not question.check()
-    lines = text_of(question.output).splitlines()
+    lines = question.text.splitlines()
     assert lines[0].endswith("Hint: That is the zombie itself.")
     assert lines[1].endswith("Hint: Read the PPID column.")
 
@@ -141,14 +137,14 @@ def test_after_two_wrong_tries_the_explanation_and_no_point():
     for value in (29815, 26764):
         question.input.value = value
         question.check()
-    shown = text_of(question.output).splitlines()
+    shown = question.text.splitlines()
     assert len(shown) == 3
     assert shown[2] == "After 2 tries, the explanation: The [sh] <defunct> row is the zombie."
     assert question.revealed and not question.solved
     question.input.value = 22908
     assert question.check() and question.solved and not question.scored
     assert quiz.score() == (0, 1)
-    assert text_of(question.output).count("the explanation") == 1  # shown once
+    assert question.text.count("the explanation") == 1  # shown once
 
 
 def test_score_counts_questions_solved_before_the_explanation():

@@ -64,7 +64,7 @@ def test_typed_and_picked_right_answers_score_full_marks(exercises, lesson_id):
     for name, value in given.items():
         quiz[name].input.value = f" {value} " if name in ("zombie", "parent") else value
         quiz[name].button.click()
-        assert text_of(quiz[name].output).startswith("Correct. "), (name, text_of(quiz[name].output))
+        assert quiz[name].text.startswith("Correct. "), (name, quiz[name].text)
     assert quiz.score() == (len(given), len(given))
     assert f"Score: {len(given)} of {len(given)}" in quiz.score_html.value
 
@@ -78,7 +78,7 @@ def test_hints_point_at_the_lines_the_sample_readme_names(exercises, lesson_id):
     quiz = exercise.quiz()
     quiz["parent"].input.value = str(key.zombie_pids[0])  # the usual mix-up: the zombie's own PID
     quiz["parent"].check()
-    assert f"the PPID column of {lines['zombie_line']}" in text_of(quiz["parent"].output)
+    assert f"the PPID column of {lines['zombie_line']}" in quiz["parent"].text
 
 
 def test_ex4_typed_mix_ups_get_their_own_hints(exercises):
@@ -87,7 +87,7 @@ def test_ex4_typed_mix_ups_get_their_own_hints(exercises):
     for value in ("7827", "2196", "5", "rsync"):
         zombie.input.value = value
         zombie.check()
-    feedback = text_of(zombie.output).splitlines()
+    feedback = zombie.text.splitlines()
     assert feedback[0] == (
         "Not quite: 7827 is not it. Hint: That is the parent: the PPID column of line 127 of "
         "`ps_detail.txt`. Read the PID column of that row."
@@ -99,7 +99,7 @@ def test_ex4_typed_mix_ups_get_their_own_hints(exercises):
     for value in ("2196", "1", "325"):
         parent.input.value = value
         parent.check()
-    shown = text_of(parent.output)
+    shown = parent.text
     assert "PID 2196 is the parent's own parent: the PPID of line 231 of `ps_detail.txt`" in shown
     assert (
         "After 2 tries, the explanation: The PPID of the defunct row (line 127 of `ps_detail.txt`) is 7827"
@@ -132,39 +132,36 @@ def test_ex2_asks_why_the_top_table_shows_no_zombie(exercises):
     question = exercises["ex2"].quiz()["top10"]
     question.input.value = "reaped"
     question.check()
-    assert "one snapshot of `top` (lines 29-44 of `cli_sub2_2026-11-18.log`)" in text_of(question.output)
+    assert "one snapshot of `top` (lines 29-44 of `cli_sub2_2026-11-18.log`)" in question.text
     question.input.value = "top10"
     assert question.check()
-    assert "only the top 10 processes" in text_of(question.output)
-    assert "`show process list detail`" in text_of(question.output)
+    assert "only the top 10 processes" in question.text
+    assert "`show process list detail`" in question.text
 
 
 def test_ex4_asks_how_many_restarts_clear_three_zombies(exercises):
     question = exercises["ex4"].quiz()["one_parent"]
     question.input.value = "three"
     question.check()
-    assert "line 127 of `ps_detail.txt`, line 131 of `ps_detail.txt`, line 133 of `ps_detail.txt`" in text_of(
-        question.output
-    )
+    lines = "line 127 of `ps_detail.txt`, line 131 of `ps_detail.txt`, line 133 of `ps_detail.txt`"
+    assert lines in question.text
     question.input.value = "one"
-    assert question.check() and "share one PPID" in text_of(question.output)
+    assert question.check() and "share one PPID" in question.text
 
 
 def test_ex5_peer_question_and_both_defensible_actions(exercises):
     quiz = exercises["ex5"].quiz()
     quiz["peer"].input.value = "backup"
     quiz["peer"].check()
-    assert "line 30 of `imp-pub_session.txt`" in text_of(
-        quiz["peer"].output
-    )  # the peer in show network cluster
+    assert "line 30 of `imp-pub_session.txt`" in quiz["peer"].text  # the peer in show network cluster
     for action in ("leave", "reboot"):
         assert quiz["action"].is_right(action)
     quiz["action"].input.value = "restart_service"
     quiz["action"].check()
-    assert "not a service's process" in text_of(quiz["action"].output)
+    assert "not a service's process" in quiz["action"].text
     quiz["action"].input.value = "leave"
     assert quiz["action"].check()
-    explanation = text_of(quiz["action"].output)
+    explanation = quiz["action"].text
     assert "Leave it while the count stays small and stable" in explanation
     assert "Reboot (`utils system restart`, in a maintenance window" in explanation
     quiz["service"].input.value = NO_SERVICE

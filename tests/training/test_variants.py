@@ -15,16 +15,12 @@ from ucnb.training.lessons import LESSONS, NO_SERVICE, Exercise
 from ucnb.training.practice import make_exercise
 
 
-def text_of(question) -> str:
-    return "".join(item.get("text", "") for item in question.output.outputs)
-
-
 def answer(question, value) -> str:
     """Type or pick `value`, press Check; the feedback line it added."""
-    before = len(question.output.outputs)
+    before = len(question.feedback)
     question.input.value = value
     question.button.click()
-    return "".join(item.get("text", "") for item in question.output.outputs[before:])
+    return "\n".join(question.feedback[before:])
 
 
 def practice(variant: str, product: str = "CUC", want=lambda key: True) -> Exercise:

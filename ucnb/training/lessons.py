@@ -25,6 +25,7 @@ from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
 from ucnb.faces.tree import format_analysis
 from ucnb.read.bundle import load
+from ucnb.report.words import product_words
 from ucnb.training.answer import AnswerKey
 from ucnb.training.practice import key_beside, make_exercise
 from ucnb.training.questions import (
@@ -189,17 +190,17 @@ class Exercise:
     ) -> Exercise:
         """A `ucnb practice` folder (`bundle/`) and its answer key (`key_path`; default the
         `DIR.answer.json` that practice writes beside DIR); None: a fresh one from `seed`."""
-        if directory is None:
+        if not directory:  # None, or "" from an unset variable of `make training`
             files, key = make_exercise(seed, variant=variant)
             with tempfile.TemporaryDirectory(prefix="ucnb-practice-") as folder:
                 for name, data in files.items():
                     (Path(folder) / name).write_bytes(data)
                 return cls(load(folder), key)
         directory = Path(directory)
-        key_file = Path(key_path) if key_path is not None else key_beside(directory)
-        if key_path is None and not key_file.exists() and (directory / "answer.json").is_file():
+        key_file = Path(key_path) if key_path else key_beside(directory)
+        if not key_path and not key_file.exists() and (directory / "answer.json").is_file():
             key_file = directory / "answer.json"  # an exercise of an older `ucnb practice`
-        if not key_file.exists() and key_path is None:
+        if not key_file.exists() and not key_path:
             raise InputError(
                 f"{key_file}: no answer key beside the exercise {directory}: give its path (`key_path`, "
                 "the file `ucnb practice --key` wrote)"
@@ -210,22 +211,34 @@ class Exercise:
     def title(self) -> str:
         if self.lesson:
             return self.lesson.title
-        return f"Practice: {self.node.product} node `{self.key.node}` shows zombies"
+        return f"Practice: {product_words(self.node.product)} node `{self.key.node}` shows zombies"
 
     def intro(self) -> Any:
         """The lesson's title, scenario and files, as Markdown for the notebook."""
         from IPython.display import Markdown
 
-        scenario = (
-            self.lesson.scenario
-            if self.lesson
-            else (
-                f"A customer's {self.node.product} node, `{self.key.node}`, shows zombies in "
-                "`show process load`. Find them, their parent, its owner, and what to do."
-            )
-        )
+        scenario = self.lesson.scenario if self.lesson else self._practice_scenario()
         files = "\n".join(f"- `{f.name}` ({f.size:,} bytes)" for f in self.bundle.files)
         return Markdown(f"## {self.title}\n\n{scenario}\n\nThe capture:\n\n{files}\n")
+
+    def _practice_scenario(self) -> str:
+        """What the customer says, and the task, for a practice exercise of each variant."""
+        product = product_words(self.node.product)
+        said = f"A customer's {product} node, `{self.key.node}`, shows zombies in `show process load`."
+        if self.listing is None:
+            return f"{said} Read what they sent: what does it tell you, and what do you do next?"
+        if len(self.node.loads) > 1:
+            said += " They captured it several times."
+        if self.key.other_groups:
+            return f"{said} Find the zombies, their parents, the owner of each, and what to do."
+        return f"{said} Find them, their parent, its owner, and what to do."
+
+    def viewer(self) -> Any:
+        """The capture viewer over the customer's files (line numbers, search box), opened on the
+        first file; no line highlighted: finding them is the exercise."""
+        from ucnb.faces.viewer import CaptureViewer  # ipywidgets: the notebooks extra
+
+        return CaptureViewer.from_bundle(self.bundle).widget
 
     def quiz(self, defaults: Mapping[str, Any] | None = None) -> Quiz:
         """The questions: defunct PID, PPID, service, action, then the lesson's own; a practice
@@ -276,7 +289,8 @@ class Exercise:
         """A button that shows `ucnb analyze` and the tree picture: only when the trainee asks."""
         import ipywidgets as widgets
 
-        button = widgets.Button(description="Show the kit's analysis", button_style="warning")
+        button = widgets.Button(description="Show the kit's analysis", button_style="warning",
+                                layout=widgets.Layout(width="max-content"))
         output = widgets.Output()
 
         def show(_button: Any) -> None:

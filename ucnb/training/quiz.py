@@ -2,7 +2,10 @@
 with its score (ipywidgets 8; `ucnb.training.lessons` builds the questions from a capture).
 
 A hint never names the answer (`QuizQuestion` refuses one that does); after `reveal_after` wrong
-tries the explanation is shown, and the question no longer counts in the score.
+tries the explanation is shown, and the question no longer counts in the score. The feedback is an
+HTML widget styled in itself (right in green, wrong in red, the explanation in blue; text that wraps
+inside its box, `code` as code), the same in JupyterLab and under Voila; its plain text is kept in
+`QuizQuestion.feedback` for tests and papermill runs.
 """
 
 from __future__ import annotations
@@ -29,6 +32,44 @@ def _accepted(answer: Any) -> list[Any]:
     return [answer]
 
 
+_TONES = {  # feedback kind -> (border, background, text colour)
+    "right": ("#2e7d32", "#e8f5e9", "#1b4d1e"),
+    "wrong": ("#c62828", "#fdecea", "#7f1d1d"),
+    "explain": ("#1565c0", "#e8f0fe", "#0d3c78"),
+    "note": ("#757575", "#f5f5f5", "#333333"),
+}
+
+
+def inline_html(text: str) -> str:
+    """Text with `code` spans as <code>, everything escaped.
+
+    >>> inline_html("Search for `<defunct>` & read")
+    'Search for <code style="white-space:pre-wrap">&lt;defunct&gt;</code> &amp; read'
+    """
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: the last one is text
+        parts[-2:] = [parts[-2] + "`" + parts[-1]]
+    return "".join(
+        f'<code style="white-space:pre-wrap">{html.escape(part)}</code>' if n % 2 else html.escape(part)
+        for n, part in enumerate(parts)
+    )
+
+
+def feedback_html(kind: str, text: str) -> str:
+    """One feedback line as HTML: escaped, `code` spans as <code>, wrapping inside its box.
+
+    >>> feedback_html("wrong", "Not quite: 5 is not it. Hint: read `<defunct>`.")[-69:]
+    'read <code style="white-space:pre-wrap">&lt;defunct&gt;</code>.</div>'
+    """
+    border, background, colour = _TONES[kind]
+    body = inline_html(text)
+    style = (
+        f"border-left:4px solid {border};background:{background};color:{colour};padding:4px 10px;"
+        "margin:4px 0;white-space:normal;overflow-wrap:anywhere;line-height:1.45;max-width:100%"
+    )
+    return f'<div class="ucnb-feedback-{kind}" style="{style}">{body}</div>'
+
+
 def _mentions(text: str, value: Any) -> bool:
     """Whether `text` names `value` as a whole word (a hint must not)."""
     shown = str(value)
@@ -45,15 +86,16 @@ class QuizQuestion:
     value given, e.g. of a typed PID), `hint` is the fallback. After `reveal_after` wrong tries the
     output shows `explanation`; a right answer shows it too. A question counts in the score when it
     was solved before its explanation was shown. `default` preselects an option (or fills the text
-    box) from a plain variable. Every check is kept in `attempts`.
+    box) from a plain variable. Every check is kept in `attempts`, every feedback line in `feedback`
+    (shown styled in `feedback_html`).
 
     >>> q = QuizQuestion("Type the defunct PID", None, 22908, hint="Search for <defunct>",
     ...                  hints={"29815": "That is the PPID column of line 211."},
     ...                  explanation="22908 is [sh] <defunct>.")
     >>> q.input.value = "29815"; q.check()
     False
-    >>> q.output.outputs[-1]["text"]
-    'Not quite: 29815 is not it. Hint: That is the PPID column of line 211.\n'
+    >>> q.feedback[-1]
+    'Not quite: 29815 is not it. Hint: That is the PPID column of line 211.'
     """
 
     def __init__(
@@ -96,10 +138,16 @@ class QuizQuestion:
             )
         if any(_mentions(hint, self._labels.get(value, value)) for value in accepted):
             raise InputError(f"quiz {prompt!r}: the hint gives the answer away")
-        self.prompt_html = widgets.HTML(value=f"<b>{html.escape(prompt)}</b>")
+        self.prompt_html = widgets.HTML(value=f"<b>{inline_html(prompt)}</b>")
         self.button = widgets.Button(description="Check")
-        self.output = widgets.Output()
-        self.widget = widgets.VBox([self.prompt_html, widgets.HBox([self.input, self.button]), self.output])
+        self.feedback: list[str] = []
+        self.feedback_html = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.feedback_html.add_class("ucnb-feedback")
+        self.widget = widgets.VBox(
+            [self.prompt_html, widgets.HBox([self.input, self.button]), self.feedback_html],
+            layout=widgets.Layout(width="100%", max_width="60em"),
+        )
+        self.widget.add_class("ucnb-question")
         self.button.on_click(lambda _button: self.check())
 
     def is_right(self, value: Any) -> bool:
@@ -129,22 +177,32 @@ class QuizQuestion:
         """Check the current value, append the feedback to the output, keep the attempt."""
         value = self.input.value
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.output.append_stdout("Choose or type an answer first.\n")
+            self._say("note", "Choose or type an answer first.")
             return False
         right = self.is_right(value)
         self.attempts.append({"value": value, "correct": right})
         if right:
-            self.output.append_stdout(f"Correct. {self.explanation}\n")
+            self._say("right", f"Correct. {self.explanation}")
         else:
             shown = self._labels.get(value, value)
-            self.output.append_stdout(f"Not quite: {shown} is not it. Hint: {self.hint_for(value)}\n")
+            self._say("wrong", f"Not quite: {shown} is not it. Hint: {self.hint_for(value)}")
             wrong = sum(not a["correct"] for a in self.attempts)
             if not self.solved and not self.revealed and wrong >= self.reveal_after:
                 self.revealed = True
-                self.output.append_stdout(f"After {wrong} tries, the explanation: {self.explanation}\n")
+                self._say("explain", f"After {wrong} tries, the explanation: {self.explanation}")
         for listener in self._listeners:
             listener(self)
         return right
+
+    def _say(self, kind: str, text: str) -> None:
+        """Add one feedback line (kept as text, shown styled)."""
+        self.feedback.append(" ".join(text.split()))
+        self.feedback_html.value += feedback_html(kind, self.feedback[-1])
+
+    @property
+    def text(self) -> str:
+        """The feedback so far, one line per check (and explanation)."""
+        return "".join(f"{line}\n" for line in self.feedback)
 
     @property
     def solved(self) -> bool:
@@ -205,8 +263,18 @@ class Quiz:
                 lines.append(f"{name}: not answered yet")
                 continue
             question.check()
-            lines.append(f"{name}: {question.output.outputs[-1]['text'].strip()}")
+            lines.append(f"{name}: {question.feedback[-1]}")
         return lines
+
+    def report_given(self) -> str:
+        """What a trainer's papermill run prints: the answers given as parameters, checked, and the
+        score; "" when none was given (a trainee's page then shows nothing stale under the live
+        score)."""
+        if not any(q.input.value not in (None, "") for q in self.questions.values()):
+            return ""
+        lines = self.check_given()
+        points, total = self.score()
+        return "".join(f"{line}\n" for line in [*lines, f"Score: {points} of {total}"])
 
     def results(self) -> dict[str, dict[str, Any]]:
         """Per question: solved, scored, number of attempts, wrong tries before the right answer."""
