@@ -145,3 +145,30 @@ def test_the_cosmetic_imp_case_offers_leaving_them_first():
     assert labels[:2] == ["No action needed: leave them until the next planned reboot",
                           "Reboot the node in a maintenance window (only if the customer insists)"]
     assert "No action needed: a known cosmetic condition" in app.body.children[0].value
+
+
+@pytest.mark.parametrize(("tac", "step"), [
+    (False, "end the stuck parent process 29815 on cucm-sub1"),
+    (True, "end the parent process 29815 with root access (TAC only): kill -9 29815"),
+])
+def test_the_groups_table_reads_the_outcomes_words_not_tokens(tac, step):
+    """Issue 21: each node's groups table says the outcome's next step for that parent in words
+    (after a decision: the decided step), never a diagnosis token such as `restart_service`."""
+    app = TriageApp(str(EX1), by="tac-eng", tac=tac)
+    groups = next(c.value for c in app.body.children if "ucnb-groups" in getattr(c, "value", ""))
+    assert "restart the Cisco AMC Service on cucm-sub1: utils service restart Cisco AMC Service" in groups
+    assert "at a convenient time (optional)" in groups
+    for token in ("restart_service", "optional</td><td>", "convenient</td>", ">low<"):
+        assert token not in groups
+    cosmetic = TriageApp(str(ROOT / "sample_outputs" / "ex5_imnp_sftp" / "before"), tac=tac)
+    table = next(c.value for c in cosmetic.body.children if "ucnb-groups" in getattr(c, "value", ""))
+    assert "leave the zombie processes in place" in table and "until the next planned reboot" in table
+    assert "<td>leave</td>" not in table and "next_planned_reboot" not in table
+    import ucnb
+    from ucnb.diagnosis.outcome import assess
+    from ucnb.faces.plan import group_rows
+    from ucnb.model.findings import Decision
+    case = assess(ucnb.load(EX1), decisions=[Decision("cucm-sub1", 29815, "kill_parent", "kill -9 29815")])
+    (row,) = group_rows(case.analysis.nodes[0], case.outcome.nodes[0], "tac" if tac else "customer")
+    assert row["next step"].startswith(step) and row["when"] == "now, no maintenance window needed"
+    assert tac or "kill" not in str(row)

@@ -111,17 +111,24 @@ def left_under_init(tmp: Path) -> Capture:
     return Capture(SAMPLES / "ex4_cuc_filesync" / "before", after)
 
 
-def left_under_restarted_parent(tmp: Path) -> Capture:
-    """ex4: after the restart the new Connection File Syncer (PID 2344) already has a new zombie."""
+def left_under_restarted_parent(tmp: Path, zombies: int = 1) -> Capture:
+    """ex4: after the restart the new Connection File Syncer (PID 2344) already has new zombies."""
     after = _copy(tmp, "ex4_cuc_filesync", "after")
     listing = after / "ps_detail_after.txt"
     lines = listing.read_text().splitlines()
     parent = next(line for line in lines if " 2344 " in line and "CuFileSync" in line)
-    row = re.sub(r"CuFileSync.*", "[rsync] <defunct>", parent)
-    row = re.sub(r"^(\S+ )S( \S+\s+)2344(\s+)\d+", lambda m: f"{m[1]}Z{m[2]}2391{m[3]}2344", row)
-    _insert_after(listing, parent, row)
-    _edit(after / "load_after.txt", "0 stopped,   0 zombie", "0 stopped,   1 zombie")
+    for pid in range(2391, 2391 + zombies):
+        row = re.sub(r"CuFileSync.*", "[rsync] <defunct>", parent)
+        row = re.sub(r"^(\S+ )S( \S+\s+)2344(\s+)\d+",
+                     lambda m, pid=pid: f"{m[1]}Z{m[2]}{pid}{m[3]}2344", row)  # type: ignore[misc]
+        _insert_after(listing, parent, row)
+    _edit(after / "load_after.txt", "0 stopped,   0 zombie", f"0 stopped,   {zombies} zombie")
     return Capture(SAMPLES / "ex4_cuc_filesync" / "before", after)
+
+
+def more_under_restarted_parent(tmp: Path) -> Capture:
+    """ex4: four zombies under the restarted Connection File Syncer, one more than the three before."""
+    return left_under_restarted_parent(tmp, zombies=4)
 
 
 def drf_backup(tmp: Path) -> Capture:
@@ -310,11 +317,21 @@ ROWS: tuple[Row, ...] = (
         ("wait_recapture", "after_1h", "customer"),
         must=("a second restart cannot reap a child of init",), never=("utils service restart",),
         steps=(("reboot", "if_still_defunct"),)),
+    # one new zombie under the restarted service, in one capture: a child may be about to be reaped;
+    # a senior TAC engineer captures again in an hour and escalates only if the count grows
     Row("2-new-zombie-under-restarted-parent", left_under_restarted_parent, "partial", "verified", False,
-        ("collect_traces", "now", "customer"),
-        must=("escalate the case to Cisco TAC", "the service still leaves zombies behind"),
+        ("wait_recapture", "after_1h", "customer"),
+        must=("1 zombie under the Connection File Syncer again since its restart (before it: 3)",
+              "if the zombie count grows: escalate the case to Cisco TAC"),
         never=("utils service restart", "Cisco TAC, no maintenance window needed: escalate",
-               "did not stop the leak"),
+               "did not stop the leak", "now, no maintenance window needed: escalate"),
+        steps=(("collect_traces", "if_it_grows"), ("escalate", "if_it_grows"))),
+    # more zombies than before the restart: the service still leaks, escalate now with its traces
+    Row("2-more-zombies-under-restarted-parent", more_under_restarted_parent, "partial", "verified", False,
+        ("collect_traces", "now", "customer"),
+        must=("4 zombies under the Connection File Syncer again since its restart, more than the 3 before it",
+              "escalate the case to Cisco TAC"),
+        never=("utils service restart", "if the zombie count grows"),
         steps=(("escalate", "now"),)),
     # 3. the cosmetic IM&P case (before: above); the customer insists: a reboot they decided
     Row("3-cosmetic-customer-insists", example("ex5_imnp_sftp", False), "optional", "before", False,
@@ -704,6 +721,7 @@ APP_PICKS: dict[str, str | None] = {
     "1-service-down": None, "1-two-nodes-one-down": None,
     "2-left-under-init": "reboot",  # if they are still defunct, in a maintenance window
     "2-new-zombie-under-restarted-parent": "leave",  # the plan waits and escalates: nothing to clear
+    "2-more-zombies-under-restarted-parent": "leave",
     "3-cosmetic-customer-insists": "reboot",
     "4-no-defect-known": "restart_service", "4-leak-searches-with-words-ready": "restart_service",
     "5-listing-after-last-load": "restart_service",

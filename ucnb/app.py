@@ -23,12 +23,12 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as widgets
+import pandas as pd
 
-from ucnb.diagnosis.diagnose import groups_table
 from ucnb.diagnosis.outcome import assess
 from ucnb.errors import InputError
 from ucnb.faces.draw import draw_zombie_tree, figure_to_png_bytes
-from ucnb.faces.plan import sentence, steps_for
+from ucnb.faces.plan import group_rows, sentence, steps_for
 from ucnb.faces.widgets import Decisions, RemediationPicker
 from ucnb.model.actions import status
 from ucnb.model.findings import NodeAnalysis, NodeOutcome
@@ -185,12 +185,11 @@ class TriageApp:
             f"<th>defunct rows</th><th>status</th><th>next step</th></tr>{rows}</table>"
         )
         children: list[widgets.Widget] = [summary]
-        table = groups_table(analysis)
         for node, outcome in zip(nodes, outcomes, strict=True):
             if not node.groups:
                 continue
             children.append(widgets.HTML(f"<h3>{html.escape(printable(node.node))}</h3>"))
-            mine = table[table["node"] == node.node]
+            mine = pd.DataFrame(group_rows(node, outcome, "tac" if self.tac else "customer"))
             children.append(widgets.HTML(mine.to_html(index=False, escape=True, classes="ucnb-groups")))
             children += self._groups(bundle, node, outcome)
         self.body.children = tuple(children)

@@ -19,9 +19,11 @@ Rules, node by node (the seed's procedure and a senior TAC engineer's judgement)
   `--force-order`: judged as below, the problem kept); a service down afterwards -> start
   it (never "no further action"); zombies left under init (PID 1) -> wait and recapture, then a
   reboot in a maintenance window or an escalation (a second restart cannot reap a child of init);
-  zombies left under a parent that was restarted -> escalate; under a parent that was not -> the
-  clearing step again; cleared after a growing leak -> recheck at +1 h and +24 h, and if they come
-  back, traces and a defect search.
+  zombies left under a parent that was restarted -> no more than before, in one capture: capture
+  again at +1 h and escalate if the count grows; more than before, or growing: escalate now; under
+  a parent that was not restarted -> the clearing step again (a recorded decision again); cleared
+  after a growing leak -> recheck at +1 h and +24 h, and if they come back, traces and a defect
+  search.
 """
 
 from __future__ import annotations
@@ -276,10 +278,7 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     after_groups = after.groups if after is not None else ()
     for group in after_groups:
         if group.service and group.service in restarted and not check.rebooted:
-            why = (f"{plural(group.count, 'zombie')} under the {group.service} again since its restart: "
-                   "the restart cleared the old ones, but the service still leaves zombies behind")
-            steps.append(_step("collect_traces", name, "now", why, service=group.service))
-            steps.append(_step("escalate", name, "now", why, service=group.service))
+            steps += _again(node, after, group, name)  # type: ignore[arg-type]
         else:
             decided = next((d for d in decisions if d.node == name and d.ppid == group.ppid), None)
             steps.append(_clearing(after, group, decided))  # type: ignore[arg-type]
@@ -291,6 +290,27 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
                            command="show process list detail"))
     why = check.reason or f"{plural(left, 'zombie')} left"
     return {"status": status, "why": why, "next_actions": tuple(steps)}
+
+
+def _again(node: NodeAnalysis | None, after: NodeAnalysis, group: Group, name: str) -> list[NextAction]:
+    """Zombies under a service again since its restart. No more than before it, in one capture: a
+    child may be about to be reaped, so capture again in an hour and escalate if the count grows.
+    More than before, or a count that grows in the after capture: the service still leaks, escalate
+    now with its traces."""
+    service, count = group.service, plural(group.count, "zombie")
+    before = sum(g.count for g in (node.groups if node else ()) if g.service == service)
+    if group.count > before or _growing(after):
+        why = (f"{count} under the {service} again since its restart, "
+               + (f"more than the {before} before it" if group.count > before else "and the count grows")
+               + ": the restart cleared the old ones, but the service still leaves zombies behind")
+        return [_step("collect_traces", name, "now", why, service=service),
+                _step("escalate", name, "now", why, service=service)]
+    why = (f"{count} under the {service} again since its restart (before it: {before}): one capture "
+           "cannot tell a child about to be reaped from a new leak")
+    grows = f"the zombies under the {service} grow again after its restart: the service still leaks"
+    return [_step("wait_recapture", name, "after_1h", why, command=RECHECK, service=service),
+            _step("collect_traces", name, "if_it_grows", grows, service=service),
+            _step("escalate", name, "if_it_grows", grows, service=service)]
 
 
 def _worst(statuses: Sequence[str]) -> str:

@@ -20,9 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ucnb.model.actions import IF_INSISTED, NO_ACTION, WHO, action, status, timing
-from ucnb.model.findings import CaseOutcome, Group, NextAction, NodeOutcome
+from ucnb.model.findings import CaseOutcome, Group, NextAction, NodeAnalysis, NodeOutcome
 
-__all__ = ["Choice", "PlanRow", "choices", "headline", "plan_lines", "plan_rows", "sentence", "steps_for"]
+__all__ = ["Choice", "PlanRow", "choices", "group_rows", "headline", "plan_lines", "plan_rows", "sentence",
+           "steps_for"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,37 @@ def plan_lines(outcome: CaseOutcome | NodeOutcome, audience: str = "tac", *, why
 
 
 
+GROUP_COLUMNS = ("parent PID", "parent", "service", "zombies", "next step", "when")
+
+
+def group_rows(node: NodeAnalysis, outcome: NodeOutcome, audience: str = "customer") -> list[dict[str, str]]:
+    """One row per zombie group of `node` (the web app's groups table), its next step in the
+    outcome's words for the audience: the step for that parent, else the node's first step, else
+    the node's status; never a token.
+
+    >>> from ucnb.diagnosis.outcome import assess
+    >>> case = assess(ucnb.load("sample_outputs/ex5_imnp_sftp/before"))
+    >>> row = group_rows(case.analysis.nodes[0], case.outcome.nodes[0])[0]
+    >>> print(row["next step"], "|", row["when"])
+    leave the zombie processes in place | until the next planned reboot or upgrade
+    """
+    steps = steps_for(outcome, audience)
+    rows = []
+    for group in node.groups:
+        mine = [s for s in steps if s.ppid == group.ppid] or [s for s in steps if s.ppid is None]
+        if mine:
+            step = mine[0]
+            what = sentence(step, audience) + (f": {step.command}" if step.command else "")
+            when = timing(step.when).words + (" (optional)" if step.optional else "")
+        else:
+            what, when = status(outcome.status).headline, ""
+        values = ("?" if group.ppid is None else str(group.ppid),
+                  group.parent_command or "not in the listing", group.service or "none identified",
+                  f"{group.count:,}", what, when)
+        rows.append(dict(zip(GROUP_COLUMNS, values, strict=True)))
+    return rows
+
+
 # ------------------------------------------------------------------ the picker's choices
 @dataclass(frozen=True)
 class Choice:
@@ -102,7 +134,7 @@ class Choice:
 
 
 _TIMED = ("now", "convenient", "maintenance_window", "if_still_defunct")  # said in a choice's label
-_CONDITIONAL = ("if_still_defunct", "if_it_returns")  # a step that waits for a check: not recommended yet
+_CONDITIONAL = ("if_still_defunct", "if_it_returns", "if_it_grows")  # waits for a check: not recommended
 
 
 def _choice_label(name: str, when: str | None, tags: list[str], *, no_action: bool = False) -> str:

@@ -136,7 +136,7 @@ ACTIONS: Mapping[str, Action] = {
         Action("reboot", "Reboot the node", "restart the server {node}", disrupts="node", verb="reboot",
                special_rule=True),
         Action("leave", "Leave them until the next planned reboot",
-               "leave the zombie processes in place (each holds only a process ID; a restart clears them)",
+               "leave the zombie processes in place",
                special_rule=True),
         Action("kill_parent", "Kill the parent process",
                "end the parent process {ppid} with root access (TAC only)", tac_only=True, jargon=True,
@@ -202,12 +202,13 @@ TIMINGS: Mapping[str, Timing] = {
         Timing("convenient", "when convenient", "when convenient", "at a convenient time"),
         Timing("after_1h", "1 hour after the fix", "+1 h", "1 hour after the fix", jargon=True),
         Timing("after_24h", "24 hours after the fix", "+24 h", "24 hours after the fix", jargon=True),
-        Timing("next_planned_reboot", "at the next planned reboot or upgrade", "next planned reboot",
-               "at the next planned reboot or upgrade", jargon=True),
+        Timing("next_planned_reboot", "until the next planned reboot or upgrade", "next planned reboot",
+               "until the next planned reboot or upgrade", jargon=True),
         Timing("if_it_returns", "if the zombies come back", "if they come back", "if the zombies come back",
                jargon=True),
         Timing("if_still_defunct", "if they are still defunct", "if still defunct",
                "if they are still defunct", jargon=True),
+        Timing("if_it_grows", "if the count grows", "if it grows", "if the zombie count grows", jargon=True),
     )
 }
 
