@@ -294,7 +294,9 @@ ROWS: tuple[Row, ...] = (
     ),
     Row("ex5_imnp_sftp-before", example("ex5_imnp_sftp", False), "cosmetic", "before", False,
         ("leave", "next_planned_reboot", "customer"),
-        must=("known cosmetic condition", "next planned reboot"),
+        must=("known cosmetic condition", "next planned reboot", "it holds only a process ID",
+              "only if the customer insists on clearing them before the next planned reboot: a reboot "
+              "interrupts every service of the node (users signed in to this node fail over"),
         never=("To clear it", "Impact: cosmetic", "(recommended)")),
     # ... and verified: cleared, nothing left
     *(

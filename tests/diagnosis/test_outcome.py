@@ -112,7 +112,7 @@ def test_the_cosmetic_imp_case_needs_no_action_and_says_so() -> None:
     assert (leave.action, leave.when) == ("leave", "next_planned_reboot")
     assert (reboot.action, reboot.when, reboot.optional) == ("reboot", "maintenance_window", True)
     text = _ucnb("analyze", str(SAMPLES / "ex5_imnp_sftp" / "before")).stdout
-    assert "Action needed: none. Known cosmetic condition" in text
+    assert "Action needed: none. A known cosmetic condition: no service needs a restart" in text
     assert "To clear it" not in text
 
 

@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ucnb.diagnosis.diagnose import diagnose
+from ucnb.diagnosis.remedy import window_text
 from ucnb.diagnosis.verify import compare
 from ucnb.knowledge.catalogue import Catalogue
 from ucnb.model.actions import IF_INSISTED, STATUSES, action
@@ -68,6 +69,8 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
     chosen = decision.action if decision is not None else group.action
     command = decision.command if decision is not None and decision.command else group.command
     reason, when = group.reason or group.urgency_reason, group.when or "now"
+    if decision is not None and action(chosen).disrupts == "node" and "a reboot interrupts" not in reason:
+        reason += f"; {window_text(node.product).split(': ', 1)[-1]}"  # what a decided reboot costs
     if decision is not None and decision.action != group.action:
         # another action than the diagnosis's: its own reason and timing, never the restart's
         other = next((a for a in group.alternatives if a.action == chosen), None)
@@ -178,12 +181,15 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
 
 def _cosmetic(base: NodeOutcome, node: NodeAnalysis, group: Group) -> NodeOutcome:
     count, what = plural(group.count, "zombie"), group.reason.split(" (")[0]
-    facts = (f"{count} under PID {group.ppid} ({what}); each holds only a process ID and no service needs a "
-             "restart; they clear at the next planned reboot or upgrade")
-    leave = _step("leave", node.node, "next_planned_reboot", f"known cosmetic condition: {facts}",
-                  ppid=group.ppid)
+    one = group.count == 1
+    clears = ("it clears" if one else "they clear") + " at the next planned reboot or upgrade"
+    facts = (f"{count} under PID {group.ppid} ({what}); {'it' if one else 'each'} holds only a process ID, "
+             f"no service needs a restart, and {clears}")
+    leave = _step("leave", node.node, "next_planned_reboot",
+                  f"a known cosmetic condition: no service needs a restart, and {clears}", ppid=group.ppid)
+    interrupts = window_text(node.product).split(": ", 1)[-1]
     reboot = _step("reboot", node.node, "maintenance_window",
-                   f"{IF_INSISTED} on clearing them before the next planned reboot",
+                   f"{IF_INSISTED} on clearing them before the next planned reboot: {interrupts}",
                    command=REBOOT, ppid=group.ppid, optional=True)
     # the status headline already says "a known cosmetic condition": the node's why is the facts
     return replace(base, status="cosmetic", cosmetic=True, why=facts, next_actions=(leave, reboot))

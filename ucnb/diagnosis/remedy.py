@@ -158,7 +158,7 @@ def _special(
         cited = owner.host_source or cluster_source
         at = f" at {cited}" if cited else ""
         reason += f" ({owner.host} is a node of this cluster: `{CLUSTER}`{at})"
-    if rule.action == "reboot":
+    if rule.action == "reboot" and rule.impact != "cosmetic":  # a cosmetic one: only if insisted (outcome)
         reason += f"; reboot {window_text(product, catalogue)}"
     return Remedy(
         f"special:{rule.id}", rule.action, REBOOT if rule.action == "reboot" else "", rule.impact,
@@ -183,7 +183,7 @@ def _service(owner: Owner, ppid: int, reboot_alt: Alternative) -> Remedy:
     )
     return Remedy(
         "service", "restart_service", service.restart_command, service.impact, service.impact_note,
-        f"the zombies belong to {service.name}{via}; {MECHANISM.replace('the service', 'it')}{window}"
+        f"owned by the {service.name}{via}; {MECHANISM.replace('the service', 'it')}{window}"
         + _not_peer(owner),
         tuple(alternatives), tuple(service.restart),
     )

@@ -192,6 +192,8 @@ def parent_state(parent: ParentAfter, rebooted: bool | None, arrow: str = "→")
     'a new process since the reboot (PID 1203 again: boot order, not the same process)'
     >>> parent_state(replace(p, restarted=False), rebooted=False)
     'still PID 1203 (not restarted)'
+    >>> parent_state(replace(p, after_pid=23505, restarted=False), rebooted=False)
+    'a new process, PID 1203 → 23505, but its service is not running afterwards'
     """
     if parent.restarted is None or parent.after_pid is None:
         return "not in the after capture's listing"
@@ -203,6 +205,9 @@ def parent_state(parent: ParentAfter, rebooted: bool | None, arrow: str = "→")
         return f"a new process since the reboot, PID {parent.ppid} {arrow} {parent.after_pid}"
     if parent.restarted:
         return f"restarted, PID {parent.ppid} {arrow} {parent.after_pid}"
+    if parent.after_pid != parent.ppid:  # a restart that left its service stopped
+        return (f"a new process, PID {parent.ppid} {arrow} {parent.after_pid}, but its service is not "
+                "running afterwards")
     return f"still PID {parent.ppid} (not restarted)"
 
 

@@ -185,6 +185,12 @@ If you choose to clear it: `utils service restart Cisco AMC Service` (at a conve
     return f"{text} {lead}: `{first.command}` ({timing(first.when).words})."
 
 
+def _planned(outcome: NodeOutcome, ppid: int | None) -> str | None:
+    """The action token of the outcome's first decidable step for this parent, or None."""
+    steps = [s for s in outcome.next_actions if s.ppid == ppid and action(s.action).decision]
+    return steps[0].action if steps else None
+
+
 def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> list[str]:
     out = [f"== {node.node} ({node.product}) ==", action_needed(node, outcome), ""]
     count = node.zombie_count
@@ -205,7 +211,7 @@ def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> lis
                 f"{group.count:,}",
                 _short(group.parent_command or "(not in the listing)", 40),
                 group.service or "-",
-                group.action,
+                _planned(outcome, group.ppid) or group.action,  # the outcome's step, never another
                 group.impact,
                 group.urgency,
             ])
@@ -234,9 +240,12 @@ def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> lis
         ]
         if alts:
             out.append("  alternatives: " + "; ".join(alts))
-        verb = action(step.action).verb
-        if first.collect_before and verb:
-            out.append(f"  before you {verb}, capture (the evidence goes with the parent):")
+        planned = _planned(outcome, first.ppid)
+        verb = action(planned or step.action).verb
+        other = action(step.action).verb  # the plan leaves them: only if they do it after all
+        if first.collect_before and (verb or other):
+            out.append(f"  before you {verb}, capture (the evidence goes with the parent):" if verb else
+                       f"  if you {other} after all, capture first (the evidence goes with the parent):")
             out.extend(
                 f"    admin:{c.command}  ({c.why})" if c.command else f"    {c.why[0].upper()}{c.why[1:]}"
                 for c in first.collect_before
@@ -328,7 +337,7 @@ def _verify_text(node: NodeVerification) -> list[str]:
                 f"  {parent.service or parent.command}: restarted, PID {parent.ppid} -> {parent.after_pid}"
             )
         elif parent.after_pid is not None:
-            out.append(f"  {parent.service or parent.command}: still PID {parent.ppid}")
+            out.append(f"  {parent.service or parent.command}: {parent_state(parent, node.rebooted, '->')}")
     for state in node.service_state_after:
         if state.state is not None:
             out.append(f"  {state.service}: {state.state} after ({state.source})")

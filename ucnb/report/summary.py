@@ -35,9 +35,12 @@ def _why_it_matters(context: Context, node: Node, entry: Any) -> str:
     level = urgency(step.urgency)
     reason = f" ({context.r(step.urgency_reason)})" if step.urgency_reason else ""
     if context.node_outcome(node.name).status == "cosmetic":
-        return urgency("none").summary + reason + urgency("optional").summary_tail + "."
-    them = "it" if len(entry.zombies) == 1 else "them"
-    return level.summary.format(them=them) + reason + level.summary_tail + "."
+        text = urgency("none").summary + reason + urgency("optional").summary_tail + "."
+    else:
+        them = "it" if len(entry.zombies) == 1 else "them"
+        text = level.summary.format(them=them) + reason + level.summary_tail + "."
+    # after the remediation the before capture's urgency is history ("Clearing it was optional")
+    return text.replace(" is ", " was ", 1) if context.after is not None else text
 
 
 def _done(context: Context, node: Node, entry: Any) -> str:
@@ -113,7 +116,7 @@ def _one_node(context: Context, node: Node, entry: Any) -> list[str]:
     seen = (
         f"The capture of {context.r(node.name)} ({product_words(node.product)}{version})"
         + (f" taken {when}" if when != "time unknown" else "")
-        + f" shows {plural(count, 'zombie process')}"
+        + f" {'showed' if context.after is not None else 'shows'} {plural(count, 'zombie process')}"
         + (f" left by the {owner_text}" if owner_text and owner_text != "no known service" else "")
         + "."
     )
@@ -129,7 +132,8 @@ def _many_nodes(context: Context, with_zombies: list[tuple[Node, Any]]) -> list[
     )
     more = f" and {len(with_zombies) - 5:,} more nodes" if len(with_zombies) > 5 else ""
     seen = (
-        f"The captures of {plural(len(context.pairs()), 'node')} show {plural(total, 'zombie process')} "
+        f"The captures of {plural(len(context.pairs()), 'node')} {'showed' if context.after else 'show'} "
+        f"{plural(total, 'zombie process')} "
         f"on {len(with_zombies):,} of them ({listed}{more})."
     )
     worst = max(with_zombies, key=lambda item: len(item[1].zombies))
@@ -278,7 +282,7 @@ def _children(entry: Any, group: Any) -> list[Inline]:
         if len(names) == 3:
             break
     if not names:
-        return ["child"]
+        return []
     parts: list[Inline] = []
     for index, name in enumerate(names):
         parts += ([", "] if index else []) + [Code(name)]
@@ -315,13 +319,14 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
             "or cut short), so the owner cannot be named from this capture."
         ]
     children = [Code(r(c.text)) if isinstance(c, Code) else c for c in _children(entry, group)]
+    kids = (" " if children else "") + ("child" if len(group.zombie_pids) == 1 else "children")
     if group.service:
         parts: list[Inline] = [f"The {r(group.service)} (PID {group.ppid}) did not reap its ", *children]
-        parts.append(f" children ({n})")
+        parts.append(f"{kids} ({n})")
     elif rule.startswith("special:"):
         parent = Code(r(group.parent_command or "?"))
         parts = [f"The process PID {group.ppid} (", parent, ") did not reap its ", *children]
-        parts += [f" children ({n}): ", *prose(r(group.reason))]
+        parts += [f"{kids} ({n}): ", *prose(r(group.reason))]
     elif rule == "init":
         parts = [f"{n} under init (PID 1), which normally reaps orphans at once"]
     else:
@@ -329,7 +334,7 @@ def root_cause_parts(context: Context, node: Node, entry: Any, group: Any) -> li
         parts = [f"The process PID {group.ppid} (", Code(r(group.parent_command or "?")), "), which "]
         doing = f"is {r(doing)} and " if doing else ""
         parts += [f"{doing}belongs to no service the kit knows, did not reap its ", *children]
-        parts.append(f" children ({n})")
+        parts.append(f"{kids} ({n})")
     return [*parts, *_defect_parts(context, node, group)]
 
 
