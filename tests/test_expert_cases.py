@@ -356,7 +356,8 @@ ROWS: tuple[Row, ...] = (
         ("recollect", "now", "customer"), must=("Action needed: more data",),
         never=("If you choose to clear", "(optional)", "To clear it")),
     Row("6-drf-backup", drf_backup, "missing_data", "before", False, ("recollect", "now", "customer"),
-        command="utils service list", must=("DRF backup",),
+        command="utils service list; utils disaster_recovery status backup; utils disaster_recovery history "
+                "backup", must=("DRF backup",),
         never=("capture the full process list",)),
     # 7. a growing leak of about 240 zombies an hour: restart now, then the recurrence plan
     Row("7-growing-leak", growing_leak, "urgent", "before", False, ("restart_service", "now", "customer"),

@@ -620,12 +620,13 @@ def test_a_drf_backup_sftp_parent_gets_what_is_missing_never_the_listing_again(t
     status, out, _ = run_cli("analyze", str(folder))
     plan = out.split("action plan:", 1)[1]
     assert status == 0
-    assert "capture the missing output on imp-pub: `utils disaster_recovery status backup`" in plan
+    assert ("capture what is missing on imp-pub: `utils disaster_recovery status backup; "
+            "utils disaster_recovery history backup`") in plan
     assert "show process list detail" not in out.split("PID space:", 1)[0]
     report = render_report(ucnb.load(folder), fmt="md", pictures=False).text
     assert "which is a DRF backup to the SFTP server" in report
     assert "Capture the full process list" not in report
-    assert "| **Action** | Capture the missing output" in report
+    assert "| **Action** | Capture what is missing" in report
 
 
 def test_an_sftp_parent_without_a_service_list_asks_for_it_too():

@@ -68,6 +68,8 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
     """The step that clears `group`: the recorded decision when there is one, else the diagnosis's."""
     chosen = decision.action if decision is not None else group.action
     command = decision.command if decision is not None and decision.command else group.command
+    if chosen == group.action == "recollect" and group.commands:  # every output missing, in order
+        command = "; ".join(group.commands)
     reason, when = group.reason or group.urgency_reason, group.when or "now"
     if decision is not None and action(chosen).disrupts == "node" and "a reboot interrupts" not in reason:
         reason += f"; {window_text(node.product).split(': ', 1)[-1]}"  # what a decided reboot costs

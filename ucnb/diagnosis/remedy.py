@@ -242,7 +242,7 @@ def _unknown(
                 "unknown", "recollect", missing[0], "unknown", "the parent belongs to no known service",
                 f"{what}; harmless now, so no reboot: the capture holds its process list; capture {asks} "
                 f"{why}" + _not_peer(owner),
-                (reboot_alt, kill, _leave()),
+                (reboot_alt, kill, _leave()), tuple(missing) if len(missing) > 1 else None,
             )
         return Remedy(  # nothing to capture again: the capture holds what identifies the owner
             "unknown", "leave", None, "unknown", "the parent belongs to no known service",

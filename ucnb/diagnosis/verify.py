@@ -449,7 +449,8 @@ def _verdict(
     if b_defunct is not None and a_defunct is not None and b_defunct:
         if cleared:
             verdict = "partial"
-            reason = f"{len(cleared)} of {len(b_defunct)} zombies cleared, {len(remaining)} remain"
+            left = f"{len(remaining)} {'remains' if len(remaining) == 1 else 'remain'}"
+            reason = f"{len(cleared)} of {plural(len(b_defunct), 'zombie')} cleared, {left}"
         else:
             verdict, reason = "not_cleared", "every zombie of the before capture is still there"
         if new:

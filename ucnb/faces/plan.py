@@ -52,8 +52,11 @@ def steps_for(outcome: CaseOutcome | NodeOutcome, audience: str = "tac") -> tupl
 
 def sentence(step: NextAction, audience: str = "tac") -> str:
     """The step as a sentence (lower case, no final stop), in this audience's words."""
-    return action(step.action).sentence(service=step.service, node=step.node, ppid=step.ppid,
-                                        command=step.command, audience=audience)
+    words = action(step.action).sentence(service=step.service, node=step.node, ppid=step.ppid,
+                                         command=step.command, audience=audience)
+    if action(step.action).disrupts == "node" and step.when != "maintenance_window":
+        words += f" {timing('maintenance_window').phrase}"  # a reboot is never done otherwise
+    return words
 
 
 def plan_rows(outcome: CaseOutcome | NodeOutcome, audience: str = "tac") -> list[PlanRow]:

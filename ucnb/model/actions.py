@@ -144,7 +144,7 @@ ACTIONS: Mapping[str, Action] = {
                     "processes"),
         Action("recollect", "Recollect the process listing",
                "capture the full process list of {node} again to identify the owner",
-               step="Next: capture `{command}`.", other_words="capture the missing output on {node}",
+               step="Next: capture `{command}`.", other_words="capture what is missing on {node}",
                jargon=True),
         Action("none", "Nothing to do", "nothing to do", decision=False),
         # the steps of an action plan (`ucnb.diagnosis.outcome`): never a decision about a group
@@ -166,7 +166,8 @@ ACTIONS: Mapping[str, Action] = {
         Action("bug_search", "Search the Bug Search Tool",
                "search the Bug Search Tool for {command}", decision=False),
         Action("recapture_after", "Capture the after state again",
-               "capture the zombie count and the process list of {node} again now", decision=False),
+               "capture the zombie count and the process list of {node} again, after the remediation",
+               decision=False),
     )
 }
 
