@@ -1,6 +1,7 @@
 """A trainee takes the ex4 quiz in Voila, in Debian Chromium, with nothing but the page: searches the
 capture for `defunct` in the viewer, answers the first question wrongly (a red hint that points at
-the line, never the answer) then rightly (a green confirmation), and sees the score follow.
+the line, never the answer) then rightly (a green confirmation), and sees the score follow; the hint
+opens the viewer at the line it names.
 
 The page shows no developer text (template, parameters, pandas) and no stale cell under the live
 score. The right answers are the seed's for example 4 (PIDs 325, 370, 387 defunct under PPID 7827,
@@ -63,11 +64,16 @@ def test_voila_trainee_searches_the_capture_and_takes_the_quiz(
         question.scroll_into_view_if_needed()
         feedback = question.locator(".ucnb-feedback")
         expect(feedback).to_have_text("")
+        viewer.locator("select").select_option("services.txt")  # reading another file meanwhile
+        expect(position).to_contain_text("services.txt: lines 1-")
         typed = question.locator("input[type=text]")
         typed.fill(PPID)
         check.click()
         wrong = feedback.locator(".ucnb-feedback-wrong")
-        expect(wrong).to_contain_text("Hint: That is the parent")
+        expect(wrong).to_contain_text("Hint: That is the parent: the PPID column of line 127 of")
+        # the hint opens the viewer at the line it names
+        expect(position).to_contain_text("ps_detail.txt: lines")
+        expect(viewer.locator(".ucnb-focus .ucnb-no")).to_have_text("127")
         hint = _norm(wrong.inner_text()).split("Hint:", 1)[1]
         assert not any(re.search(rf"(?<!\d){pid}(?!\d)", hint) for pid in DEFUNCT), hint
         typed.fill(sorted(found)[0])

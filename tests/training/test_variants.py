@@ -135,3 +135,21 @@ def test_two_groups_ask_how_many_parents_and_each_owner():
     assert f"`utils service restart {key.service}`" in explained
     assert f"`utils service restart {other.service}`" in explained
     assert quiz.score() == (7, 7)
+
+
+def test_a_hint_opens_the_viewer_at_the_line_it_names():
+    exercise = Exercise.from_lesson("ex4")
+    quiz = exercise.quiz()
+    assert answer(quiz["zombie"], "7827").startswith("Not quite")  # no viewer shown: nothing to open
+    exercise.viewer()
+    viewer = exercise.capture_viewer
+    viewer.show("services.txt")
+    quiz = exercise.quiz()
+    hint = answer(quiz["zombie"], "7827")
+    assert "line 127 of `ps_detail.txt`" in hint
+    assert (viewer.shown.file, viewer.shown.focus) == ("ps_detail.txt", 127)
+    viewer.show("services.txt")
+    assert answer(quiz["zombie"], "325").startswith("Correct.")  # a right answer leaves the viewer be
+    assert viewer.shown.file == "services.txt"
+    assert answer(quiz["action"], "reboot").startswith("Not quite")  # its hint names the parent's row
+    assert viewer.shown.file == "ps_detail.txt" and viewer.shown.focus != 127

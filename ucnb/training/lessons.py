@@ -14,6 +14,7 @@ questions and the capture, not the answers.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
@@ -47,6 +48,8 @@ __all__ = ["NO_SERVICE", "Evidence", "Exercise", "Lesson", "load_lessons"]
 
 LESSONS = Path(__file__).parents[1] / "data" / "lessons.toml"
 REPO = Path(__file__).resolve().parents[2]  # where the lessons' bundles are, in a source checkout
+# "line 127 of `ps_detail.txt`", as `ucnb.training.questions` writes where a hint points
+HINTED_LINE = re.compile(r"\blines? (?P<line>\d+)(?:-\d+)? of `(?P<file>[^`]+)`")
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,7 @@ class Exercise:
         group = next((g for g in diagnose(bundle).node(key.node).groups if g.ppid == key.ppid), None)
         # the kit's rule for this group (the catalogue's impact): leaving the cosmetic case is right too
         self.accepted = accepted_actions(key.action, group.impact if group is not None else "unknown")
+        self.capture_viewer: Any = None  # the viewer of `viewer()`, once shown
 
     @classmethod
     def from_lesson(
@@ -235,10 +239,21 @@ class Exercise:
 
     def viewer(self) -> Any:
         """The capture viewer over the customer's files (line numbers, search box), opened on the
-        first file; no line highlighted: finding them is the exercise."""
+        first file; no line highlighted: finding them is the exercise. A wrong answer's hint opens
+        it at the line the hint names (`follow_hint`)."""
         from ucnb.faces.viewer import CaptureViewer  # ipywidgets: the notebooks extra
 
-        return CaptureViewer.from_bundle(self.bundle).widget
+        self.capture_viewer = CaptureViewer.from_bundle(self.bundle)
+        return self.capture_viewer.widget
+
+    def follow_hint(self, question: QuizQuestion) -> None:
+        """After a wrong answer, open the viewer at the first line its hint names ("line 127 of
+        `ps_detail.txt`"); nothing without a viewer, a right answer, or a hint naming no line."""
+        if self.capture_viewer is None or not question.attempts or question.attempts[-1]["correct"]:
+            return
+        named = HINTED_LINE.search(question.hint_for(question.attempts[-1]["value"]))
+        if named:
+            self.capture_viewer.open_source(f"{named.group('file')}:{named.group('line')}")
 
     def quiz(self, defaults: Mapping[str, Any] | None = None) -> Quiz:
         """The questions: defunct PID, PPID, service, action, then the lesson's own; a practice
@@ -283,6 +298,8 @@ class Exercise:
         for number, own in enumerate(lesson.questions if lesson else ()):
             default = given.get(own.id, given.get("lesson") if number == 0 else None)
             questions[own.id] = lesson_question(own, ev, default)
+        for question in questions.values():
+            question.on_check(self.follow_hint)
         return Quiz(questions)
 
     def kit_answer(self) -> Any:
