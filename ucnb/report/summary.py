@@ -63,6 +63,11 @@ def _done(context: Context, node: Node, entry: Any) -> str:
         if checked.restarted_services:
             names = ", ".join(context.r(s) for s in checked.restarted_services[:3])
             return f"Between the captures the {names} restarted (a new process ID)."
+        down = [p.service for p in checked.parents
+                if p.service and p.after_pid not in (None, p.ppid) and not p.restarted]
+        if down:  # restarted into a stopped service: say both, never "not recorded"
+            names = ", ".join(context.r(s) for s in down[:3])
+            return f"Between the captures the {names} got a new process ID, but it is not running afterwards."
         return "What was done between the captures is not recorded."
     return ""
 
