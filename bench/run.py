@@ -5,7 +5,7 @@ memory and writes them to bench/out/latest.json. See bench/README.md for how to 
     .venv/bin/python bench/run.py                 # the full run (several minutes)
     .venv/bin/python bench/run.py --quick         # small sizes, a few seconds a group
     .venv/bin/python bench/run.py --only parse    # groups: parse, top, cli, analyze, bundle, memory, redact,
-                                                  # oneline
+                                                  # oneline, shapes
     .venv/bin/python bench/run.py --profile       # cProfile top 10 of ucnb for every missed target
 
 Times are the best of N `time.perf_counter` runs (garbage collected before each); every timed call
@@ -42,9 +42,10 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH)]
 
 import generate  # noqa: E402  (bench/generate.py, next to this file)
+import shapes  # noqa: E402  (bench/shapes.py)
 
 OUT = BENCH / "out"
-GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact", "oneline")
+GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact", "oneline", "shapes")
 MIB = 2**20
 
 
@@ -559,6 +560,48 @@ class Bench:
                             target="<= 1.2", ucnb_peak_mib=whole.peak_mib, competitor_peak_mib=tenth.peak_mib,
                             note=note or f"{big // 10 // 1_000_000} MB: {tenth.seconds:.2f} s")
             self.add(result, 1.2)
+
+
+    # -- 9. issue 26's hostile shapes: bounded memory, linear time (bench/shapes.py) ----------------
+    def shapes(self) -> None:
+        for shape in shapes.SHAPES:
+            n = shape.size // (10 if self.quick else 1)
+            made = [self._shape_input(shape, size) for size in (n // 2, n)]
+            for command in shape.commands:
+                runs = [self._shape_run(command, path) for path, _ in made]
+                input_mib = made[1][1] / MIB
+                limit = 4 * input_mib + 300
+                failed = [r for r in runs if r.returncode != 0]
+                note = (f"n/2 {runs[0].seconds:.1f} s, n {runs[1].seconds:.1f} s; "
+                        f"input {input_mib:,.1f} MiB, limit {limit:,.0f} MiB")
+                if failed:
+                    said = failed[0].stderr.decode(errors="replace")[-200:]
+                    note += f"; exit {failed[0].returncode}: {said}"
+                growth = runs[1].seconds / runs[0].seconds if runs[0].seconds else None
+                result = Result(f"shape: {' '.join(command[:2]).replace('{in}', 'PATH')}",
+                                f"{shape.name} {_size(n)}", runs[1].seconds, "same at n/2", runs[0].seconds,
+                                target=f"<= {shapes.GROWTH} and <= {limit:,.0f} MiB",
+                                ucnb_peak_mib=runs[1].peak_mib, note=note)
+                within = runs[1].peak_mib <= limit and not failed
+                self.add(result, shapes.GROWTH, value=growth if within else float("inf"))
+
+    def _shape_input(self, shape: shapes.Shape, n: int) -> tuple[Path, int]:
+        path = self.data / f"shape_{shape.name.replace(' ', '_')}_{n}"
+        if shape.folder is not None:
+            if not path.exists():
+                shape.folder(path, n)
+            return path, sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        assert shape.make is not None
+        path = path.with_suffix(".txt")
+        if not path.exists():
+            path.write_text(shape.make(n), encoding="utf-8")
+        return path, path.stat().st_size
+
+    def _shape_run(self, command: tuple[str, ...], path: Path) -> ProcessRun:
+        with tempfile.TemporaryDirectory() as folder:
+            out = str(Path(folder) / "out")
+            argv = [a.replace("{in}", str(path)).replace("{out}", out) for a in command]
+            return run_process([*self.ucnb_cmd, *argv, "--max-bytes", "4GiB"], timeout=600)
 
 
 def _inspect_rows(stdout: bytes, command: str) -> int:

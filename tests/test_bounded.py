@@ -73,3 +73,36 @@ def test_a_chain_25000_deep_under_a_service_names_the_service_with_a_bounded_tex
     tree = [line for line in out.splitlines() if "└─" in line]
     assert len(out) < 5_000 and 5 < len(tree) < 20 and max(len(line) for line in tree) < 120
     assert "... 24,994 ancestors ..." in out and "utils service restart Cisco CDR Repository Manager" in out
+
+
+def test_a_chain_of_4000_zombie_parents_is_linear_and_writes_each_ancestor_once(tmp_path: Path) -> None:
+    """Each zombie the parent of the next (issue 26: 181 s, 10.4 GB and 1.5 GB of JSON): every group
+    is kept, a deep group's ancestry starts where it meets an earlier group's and counts the rest."""
+    n = 4_000
+    rows = ["root         2     1  0 Oct09 ?        00:00:00 /bin/sh -c top"]
+    rows += [f"root     {i:6d} {i - 1:6d}  0 Oct09 ?        00:00:00 [sh] <defunct>" for i in range(3, n + 3)]
+    path = _listing(tmp_path / "zchain.txt", rows)
+    status, out, err = run("analyze", "--json", path)
+    assert status == 0, err
+    assert len(out) < 20 * 2**20  # ~3 kB a group; was 1.5 GB
+    (node,) = json.loads(out)["nodes"]
+    groups = node["groups"]
+    assert [g["ppid"] for g in groups] == list(range(2, n + 2)) and len(node["zombies"]) == n
+    shallow, deep = groups[5], groups[-1]
+    assert [a["pid"] for a in shallow["ancestry"]] == list(range(1, 8)) and "ancestors_omitted" not in shallow
+    assert [a["pid"] for a in deep["ancestry"]] == [n, n + 1]  # from its parent's parent, listed above
+    assert deep["ancestors_omitted"] == n - 1  # PIDs 1 .. n-1
+    listed = {a["pid"] for g in groups for a in g["ancestry"]}
+    assert listed == set(range(1, n + 2))  # every ancestor is written somewhere
+    assert sum(len(g["ancestry"]) for g in groups) < 40 * n  # linear, not n * n / 2
+    status, text, err = run("analyze", path)
+    assert status == 0, err
+    assert len(text) < 30_000 and max(len(line) for line in text.splitlines()) < 400
+
+    from ucnb.faces.tree import tree_of_group
+    from ucnb.model.findings import Group
+
+    drawn = tree_of_group(Group.from_json(deep), {n + 2: "[sh] <defunct>"}).splitlines()
+    assert drawn == ["... 3,999 ancestors (see the groups above) ...", f"└─ {n} [sh] <defunct>",
+                     f"   └─ {n + 1} [sh] <defunct>  <== parent of 1 zombie",
+                     f"      └─ {n + 2} [sh] <defunct>  Z"]

@@ -285,6 +285,17 @@ def build_zip_huge_member_name(folder: Path) -> Path:
     return _write(folder, "name.zip", _zip([("cucm/ps.txt", LISTING), ("../" + "n" * 60_000, b"x")]))
 
 
+# --- bounds (issue 26): shapes that once grew quadratically ---------------------------------------
+
+
+def build_zombie_parent_chain(folder: Path) -> Path:
+    lines = LISTING.decode().splitlines()[:2]  # the prompt and the header
+    rows = [f"root     {i:6d} {i - 1:6d}  0 Oct09 ?        00:00:00 [sh] <defunct>" for i in range(3, 2003)]
+    text = [*lines, "root         1     0  0 Oct09 ?        00:11:50 /usr/lib/systemd/systemd",
+            "root         2     1  0 Oct09 ?        00:00:00 /bin/sh -c top", *rows]
+    return _write(folder, "zombie_chain.txt", ("\n".join(text) + "\n").encode())
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name.removeprefix("build_"): value for name, value in globals().items() if name.startswith("build_")
 }

@@ -37,7 +37,7 @@ from ucnb.diagnosis.trend import (
 from ucnb.diagnosis.urgency import Judgement, judge, most_urgent, when
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.defects import match
-from ucnb.knowledge.owner import Owner, ancestry, find_owner
+from ucnb.knowledge.owner import Owner, Walker
 from ucnb.model.actions import urgency as urgency_of
 from ucnb.model.columns import TableReader, rows
 from ucnb.model.findings import (
@@ -119,12 +119,13 @@ def _group(
     catalogue: Catalogue,
     room: Headroom,
     rate: tuple[Growth, str | None],
+    walker: Walker | None,
 ) -> Group:
     product = node.product
-    if ppid is None or g is None:
+    if ppid is None or walker is None:
         owner = Owner("missing")
     else:
-        owner = find_owner(g, ppid, product, catalogue, _peers(node))
+        owner = walker.owner(ppid)
     attrs = g.nodes[ppid] if g is not None and ppid is not None and ppid in g else None
     parent = None if attrs is None or attrs.get("missing") else attrs  # the parent's row, when listed
     parent_command = parent.get("command") if parent is not None else None
@@ -136,11 +137,12 @@ def _group(
     )
     owner_command = g.nodes[owner.pid].get("command") if g is not None and owner.pid is not None else None
     chain: tuple = ()
+    omitted = 0
     others: list[int] = []
     other_count = 0
     shown: tuple[Child, ...] = ()
-    if g is not None and ppid is not None:
-        chain = tuple(ancestry(g, ppid, product, catalogue))
+    if g is not None and walker is not None and ppid is not None:
+        chain, omitted = walker.ancestry(ppid)
         others = [c for c in children(g, ppid) if not g.nodes[c].get("zombie")]
         other_count = g.graph["child_count"].get(ppid, 0) if g.graph["child_count"] else len(others)
         shown = tuple(Child(c, g.nodes[c].get("command")) for c in others[:SHOWN_CHILDREN])
@@ -161,6 +163,7 @@ def _group(
         owner_pid=owner.pid,
         owner_command=owner_command,
         ancestry=chain,
+        ancestors_omitted=omitted,
         other_children=shown,
         other_children_count=other_count,
         leak_rate_per_hour=rate[0].rate,
@@ -365,6 +368,7 @@ def _groups(
     """One group per parent PID (sorted, no PPID last), each with the growth that applies to it:
     its own from dated listings, else the node's count when it is the only group."""
     rates = listing_rates(node)
+    walker = Walker(g, node.product, catalogue, _peers(node)) if g is not None else None
     groups = []
     for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
         if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
@@ -373,7 +377,7 @@ def _groups(
             rate = (rate_all, basis)
         else:
             rate = (rate_all, None)
-        groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate))
+        groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate, walker))
     return groups
 
 

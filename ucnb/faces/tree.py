@@ -138,6 +138,8 @@ def tree_of_group(group: Group, zombie_commands: Mapping[int, str | None]) -> st
         chain = [_NO_PPID]
     else:
         chain = _labels(group.ancestry or (Ancestor(group.ppid, None, None, missing=True),))
+        if group.ancestors_omitted:  # the trunk is drawn with an earlier group
+            chain.insert(0, f"... {plural(group.ancestors_omitted, 'ancestor')} (see the groups above) ...")
     zombies = [(pid, zombie_commands.get(pid)) for pid in group.zombie_pids]
     others = [(c.pid, c.command) for c in group.other_children]
     return _draw(chain, zombies, others, group.other_children_count)

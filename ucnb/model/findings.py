@@ -39,6 +39,7 @@ __all__ = [
 
 T = TypeVar("T", bound="_Finding")
 _OMIT = {"omit": True}
+_STREAMED = 256  # a longer tuple of findings is a `JsonRows` in `to_json(lazy=True)`
 
 
 def _json(value: Any, lazy: bool = False) -> Any:
@@ -46,6 +47,8 @@ def _json(value: Any, lazy: bool = False) -> Any:
         return value.to_json(lazy)
     if isinstance(value, ZombieRows):
         return value.json_rows() if lazy else list(value.json_rows())
+    if lazy and isinstance(value, tuple) and len(value) > _STREAMED and isinstance(value[0], _Finding):
+        return JsonRows(value, len(value))  # 20,000 groups: written batch by batch, never all as dicts
     if isinstance(value, (list, tuple)):
         return [_json(v, lazy) for v in value]
     return value
@@ -264,6 +267,9 @@ class Group(_Finding):
     owner_pid: int | None = None
     owner_command: str | None = None
     ancestry: tuple[Ancestor, ...] = ()
+    # ancestors above `ancestry[0]`, listed in an earlier group's `ancestry` (a chain deeper than 32
+    # that shares its trunk with an earlier group starts where they meet: the output stays linear)
+    ancestors_omitted: int = field(default=0, metadata=_OMIT)
     other_children: tuple[Child, ...] = ()
     other_children_count: int = 0
     leak_rate_per_hour: float | None = None

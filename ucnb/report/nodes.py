@@ -295,7 +295,8 @@ def _label(item: Any) -> str:
 def chain_text(group: Any) -> str:
     """The parent chain, root first; a long one as its top and bottom with the count between."""
     top, gap, bottom = collapse(list(group.ancestry or ()))
-    labels = [_label(i) for i in top] + ([f"... {plural(gap, 'ancestor')} ..."] if gap else [])
+    labels = [f"... {plural(group.ancestors_omitted, 'ancestor')} ..."] if group.ancestors_omitted else []
+    labels += [_label(i) for i in top] + ([f"... {plural(gap, 'ancestor')} ..."] if gap else [])
     labels += [_label(i) for i in bottom]
     return " → ".join(labels) if labels else "not known"
 
@@ -308,7 +309,7 @@ def tree_text(group: Group, commands: dict[int, str | None]) -> str:
     text = tree_of_group(shown, commands)
     lines = text.split("\n")
     if gap:
-        at = len(top)
+        at = len(top) + (1 if group.ancestors_omitted else 0)
         indent = len(lines[at]) - len(lines[at].lstrip()) if at < len(lines) else 0
         lines.insert(at, " " * indent + f"⋮  ... {plural(gap, 'ancestor')} ...")
     if len(pids) > SHOWN_ZOMBIE_ROWS:
