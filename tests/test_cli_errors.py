@@ -96,3 +96,130 @@ def test_ctrl_c_at_any_moment_is_one_line_and_exit_130(tmp_path):
         assert done.stderr == "ucnb: interrupted\n", done.stderr
         interrupted.append(delay)
     assert len(interrupted) >= 3  # on a slow machine or a fast one, several moments were interrupted
+
+
+# --- issue 26 section 3: one line and the right exit status ------------------------------------------
+
+
+def _ucnb(*args: object, env: dict[str, str] | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """The real process (locale, descriptors and the interpreter's last flush are its own)."""
+    import os
+
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **kwargs}
+    return subprocess.run([sys.executable, "-m", "ucnb.cli", *map(str, args)], timeout=120, cwd=ROOT,
+                          env={**os.environ, **(env or {})}, **streams)
+
+
+def _non_ascii_node(tmp_path: Path) -> Path:
+    node = tmp_path / "cücm-süb1"
+    node.mkdir()
+    for source in EX1.iterdir():
+        (node / source.name).write_bytes(source.read_bytes().replace(b"cucm-sub1", "cücm-süb1".encode()))
+    return node
+
+
+@pytest.mark.parametrize("env", [{"LC_ALL": "C", "PYTHONUTF8": "0"}, {"PYTHONIOENCODING": "ascii"}])
+def test_non_ascii_host_names_are_written_in_utf8_whatever_the_locale(tmp_path, env):
+    done = _ucnb("analyze", _non_ascii_node(tmp_path), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "== cücm-süb1 (CUCM) ==" in done.stdout.decode("utf-8")  # was: internal error: UnicodeEncodeError
+
+
+def test_a_full_disk_or_a_closed_stdout_is_one_line_naming_the_output():
+    with open("/dev/full", "wb") as full:
+        done = _ucnb("analyze", "--json", EX1, stdout=full)
+    assert done.returncode == 2
+    assert done.stderr.decode() == "ucnb: error: cannot write to standard output: No space left on device\n"
+    done = _ucnb("analyze", EX1, stdout=subprocess.DEVNULL, preexec_fn=lambda: __import__("os").close(1))
+    assert done.returncode == 2 and done.stderr.decode() == (
+        "ucnb: error: cannot write to standard output: it is closed\n")
+
+
+def test_a_reader_that_leaves_ends_the_command_quietly(tmp_path):
+    rows = "\n".join(f"root {100 + i:6d}     1  0 Oct09 ?        00:00:00 /bin/p{i}" for i in range(50_000))
+    big = tmp_path / "big.txt"
+    big.write_text("UID        PID  PPID  C STIME TTY          TIME CMD\n" + rows + "\n")
+    process = subprocess.Popen([sys.executable, "-m", "ucnb.cli", "inspect", "--json", str(big)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stdout.read(10)
+    process.stdout.close()  # `| head -c 10`
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 0 and err == b""
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["analyze", EX1, "--pid-max", "0"], "--pid-max: '0' is not a whole number from 301 to 4,194,304"),
+    (["analyze", EX1, "--pid-max", "-5"], "'-5' is not a whole number from 301"),
+    (["analyze", EX1, "--pid-max", "9" * 5000], "'99999999"),
+    (["scan", EX1, "-o", "x.csv", "--pid-max", "0"], "argument --pid-max: '0' is not a whole number"),
+    (["inspect", EX1, "--max-members", "0"], "argument --max-members: '0' is not a whole number from 1"),
+    (["inspect", EX1, "--max-bytes", "0"], "argument --max-bytes: not a size: '0'"),
+    (["practice", "--seed", "-1", "-o", "x"], "argument --seed: '-1' is not a whole number from 0"),
+    (["collect", "--print-commands", "--samples", "1000000000"],
+     "argument --samples: '1000000000' is not a whole number from 1 to 1,440"),
+    (["collect", "h", "-o", "x", "--jobs", "0"], "argument --jobs: '0' is not a whole number from 1 to 64"),
+    (["collect", "h", "-o", "x", "--port", "70000"], "argument --port: '70000' is not a whole number"),
+    (["collect", "h", "-o", "x", "--interval", "1e9"], "--interval: '1e9' is not a number of seconds"),
+    (["collect", "--print-commands", "--known-hosts", "a", "--known-hosts", "b"],
+     "--known-hosts given twice: give one file"),
+])
+def test_numbers_and_repeated_options_are_checked_by_the_argument_parser(args, says):
+    status, out, err = run(*args)
+    assert status == 2 and out == "" and err.count("\n") == 1, err
+    assert err.startswith("ucnb: error: ") and says in err and len(err) < 300, err
+
+
+def test_a_huge_uptime_is_not_read_and_verify_says_so_in_its_result(tmp_path):
+    before, after = tmp_path / "before", tmp_path / "after"
+    for folder in (before, after):
+        folder.mkdir()
+        for source in EX1.iterdir():
+            text = source.read_text()
+            if folder is after:
+                text = text.replace(" up 41 days", " up 99999999999 days").replace("Nov 19", "Nov 21")
+            (folder / source.name).write_text(text)
+    status, out, err = run("verify", "--json", before, after)
+    assert status == 0, err  # was: internal error: OverflowError
+    import json
+
+    (node,) = json.loads(out)["nodes"]
+    assert node["rebooted"] is None  # no clock reading: not claimed either way
+
+
+def test_report_inside_an_input_folder_is_refused(tmp_path):
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for source in EX1.iterdir():
+        (bundle / source.name).write_bytes(source.read_bytes())
+    (tmp_path / "link").symlink_to(bundle)
+    for target in (bundle / "report.html", tmp_path / "link" / "r.md"):
+        status, out, err = run("report", bundle, "-o", target)
+        assert status == 2 and "inside the input" in err and "write it outside the bundle" in err, err
+    status, _, err = run("report", EX1, "--after", bundle, "-o", bundle / "r.txt")
+    assert status == 2 and "inside the input" in err
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(p.name for p in EX1.iterdir())
+    status, out, err = run("report", bundle, "-o", tmp_path / "report.html")
+    assert status == 0, err
+
+
+@pytest.mark.parametrize("option", ["--hosts", "--known-hosts"])
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder", "huge"])
+def test_collect_reads_only_regular_files_of_a_sane_size(tmp_path, option, kind, monkeypatch):
+    import os
+
+    pytest.importorskip("asyncssh")
+    path = tmp_path / "input"
+    if kind == "fifo":
+        os.mkfifo(path)  # an open() without O_NONBLOCK waits for a writer forever
+    elif kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
+    else:
+        path.write_bytes(b"h\n" * (40 * 2**20))
+    monkeypatch.setenv("UCNB_TEST_PASSWORD", "x")
+    args = ["collect", "-o", tmp_path / "out", "--password-env", "UCNB_TEST_PASSWORD", option, path]
+    status, out, err = run(*args, *(["h1"] if option == "--known-hosts" else []))
+    assert status == 2 and err.count("\n") == 1 and f"ucnb: error: {option} {path}: " in err, err
+    assert ("not a regular file" in err) if kind != "huge" else ("larger than" in err), err
+    assert not (tmp_path / "out").exists()

@@ -296,6 +296,19 @@ def build_zombie_parent_chain(folder: Path) -> Path:
     return _write(folder, "zombie_chain.txt", ("\n".join(text) + "\n").encode())
 
 
+def build_utf16_notepad(folder: Path) -> Path:
+    text = LISTING.decode().replace("\n", "\r\n")
+    return _write(folder, "notepad_unicode.txt", text.encode("utf-16"))  # BOM, then UTF-16-LE
+
+
+def build_utf16_big_endian(folder: Path) -> Path:
+    return _write(folder, "utf16be.txt", b"\xfe\xff" + LISTING.decode().encode("utf-16-be"))
+
+
+def build_utf8_bom(folder: Path) -> Path:
+    return _write(folder, "utf8bom.txt", b"\xef\xbb\xbf" + LISTING)
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     name.removeprefix("build_"): value for name, value in globals().items() if name.startswith("build_")
 }

@@ -66,6 +66,49 @@ from ucnb.errors import InputError  # noqa: E402
 from ucnb.text import plural, printable  # noqa: E402
 
 MESSAGE_LIMIT = 1000  # characters of an error line (a message quoting a 20 MB name is cut)
+PID_LIMIT = 4_194_304  # the kernel's largest pid_max (PID_MAX_LIMIT); its smallest is 301
+
+
+class OutputError(InputError):
+    """The output cannot be written (a full disk, a closed stdout): one line naming it, exit 2."""
+
+
+class _Stdout:
+    """Standard output in UTF-8 whatever the locale, whose write errors name it (`OutputError`); a
+    reader that left (`BrokenPipeError`) stays a `BrokenPipeError`, ended quietly by `main`."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def _failed(self, error: OSError) -> NoReturn:
+        if isinstance(error, BrokenPipeError):
+            raise error
+        raise OutputError(f"cannot write to standard output: {error.strerror or error}") from None
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self.stream.write(text))
+        except OSError as error:
+            self._failed(error)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except OSError as error:
+            self._failed(error)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _utf8(stream: Any) -> None:
+    """`stream` (stdout, stderr) writes UTF-8 whatever the locale (`LC_ALL=C`, `PYTHONIOENCODING`)."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+        try:
+            reconfigure(encoding="utf-8", errors="backslashreplace")
+        except (OSError, ValueError):  # a stream already written to in another encoding: left as it is
+            pass
 
 
 # What a command needs beyond the runtime dependencies: {command: (extra, modules it imports)}; the
@@ -131,8 +174,8 @@ class _Version(argparse.Action):
 
 
 def _size(text: str) -> int:
-    match = re.fullmatch(r"(\d+)\s*([KMG]i?B?)?", text.strip(), re.I)
-    if not match:
+    match = re.fullmatch(r"(\d{1,12})\s*([KMG]i?B?)?", text.strip(), re.I)
+    if not match or not int(match.group(1)):
         raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 512MiB)")
     unit = (match.group(2) or "").upper()[:1]
     return int(match.group(1)) * {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}[unit]
@@ -199,6 +242,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     from ucnb.report.write import check_output
 
     check_output(args.output)  # an unusable target or an unknown suffix fails before any work
+    _outside_inputs(args.output, [*args.paths, *([args.after] if args.after else [])])
     if (args.by or args.note) and not args.decision:
         raise InputError("--by and --note describe a --decision: give --decision ACTION too")
     if args.force_order and not args.after:
@@ -218,6 +262,17 @@ def cmd_report(args: argparse.Namespace) -> None:
                            paper=args.paper)
     images = f" (+{plural(len(written) - 1, 'image')})" if len(written) > 1 else ""
     sys.stdout.write(printable(f"report written: {written[0]}{images}") + "\n")
+
+
+def _outside_inputs(output: str, inputs: Sequence[str]) -> None:
+    """InputError when `output` (or its pictures' folder) would land inside an input folder, or
+    replace an input file: the next `analyze` of that folder would read the report."""
+    target = os.path.realpath(output)
+    for given in inputs:
+        path = os.path.realpath(given)
+        if target == path or (os.path.isdir(path) and target.startswith(path.rstrip(os.sep) + os.sep)):
+            raise InputError(f"{output}: inside the input {given} (the next analysis would read the report); "
+                             "write it outside the bundle")
 
 
 def cmd_redact(args: argparse.Namespace) -> None:
@@ -316,6 +371,9 @@ def format_inspect(document: dict[str, Any]) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ucnb.collect.args import add_arguments, whole  # with the parser: not in `import ucnb.cli` (~0.7 ms)
+
+    pid_max = whole(301, PID_LIMIT, "--pid-max")  # the kernel's range of pid_max
     parser = _Parser(prog="ucnb", description="Zombie-process triage for Cisco UC admin-CLI captures.")
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -325,7 +383,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
         p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
                        help="cap on the bundle's total uncompressed size (default 512MiB)")
-        p.add_argument("--max-members", type=int, default=10_000, metavar="N",
+        p.add_argument("--max-members", type=whole(1, 10**9, "--max-members"), default=10_000, metavar="N",
                        help="cap on the number of entries (files, folders, links) in folders and "
                             "archives (default 10000)")
         return p
@@ -335,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=cmd_inspect)
     analyze = with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
     analyze.add_argument("paths", nargs="+", metavar="PATH")
-    analyze.add_argument("--pid-max", type=int, default=None, metavar="N",
+    analyze.add_argument("--pid-max", type=pid_max, default=None, metavar="N",
                          help="the node's kernel pid_max, for the PID headroom (default 32768 unless "
                          "larger PIDs show in the data)")
     analyze.set_defaults(run=cmd_analyze)
@@ -377,13 +435,13 @@ def build_parser() -> argparse.ArgumentParser:
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
                         help="new or empty folder, not inside PATH")
     redact.set_defaults(run=cmd_redact)
-    from ucnb.collect.args import add_arguments  # with the parser: not in `import ucnb.cli` (~0.7 ms)
 
     collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")
     add_arguments(collect)
     collect.set_defaults(run=cmd_collect)
     practice = sub.add_parser("practice", help="a fresh training exercise: a capture and its answer key")
-    practice.add_argument("--seed", type=int, metavar="N", help="same seed, same exercise (default: random)")
+    practice.add_argument("--seed", type=whole(0, 2**40, "--seed"), metavar="N",
+                          help="same seed, same exercise (default: random)")
     practice.add_argument("--product", choices=("CUCM", "IMnP", "CUC"), help="default: random")
     practice.add_argument("--variant", choices=("one", "two-groups", "no-listing", "growing"),
                           help="one zombie group, two groups, no process listing, a growing count "
@@ -400,7 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="local Dask processes (default: CPU count; 0: in this process)")
     engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
     scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
-    scan.add_argument("--pid-max", type=int, default=32768, metavar="N", help="pid_max (default 32768)")
+    scan.add_argument("--pid-max", type=pid_max, default=32768, metavar="N", help="pid_max (default 32768)")
     scan.set_defaults(run=cmd_scan)
     return parser
 
@@ -409,17 +467,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     # As the program, the handler was installed on import; called in-process (tests, notebooks),
     # it is installed here and the caller's comes back at the end.
     previous = None if _run_as_the_command() else _catch_interrupts()
+    stdout = sys.stdout
     try:
+        if sys.stdout is None:  # `ucnb ... >&-`
+            raise OutputError("cannot write to standard output: it is closed")
+        _utf8(sys.stdout)
+        _utf8(sys.stderr)
+        sys.stdout = _Stdout(sys.stdout)
         args, unknown = build_parser().parse_known_args(argv)
         if unknown:
             raise InputError(f"unrecognized arguments: {' '.join(unknown)} "
                              f"(see `ucnb {args.command} --help`)")
         status = args.run(args) or 0  # 1: collect with a host partial or failed; verify --exit-code
+        sys.stdout.flush()  # here, not at the interpreter's exit: a full disk is one line
     except InputError as error:
-        sys.stderr.write(_one_line(f"ucnb: error: {error}") + "\n")
+        if isinstance(error, OutputError):
+            _silence_stdout(stdout)
+        if sys.stderr is not None:
+            sys.stderr.write(_one_line(f"ucnb: error: {error}") + "\n")
         return 2
     except BrokenPipeError:  # `ucnb ... | head`: the reader left; nothing more to say
-        _silence_stdout()
+        _silence_stdout(stdout)
         return 0
     except KeyboardInterrupt:  # outside the main thread, or before the handler was installed
         sys.stderr.write("ucnb: interrupted\n")
@@ -431,6 +499,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(_one_line(message) + "\n")
         return 1
     finally:
+        sys.stdout = stdout
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
         elif _run_as_the_command():
@@ -455,10 +524,10 @@ def _one_line(message: str) -> str:
     return f"{text[:head]} [... {len(text) - head - tail:,} characters ...] {text[-tail:]}"
 
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's last flush does not fail again."""
+def _silence_stdout(stdout: Any) -> None:
+    """Point `stdout` at /dev/null so the interpreter's last flush does not fail again."""
     try:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
     except (OSError, ValueError, AttributeError):  # in-process callers' StringIO has no descriptor
         pass
 

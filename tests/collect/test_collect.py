@@ -262,9 +262,10 @@ def test_usage_errors_exit_2(tmp_path, monkeypatch):
 def test_print_commands_is_the_same_plan(tmp_path):
     status, text, _err = run_cli("collect", "--print-commands", "--samples", "3", "--interval", "30")
     assert status == 0
-    typed = [line.strip().removeprefix("admin:") for line in text.splitlines() if "admin:" in line
-             and line.strip().startswith("admin:")]
-    assert typed == ["set cli pagination off", *collect_module.plan_commands(3)]
+    block = text.split("\n\n")[1]  # between the heading and how to save the log
+    typed = [line.strip() for line in block.splitlines() if not line.strip().startswith("(")]
+    assert typed == ["set cli pagination off", *collect_module.plan_commands(3)]  # pasteable: no `admin:`
+    assert "admin:show" not in text
     assert text.count("(wait until 30 s after the previous show process load)") == 2
     assert "PuTTY" in text and "SecureCRT" in text and "| tee" in text
 

@@ -14,11 +14,12 @@ records and the summary.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ucnb.errors import InputError
 
@@ -109,12 +110,34 @@ def parse_targets(texts: Sequence[str], default_port: int) -> list[Target]:
     return targets
 
 
+HOSTS_FILE_LIMIT = 2**20  # a hosts file of a few thousand nodes
+KNOWN_HOSTS_LIMIT = 64 * 2**20
+
+
+def read_regular_file(path: str, option: str, limit: int) -> str:
+    """The text of `path` if it is a regular file of at most `limit` bytes, else one `InputError`
+    (a FIFO or /dev/zero once hung `collect` or filled the memory)."""
+    try:
+        handle = os.open(os.path.expanduser(path), os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        why = error.strerror or type(error).__name__
+        raise InputError(f"{option} {path}: cannot read it ({why})") from None
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise InputError(f"{option} {path}: not a regular file (a device, pipe or folder)")
+    with os.fdopen(handle, "rb") as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{option} {path}: larger than {limit // 2**20} MiB; not a hosts file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{option} {path}: not UTF-8 text") from None
+
+
 def read_hosts_file(path: str) -> list[str]:
     """One host per line; blank lines and `#` comments are skipped."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"--hosts {path}: cannot read it ({type(error).__name__})") from None
+    text = read_regular_file(path, "--hosts", HOSTS_FILE_LIMIT)
     return [line.split("#", 1)[0].strip() for line in text.splitlines() if line.split("#", 1)[0].strip()]
 
 
@@ -252,21 +275,21 @@ def manual_commands(samples: int = 3, interval: float = 60) -> str:
     as `ucnb collect`'s.
 
     >>> print(manual_commands(samples=1).splitlines()[3])
-      admin:set cli pagination off
+      set cli pagination off
     """
     lines = [
-        "Run on each node's admin CLI (ssh admin@NODE), in this order, and keep the whole session log:",
+        "Run on each node's admin CLI (ssh admin@NODE), in this order, and keep the whole session log;",
+        "type each line at the admin: prompt (one line each, as printed here, so it can be pasted):",
         "",
-        "  log in and wait for the admin: prompt, then",
     ]
     for command in SESSION_SETUP:
-        lines.append(f"  admin:{command}")
+        lines.append(f"  {command}")
     loads = 0
     for command in plan_commands(samples):
         loads += command == LOAD
         if command == LOAD and loads > 1:
             lines.append(f"  (wait until {interval:g} s after the previous show process load)")
-        lines.append(f"  admin:{command}")
+        lines.append(f"  {command}")
     lines += [
         "",
         "Save the session log (one file per node; the prompts and commands must be in it):",

@@ -10,13 +10,17 @@ import asyncio
 import os
 import re
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-import asyncssh
+with warnings.catch_warnings():  # cryptography's DSA deprecation, from asyncssh's annotations: 10 lines
+    warnings.filterwarnings("ignore", ".*is deprecated and support will be removed", module="asyncssh")
+    import asyncssh
 
 from ucnb.collect.plan import (
     CUT_MARK,
+    KNOWN_HOSTS_LIMIT,
     LOAD,
     SENDABLE,
     SESSION_SETUP,
@@ -29,6 +33,7 @@ from ucnb.collect.plan import (
     file_name,
     now,
     plan_commands,
+    read_regular_file,
 )
 from ucnb.errors import InputError
 from ucnb.read.capture import clean_line
@@ -70,9 +75,10 @@ def load_known_hosts(path: str) -> asyncssh.SSHKnownHosts:
     full = Path(os.path.expanduser(path))
     if not full.exists():
         return asyncssh.import_known_hosts("")
+    text = read_regular_file(path, "--known-hosts", KNOWN_HOSTS_LIMIT)
     try:
-        return asyncssh.read_known_hosts(str(full))
-    except (OSError, ValueError, asyncssh.Error) as error:
+        return asyncssh.import_known_hosts(text)
+    except (ValueError, asyncssh.Error) as error:
         raise InputError(f"--known-hosts {path}: cannot read it ({type(error).__name__})") from None
 
 

@@ -41,6 +41,7 @@ from ucnb.model.findings import (
 )
 from ucnb.model.results import Bundle, Listing, Node
 from ucnb.read.bundle import parse_status_date
+from ucnb.read.parsers.top_summary import MAX_UPTIME_DAYS
 from ucnb.text import plural
 
 __all__ = [
@@ -144,6 +145,8 @@ def _uptime_seconds(text: str | None) -> int | None:
     if not text or not match or not any(match.groups()):
         return None
     days, hours, minutes, only_minutes = match.groups()
+    if days and (len(days) > 6 or int(days) > MAX_UPTIME_DAYS):  # no clock reading: "up 99999999999 days"
+        return None
     return int(days or 0) * 86400 + int(hours or 0) * 3600 + int(minutes or only_minutes or 0) * 60
 
 
@@ -169,7 +172,10 @@ def _reboot(before: Node, after: Node) -> tuple[bool | None, str | None]:
     tolerance = timedelta(minutes=REBOOT_TOLERANCE_MIN)
     up_text = _duration(a_up)
     if b_time is not None and b_up is not None and a_time is not None:
-        b_boot, a_boot = b_time - timedelta(seconds=b_up), a_time - timedelta(seconds=a_up)
+        try:
+            b_boot, a_boot = b_time - timedelta(seconds=b_up), a_time - timedelta(seconds=a_up)
+        except OverflowError:  # booted before the year 1: not a clock reading
+            return None, None
         if a_boot - b_boot > tolerance:
             return True, (
                 f"up {up_text} at {a_time:%Y-%m-%d %H:%M} ({a_src}): booted at {a_boot:%Y-%m-%d %H:%M}, "

@@ -200,24 +200,35 @@ def _line_end_or_overwrite(match: re.Match[str]) -> str:
     return "\n".join(segments) + line[len(line.rstrip("\r")):]
 
 
+_UTF16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+
+
 def decode(src: SourceFile) -> tuple[str, list[str]]:
-    """Bytes to text: UTF-8 with replacement (warned), NULs removed. Binary files raise InputError.
+    """Bytes to text: UTF-8 with replacement (warned), NULs removed; UTF-16 with its byte order mark
+    (Notepad's "Unicode") and UTF-8 with one. Binary files raise InputError.
 
     In a CRLF file, a lone CR that is not a terminal overwrite ends a line (a row is not lost under
     the next one)::
 
         decode(SourceFile("x", "x", b"a\\r\\nrow 1\\rrow 2\\r\\n"))[0]  # 'a\\r\\nrow 1\\nrow 2\\r\\n'
     """
-    if _is_binary(src.data):
-        raise InputError(f"{src.name}: binary data, not a text capture")
     warnings = []
     data = src.data
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data:
-        data = data.replace(b"\x00", b"")
-        warnings.append(f"{src.name}: NUL bytes removed")
-    text = data.decode("utf-8", errors="replace")
+    utf16 = _UTF16.get(data[:2])
+    if utf16 is not None:  # Windows Notepad's "Unicode": UTF-16 with its byte order mark
+        text = data[2:].decode(utf16, errors="replace")
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            warnings.append(f"{src.name}: NUL characters removed")
+    else:
+        if _is_binary(data):
+            raise InputError(f"{src.name}: binary data, not a text capture")
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        if b"\x00" in data:
+            data = data.replace(b"\x00", b"")
+            warnings.append(f"{src.name}: NUL bytes removed")
+        text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     if bad:
         verb = "is" if bad == 1 else "are"

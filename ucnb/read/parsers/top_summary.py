@@ -195,12 +195,17 @@ def _read_top_line(line: str, summary: LoadSummary) -> str | None:
     return None
 
 
+MAX_UPTIME_DAYS = 36_500  # a century: a longer uptime is not read (datetimes end at year 1)
+
+
 def _uptime_seconds(text: str) -> int | None:
     """'41 days,  3:07' -> 3_553_620; '12 min' -> 720; '1 day, 10 min' -> 87_000; else None."""
     match = _UPTIME_RE.fullmatch(text)
     if not match or not text:
         return None
     days, hours, minutes, only_minutes = match.groups()
+    if days and (len(days) > 6 or int(days) > MAX_UPTIME_DAYS):  # no clock reading: "up 99999999999 days"
+        return None
     seconds = int(days or 0) * 86400
     if hours is not None:
         seconds += int(hours) * 3600 + int(minutes) * 60
