@@ -106,3 +106,66 @@ def test_a_chain_of_4000_zombie_parents_is_linear_and_writes_each_ancestor_once(
     assert drawn == ["... 3,999 ancestors (see the groups above) ...", f"└─ {n} [sh] <defunct>",
                      f"   └─ {n + 1} [sh] <defunct>  <== parent of 1 zombie",
                      f"      └─ {n + 2} [sh] <defunct>  Z"]
+
+
+# --- issue 26 section 2: reports summarise beyond a size -------------------------------------------
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import shapes  # noqa: E402  (bench/shapes.py: the shapes of the issue)
+
+
+def test_a_bundle_of_60_nodes_reports_20_in_full_and_the_rest_as_rows(tmp_path: Path, monkeypatch) -> None:
+    import ucnb.report.build as build
+
+    monkeypatch.setattr(build, "MAX_TABLE_NODES", 50)
+    bundle = shapes.node_folders(tmp_path / "bundle", 60)
+    status, out, err = run("report", bundle, "-o", tmp_path / "r.md")
+    assert status == 0, err
+    text = (tmp_path / "r.md").read_text()
+    full = [line for line in text.splitlines() if line.startswith("## ") and "cucm-sub" in line]
+    assert len({line.split()[1] for line in full}) == build.MAX_FULL_NODES  # 20 nodes with sections
+    assert "cucm-sub49 " in text or "cucm-sub49|" in text.replace(" ", "")  # a row of the findings table
+    assert "... and 10 more nodes not listed here (10 of them with zombies)." in text
+    assert "## The other 40 nodes" in text
+    assert "the first 30 of them are rows of the findings table" in text
+
+
+def test_a_48_mb_command_line_is_cut_in_the_report(tmp_path: Path) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(shapes.long_line(3_000_000))
+    for suffix in ("html", "md"):
+        status, _, err = run("report", path, "-o", tmp_path / f"r.{suffix}")
+        assert status == 0, err
+        written = (tmp_path / f"r.{suffix}").read_text()
+        assert len(written) < 400_000  # was three copies of the line
+        assert "amc [... 3,000,003 more characters]" in written  # cut at a word, the rest counted
+
+
+def test_the_trend_of_20000_snapshots_is_one_line_not_20000_bars() -> None:
+    from ucnb.faces.draw import MAX_BARS, draw_zombie_trend
+
+    counts = [(f"10:{i // 60 % 60:02d}:{i % 60:02d}", None if i == 7 else i // 100) for i in range(20_000)]
+    figure = draw_zombie_trend(counts)
+    (ax,) = figure.axes
+    assert len(ax.patches) == 0 and len(ax.lines) == 1  # one line, its gap where the count is unknown
+    assert len(ax.get_xticks()) <= 8 and "20,000 snapshots" in ax.get_title()
+    small = draw_zombie_trend(counts[:MAX_BARS])
+    assert len(small.axes[0].patches) == MAX_BARS  # a short trend keeps its labelled bars
+
+
+def test_2500_sessions_of_one_node_build_no_dataframe_per_listing(tmp_path: Path) -> None:
+    """The growth per parent read each listing's DataFrame (9 ms each: 10,000 sessions took minutes)."""
+    from ucnb.diagnosis.outcome import assess
+    from ucnb.model.columns import built
+    from ucnb.read.bundle import load
+
+    path = tmp_path / "sessions.log"
+    path.write_text(shapes.sessions(300))
+    bundle = load(path)
+    case = assess(bundle)
+    (node,) = bundle.nodes
+    assert len(node.listings) == 300 and all(built(x, "processes") is None for x in node.listings)
+    (group,) = case.analysis.nodes[0].groups
+    assert group.ppid == 29815 and group.leak_rate_basis == "listings"

@@ -296,6 +296,13 @@ def build_zombie_parent_chain(folder: Path) -> Path:
     return _write(folder, "zombie_chain.txt", ("\n".join(text) + "\n").encode())
 
 
+def build_500_sessions_in_one_log(folder: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import shapes  # bench/shapes.py: issue 26's shapes
+
+    return _write(folder, "sessions.log", shapes.sessions(500).encode())
+
+
 def build_utf16_notepad(folder: Path) -> Path:
     text = LISTING.decode().replace("\n", "\r\n")
     return _write(folder, "notepad_unicode.txt", text.encode("utf-16"))  # BOM, then UTF-16-LE

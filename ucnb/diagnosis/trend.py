@@ -14,17 +14,14 @@ one or the data shows larger PIDs.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from ucnb.model.columns import built, rows, values
+from ucnb.model.columns import TableReader, built, rows, values
 from ucnb.model.findings import Headroom, TrendPoint
 from ucnb.model.results import Listing, LoadSnapshot, Node
 from ucnb.text import plural
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 __all__ = [
     "DEFAULT_PID_MAX", "MIN_MINUTES", "MIN_SNAPSHOTS", "Growth", "growth", "trend", "node_growth",
@@ -163,14 +160,15 @@ def listing_rates(node: Node) -> dict[int, Growth]:
     if len(dated) < 2:
         return {}
 
-    def counts(listing: Listing) -> pd.Series:
-        frame = listing.processes
-        return frame.loc[frame["zombie"] & frame["ppid"].notna(), "ppid"].astype("int64").value_counts()
+    def counts(listing: Listing) -> Counter[int]:  # from the parsed columns: no DataFrame per listing
+        table = TableReader.of(listing, "processes")
+        ppids = table.ints("ppid")[table.flags("zombie")]
+        return Counter(ppids[ppids >= 0].tolist())
 
     series = [counts(x) for x, _ in dated]
     hours = [(at - dated[0][1]).total_seconds() / 3600 for _, at in dated]
-    parents = sorted(set().union(*(set(s.index) for s in series)))
-    return {int(p): growth([int(s.get(p, 0)) for s in series], hours) for p in parents}
+    parents = sorted(set().union(*series))
+    return {int(p): growth([s.get(p, 0) for s in series], hours) for p in parents}
 
 
 def _threads(latest: LoadSnapshot | None, listing: Listing | None) -> tuple[int | None, bool]:

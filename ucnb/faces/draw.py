@@ -442,7 +442,9 @@ def draw_zombie_trend(
 
     >>> fig = draw_zombie_trend([("09:14:02", 3), ("09:19:02", 3), ("10:02:40", 0)])
 
-    A count of None (no `show process load` in that snapshot) is drawn as a gap labelled "n/a".
+    A count of None (no `show process load` in that snapshot) is drawn as a gap labelled "n/a". More
+    than `MAX_BARS` snapshots are one line, its gaps the unknown counts, with `MAX_TICKS` labels (20,000
+    bars took minutes to draw).
     """
     labels = [str(label) for label, _ in snapshot_counts]
     counts = [None if count is None or pd.isna(count) else int(count) for _, count in snapshot_counts]
@@ -451,6 +453,8 @@ def draw_zombie_trend(
     ax = fig.add_subplot()
     positions = list(range(len(labels)))
     heights = [c if c is not None else 0 for c in counts]
+    if len(labels) > MAX_BARS:
+        return _trend_line(fig, ax, labels, counts, title)
     bars = ax.bar(positions, heights, color=PALETTE["zombie"][0], edgecolor="#000000", linewidth=0.6)
     ax.bar_label(bars, labels=["n/a" if c is None else str(c) for c in counts], padding=2, fontsize=8)
     crowded = len(labels) > 6
@@ -463,6 +467,27 @@ def draw_zombie_trend(
     integer_ticks(ax)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(printable(title), fontsize=11, parse_math=False)
+    return fig
+
+
+MAX_BARS = 48  # snapshots drawn as bars; more are one line
+MAX_TICKS = 8
+
+
+def _trend_line(fig: Figure, ax: Axes, labels: list[str], counts: list[int | None], title: str) -> Figure:
+    """`draw_zombie_trend` of many snapshots: one line (a gap where the count is unknown)."""
+    ys = [float("nan") if c is None else c for c in counts]
+    ax.plot(range(len(ys)), ys, color=PALETTE["zombie"][0], linewidth=1.2, drawstyle="steps-mid")
+    step = -(-len(labels) // MAX_TICKS)
+    ticks = list(range(0, len(labels), step))
+    ax.set_xticks(ticks, [printable(labels[i]) for i in ticks], rotation=30, ha="right", parse_math=False)
+    ax.set_xlim(-0.5, len(labels) - 0.5)
+    ax.set_ylabel("zombies")
+    known = [c for c in counts if c is not None]
+    ax.set_ylim(0, max(1, max(known, default=0)) * 1.18)
+    integer_ticks(ax)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(printable(f"{title} ({len(labels):,} snapshots)"), fontsize=11, parse_math=False)
     return fig
 
 

@@ -55,6 +55,22 @@ from ucnb.text import plural
 from ucnb.version import kit_version
 
 MAX_FILES = 500  # appendix rows; the rest are counted
+MAX_TEXT = 2_000  # characters of one value from the captures (a 48 MB command line made 143 MB of HTML)
+MAX_FULL_NODES = 20  # nodes with sections of their own; the others are rows of the findings table
+MAX_TABLE_NODES = 500  # rows of the findings table; the other nodes are counted
+
+
+def clip(value: Any, limit: int = MAX_TEXT) -> Any:
+    """A string longer than `limit` cut at a space (else at `limit`), with the count of what was left out.
+
+    >>> clip("amc -D" + "x" * 30 + " tail", 12)
+    'amc [... 38 more characters]'
+    """
+    if not isinstance(value, str) or len(value) <= limit:
+        return value
+    cut = value.rfind(" ", 0, limit)
+    cut = cut if cut > 0 else limit
+    return f"{value[:cut]} [... {len(value) - cut:,} more characters]"
 
 
 # ------------------------------------------------------------------ the report
@@ -76,7 +92,9 @@ def build_report(
         raise InputError(f"unknown audience {audience!r}: use customer or tac")
 
     def r(value: Any) -> Any:
-        return value if redactor is None else redactor.value(value)
+        if redactor is None:
+            return clip(value)
+        return clip(redactor.value(clip(value, 2 * MAX_TEXT)))  # whole words only reach the redactor
 
     records = list(decisions or [])
     case_found = assess(bundle, after, decisions=decisions_of(records), case=case, force_order=force_order)
@@ -114,8 +132,11 @@ def build_report(
         report.sections.append(decision)
     if context.verification is not None:
         report.sections.append(verification_section(context, context.verification))
-    for n_index, (node, entry) in enumerate(context.pairs(), start=1):
+    pairs = list(context.pairs())
+    for n_index, (node, entry) in enumerate(pairs[:MAX_FULL_NODES], start=1):
         report.sections.extend(node_sections(context, node, entry, n_index))
+    if len(pairs) > MAX_FULL_NODES:  # 2,000 nodes made 68 MB of HTML in 126 s
+        report.sections.append(other_nodes(context, len(pairs) - MAX_FULL_NODES))
     report.sections.append(appendix(context, timestamp))
     report.note = case_note(context)
     return report
@@ -140,7 +161,8 @@ def findings_table(context: Context) -> Section:
     section = Section("Findings", 2)
     header = ["Node", "Product", "Version", "Zombie count", "Defunct rows", "Owner", "Status", "Next step"]
     rows: list[list[Text]] = []
-    for node, entry in context.pairs():
+    pairs = list(context.pairs())
+    for node, entry in pairs[:MAX_TABLE_NODES]:
         rows.append(
             [
                 context.r(node.name),
@@ -154,6 +176,22 @@ def findings_table(context: Context) -> Section:
             ]
         )
     section.blocks.append(Table(header, rows))
+    if len(pairs) > MAX_TABLE_NODES:
+        left = pairs[MAX_TABLE_NODES:]
+        with_zombies = sum(1 for _, entry in left if entry.zombies or entry.zombie_count)
+        section.blocks.append(Paragraph([f"... and {plural(len(left), 'more node')} not listed here "
+                                         f"({with_zombies:,} of them with zombies)."]))
+    return section
+
+
+def other_nodes(context: Context, count: int) -> Section:
+    """The nodes after the first `MAX_FULL_NODES`: no sections of their own, a pointer to the table."""
+    section = Section(f"The other {plural(count, 'node')}", 2)
+    listed = max(0, min(count, MAX_TABLE_NODES - MAX_FULL_NODES))
+    where = f"the first {listed:,} of them are rows of the findings table" if listed < count else (
+        "each is a row of the findings table")
+    section.blocks.append(Paragraph([
+        f"The first {MAX_FULL_NODES} nodes are detailed above; {where}, with their status and next step."]))
     return section
 
 
@@ -245,7 +283,8 @@ def appendix(context: Context, timestamp: str | None) -> Section:
             if redacted:  # the original's hash would confirm a guessed name: hash what the report shows
                 text = source.texts.get(info.name)
                 digest = (
-                    hashlib.sha256(r(text).encode("utf-8")).hexdigest() if text is not None else "not kept"
+                    hashlib.sha256(context.redactor.text(text).encode("utf-8")).hexdigest()  # the whole file
+                    if text is not None else "not kept"
                 )
             else:
                 digest = info.sha256
