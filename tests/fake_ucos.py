@@ -9,6 +9,7 @@ answered as the CLI does, and fault modes. It records every line typed at the pr
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class FakeNode:
     drop_in: str | None = None  # the connection drops half-way through this command's output
     output_delay: float = 0.0  # a slow node: seconds before each command's output
     endless_in: str | None = None  # this command's output never ends (a hostile or broken node)
+    crlf: bool = False  # line ends as a terminal sends them (`\r\n`), as real OpenSSH servers do
+    echo_on_read: bool = False  # the CLI echoes a line when it reads it (a readline CLI), not the pty
+    fake_prompt_in: str | None = None  # after this command's echo: `admin:`, a pause, then its output
+    echo_password: bool = False  # `show status` prints the password back (a confused server)
+    password_expired: bool = False  # the password is right but must be changed
     host_key: asyncssh.SSHKey = field(default_factory=lambda: asyncssh.generate_private_key("ssh-ed25519"))
     port: int = 0
     received: list[str] = field(default_factory=list)  # every line typed at the prompt
@@ -101,7 +107,10 @@ class _Server(asyncssh.SSHServer):
         return username == self.node.user and list(responses) == [self.node.password]
 
     def validate_password(self, username: str, password: str) -> bool:
-        return username == self.node.user and password == self.node.password
+        right = username == self.node.user and password == self.node.password
+        if right and self.node.password_expired:
+            raise asyncssh.PasswordChangeRequired("Your password has expired")
+        return right
 
 
 async def _cli(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
@@ -118,8 +127,21 @@ async def _cli(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
         process.exit(0)
 
 
+class _Terminal:
+    """The node's output, `\\n` sent as `\\r\\n` when the node is `crlf`."""
+
+    def __init__(self, node: FakeNode, stream: asyncssh.SSHWriter) -> None:
+        self.node, self.stream = node, stream
+
+    def write(self, text: str) -> None:
+        self.stream.write(re.sub(r"(?<!\r)\n", "\r\n", text) if self.node.crlf else text)
+
+    async def drain(self) -> None:
+        await self.stream.drain()
+
+
 async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
-    out = process.stdout
+    out = _Terminal(node, process.stdout)
     out.write(BANNER[:57])  # the first line, then the start-up pause
     await asyncio.sleep(node.start_delay)
     out.write(BANNER[57:])
@@ -134,6 +156,11 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
         typed = line.strip()
         node.received.append(typed)
         node.received_at.append(time.monotonic())
+        if node.echo_on_read:
+            out.write(typed + "\n")
+        if typed == node.fake_prompt_in:
+            out.write("admin:")
+            await asyncio.sleep(0.5)
         if typed == "set cli pagination off":
             paging = False
             out.write("\nAutomatic pagination is turned off\n\n")
@@ -141,6 +168,8 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
         lines = node.answer(typed)
         if lines is None:
             continue
+        if node.echo_password and typed == "show status":
+            lines = [*lines, f"Last login password: {node.password}"]
         await asyncio.sleep(node.output_delay)
         while typed == node.endless_in:
             if process.channel.is_closing():
@@ -153,13 +182,14 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
             await out.drain()
             process.channel.get_connection().abort()
             return
-        if not await _page(process, lines, paging):
+        if not await _page(process, lines, paging, node):
             continue
 
 
-async def _page(process: asyncssh.SSHServerProcess, lines: list[str], paging: bool) -> bool:
+async def _page(process: asyncssh.SSHServerProcess, lines: list[str], paging: bool,
+                node: FakeNode | None = None) -> bool:
     """Print `lines`, stopping at the pager prompt every page while paging is on."""
-    out = process.stdout
+    out = _Terminal(node, process.stdout) if node is not None else process.stdout
     shown = 0
     while shown < len(lines):
         step = len(lines) if not paging else PAGE_LINES
@@ -192,6 +222,7 @@ class FakeCluster:
         async def start() -> asyncssh.SSHAcceptor:
             return await asyncssh.create_server(
                 lambda: _Server(node), "127.0.0.1", 0, server_host_keys=[node.host_key],
+                line_editor=not node.echo_on_read,
                 process_factory=lambda process: _cli(node, process),
             )
 

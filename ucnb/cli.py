@@ -307,7 +307,15 @@ def cmd_collect(args: argparse.Namespace) -> int:
         sys.stderr.write(printable(line) + "\n")
 
     quiet = not sys.stderr.isatty()
-    result = collect(targets, args.output, options, password, None if quiet else progress)
+    try:  # Ctrl-C as KeyboardInterrupt: asyncio cancels the sessions, what came is kept, collect.json
+        previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # says `interrupted`; 130
+    except ValueError:  # not the main thread
+        previous = None
+    try:
+        result = collect(targets, args.output, options, password, None if quiet else progress)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
     sys.stdout.write(printable(plan.format_summary(result)) + "\n")
     return result.exit_status
 

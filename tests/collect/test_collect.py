@@ -336,3 +336,129 @@ def test_the_fake_answers_unknown_commands_as_the_cli_does(cluster, tmp_path):
     assert "Executed command unsuccessfully" in unknown and "Invalid command: frobnicate" in invalid
     assert "Host Name" in paged and paged.rstrip().endswith(PAGER)  # paging is on until turned off
     assert fake.received == ["show no such thing", "frobnicate", "show status"]
+
+
+# --- issue 26 section 4: what real OpenSSH servers and hostile ones showed -----------------------
+
+
+def test_crlf_line_ends_leave_no_stray_cr_and_count_every_line(cluster, tmp_path):
+    fake = node(cluster, EX1, crlf=True)
+    status, _out, _err, out, record = collect(tmp_path, [fake])
+    assert status == 0, record
+    for entry in record["hosts"][0]["commands"]:
+        text = (out / entry["file"]).read_text()
+        assert "\r" not in text, entry["file"]  # was: the last line of every file ended in `\r`
+    status_entry = next(e for e in record["hosts"][0]["commands"] if e["command"] == "show status")
+    lines = (out / status_entry["file"]).read_text().splitlines()
+    assert status_entry["lines"] == len(lines) - 1  # every output line (was one short), the prompt aside
+
+
+def test_a_fake_prompt_then_a_pause_shifts_no_output(cluster, tmp_path):
+    """A readline CLI echoes a line when it reads it: an `admin:` printed early, then a pause, once made
+    every file one command late while each was recorded complete."""
+    fake = node(cluster, EX1, echo_on_read=True, fake_prompt_in="show status")
+    status, _out, _err, out, record = collect(tmp_path, [fake])
+    assert status == 0, record
+    assert analyze(load(out))["nodes"][0]["zombie_count"] == 1  # the load file holds the load output
+    version = (out / fake_folder(fake) / "show_version_active.txt").read_text()
+    assert "Host Name" not in version  # not show status's output, late
+    status_text = (out / fake_folder(fake) / "show_status.txt").read_text()
+    assert "Host Name" in status_text
+    entry = next(e for e in record["hosts"][0]["commands"] if e["command"] == "show status")
+    assert "premature admin: prompt" in entry["reason"] and entry["lines"] > 10
+
+
+def fake_folder(fake: FakeNode) -> str:
+    return f"127.0.0.1_{fake.port}"
+
+
+def test_a_server_printing_the_password_back_gets_it_masked(cluster, tmp_path):
+    fake = node(cluster, EX1, echo_password=True)
+    status, stdout, stderr, out, record = collect(tmp_path, [fake])
+    assert status == 0, record
+    everything = "".join(p.read_text() for p in out.rglob("*") if p.is_file()) + stdout + stderr
+    assert PASSWORD not in everything
+    assert "Last login password: <password>" in (out / fake_folder(fake) / "show_status.txt").read_text()
+
+
+def test_failures_say_what_ssh_would_say(cluster, tmp_path, monkeypatch):
+    import asyncssh
+
+    fake = node(cluster, EX1)
+    other = asyncssh.generate_private_key("ssh-rsa")
+    known = tmp_path / "known_rsa"
+    known.write_text(fake.known_hosts_line(other))  # an RSA key known, the node offers ED25519
+    _s, _o, _e, _out, record = collect(tmp_path / "a", [fake], known=known)
+    host = record["hosts"][0]
+    assert host["failure"] == "host_key_changed" and host["host_key"]["algorithm"] == "ssh-ed25519"
+    assert "holds RSA for this node, the node offers ED25519 key fingerprint is SHA256:" in host["reason"]
+    empty = tmp_path / "empty_known"
+    empty.write_text("")
+    _s, _o, _e, _out, record = collect(tmp_path / "b", [fake], known=empty)
+    assert "unknown host key (ED25519 key fingerprint is SHA256:" in record["hosts"][0]["reason"]
+    monkeypatch.setenv("UCNB_TEST_PASSWORD", "wrong")
+    (tmp_path / "c").mkdir()
+    _s, _o, _e, _out, record = collect(tmp_path / "c", [fake])
+    assert record["hosts"][0]["reason"] == "authentication failed for user admin (wrong password?)"
+    expired = node(cluster, EX1, password_expired=True)
+    monkeypatch.setenv("UCNB_TEST_PASSWORD", PASSWORD)
+    (tmp_path / "d").mkdir()
+    _s, _o, _e, _out, record = collect(tmp_path / "d", [expired])
+    assert record["hosts"][0]["reason"].startswith("the password of admin has expired")
+
+
+def test_no_password_and_a_refused_connection_are_named(cluster, tmp_path, monkeypatch):
+    import socket
+
+    fake = node(cluster, EX1)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no SSH keys of this machine's user
+    out = tmp_path / "nopw"
+    status, _o, _e = run_cli("collect", f"127.0.0.1:{fake.port}", "-o", out, "--known-hosts",
+                             known_hosts(tmp_path, fake), "--connect-timeout", "5")
+    record = json.loads((out / "collect.json").read_text())
+    assert record["hosts"][0]["failure"] == "authentication"
+    assert record["hosts"][0]["reason"].startswith("no password given for admin and no SSH key accepted")
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    out = tmp_path / "refused"
+    run_cli("collect", f"127.0.0.1:{port}", "-o", out, "--known-hosts", known_hosts(tmp_path, fake), *FAST)
+    reason = json.loads((out / "collect.json").read_text())["hosts"][0]["reason"]
+    assert reason == "connection refused (no SSH server listening on that port?)"  # was "Connect call failed"
+
+
+def test_ctrl_c_keeps_what_came_and_writes_collect_json(cluster, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fake = node(cluster, EX1, endless_in="show process list detail")
+    out = tmp_path / "bundle"
+    command = [sys.executable, "-X", "faulthandler", "-m", "ucnb.cli", "collect", f"127.0.0.1:{fake.port}",
+               "-o", str(out),
+               "--known-hosts", str(known_hosts(tmp_path, fake)), *FAST[:-2], "--command-timeout", "60",
+               "--password-env", "UCNB_TEST_PASSWORD"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    deadline = time.monotonic() + 60
+    while "show process list detail" not in fake.received and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the endless output is coming
+    process.send_signal(signal.SIGINT)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # where it hangs, for the failure
+        process.send_signal(signal.SIGABRT)
+        stdout, stderr = process.communicate(timeout=20)
+        raise AssertionError(stderr.decode()[-3000:]) from None
+    assert process.returncode == 130 and stderr.decode().endswith("ucnb: interrupted\n"), stderr
+    record = json.loads((out / "collect.json").read_text())  # was: none, the listing in progress lost
+    (host,) = record["hosts"]
+    assert host["state"] == "partial" and host["failure"] == "interrupted"
+    entry = host["commands"][-1]
+    assert entry["command"] == "show process list detail" and entry["state"] == "partial"
+    text = (out / entry["file"]).read_text()
+    assert len(text.splitlines()) == entry["lines"] + 2 and text.count("x" * 79) > 10  # what came, marked
+    assert "ucnb collect: output cut short (the collection was interrupted (Ctrl-C)" in text

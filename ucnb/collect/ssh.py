@@ -13,6 +13,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 with warnings.catch_warnings():  # cryptography's DSA deprecation, from asyncssh's annotations: 10 lines
     warnings.filterwarnings("ignore", ".*is deprecated and support will be removed", module="asyncssh")
@@ -44,6 +45,7 @@ PAGER = re.compile(r"Press <enter> for 1 line|options: q=quit, n=next")
 CLI_ERROR = re.compile(r"^(Executed command unsuccessfully|Invalid command\b.*)$")
 PASSWORD_FIRST = ("keyboard-interactive", "password", "publickey", "hostbased")
 MAX_OUTPUT = 64 * 2**20  # characters per command: far above any real listing
+ECHO_WITHIN = 65_536  # characters searched for the echo of the command sent
 TERMINAL = ("vt100", (512, 100))  # wide: the CLI must not wrap long command lines
 
 
@@ -93,11 +95,14 @@ class HostKeyPolicy:
         self.had_entries = False
         self.key: asyncssh.SSHKey | None = None
         self.status: str | None = None
+        self.known_types: list[str] = []  # the key types known_hosts holds for this host
+        self.password_expired = False
 
     def match(self, host: str, addr: str, port: int) -> tuple:
         """asyncssh's `known_hosts` callable: the trusted keys for this host."""
         keys, ca_keys, revoked = self.known.match(host, addr, port)[:3]
         self.had_entries = bool(keys or ca_keys)
+        self.known_types = sorted({key_type(key) for key in keys})
         return keys, ca_keys, revoked
 
     def validate(self, key: asyncssh.SSHKey) -> bool:
@@ -128,12 +133,30 @@ class HostKeyPolicy:
         return HostKey(key.get_fingerprint("sha256"), key.get_algorithm(), self.status or "known")
 
 
+KEY_TYPES = {"ssh-ed25519": "ED25519", "ssh-ed448": "ED448", "ssh-rsa": "RSA", "ssh-dss": "DSA"}
+
+
+def key_type(key: asyncssh.SSHKey) -> str:
+    """The key's type as OpenSSH's `ssh` names it (ED25519, RSA, ECDSA...)."""
+    algorithm = key.get_algorithm()
+    return KEY_TYPES.get(algorithm, "ECDSA" if algorithm.startswith("ecdsa-") else algorithm)
+
+
+def fingerprint_text(key: asyncssh.SSHKey) -> str:
+    """`ED25519 key fingerprint is SHA256:...`, as `ssh` shows it for the same node."""
+    return f"{key_type(key)} key fingerprint is {key.get_fingerprint('sha256')}"
+
+
 class _Client(asyncssh.SSHClient):
     def __init__(self, policy: HostKeyPolicy) -> None:
         self._policy = policy
 
     def validate_host_public_key(self, host: str, addr: str, port: int, key: asyncssh.SSHKey) -> bool:
         return self._policy.validate(key)
+
+    def password_change_requested(self, prompt: str, lang: str) -> Any:
+        self._policy.password_expired = True  # the node wants a new password: not this tool's to set
+        return NotImplemented
 
 
 class _Cut(Exception):
@@ -150,13 +173,22 @@ class _Session:
 
     def __init__(self, process: asyncssh.SSHClientProcess) -> None:
         self.process = process
+        self.parts: list[str] = []  # what came for the command in progress (kept on Ctrl-C)
 
-    async def until_prompt(self, timeout: float) -> str:
-        parts: list[str] = []
+    async def until_prompt(self, timeout: float, echo: str | None = None) -> str:
+        """What came until the `admin:` prompt; with `echo`, a prompt counts only after the line that
+        echoes that command (a fake prompt before it, then a pause, once shifted every output)."""
+        parts = self.parts = []
         size = 0
         tail = ""  # the end of what came: the prompt or the pager is looked for here only
+        head = ""  # what came before the echo (the first ECHO_WITHIN characters are searched)
         deadline = time.monotonic() + timeout
-        while not PROMPT_AT_END.search(tail):
+        while echo is not None or not PROMPT_AT_END.search(tail):
+            if echo is not None:
+                end = _echo_end(head, echo)
+                if end is not None or len(head) > ECHO_WITHIN:  # echoed (or never will be: any prompt)
+                    tail, echo = ("".join(parts)[end:] if end is not None else tail)[-256:], None
+                    continue
             if PAGER.search(tail):
                 raise _Cut("paged", "".join(parts))
             if size > MAX_OUTPUT:
@@ -175,33 +207,57 @@ class _Session:
             parts.append(chunk)
             size += len(chunk)
             tail = (tail + chunk)[-256:]
+            if echo is not None:
+                head += chunk[: ECHO_WITHIN + 1 - len(head)]
         return PROMPT_AT_END.sub("", "".join(parts))
 
     async def run(self, command: str, timeout: float) -> str:
         if command not in SENDABLE:  # the one place a command is sent: nothing else gets through
             raise ValueError(f"not on the allow-list: {command!r}")
         self.process.stdin.write(command + "\n")
-        return await self.until_prompt(timeout)
+        return await self.until_prompt(timeout, echo=command)
 
 
-def _body(command: str, received: str) -> str:
-    """The output without the terminal's echo of the command, with `\\n` line ends."""
+def _echo_end(text: str, command: str) -> int | None:
+    """Where the line echoing `command` ends in `text` (the echo may carry the prompt, colour codes
+    or redraws: `admin:\\x1b[Kshow status`), else None."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        if clean_line(text[start:end]).strip().removeprefix("admin:").strip() == command:
+            return end + 1
+        start = end + 1
+    return None
+
+
+def _split(command: str, received: str) -> tuple[str, str]:
+    """(what came before the echo of `command`, its output), with `\\n` line ends and no `\\r` left
+    of the prompt's line end; the output ends with a line end unless empty."""
     text = received.replace("\r\n", "\n")
-    first, _sep, rest = text.partition("\n")
-    if clean_line(first).strip() == command:  # the echo may carry colour codes or redraws
-        text = rest
-    return text
+    end = _echo_end(text, command)
+    before, body = ("", text) if end is None else (text[:end], text[end:])
+    lines = before.split("\n")[:-1] if end is not None else []  # the echo line itself goes
+    stray = "\n".join(line for line in lines[:-1] if clean_line(line).strip() not in ("", "admin:"))
+    body = body.rstrip("\r")
+    return stray, body + "\n" if body and not body.endswith("\n") else body
 
 
-def _write(path: Path, command: str, body: str, cut: str | None) -> int:
+def _write(path: Path, command: str, received: str, cut: str | None, secret: Secret) -> tuple[int, str]:
+    """Append `command`'s output to its file (a password the node printed back masked); (its lines,
+    the lines that came before its echo: the previous command's, late)."""
+    stray, body = _split(command, received)
     text = f"admin:{command}\n{body}"
-    if not text.endswith("\n"):
-        text += "\n"
     if cut:
         text += f"{CUT_MARK} ({cut})\n"
     with path.open("a", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-    return body.count("\n")
+        stream.write(secret.scrub(text))
+    return body.count("\n"), stray
+
+
+def _append(path: Path, text: str, secret: Secret) -> int:
+    """Add late lines to a command's file; their count."""
+    with path.open("a", encoding="utf-8", newline="\n") as stream:
+        stream.write(secret.scrub(text + "\n"))
+    return text.count("\n") + 1
 
 
 CUT_REASONS = {
@@ -209,16 +265,18 @@ CUT_REASONS = {
     "dropped": "connection dropped during `{command}`",
     "paged": "the CLI paged `{command}` although paging was turned off",
     "oversize": "`{command}` gave more than {limit:,} characters of output",
+    "interrupted": "the collection was interrupted (Ctrl-C) during `{command}`",
 }
 
 
 async def _commands(session: _Session, target: Target, record: HostRecord, out: Path,
-                    options: CollectOptions, progress: Progress) -> None:
+                    options: CollectOptions, progress: Progress, secret: Secret) -> None:
     folder = out / target.folder
     folder.mkdir(exist_ok=True)
     for command in SESSION_SETUP:
         await session.run(command, options.command_timeout)
     last_load: float | None = None
+    previous: CommandRecord | None = None
     for command in plan_commands(options.samples):
         if command == LOAD:
             if last_load is not None:
@@ -229,48 +287,77 @@ async def _commands(session: _Session, target: Target, record: HostRecord, out: 
         began = time.monotonic()
         try:
             received = await session.run(command, options.command_timeout)
-        except _Cut as cut:
+        except (_Cut, asyncio.CancelledError) as stop:  # Ctrl-C cancels: what came is kept all the same
+            cut = stop if isinstance(stop, _Cut) else _Cut("interrupted", "".join(session.parts))
             reason = CUT_REASONS[cut.failure].format(command=command, seconds=options.command_timeout,
                                                      limit=MAX_OUTPUT)
-            entry.lines = _write(folder / file_name(command), command, _body(command, cut.text), reason)
+            entry.lines, _stray = _write(folder / file_name(command), command, cut.text, reason, secret)
             entry.ended, entry.reason = now(), reason + " (output so far kept, marked cut short)"
             record.failure, record.reason = cut.failure, entry.reason
             progress(f"{target.label}: {command}: {reason}")
             raise
-        body = _body(command, received)
-        entry.lines = _write(folder / file_name(command), command, body, None)
+        stray, body = _split(command, received)
+        if stray and previous is not None:  # the previous output, late (after a premature prompt)
+            previous.lines += _append(out / previous.file, stray, secret)
+            previous.reason = ("part of its output came after a premature admin: prompt, before the next "
+                               "command's echo: appended")
+        entry.lines, _stray = _write(folder / file_name(command), command, received, None, secret)
         entry.ended = now()
         refusal = next((line.strip() for line in body.splitlines() if line.strip()), "")
         if CLI_ERROR.match(refusal):
             entry.state, entry.reason = "refused", refusal
         else:
             entry.state = "complete"
+        previous = entry
         progress(f"{target.label}: {command}: {entry.state}, {plural(entry.lines, 'line')} "
                  f"in {time.monotonic() - began:.1f} s")
 
 
 def _connect_failure(error: BaseException, policy: HostKeyPolicy, options: CollectOptions,
-                     secret: Secret) -> tuple[str, str]:
+                     secret: Secret, offered: asyncssh.SSHKey | None = None) -> tuple[str, str]:
     if isinstance(error, asyncssh.PermissionDenied):
-        return "authentication", f"authentication failed for user {options.user}"
+        if policy.password_expired:
+            return "authentication", (f"the password of {options.user} has expired (the node asks for a new "
+                                      "one): change it on the node's console or with its administrator")
+        if secret.reveal() is None:
+            return "authentication", (f"no password given for {options.user} and no SSH key accepted "
+                                      "(give one with --password-env VAR, or run on a terminal)")
+        return "authentication", f"authentication failed for user {options.user} (wrong password?)"
     if isinstance(error, asyncssh.HostKeyNotVerifiable):
-        fingerprint = policy.key.get_fingerprint("sha256") if policy.key else "?"
+        fingerprint = fingerprint_text(policy.key) if policy.key else "key fingerprint unknown"
         if policy.status == "changed":
             return "host_key_changed", (
-                f"host key CHANGED: {fingerprint} is not the key in {options.known_hosts}; refused (if the "
+                f"host key CHANGED: {fingerprint}, not the key in {options.known_hosts}; refused (if the "
                 "node was reinstalled, check the new key with its administrator and replace the entry)")
         if policy.status == "unknown":
             return "host_key_unknown", (
-                f"unknown host key {fingerprint}: check it with the node's administrator, then rerun "
+                f"unknown host key ({fingerprint}): check it with the node's administrator, then rerun "
                 f"with --accept-new or add it to {options.known_hosts}")
         return "host_key_changed", secret.scrub(f"host key refused: {error.reason}")
+    if offered is not None and key_type(offered) not in policy.known_types:
+        return "host_key_changed", (
+            f"host key CHANGED: {options.known_hosts} holds {', '.join(policy.known_types)} for this node, "
+            f"the node offers {fingerprint_text(offered)}; refused (OpenSSH says the key changed: check "
+            "the new key with the node's administrator and replace the entry)")
     if isinstance(error, TimeoutError):
         return "timeout", f"timeout: no SSH session within {options.connect_timeout:g} s"
     if isinstance(error, asyncssh.Error):
         return "connect", secret.scrub(f"SSH error: {error.reason}")
+    if isinstance(error, ConnectionRefusedError):
+        return "connect", "connection refused (no SSH server listening on that port?)"
     if isinstance(error, OSError):
-        return "connect", secret.scrub(f"cannot connect: {error.strerror or type(error).__name__}")
+        why = os.strerror(error.errno) if error.errno else (error.strerror or type(error).__name__)
+        return "connect", secret.scrub(f"cannot connect: {why}")
     return "connect", secret.scrub(f"cannot connect: {type(error).__name__}")
+
+
+async def _offered_key(target: Target, options: CollectOptions) -> asyncssh.SSHKey | None:
+    """The node's host key, asked for without logging in (to name a key type known_hosts lacks)."""
+    try:
+        return await asyncio.wait_for(asyncssh.get_server_host_key(
+            target.host, target.port), options.connect_timeout)
+    except (asyncssh.Error, OSError, TimeoutError, ValueError):
+        return None
 
 
 async def collect_host(target: Target, record: HostRecord, out: Path, options: CollectOptions,
@@ -288,12 +375,18 @@ async def collect_host(target: Target, record: HostRecord, out: Path, options: C
             **({"preferred_auth": PASSWORD_FIRST} if secret.reveal() else {}),
         )
     except (asyncssh.Error, OSError, TimeoutError, ValueError) as error:
-        record.host_key = policy.record(None)
-        record.failure, record.reason = _connect_failure(error, policy, options, secret)
+        offered = None
+        if policy.had_entries and policy.key is None and isinstance(error, asyncssh.Error) and not isinstance(
+                error, asyncssh.PermissionDenied):  # no key seen although one is known: another type?
+            offered = await _offered_key(target, options)
+        record.host_key = policy.record(offered)
+        if offered is not None and key_type(offered) not in policy.known_types:
+            record.host_key = HostKey(offered.get_fingerprint("sha256"), offered.get_algorithm(), "changed")
+        record.failure, record.reason = _connect_failure(error, policy, options, secret, offered)
     else:
         record.host_key = policy.record(conn.get_server_host_key())
         async with conn:
-            await _session(conn, target, record, out, options, progress)
+            await _session(conn, target, record, out, options, progress, secret)
     record.ended = now()
     if record.failure is None:
         record.state = "complete"
@@ -303,7 +396,7 @@ async def collect_host(target: Target, record: HostRecord, out: Path, options: C
 
 
 async def _session(conn: asyncssh.SSHClientConnection, target: Target, record: HostRecord, out: Path,
-                   options: CollectOptions, progress: Progress) -> None:
+                   options: CollectOptions, progress: Progress, secret: Secret) -> None:
     try:
         process = await conn.create_process(term_type=TERMINAL[0], term_size=TERMINAL[1],
                                             encoding="utf-8", errors="replace")
@@ -321,7 +414,7 @@ async def _session(conn: asyncssh.SSHClientConnection, target: Target, record: H
                          else f"CLI not ready: no admin: prompt within {options.prompt_timeout:g} s")
         return
     try:
-        await _commands(session, target, record, out, options, progress)
+        await _commands(session, target, record, out, options, progress, secret)
     except _Cut:
         return
     except (asyncssh.Error, OSError) as error:
