@@ -376,8 +376,8 @@ async def collect_host(target: Target, record: HostRecord, out: Path, options: C
         )
     except (asyncssh.Error, OSError, TimeoutError, ValueError) as error:
         offered = None
-        if policy.had_entries and policy.key is None and isinstance(error, asyncssh.Error) and not isinstance(
-                error, asyncssh.PermissionDenied):  # no key seen although one is known: another type?
+        if policy.had_entries and policy.key is None and not isinstance(error, (
+                asyncssh.PermissionDenied, ConnectionRefusedError, TimeoutError)):  # a key of another type?
             offered = await _offered_key(target, options)
         record.host_key = policy.record(offered)
         if offered is not None and key_type(offered) not in policy.known_types:
