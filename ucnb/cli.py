@@ -313,6 +313,10 @@ def cmd_collect(args: argparse.Namespace) -> int:
         previous = None
     try:
         result = collect(targets, args.output, options, password, None if quiet else progress)
+    except KeyboardInterrupt:
+        if _run_as_the_command():  # collect.json is written; the interpreter's shutdown once hung on the
+            _interrupted(signal.SIGINT, None)  # cancelled sessions' objects: end now, as any Ctrl-C does
+        raise
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
