@@ -149,3 +149,15 @@ def test_practice_notebook_runs_the_quiz_on_a_practice_folder(tmp_path):
     checked = text_of([cell_after(nb, "quiz.report_given()")])
     assert "zombie: Correct." in checked and "parent: Correct." in checked
     assert checked.strip().endswith("Score: 2 of 4")
+
+
+def test_triage_on_a_bundle_with_perfmon_logs_shows_when_and_how_fast(tmp_path):
+    from perfmon_helpers import perfmon_case
+
+    cap, folder, _ = perfmon_case(tmp_path / "case")
+    nb = run("01_triage.ipynb", tmp_path, bundle_path=str(folder))
+    cell = cell_after(nb, "history = node.perfmon")
+    text = text_of([cell])
+    assert "count growing 0.5 an hour since" in text and f"the parent today is PID {cap.ppid}" in text
+    assert "TotalProcessesAndThreadsExceededThreshold" in text
+    assert any("image/png" in output.get("data", {}) for output in cell.outputs)  # the timeline picture

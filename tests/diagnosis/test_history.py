@@ -10,38 +10,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from perfmon_helpers import perfmon_case, write
 
 import ucnb
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.diagnosis.outcome import decide
-from ucnb.synth import node_capture
 from ucnb.synth.perfmon import Leak, perfmon_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _write(folder: Path, files: list[tuple[str, str]] | dict[str, bytes]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    items = files.items() if isinstance(files, dict) else files
-    for name, data in items:
-        (folder / name).write_bytes(data if isinstance(data, bytes) else data.encode())
-    return folder
-
-
 @pytest.fixture(scope="module")
 def case(tmp_path_factory):
-    """A CUCM node's PuTTY log (5 zombies under Cisco AMC Service) and three days of its PerfMon logs,
-    whose zombies are the listing's (same PIDs): the leak started 10 hours before the capture."""
-    cap = node_capture("CUCM", "Cisco AMC Service", seed=7, zombies=5)
-    folder = tmp_path_factory.mktemp("case") / cap.host
-    _write(folder, cap.files)
-    name = ucnb.load(folder).nodes[0].listing.processes.query("zombie")["comm"].iloc[0]
-    start = cap.captured_at - timedelta(days=3)
-    leak = Leak(name, cap.captured_at - timedelta(hours=10), per_hour=0.5, pids=cap.zombie_pids)
-    _write(
-        folder, perfmon_files(cap.host, start=start, hours=72, poll_seconds=60, leak=leak, rows_per_file=1000)
-    )
-    return cap, folder, leak
+    return perfmon_case(tmp_path_factory.mktemp("case"))
 
 
 def test_the_parent_is_joined_by_the_zombies_pids(case):
@@ -63,10 +44,9 @@ def test_the_parent_is_joined_by_the_zombies_pids(case):
     assert "polls" in node.leak_rate_note
 
 
-def test_without_a_listing_the_parent_stays_unknown_and_the_next_step_asks_for_it(case, tmp_path):
-    cap, folder, _ = case
-    _write(tmp_path / cap.host, [(p.name, p.read_text()) for p in folder.glob("PerfMon_*.csv")])
-    analysis = diagnose(ucnb.load(tmp_path))
+def test_without_a_listing_the_parent_stays_unknown_and_the_next_step_asks_for_it(tmp_path):
+    _, folder, _ = perfmon_case(tmp_path, listing=False)
+    analysis = diagnose(ucnb.load(folder))
     node = analysis.nodes[0]
     assert node.perfmon is not None and node.perfmon.names[0].parent_pid is None
     assert "parent is not known without a process listing" in node.perfmon.summary
@@ -87,7 +67,7 @@ def test_the_rtmt_alert_crossed_and_forecast(tmp_path):
         extra_processes=300,
         leak=Leak("sh", datetime(2026, 11, 23, 6), per_hour=10),
     )
-    node = diagnose(ucnb.load(_write(tmp_path / "busy", busy))).nodes[0]
+    node = diagnose(ucnb.load(write(tmp_path / "busy", busy))).nodes[0]
     found = node.perfmon
     assert found is not None and found.alert_at is not None and found.alert_source is not None
     assert "crossed at" in found.alert and found.alert_forecast_hours is None
@@ -108,7 +88,7 @@ def test_the_rtmt_alert_crossed_and_forecast(tmp_path):
         poll_seconds=300,
         leak=Leak("sh", datetime(2026, 11, 23, 6), per_hour=4),
     )
-    node = diagnose(ucnb.load(_write(tmp_path / "quiet", quiet))).nodes[0]
+    node = diagnose(ucnb.load(write(tmp_path / "quiet", quiet))).nodes[0]
     assert node.perfmon is not None and node.perfmon.alert_at is None
     # processes + threads grow by 2 per zombie (a process and its one thread): 8 an hour
     last = node.perfmon.processes_last + node.perfmon.threads_last

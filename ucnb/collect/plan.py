@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from ucnb.errors import InputError
+from ucnb.model.actions import PERFMON_STEPS, PERFMON_WHY
 
 # Everything `ucnb collect` can ever send. No option adds to it (tests/collect/test_collect.py checks what
 # reaches the fake server). The session set-up command goes first; `show process load` repeats.
@@ -296,6 +297,10 @@ def manual_commands(samples: int = 3, interval: float = 60) -> str:
         "  PuTTY:     Session > Logging > 'All session output', log file name &H_&Y&M&D_&T.log",
         "  SecureCRT: File > Log Session (before you log in)",
         "  OpenSSH:   ssh admin@NODE | tee NODE.log",
+        "",
+        f"Also send the RIS Data Collector PerfMon logs of each node with zombies: {PERFMON_WHY}:",
+        *(f"  {step.replace('`', '')}" for step in PERFMON_STEPS),
+        "  (put the PerfMon_*.csv files, or RTMT's zip, beside the session logs)",
         "Then: ucnb analyze NODE.log ... (or a folder or zip of them)",
     ]
     return "\n".join(lines)

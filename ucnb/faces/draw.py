@@ -30,6 +30,7 @@ import io
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
@@ -38,6 +39,7 @@ import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goe
 import networkx as nx
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 from matplotlib.ticker import MaxNLocator
 
@@ -45,7 +47,7 @@ from ucnb.knowledge.catalogue import PRODUCTS
 from ucnb.knowledge.owner import match_process
 from ucnb.model.findings import Group
 from ucnb.model.graph import ancestors, build_graph
-from ucnb.model.results import Listing
+from ucnb.model.results import Listing, PerfmonTimeline
 from ucnb.text import printable
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "PictureFigure",
     "draw_zombie_tree",
     "draw_zombie_trend",
+    "draw_perfmon_timeline",
     "figure_to_png_bytes",
     "figure_to_image",
     "zombie_tree_nodes",
@@ -488,6 +491,84 @@ def _trend_line(fig: Figure, ax: Axes, labels: list[str], counts: list[int | Non
     integer_ticks(ax)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(printable(f"{title} ({len(labels):,} snapshots)"), fontsize=11, parse_math=False)
+    return fig
+
+
+MAX_POINTS = 1500  # points drawn per line: a week of 15-second polls is reduced to each span's highest
+
+
+def _reduce(times: Sequence[datetime], values: Sequence[int | None]) -> tuple[list[datetime], list[float]]:
+    """At most MAX_POINTS points: each span's highest value at its first time (a peak is never lost);
+    None (not logged) is a gap."""
+    step = max(1, -(-len(times) // MAX_POINTS))
+    out_times, out_values = [], []
+    for start in range(0, len(times), step):
+        known = [v for v in values[start : start + step] if v is not None]
+        out_times.append(times[start])
+        out_values.append(float(max(known)) if known else float("nan"))
+    return out_times, out_values
+
+
+def draw_perfmon_timeline(
+    line: PerfmonTimeline,
+    *,
+    threshold: int = 2000,
+    marks: Sequence[tuple[datetime, str]] = (),
+    names: int = 5,
+    title: str = "Zombies and processes + threads over the PerfMon logs",
+) -> Figure:
+    """Two panels over the logs' days: zombies per process name (the `names` largest at the last
+    poll) and in total; processes + threads with the RIS threshold (RTMT's
+    TotalProcessesAndThreadsExceededThreshold) as a dashed line. `marks`: moments drawn as vertical
+    lines on both (the capture, the remediation), labelled; a moment far outside the logs' days is not
+    drawn (it would squeeze them).
+
+    >>> from datetime import datetime, timedelta
+    >>> t0 = datetime(2026, 11, 24, 9)
+    >>> line = PerfmonTimeline(times=[t0 + timedelta(hours=h) for h in range(4)], zombies=[0, 1, 2, 3],
+    ...                        processes=[300] * 4, threads=[1600, 1601, 1602, 1603],
+    ...                        by_name={"sh": [0, 1, 2, 3]})
+    >>> fig = draw_perfmon_timeline(line, marks=[(t0 + timedelta(hours=3), "capture")])
+    """
+    fig = PictureFigure(figsize=(9.0, 5.0), dpi=100, layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
+    times = line.times
+    ranked = sorted(line.by_name, key=lambda name: (-max(line.by_name[name][-1:], default=0), name))
+    colours = ("#D55E00", "#E69F00", "#CC79A7", "#009E73", "#F0E442")
+    for index, name in enumerate(ranked[:names]):
+        x, y = _reduce(times, line.by_name[name])
+        top.step(x, y, where="post", color=colours[index % len(colours)], linewidth=1.4,
+                 label=printable(f"{name} (zombies)"))
+    if len(ranked) != 1:
+        x, y = _reduce(times, line.zombies)
+        top.step(x, y, where="post", color="#000000", linewidth=1.0, linestyle="--", label="all zombies")
+    top.set_ylabel("zombies")
+    top.set_ylim(bottom=0)
+    integer_ticks(top)
+    sums = [None if p is None or t is None else p + t
+            for p, t in zip(line.processes, line.threads, strict=False)]
+    x, y = _reduce(times, sums)
+    bottom.plot(x, y, color="#0072B2", linewidth=1.2, label="processes + threads")
+    bottom.axhline(threshold, color="#D55E00", linestyle="--", linewidth=1.0,
+                   label=f"RTMT alert threshold ({threshold:,})")
+    bottom.set_ylabel("processes + threads")
+    bottom.set_ylim(0, max([threshold, *(v for v in y if v == v)]) * 1.1)
+    if times:
+        margin = max((times[-1] - times[0]) / 4, timedelta(hours=1))
+        marks = [(m, label) for m, label in marks if times[0] - margin <= m <= times[-1] + margin]  # in view
+    for moment, label in marks:
+        for ax in (top, bottom):
+            ax.axvline(moment, color="#444444", linestyle=":", linewidth=1.0)
+        top.annotate(printable(label), (moment, 1.0), xycoords=("data", "axes fraction"), rotation=90,
+                     ha="right", va="top", fontsize=8, color="#444444", annotation_clip=False)
+    for ax, where in ((top, "upper left"), (bottom, "lower left")):
+        ax.spines[["top", "right"]].set_visible(False)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc=where, fontsize=8, frameon=False)
+    locator = AutoDateLocator()
+    bottom.xaxis.set_major_locator(locator)
+    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    top.set_title(printable(title), fontsize=11, parse_math=False)
     return fig
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Action", "Verdict", "Urgency", "Timing", "Status",
     "ACTIONS", "VERDICTS", "URGENCIES", "TIMINGS", "STATUSES", "WHO", "IF_INSISTED", "NO_ACTION",
     "action", "verdict", "urgency", "timing", "status", "decision_names", "special_rule_names", "jargon",
+    "PERFMON_WHY", "PERFMON_STEPS",
 ]
 
 
@@ -302,3 +303,15 @@ def jargon() -> tuple[str, ...]:
     tables: tuple[Mapping[str, Action | Verdict | Timing | Status], ...] = (
         ACTIONS, VERDICTS, TIMINGS, STATUSES)
     return tuple(name for table in tables for name, term in table.items() if term.jargon)
+
+
+# The Cisco RIS Data Collector PerfMon logs: days of polls that date the zombies' start and measure their
+# growth (ucnb.read.parsers.perfmon). How to get them, in `ucnb collect --print-commands` and the
+# report's "What to send".
+PERFMON_WHY = "they show when the zombies started and how fast they grow (the last days, a poll every 15 s)"
+PERFMON_STEPS = (
+    "in RTMT: Trace & Log Central > Collect Files > Cisco RIS Data Collector PerfMonLog, the node, the "
+    "last days; send the zip it saves",
+    "or at the admin CLI: `file get activelog cm/log/ris/csv/` (it sends the PerfMon_*.csv files to an "
+    "SFTP server you name)",
+)

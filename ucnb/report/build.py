@@ -35,6 +35,7 @@ from ucnb.report.context import (
     when_of,
 )
 from ucnb.report.evidence import SourceLines
+from ucnb.report.history import what_to_send
 from ucnb.report.model import (
     Badge,
     CaseNote,
@@ -137,6 +138,9 @@ def build_report(
         report.sections.extend(node_sections(context, node, entry, n_index))
     if len(pairs) > MAX_FULL_NODES:  # 2,000 nodes made 68 MB of HTML in 126 s
         report.sections.append(other_nodes(context, len(pairs) - MAX_FULL_NODES))
+    send = what_to_send(context)
+    if send is not None:
+        report.sections.append(send)
     report.sections.append(appendix(context, timestamp))
     report.note = case_note(context)
     return report

@@ -18,6 +18,7 @@ from ucnb.model.actions import WHO, action, timing, urgency
 from ucnb.model.findings import Group, NextAction, NodeOutcome
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
+from ucnb.report.history import history_blocks
 from ucnb.report.model import (
     Block,
     Code,
@@ -134,6 +135,7 @@ def node_sections(context: Any, node: Node, entry: Any, n_index: int) -> list[Se
         section.blocks.append(Paragraph([Strong("Warnings")]))
         section.blocks.append(ItemList(_bounded([prose(r(w)) for w in entry.warnings], "warning")))
     _trend(context, section, entry, name, n_index)
+    section.blocks.extend(history_blocks(context, node, entry, n_index))
     sections = [section]
 
     frame = _listing_frame(node, context.redactor) if context.pictures else None

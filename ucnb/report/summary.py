@@ -201,6 +201,12 @@ def timeline(context: Context) -> Section:
     section = Section("Timeline", 2)
     rows: list[list[Text]] = []
     before = bundle_times(context.bundle)
+    for node, entry in context.pairs():  # the RTMT PerfMon logs date the zombies' start
+        found = entry.perfmon
+        if found is not None and found.first_seen:
+            rows.append([when_text(datetime.fromisoformat(found.first_seen)),
+                         f"Zombies first appear on {context.r(node.name)} (RTMT PerfMon logs)",
+                         context.r(found.first_seen_source or "")])
     rows.append(_capture_row(context.bundle, before, "First capture (before the remediation)"))
     if len(before) > 1 and before[-1][0] != before[0][0]:
         rows.append([when_text(before[-1][0]), "Last capture before the remediation", before[-1][1]])
