@@ -156,7 +156,7 @@ def test_triage_on_a_bundle_with_perfmon_logs_shows_when_and_how_fast(tmp_path):
 
     cap, folder, _ = perfmon_case(tmp_path / "case")
     nb = run("01_triage.ipynb", tmp_path, bundle_path=str(folder))
-    cell = cell_after(nb, "history = node.perfmon")
+    cell = cell_after(nb, "perfmon_lines(node)")
     text = text_of([cell])
     assert "count growing 0.5 an hour since" in text and f"the parent today is PID {cap.ppid}" in text
     assert "TotalProcessesAndThreadsExceededThreshold" in text

@@ -312,6 +312,6 @@ PERFMON_WHY = "they show when the zombies started and how fast they grow (the la
 PERFMON_STEPS = (
     "in RTMT: Trace & Log Central > Collect Files > Cisco RIS Data Collector PerfMonLog, the node, the "
     "last days; send the zip it saves",
-    "or at the admin CLI: `file get activelog cm/log/ris/csv/` (it sends the PerfMon_*.csv files to an "
-    "SFTP server you name)",
+    "or on the node's command line: `file get activelog cm/log/ris/csv/` (it sends the PerfMon_*.csv files "
+    "to an SFTP server you name)",
 )
