@@ -33,7 +33,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ import generate  # noqa: E402  (bench/generate.py, next to this file)
 import shapes  # noqa: E402  (bench/shapes.py)
 
 OUT = BENCH / "out"
-GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact", "oneline", "shapes")
+GROUPS = ("parse", "top", "cli", "analyze", "bundle", "memory", "redact", "oneline", "shapes", "perfmon")
 MIB = 2**20
 
 
@@ -560,6 +560,48 @@ class Bench:
                             target="<= 1.2", ucnb_peak_mib=whole.peak_mib, competitor_peak_mib=tenth.peak_mib,
                             note=note or f"{big // 10 // 1_000_000} MB: {tenth.seconds:.2f} s")
             self.add(result, 1.2)
+
+    # -- 9. RIS PerfMon logs: a week of 15-second polls in one file, streamed (issue 25) ------------
+    def perfmon(self) -> None:
+        """One PerfMon CSV of a week of 15-second polls (40,321 rows, ~200 MB; `--quick`: a day,
+        ~20 MB) with a leak from the second day: `inspect` and `analyze` peak RSS within 4 x the input
+        + 300 MiB, and the polls and the zombies read as generated."""
+        from ucnb.synth.perfmon import Leak, perfmon_lines
+
+        hours = 24 if self.quick else 7 * 24
+        start = datetime(2026, 11, 23)
+        leak = Leak("sh", start + timedelta(hours=min(20, hours / 2)), per_hour=1)
+        name = f"PerfMon_bench-node_{hours}h.csv"
+        path = self.data / name
+        if not path.exists():
+            ((_, lines),) = perfmon_lines("bench-node", start=start, hours=hours, poll_seconds=15, leak=leak,
+                                          rows_per_file=10**9, extra_processes=100)
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                for line in lines:
+                    out.write(line + "\r\n")
+        size_mib = path.stat().st_size / MIB
+        limit = 4 * size_mib + 300
+        polls = hours * 240 + 1
+        for command in ("inspect", "analyze"):
+            argv = [*self.ucnb_cmd, command, "--json", "--max-bytes", "4GiB", str(path)]
+            run = run_process(argv, timeout=3600)
+            note = f"input {size_mib:,.0f} MiB, {polls:,} polls; limit 4 x input + 300 = {limit:,.0f} MiB"
+            if run.returncode != 0:
+                note += f"; exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-200:]}"
+            else:
+                document = json.loads(run.stdout)
+                if command == "inspect":
+                    read = _inspect_rows(run.stdout, "RIS PerfMon log")
+                    note += "" if read == polls else f"; read {read:,} polls, not {polls:,}"
+                else:
+                    found = document["nodes"][0].get("perfmon") or {}
+                    expected = int((hours - (leak.start - start).total_seconds() / 3600) * leak.per_hour)
+                    if found.get("zombies_last") != expected:
+                        note += f"; {found.get('zombies_last')} zombies at the last poll, not {expected}"
+            result = Result(f"perfmon: {command} --json", f"{size_mib:,.0f} MB",
+                            run.seconds if run.returncode == 0 else None, "4 x input + 300 MiB", None,
+                            target=f"<= {limit:,.0f} MiB", ucnb_peak_mib=run.peak_mib, note=note)
+            self.add(result, limit, value=run.peak_mib if run.returncode == 0 else None)
 
 
     # -- 9. issue 26's hostile shapes: bounded memory, linear time (bench/shapes.py) ----------------

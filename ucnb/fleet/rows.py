@@ -42,6 +42,8 @@ COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("days_to_exhaustion", "Float64"),
     ("warnings", "Int64"),
     ("error", "str"),
+    ("zombies_first_seen", "datetime64[s]"),  # the RIS PerfMon logs: the first poll of the current run
+    ("perfmon_rate_per_hour", "Float64"),  # their growth since (None without PerfMon logs)
 )
 GROUP_FIELDS = (("ppid", "Int64"), ("service", "str"), ("count", "Int64"), ("action", "str"),
                 ("urgency", "str"))
@@ -75,6 +77,12 @@ def _captured_at(node: Any) -> datetime | None:
     return max(known) if known else None
 
 
+def _first_seen(perfmon: dict[str, Any] | None) -> datetime | None:
+    """When the PerfMon logs show the zombies first (their current run), or None."""
+    text = (perfmon or {}).get("first_seen")
+    return datetime.fromisoformat(text) if text else None
+
+
 def _top_service(groups: list[dict[str, Any]]) -> str | None:
     counted = [(g.get("count") or len(g.get("zombie_pids") or []), g.get("service")) for g in groups]
     named = sorted(((-n, s) for n, s in counted if s), key=lambda item: item)
@@ -99,6 +107,8 @@ def node_row(node_doc: dict[str, Any], node: Any) -> dict[str, Any]:
         "groups": groups, "top_service": _top_service(node_doc.get("groups", [])),
         "next_action": next_step.get("action"), "urgency": next_step.get("urgency"),
         "leak_rate_per_hour": node_doc.get("leak_rate_per_hour"),
+        "zombies_first_seen": _first_seen(node_doc.get("perfmon")),
+        "perfmon_rate_per_hour": (node_doc.get("perfmon") or {}).get("rate_per_hour"),
         "tasks": headroom.get("tasks"), "pid_max": headroom.get("pid_max"), "pid_free": headroom.get("free"),
         "days_to_exhaustion": headroom.get("days_to_exhaustion"),
         "warnings": len(node_doc.get("warnings", [])), "error": None,
