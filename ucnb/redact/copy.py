@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from ucnb.errors import InputError
 from ucnb.read.bundle import load
+from ucnb.read.secrets import mask_secrets
 from ucnb.read.sources import read_sources
 from ucnb.redact.redactor import Redactor
 
 
 def _decoded(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+    """The text as the bundle reads it, credentials masked (`ucnb.read.secrets`)."""
+    return mask_secrets(data.decode("utf-8", errors="replace"))
 
 
 def redact_sources(
