@@ -141,6 +141,11 @@ def render_report(
     redactor = _redactor_for(bundles, decisions) if redact else None
     if redactor is not None:
         lines = RedactedLines(lines, redactor)
+        # free text typed by people names anyone: each field a placeholder as a whole
+        decisions = [{**d, "by": redactor.person(str(d["by"])) if d.get("by") else d.get("by"),
+                      "note": redactor.free_text("note", str(d["note"])) if d.get("note") else d.get("note")}
+                     for d in decisions]
+        case = redactor.free_text("case", case) if case else case
     stamp = timestamp.isoformat(timespec="seconds") if isinstance(timestamp, datetime) else timestamp
     report = build_report(
         bundle,
