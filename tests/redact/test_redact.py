@@ -176,3 +176,9 @@ def test_redact_refuses_to_write_into_the_input_or_a_full_folder(tmp_path):
     assert "1 host name" in out
     assert "host-1" in (tmp_path / "new" / "show_status.txt").read_text()
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in source.rglob("*") if p.is_file()}
+
+
+def test_a_long_text_is_redacted_a_chunk_at_a_time_as_its_lines():
+    redactor = Redactor.discover(["Host Name : cucm-pub"])
+    line = "root 1775 1 0 03:15 ? /usr/bin/java -Xmx512m com.acme.Pay --server cucm-pub\n"
+    assert redactor.strict(line * 30_000) == redactor.strict(line) * 30_000  # 2.3 MB: three chunks

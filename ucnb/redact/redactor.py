@@ -55,6 +55,7 @@ KIND_NAMES = {
     "id": "other identifier",
     "name": "other name",
 }
+_CHUNK = 1 << 20  # characters redacted at a time (`strict`)
 PRODUCT_WORDS = {"IMnP": "imp-", "CUCM": "cucm-", "CUC": "cuc-"}
 # What the placeholders look like, kept as they are by the allow-list pass (`Redactor.strict`).
 PLACEHOLDER = re.compile(
@@ -362,7 +363,16 @@ class Redactor:
         """
         if not text:
             return text
-        return PLACEHOLDER.sub(self._allow, self.text(text))
+        if len(text) <= _CHUNK:
+            return PLACEHOLDER.sub(self._allow, self.text(text))
+        pieces = []  # a long text a chunk of whole lines at a time: no whole intermediate copy
+        start = 0
+        while start < len(text):
+            end = text.find("\n", min(start + _CHUNK, len(text)))
+            end = len(text) if end < 0 else end + 1
+            pieces.append(PLACEHOLDER.sub(self._allow, self.text(text[start:end])))
+            start = end
+        return "".join(pieces)
 
     def strict_name(self, path: str) -> str:
         """A posix path redacted by the allow-list, component by component."""
