@@ -5,7 +5,7 @@
     ucnb verify BEFORE AFTER [--json] [--pair B=A]... [--exit-code] [--force-order]
     ucnb report PATH... [--after PATH [--force-order]] -o FILE [--audience customer|tac]
                 [--decision ACTION --by NAME] [--case ID] [--redact] [--timestamp] [--paper A4|Letter]
-    ucnb redact PATH -o OUT
+    ucnb redact PATH... -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] [--variant V] -o DIR [--key FILE]
     ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--json]
@@ -278,10 +278,12 @@ def _outside_inputs(output: str, inputs: Sequence[str]) -> None:
 def cmd_redact(args: argparse.Namespace) -> None:
     from ucnb.redact.copy import redact_bundle_copy  # the parsers, the redaction (~180 ms): not at start-up
 
-    copy = redact_bundle_copy([args.path], args.output, **_load_options(args))
+    copy = redact_bundle_copy(args.paths, args.output, separate=len(args.paths) > 1, **_load_options(args))
     replaced = copy.redactor.summary()
+    kept = "".join(f"  {line}\n" for line in copy.redactor.kept_summary())
     sys.stdout.write(printable(f"redacted copy written: {copy.out} ({plural(len(copy.files), 'file')}; "
                                f"replaced: {replaced})") + "\n")
+    sys.stdout.write("kept verbatim (check before sending), by kind:\n" + printable(kept))
 
 
 def cmd_collect(args: argparse.Namespace) -> int:
@@ -443,9 +445,10 @@ def build_parser() -> argparse.ArgumentParser:
     redact = with_limits(
         sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"), json_output=False
     )
-    redact.add_argument("path", metavar="PATH")
+    redact.add_argument("paths", nargs="+", metavar="PATH",
+                        help="a bundle; several: one case (before, after) redacted with one mapping")
     redact.add_argument("-o", "--output", required=True, metavar="OUT",
-                        help="new or empty folder, not inside PATH")
+                        help="new or empty folder, not inside PATH (several PATHs: OUT/NAME each)")
     redact.set_defaults(run=cmd_redact)
 
     collect = sub.add_parser("collect", help="collect a complete bundle from live nodes over SSH (read-only)")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli as run
+from test_redact_diagnosis import assert_same_diagnosis
 
 import ucnb
-from ucnb.diagnosis.diagnose import analyze
 from ucnb.model.actions import WHO
 from ucnb.redact.copy import redact_bundle_copy
 from ucnb.redact.redactor import Redactor
@@ -85,12 +85,7 @@ def test_redacted_copy_leaves_no_identifier_and_gives_the_same_diagnosis(path, t
         assert leaks(str(file.relative_to(tmp_path / "out")), originals) == []
         if file.is_file():
             assert leaks(file.read_text(), originals) == [], file
-    redacted = analyze(ucnb.load(tmp_path / "out"))
-    expected = copy.redactor.value(analyze(ucnb.load(path)))
-    by_name = {n["node"]: n for n in redacted["nodes"]}
-    assert sorted(by_name) == sorted(n["node"] for n in expected["nodes"])
-    for node in expected["nodes"]:
-        assert by_name[node["node"]] == node
+    assert_same_diagnosis(path, tmp_path / "out", copy.redactor)  # zombies, parents, services, actions
 
 
 def test_placeholders_are_stable_and_in_order_of_appearance(tmp_path):
@@ -98,7 +93,7 @@ def test_placeholders_are_stable_and_in_order_of_appearance(tmp_path):
     second = redact_bundle_copy([SAMPLES / "cluster_cucm_imp.zip"], tmp_path / "b").redactor
     assert first.mapping == second.mapping
     # files are read sorted by name: cucm-pub/ first
-    assert first.mapping["host"]["cucm-pub"] == "host-1"
+    assert first.mapping["host"]["cucm-pub"] == "cucm-host-1"  # the product its name says, no more
     assert first.mapping["ip"]["10.10.20.11"] == "192.0.2.1"
     assert first.mapping["domain"]["corp.example.com"] == "domain-1.example"
     for a, b in zip(sorted((tmp_path / "a").rglob("*")), sorted((tmp_path / "b").rglob("*")), strict=True):
@@ -146,7 +141,7 @@ def test_what_stays_and_what_goes():
         "255.255.255.0",
         "0.0.0.0",
         "informix",
-        "root@host-1",
+        "root@cucm-host-1",
         "09:14:02",
         "com.cisco.iptplatform.cli.CLI",
         "/x/cli.jar",
@@ -154,8 +149,8 @@ def test_what_stays_and_what_goes():
         "/tmp/.sftp_batch.1",
     ):
         assert kept in out, kept
-    assert "user-1@host-2.domain-1.example" in out and "user-2  2180" in out
-    assert "192.0.2.1 host-1.domain-1.example host-1 Publisher" in out
+    assert "user-1@cucm-host-2.domain-1.example" in out and "user-2  2180" in out
+    assert "192.0.2.1 cucm-host-1.domain-1.example cucm-host-1 Publisher" in out
 
 
 def test_truncated_user_names_share_the_placeholder():
@@ -181,3 +176,9 @@ def test_redact_refuses_to_write_into_the_input_or_a_full_folder(tmp_path):
     assert "1 host name" in out
     assert "host-1" in (tmp_path / "new" / "show_status.txt").read_text()
     assert before == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in source.rglob("*") if p.is_file()}
+
+
+def test_a_long_text_is_redacted_a_chunk_at_a_time_as_its_lines():
+    redactor = Redactor.discover(["Host Name : cucm-pub"])
+    line = "root 1775 1 0 03:15 ? /usr/bin/java -Xmx512m com.acme.Pay --server cucm-pub\n"
+    assert redactor.strict(line * 30_000) == redactor.strict(line) * 30_000  # 2.3 MB: three chunks

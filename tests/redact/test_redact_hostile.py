@@ -1,6 +1,7 @@
 """Redaction against identifiers placed where a careless tool would miss them (tests/hostile/cases.toml,
 the `[[redact]]` entries): a process command line, the node's folder, a file name, the archive's
-name. Neither `ucnb redact` nor `ucnb report --redact` may write one of them, in any case, anywhere
+name, a session log, `show status` lines. Neither `ucnb redact` nor `ucnb report --redact` may write
+one of them, in any case, anywhere
 (texts and names); what is not an identifier stays. (Redaction time: bench/run.py --only redact.)"""
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ def build(case: dict, folder: Path) -> Path:
         listing.write_text("\n".join([*lines[:-1], row, lines[-1]]) + "\n")
     if "file" in case:
         (node / "show_version_active.txt").rename(node / case["file"])
+    if "text" in case:
+        (node / "session.log").write_text(case["text"] + "\n")
+    if "status" in case or "host" in case:
+        status = node / "show_status.txt"
+        lines = status.read_text().splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("Host Name"))
+        if "host" in case:
+            lines[at] = f"Host Name        : {case['host']}"
+        lines[at + 1 : at + 1] = case.get("status", [])
+        status.write_text("\n".join(lines) + "\n")
     if "archive" in case:
         archive = folder / case["archive"]
         with zipfile.ZipFile(archive, "w") as bundle:
@@ -105,10 +116,10 @@ def test_redact_writes_names_that_any_file_system_takes_and_leaves_nothing_on_fa
     assert status == 0, err
     out_files = (p for p in (tmp_path / "out").rglob("*") if p.is_file())
     written = sorted(p.relative_to(tmp_path / "out").as_posix() for p in out_files)
-    assert "host-1/ps.txt" in written and "host-1/ps~2.txt" in written, written
+    assert "cucm-host-1/ps.txt" in written and "cucm-host-1/ps~2.txt" in written, written
     assert all(name.endswith(".txt") for name in written)
     assert all(len(part.encode()) <= 255 for name in written for part in name.split("/"))
-    assert len(written) == 4 and "cucm" not in " ".join(written).lower()
+    assert len(written) == 4 and "cucm-pub" not in " ".join(written).lower()
 
     blocked = tmp_path / "file"
     blocked.write_text("a file, not a folder")

@@ -26,6 +26,7 @@ from ucnb.errors import InputError
 from ucnb.model.results import Unparsed
 from ucnb.read.parsers.commands import RECOGNISER
 from ucnb.read.recogniser import Recogniser, line_indexes, line_start
+from ucnb.read.secrets import mask_secrets
 from ucnb.read.sources import SourceFile
 from ucnb.text import plural
 
@@ -205,7 +206,8 @@ _UTF16 = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 
 def decode(src: SourceFile) -> tuple[str, list[str]]:
     """Bytes to text: UTF-8 with replacement (warned), NULs removed; UTF-16 with its byte order mark
-    (Notepad's "Unicode") and UTF-8 with one. Binary files raise InputError.
+    (Notepad's "Unicode") and UTF-8 with one; credentials masked (`ucnb.read.secrets`: nothing
+    downstream ever sees a password). Binary files raise InputError.
 
     In a CRLF file, a lone CR that is not a terminal overwrite ends a line (a row is not lost under
     the next one)::
@@ -242,7 +244,7 @@ def decode(src: SourceFile) -> tuple[str, list[str]]:
                 "CRLF file read as line ends (line numbers count them)"
             )
             text = split
-    return text, warnings
+    return mask_secrets(text), warnings  # credentials never go further (ucnb.read.secrets)
 
 
 def _overlay_carriage_returns(line: str) -> str:

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from ucnb.errors import InputError
 from ucnb.read.bundle import load
+from ucnb.read.secrets import mask_secrets
 from ucnb.read.sources import read_sources
 from ucnb.redact.redactor import Redactor
 
 
 def _decoded(data: bytes) -> str:
-    return data.decode("utf-8", errors="replace")
+    """The text as the bundle reads it, credentials masked (`ucnb.read.secrets`)."""
+    return mask_secrets(data.decode("utf-8", errors="replace"))
 
 
 def redact_sources(
@@ -27,23 +29,46 @@ def redact_sources(
     max_total_bytes: int = 512 * 2**20,
     max_members: int = 10_000,
     extra_users: Iterable[str] = (),
+    separate: bool = False,
 ) -> tuple[Redactor, list[tuple[str, bytes]]]:
-    """Read `paths` as a bundle, discover its identifiers, return the redactor and the redacted files
-    `(redacted name, redacted bytes)` sorted by redacted name (UTF-8; undecodable bytes become U+FFFD).
-    Names that the redaction makes equal, or that clash with a folder, get `~2`, `~3`...; a name part
-    longer than 255 bytes is shortened (its start, then a hash of the redacted part)."""
-    sources = read_sources(list(paths), max_total_bytes=max_total_bytes, max_members=max_members)
-    bundle = load(*paths, max_total_bytes=max_total_bytes, max_members=max_members)
+    """Read `paths` as a bundle (with `separate`, each PATH as a bundle of one case: before and after,
+    written under its own redacted name), discover its identifiers with one mapping for all, return
+    the redactor and the redacted files `(redacted name, redacted bytes)` sorted by redacted name
+    (UTF-8; undecodable bytes become U+FFFD). Texts and names are redacted by the allow-list
+    (`Redactor.strict`). Names that the redaction makes equal, or that clash with a folder, get `~2`,
+    `~3`...; a name part longer than 255 bytes is shortened (its start, then a hash of the redacted
+    part)."""
+    groups = [[path] for path in paths] if separate else [list(paths)]
+    limits = {"max_total_bytes": max_total_bytes, "max_members": max_members}
+    read = [(read_sources(group, **limits).files, load(*group, **limits)) for group in groups]
     texts = []
-    for src in sources.files:
-        texts.append(src.name)
-        texts.append(_decoded(src.data))
-    redactor = Redactor.discover(texts, bundles=[bundle], users=extra_users)
+    for files, _ in read:
+        for src in files:
+            texts.append(src.name)
+            texts.append(_decoded(src.data))
+    redactor = Redactor.discover(texts, bundles=[bundle for _, bundle in read], users=extra_users)
     redactor.replaced.clear()
-    files = [
-        (redactor.name(src.name), redactor.text(_decoded(src.data)).encode("utf-8")) for src in sources.files
-    ]
-    return redactor, _unique_paths(sorted(files))
+    out: list[tuple[str, bytes]] = []
+    taken: set[str] = set()
+    for group, (files, _) in zip(groups, read, strict=True):
+        prefix = ""
+        if separate:
+            base = os.path.basename(os.path.normpath(os.fspath(group[0])))
+            base = redactor.strict_name(base.rsplit(".", 1)[0] if base.lower().endswith(_ARCHIVES) else base)
+            prefix = base or "bundle"
+            number = 1
+            while prefix.lower() in taken:
+                number += 1
+                prefix = f"{base}~{number}"
+            taken.add(prefix.lower())
+            prefix += "/"
+        for src in files:
+            text = redactor.strict(_decoded(src.data))
+            out.append((prefix + redactor.strict_name(src.name), text.encode("utf-8")))
+    return redactor, _unique_paths(sorted(out))
+
+
+_ARCHIVES = (".zip", ".tar", ".tgz", ".gz", ".bz2", ".xz")
 
 
 def _short_part(part: str, limit: int = 255) -> str:
@@ -117,9 +142,12 @@ def redact_bundle_copy(
     *,
     max_total_bytes: int = 512 * 2**20,
     max_members: int = 10_000,
+    separate: bool = False,
 ) -> RedactedCopy:
     """Write a redacted copy of the bundle at `paths` into the folder `out` (must not exist or be
-    empty, and must not be inside a PATH). Archives are written as folders of their members. The copy
+    empty, and must not be inside a PATH); with `separate`, each PATH is a bundle of one case (before,
+    after), redacted with one mapping and written as `out/NAME/`. Archives are written as folders of
+    their members. The copy
     is written in a temporary folder beside `out`, then renamed: on any failure nothing is left.
     Nothing is written into `paths`. The mapping is not written: it would undo the redaction."""
     out_text = os.fspath(out)
@@ -132,7 +160,8 @@ def redact_bundle_copy(
             raise InputError(f"{out_text}: exists and is not a folder")
         if os.listdir(out_text):
             raise InputError(f"{out_text}: exists and is not empty")
-    redactor, files = redact_sources(paths, max_total_bytes=max_total_bytes, max_members=max_members)
+    redactor, files = redact_sources(paths, max_total_bytes=max_total_bytes, max_members=max_members,
+                                     separate=separate)
     parent = os.path.dirname(os.path.abspath(out_text))
     try:
         os.makedirs(parent, exist_ok=True)

@@ -31,9 +31,14 @@ file and folder names, free text):
   (`administ`, `adminis+`) get the full name's placeholder. `admin:` is every UC node's CLI prompt,
   whatever the user: it stays, so redacted captures still split into commands.
 
-What redaction cannot find: a name with no marker in free text (a customer or site name in a file
-name, a comment, a host name that is never a node, an option value, a user@host or an FQDN), and
-whatever the shapes above do not describe. Read the redacted copy before sending it.
+What the finders cannot find (a name with no marker in free text, an option value, a customer or
+site name in a file name) the allow-list pass of a redacted copy or report catches: every word that
+is not known to be safe becomes `name-N` (`ucnb.redact.allow`, `Redactor.strict`). The finders are what
+give one host or user the same placeholder everywhere, and its kind. Also found: `show status` host
+names of any shape (node names and identities, `found_in_bundle`), processnode-only hosts, every value
+of a host option list (`--nodes=a,b`, `--servers 'a b'`, `-D...servers=a;b`), UNC hosts, JSON and XML
+host values, `ssh -l`, `~user`, `runuser`, `chown user:`, `DOMAIN\\user`, `login as:`, reverse-DNS
+and private addresses written as integers or hex, licence MAC and serial numbers (`id-N`).
 
 Time is linear in the size of the texts: one scan finds candidates by shape and each is looked up in
 dictionaries (no pattern per identifier).
@@ -88,7 +93,7 @@ _LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)"
 # Searched inside a run of word characters, dots and hyphens: not part of a longer dotted number.
 INNER = re.compile(
-    r"(?P<ip>(?<!\d)(?<!\d\.)" + _OCTET + r"(?:\." + _OCTET + r"){3}(?!\d|\.\d|-\d))"
+    r"(?P<ip>(?<!\d)(?<!\d\.)" + _OCTET + r"(?:\." + _OCTET + r"){3}(?!\d|\.\d|-(?!\d+(?:\.\d+){3})\d))"
     r"|(?P<macdash>(?<![0-9A-Fa-f])[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){5}(?![0-9A-Fa-f]|-[0-9A-Fa-f]))"
     r"|(?P<macdot>(?<![0-9A-Fa-f.])[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}(?![0-9A-Fa-f]|\.[0-9A-Fa-f]))"
 )
@@ -109,17 +114,35 @@ _AFTER_AT = re.compile(r"[A-Za-z0-9][\w.-]*")
 _USER_MARKERS = (
     re.compile(r"sshd: ([A-Za-z_][\w.-]{0,31})(?:@| \[priv\])"),
     re.compile(r"-Dcli\.user=([A-Za-z_][\w.-]{0,31})"),
-    re.compile(r"(?i:account name|user ?name|login)\s*[:=]\s*([A-Za-z_][\w.-]{0,31})\b"),
-    re.compile(r"(?<![\w-])(?:--user(?:name)?|--login|-u)(?:=|\s+)['\"]?([A-Za-z_][\w.-]{0,31})"),
-    re.compile(r"(?<![\w.-])(?:USER|LOGNAME)=['\"]?([A-Za-z_][\w.-]{0,31})"),
+    re.compile(r"(?i:account name|user ?name|login(?: as)?)\s*[:=]\s*([A-Za-z_][\w.-]{0,31})\b"),
+    re.compile(r"(?<![\w-])(?i:--user(?:name)?|--login|-u|-l)(?:=|\s+)['\"]?([A-Za-z_][\w.-]{0,31})"),
+    re.compile(r"(?<![\w.-])(?i:USER|LOGNAME|USERNAME)=['\"]?([A-Za-z_][\w.-]{0,31})"),
     re.compile(r"/home/([A-Za-z_][\w.-]{0,31})"),
-    re.compile(r"(?<![\w-])su(?:\s+-[-\w]*)*\s+([A-Za-z_][\w.-]{0,31})"),
+    re.compile(r"(?<![\w-])(?:su|runuser)(?:\s+-[-\w]*)*\s+([A-Za-z_][\w.-]{0,31})"),
+    re.compile(r"(?<![\w/~])~([A-Za-z_][\w.-]{0,31})"),  # ~user
+    re.compile(r"(?<![\w-])chown\s+(?:-\w+\s+)*([A-Za-z_][\w.-]{0,31})[:.\s]"),  # chown user:group
+    re.compile(r"(?<![\w\\])[A-Za-z][\w-]{0,15}\\([A-Za-z_][\w.-]{0,31})"),  # DOMAIN\user
 )
 # Markers of host names: an option or key whose name says host/server/peer/node, then `=`, `:` or
 # (for a `-option`) spaces, then the value; `Host Name : x`. Found by the keyword (no scan of every key).
 _HOST_OPTION = re.compile(
-    r"(?i)(?:host|server|peer|node)[\w.-]*(?P<sep>\s*[=:]\s*|\s+)['\"]?(?P<value>[A-Za-z0-9][\w.-]*)"
+    r"(?i)(?:host|server|peer|node|target|cluster|fqdn)[\w.-]*(?P<sep>['\"]?\s*[=:>]\s*|\s+)(?P<quote>['\"]?)"
+    r"(?P<value>[^\W_][\w.-]*)"
 )
+# The further values of a host option: `--nodes=a,b`, `-D...servers=a;b`, `--servers 'a b'`.
+_MORE_VALUES = re.compile(r"(?:[,;]\s*|\s+(?=[^\W_][\w.-]*[,;'\"\s]))([^\W_][\w.-]*)")
+_LIST_VALUES = re.compile(r"(?:[,;]\s*)([^\W_][\w.-]*)")
+# Hosts named outside any marker: `\\fileserver01\share` (UNC), the processnode entries.
+_UNC = re.compile(r"\\\\([^\W_][\w.-]*)")
+_PROCESSNODE = re.compile(
+    r"(?im)Server Table \(processnode\) Entries\s*\n((?:[ \t]*[-\w.:]+[ \t]*\n?){1,4096})"
+)
+# Addresses in other forms: reverse DNS, an integer or hex in a private range (`ping 167837953`).
+_REVERSE_DNS = re.compile(r"(?i)(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa")
+_INTEGER_IP = re.compile(r"(?<![\w.])(?:0[xX][0-9A-Fa-f]{8}|\d{9,10})(?![\w.])")
+_PRIVATE = tuple(ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+# Licence identifiers of `show status`.
+_LICENCE = re.compile(r"(?im)^\s*License (?:MAC|Serial Number)\s*:\s*(\S+)")
 _KEY_START = re.compile(r"[\w.-]*\Z")
 _HOST_LABELS = re.compile(r"(?i)(?:host ?name|machine name|server name)\s*:\s*([A-Za-z0-9][\w.-]*)")
 _MAX_DOMAIN_LABELS = 8
@@ -192,6 +215,7 @@ class Found:
         self.macs: set[str] = set()
         self.users: set[str] = set()
         self.passwords: set[str] = set()
+        self.ids: set[str] = set()
         self.dotted: dict[str, None] = {}  # distinct dotted runs, for the second look at domains
 
     def add_host(self, value: str) -> None:
@@ -241,8 +265,30 @@ class Found:
             if spaced and not (key and key.group().startswith("-")):
                 continue  # `server started`: a word, not `--server NAME`
             self.add_host(match.group("value"))
-        for match in _HOST_LABELS.finditer(text):
-            self.add_host(match.group(1))
+            more = _MORE_VALUES if match.group("quote") else _LIST_VALUES
+            position = match.end()
+            for _ in range(256):  # `--nodes=a,b,c`, `--servers 'a b'`
+                value = more.match(text, position)
+                if not value:
+                    break
+                self.add_host(value.group(1))
+                position = value.end()
+        for pattern in (_HOST_LABELS, _UNC):
+            for match in pattern.finditer(text):
+                self.add_host(match.group(1))
+        for match in _PROCESSNODE.finditer(text):
+            for entry in match.group(1).split():
+                if entry.strip("-"):
+                    self.add_host(entry)
+        for match in _REVERSE_DNS.finditer(text):
+            self.ips.add(".".join(match.groups()))
+        for number_match in _INTEGER_IP.finditer(text):
+            written = number_match.group()
+            number = int(written, 16) if written[:2] in ("0x", "0X") else int(written)
+            if number < 2**32 and any(ipaddress.IPv4Address(number) in net for net in _PRIVATE):
+                self.ids.add(written)
+        for match in _LICENCE.finditer(text):
+            self.ids.add(match.group(1))
 
     def _colon(self, token: str) -> None:
         mac = MAC_COLON.fullmatch(token)
@@ -326,8 +372,10 @@ def domain_span(labels: Sequence[str], domains: set[str] | Mapping[str, str]) ->
 def found_in_bundle(bundle: Bundle, found: Found, listed_users: set[str]) -> None:
     """Hosts, domains and users from a bundle's structure: node names, identities, cluster tables, USER."""
     for node in bundle.nodes:
-        if _is_hostname(node.name):
-            found.hosts.add(node.name.lower())
+        for name in (node.name, node.identity.hostname or ""):
+            # `show status` takes any name: all digits, `_`, non-ASCII letters, over 63 characters
+            if name and name.lower() not in GENERIC_NAMES and "." not in name and not INNER.fullmatch(name):
+                found.hosts.add(name.lower())
         if node.identity.hostname:
             found.add_host(node.identity.hostname)
         for member in node.identity.cluster or []:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
 from ucnb.model.results import Bundle
+from ucnb.read.secrets import mask_secrets
 from ucnb.report.evidence import RedactedLines, SourceLines
 from ucnb.report.formats import FORMATS, Format, format_for, format_named
 from ucnb.report.model import (
@@ -131,12 +132,20 @@ def render_report(
     kind = format_named(fmt)
     if audience not in AUDIENCES:
         raise InputError(f"unknown audience {audience!r}: use {' or '.join(AUDIENCES)}")
-    decisions = list(decisions or [])
+    # the free text typed with a decision or a case is input too: its credentials are never echoed
+    decisions = [{k: mask_secrets(v) if isinstance(v, str) else v for k, v in d.items()}
+                 for d in decisions or []]
+    case = mask_secrets(case) if case else case
     lines: SourceLines = SourceLines(bundle.texts)
     bundles = [bundle] if after is None else [bundle, after]
     redactor = _redactor_for(bundles, decisions) if redact else None
     if redactor is not None:
         lines = RedactedLines(lines, redactor)
+        # free text typed by people names anyone: each field a placeholder as a whole
+        decisions = [{**d, "by": redactor.person(str(d["by"])) if d.get("by") else d.get("by"),
+                      "note": redactor.free_text("note", str(d["note"])) if d.get("note") else d.get("note")}
+                     for d in decisions]
+        case = redactor.free_text("case", case) if case else case
     stamp = timestamp.isoformat(timespec="seconds") if isinstance(timestamp, datetime) else timestamp
     report = build_report(
         bundle,

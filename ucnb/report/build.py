@@ -32,6 +32,7 @@ from ucnb.report.context import (
     owners,
     pid_list,
     redact_outcome,
+    strict_commands,
     when_of,
 )
 from ucnb.report.evidence import SourceLines
@@ -105,8 +106,8 @@ def build_report(
     context = Context(
         bundle=bundle,
         after=after,
-        analysis=case_found.analysis,
-        verification=case_found.verification,
+        analysis=strict_commands(case_found.analysis, redactor),
+        verification=strict_commands(case_found.verification, redactor),
         decisions=records,
         lines=lines,
         r=r,
@@ -273,7 +274,6 @@ def verification_section(context: Context, verification: Verification) -> Sectio
 # ------------------------------------------------------------------ appendix
 def appendix(context: Context, timestamp: str | None) -> Section:
 
-    r = context.r
     section = Section("Appendix: input files", 2)
     redacted = context.redactor is not None
     for label, source in (("Before", context.bundle), ("After", context.after)):
@@ -284,20 +284,21 @@ def appendix(context: Context, timestamp: str | None) -> Section:
         files = sorted(source.files, key=lambda f: f.name)
         rows: list[list[Text]] = []
         for info in files[:MAX_FILES]:
-            if redacted:  # the original's hash would confirm a guessed name: hash what the report shows
+            if redacted:  # the original's hash or size would confirm a guessed file: give the redacted one's
                 text = source.texts.get(info.name)
-                digest = (
-                    hashlib.sha256(context.redactor.text(text).encode("utf-8")).hexdigest()  # the whole file
-                    if text is not None else "not kept"
-                )
+                data = context.strict(text).encode("utf-8") if text is not None else None
+                digest = hashlib.sha256(data).hexdigest() if data is not None else "not kept"
+                size = f"{len(data):,}" if data is not None else "not kept"
+                rows.append([context.redactor.strict_name(info.name), size, Code(digest)])
             else:
-                digest = info.sha256
-            rows.append([r(info.name), f"{info.size:,}", Code(digest)])
+                rows.append([info.name, f"{info.size:,}", Code(info.sha256)])
         if len(files) > MAX_FILES:
             rest = files[MAX_FILES:]
-            rows.append([f"... {plural(len(rest), 'more file')}", f"{sum(f.size for f in rest):,}", ""])
+            total = "" if redacted else f"{sum(f.size for f in rest):,}"
+            rows.append([f"... {plural(len(rest), 'more file')}", total, ""])
         hash_label = "SHA-256 of the redacted text" if redacted else "SHA-256"
-        section.blocks.append(Table(["File", "Bytes", hash_label], rows))
+        bytes_label = "Bytes (redacted)" if redacted else "Bytes"
+        section.blocks.append(Table(["File", bytes_label, hash_label], rows))
     about: list[tuple[str, Text]] = [("Kit", f"ucnb {kit_version()}")]
     if context.tac:
         about.append(("Diagnosis schema", str(context.analysis.schema)))
@@ -308,7 +309,8 @@ def appendix(context: Context, timestamp: str | None) -> Section:
         about.append(
             (
                 "Redaction",
-                f"host names, domains, addresses and user names replaced by placeholders ({replaced})",
+                f"host names, domains, addresses and user names replaced by placeholders ({replaced}); "
+                "in file names and command lines, every word that is not on the allow-list too",
             )
         )
     if timestamp:
@@ -356,7 +358,8 @@ def _analysis(context: Context, node: Any, entry: Any, prefix: str) -> list[tupl
     label = "PID" if len(pids) == 1 else "PIDs"
     rows = [(f"{prefix}Zombies", f"{count:,}" + (f" ({label} {shown})" if pids else ""))]
     for group in entry.groups[:2]:
-        parent = f"PID {group.ppid}" + (f" {r(group.parent_command)}" if group.parent_command else "")
+        command = context.strict(group.parent_command)
+        parent = f"PID {group.ppid}" + (f" {command}" if command else "")
         owner = r(group.service) if group.service else "no known service"
         rows.append((f"{prefix}Owner", f"{owner} ({parent})"))
     if len(entry.groups) > 2:

@@ -33,6 +33,10 @@ from ucnb.report.model import Text
 T = TypeVar("T")
 
 
+# Findings fields that hold a process's command line as the capture shows it: redacted by the allow-list.
+COMMAND_LINES = frozenset({"command", "parent_command", "owner_command"})
+
+
 @dataclass
 class Context:
     """What every part of the report reads."""
@@ -57,15 +61,23 @@ class Context:
     def pairs(self) -> list[tuple[Node, NodeAnalysis]]:
         return list(zip(self.bundle.nodes, self.analysis.nodes, strict=True))
 
-    def redacted(self, finding: T) -> T:
-        """`finding` (a findings dataclass, nested ones and tuples of them) with every string redacted."""
+    def redacted(self, finding: T, whole: bool = False) -> T:
+        """`finding` (a findings dataclass, nested ones and tuples of them) with every string redacted;
+        a process's command line by the allow-list (`strict`)."""
         if is_dataclass(finding) and not isinstance(finding, type):
-            values = {f.name: self.redacted(getattr(finding, f.name)) for f in fields(finding)}
+            values = {f.name: self.redacted(getattr(finding, f.name), f.name in COMMAND_LINES)
+                      for f in fields(finding)}
             return replace(finding, **values)
         if isinstance(finding, tuple):
             # a T still: the findings' tuples are plain tuples (no NamedTuple to rebuild)
-            return cast(T, tuple(self.redacted(item) for item in finding))
-        return self.r(finding) if isinstance(finding, str) else finding
+            return cast(T, tuple(self.redacted(item, whole) for item in finding))
+        if isinstance(finding, str):
+            return cast(T, self.strict(finding) if whole else self.r(finding))
+        return finding
+
+    def strict(self, value: Any) -> Any:
+        """A text of the captures (a command line) redacted by the allow-list (`--redact`), else as is."""
+        return self.redactor.strict(value) if self.redactor is not None and isinstance(value, str) else value
 
     def verdict(self, name: str) -> NodeVerification | None:
         """The verification entry of a node, or None."""
@@ -116,6 +128,25 @@ def decisions_of(records: Sequence[Mapping[str, Any]]) -> list[Decision]:
             by=str(record.get("by") or ""), note=str(record.get("note") or ""),
         )
     return list(latest.values())
+
+
+def strict_commands(finding: T, redactor: Any) -> T:
+    """`finding` with every process command line (`COMMAND_LINES`) redacted by the allow-list, the rest
+    as it is (names stay the originals the report looks things up by); as is without a redactor."""
+    if redactor is None:
+        return finding
+    if is_dataclass(finding) and not isinstance(finding, type):
+        values = {}
+        for f in fields(finding):
+            value = getattr(finding, f.name)
+            if f.name in COMMAND_LINES and isinstance(value, str):
+                values[f.name] = redactor.strict(value)
+            elif is_dataclass(value) or isinstance(value, tuple):
+                values[f.name] = strict_commands(value, redactor)
+        return replace(finding, **values) if values else finding
+    if isinstance(finding, tuple):
+        return cast(T, tuple(strict_commands(item, redactor) for item in finding))
+    return finding
 
 
 def redact_outcome(outcome: CaseOutcome, r: Callable[[Any], Any]) -> CaseOutcome:

@@ -64,8 +64,8 @@ class SourceLines:
 
 
 class RedactedLines(SourceLines):
-    """Source lines looked up by original names; texts returned redacted (names are redacted by the
-    report together with the analysis)."""
+    """Source lines looked up by original names; texts returned redacted by the allow-list (names are
+    redacted by the report together with the analysis)."""
 
     def __init__(self, lines: SourceLines, redactor: Any) -> None:
         super().__init__(lines.texts)
@@ -73,11 +73,11 @@ class RedactedLines(SourceLines):
 
     def line(self, source: str | None) -> str | None:
         text = super().line(source)
-        return None if text is None else self._redactor.text(text)
+        return None if text is None else self._redactor.strict(text)
 
     def find(self, source_range: str | None, word: str) -> tuple[str, str] | None:
         found = super().find(source_range, word)
-        return None if found is None else (found[0], self._redactor.text(found[1]))
+        return None if found is None else (found[0], self._redactor.strict(found[1]))
 
 
 def line_text(lines: SourceLines | None, source: str | None, parsed: str | None) -> str:

@@ -204,7 +204,7 @@ def _listing_frame(node: Node, redactor: Any) -> Any:
         return frame
     frame = frame.copy()
     for column in ("user", "comm", "command"):
-        frame[column] = frame[column].map(lambda v: v if pd.isna(v) else redactor.text(v)).astype("string")
+        frame[column] = frame[column].map(lambda v: v if pd.isna(v) else redactor.strict(v)).astype("string")
     return frame
 
 
