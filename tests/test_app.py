@@ -104,6 +104,9 @@ def test_a_whole_case_from_the_number_to_the_verified_fix(bench: Workbench, tmp_
         int(line),
     )
     assert "29815" in [v for v in bench.viewer.shown.lines if v.focus][0].text
+    # the viewer opened under the evidence clicked, and only there
+    holders = [w for w in _all(bench.widget) if bench.viewer.widget in getattr(w, "children", ())]
+    assert len(holders) == 1 and holders[0] in bench.slots
     bench.viewer.box.value = "defunct"
     assert bench.viewer.matches == ["cucm-sub1/show_process_list_detail.txt:251"]
     assert bench.viewer.shown.focus == 251

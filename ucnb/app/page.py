@@ -100,6 +100,7 @@ class Workbench:
         self.pickers: list[RemediationPicker] = []
         self.viewer: CaptureViewer | None = None
         self.plans: dict[str, widgets.HTML] = {}
+        self.slots: list[widgets.VBox] = []
         self._build(by)
         try:
             if bundle:
@@ -177,13 +178,15 @@ class Workbench:
                 self.case_status,
             ]
         )
-        left = W.VBox(
+        body = W.VBox(
             [
                 W.HTML("<h2>1. Before the fix</h2>"),
                 self.upload_before,
                 self.status,
                 self.headline,
                 self.nodes,
+                W.HTML("<h3>Capture files</h3>"),
+                self.viewer_box,
                 self.triage,
                 self.decided,
                 W.HTML("<h2>2. After the fix</h2>"),
@@ -198,16 +201,9 @@ class Workbench:
                 self.documents_status,
                 self.downloads,
             ],
-            layout=W.Layout(flex="3 1 0%", min_width="0"),
-        )
-        right = W.VBox(
-            [W.HTML("<h2>Capture files</h2>"), self.viewer_box], layout=W.Layout(flex="2 1 0%", min_width="0")
-        )
-        right.add_class("ucnb-viewer-column")
-        self.widget = W.VBox(
-            [title, header, W.HBox([left, right], layout=W.Layout(width="100%"))],
             layout=W.Layout(width="100%"),
         )
+        self.widget = W.VBox([title, header, body], layout=W.Layout(width="100%"))
         self.widget.add_class("ucnb-workbench")
 
     # ------------------------------------------------------------ the case
@@ -307,7 +303,7 @@ class Workbench:
         evidence = [z.source for n in analysis.nodes for z in list(n.zombies)[:200] if z.source]
         evidence += [g.parent_source for n in analysis.nodes for g in n.groups if g.parent_source]
         self.viewer = CaptureViewer.from_bundle(bundle, evidence=evidence)
-        self.viewer_box.children = (self.viewer.widget,)
+        self._move_viewer(self.viewer_box)
         self._show_triage()
         zombies = sum(len(n.zombies) for n in analysis.nodes)
         self._say(
@@ -320,7 +316,7 @@ class Workbench:
         self.headline.value = self.nodes.value = self.decided.value = self.verification.value = ""
         self.downloads.value = self.documents_status.value = ""
         self.triage.children = ()
-        self.pickers, self.plans, self.viewer = [], {}, None
+        self.pickers, self.plans, self.viewer, self.slots = [], {}, None, []
         self.viewer_box.children = (widgets.HTML("<i>The capture files appear here once uploaded.</i>"),)
         self.make_documents.disabled = True
 
@@ -416,12 +412,30 @@ class Workbench:
             button.add_class("ucnb-evidence-link")
             button.on_click(lambda _b, s=source: self.open_evidence(s))
             buttons.append(button)
-        return widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap"))
+        slot = widgets.VBox()  # the viewer opens here, under the evidence clicked
+        for button in buttons[1:]:
+            assert isinstance(button, widgets.Button)
+            button.on_click(lambda _b, s=slot: self._move_viewer(s))
+        self.slots.append(slot)
+        return widgets.VBox([widgets.HBox(buttons, layout=widgets.Layout(flex_flow="row wrap")), slot])
 
     def open_evidence(self, source: str) -> None:
         """Open the capture viewer at a `file:line` of the triage."""
         if self.viewer is not None:
             self.viewer.open_source(source)
+
+    def _move_viewer(self, slot: widgets.VBox) -> None:
+        """Show the viewer in `slot` (and only there): where the engineer looks."""
+        if self.viewer is None:
+            return
+        for other in [self.viewer_box, *self.slots]:
+            if other is not slot and other.children:
+                other.children = ()
+        slot.children = (self.viewer.widget,)
+        if slot is not self.viewer_box:
+            back = widgets.Button(description="Show the capture files here")
+            back.on_click(lambda _b: self._move_viewer(self.viewer_box))
+            self.viewer_box.children = (back,)
 
     def _recorded(self, picker: RemediationPicker) -> None:
         if self.case is not None:

@@ -60,7 +60,6 @@ STYLE = """<style>
 .ucnb-picture details .ucnb-zoom img{width:220%;max-width:none}
 .ucnb-evidence-link button,.ucnb-evidence-link{font-family:monospace}
 .ucnb-muted{color:#555}
-.ucnb-viewer-column{position:sticky;top:0;align-self:flex-start}
 </style>"""
 
 

@@ -49,6 +49,8 @@ function render({ model, el }) {
   input.className = "ucnb-upload-input";
   const button = document.createElement("button");
   button.className = "jupyter-widgets jupyter-button widget-button mod-primary ucnb-upload-button";
+  button.style.width = "auto";
+  button.style.padding = "0 1em";
   const progress = document.createElement("span");
   progress.className = "ucnb-upload-progress";
   progress.style.marginLeft = "1em";
