@@ -198,7 +198,7 @@ def test_the_cosmetic_imp_case_offers_leaving_them_first(tmp_path: Path):
     (picker,) = bench.pickers
     labels = [label for label, _ in picker.dropdown.options]
     assert labels[:2] == [
-        "Leave them until the next planned reboot (recommended)",
+        "No action needed: leave them until the next planned reboot",
         "Reboot the node in a maintenance window (only if the customer insists)",
     ]
     assert "No action needed: a known cosmetic condition" in bench.nodes.value
@@ -332,3 +332,33 @@ def test_hostile_names_stay_inside_the_upload_folder(tmp_path: Path, monkeypatch
     bundle = load_uploaded([{"name": "../../etc/evil\x1b[31m.txt", "content": data}])
     assert [f.name for f in bundle.files] == ["evil__31m.txt"]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("tac", "step"),
+    [
+        (False, "end the stuck parent process 29815 on cucm-sub1"),
+        (True, "end the parent process 29815 with root access (TAC only): kill -9 29815"),
+    ],
+)
+def test_the_groups_table_reads_the_outcomes_words_not_tokens(tmp_path: Path, tac: bool, step: str):
+    """Issue 21: each node's groups table says the outcome's next step for that parent in words
+    (after a decision: the decided step), never a diagnosis token such as `restart_service`."""
+    bench = Workbench(cases=tmp_path, case="c1", tac=tac)
+    bench.store_before([("before", EX1)])
+    groups = bench.tables["cucm-sub1"][1].value
+    assert "restart the Cisco AMC Service on cucm-sub1: utils service restart Cisco AMC Service" in groups
+    assert "at a convenient time (optional)" in groups
+    for token in ("restart_service", "optional</td><td>", "convenient</td>", ">low<"):
+        assert token not in groups
+    cosmetic = Workbench(cases=tmp_path, case="c2", tac=tac)
+    cosmetic.store_before([("before", EX5)])
+    (table,) = [value for _, value in cosmetic.tables.values()]
+    assert "leave the zombie processes in place" in table.value
+    assert "until the next planned reboot" in table.value
+    assert "<td>leave</td>" not in table.value and "next_planned_reboot" not in table.value
+    if tac:  # a decision changes the table's next step (TAC mode: the kill is offered)
+        (picker,) = bench.pickers
+        picker.dropdown.value = "kill_parent"
+        picker.button.click()
+        assert step in bench.tables["cucm-sub1"][1].value

@@ -17,6 +17,7 @@ from ucnb.app.triage import (
     STYLE,
     case_headline,
     group_html,
+    groups_table_html,
     node_heading,
     picture_html,
     plan_html,
@@ -26,7 +27,7 @@ from ucnb.app.uploads import ChunkedUpload, describe, load_paths
 from ucnb.diagnosis.outcome import Case, assess
 from ucnb.errors import InputError
 from ucnb.faces.draw import draw_zombie_tree
-from ucnb.faces.plan import sentence, steps_for
+from ucnb.faces.plan import group_rows, sentence, steps_for
 from ucnb.faces.viewer import CaptureViewer
 from ucnb.faces.widgets import Decisions, RemediationPicker
 from ucnb.model.actions import action, status
@@ -101,6 +102,7 @@ class Workbench:
         self.viewer: CaptureViewer | None = None
         self.plans: dict[str, widgets.HTML] = {}
         self.slots: list[widgets.VBox] = []
+        self.tables: dict[str, tuple[NodeAnalysis, widgets.HTML]] = {}
         self._build(by)
         try:
             if bundle:
@@ -316,7 +318,7 @@ class Workbench:
         self.headline.value = self.nodes.value = self.decided.value = self.verification.value = ""
         self.downloads.value = self.documents_status.value = ""
         self.triage.children = ()
-        self.pickers, self.plans, self.viewer, self.slots = [], {}, None, []
+        self.pickers, self.plans, self.viewer, self.slots, self.tables = [], {}, None, [], {}
         self.viewer_box.children = (widgets.HTML("<i>The capture files appear here once uploaded.</i>"),)
         self.make_documents.disabled = True
 
@@ -329,7 +331,7 @@ class Workbench:
 
     def _next(self, outcome: NodeOutcome) -> str:
         steps = steps_for(outcome, self._audience())
-        return sentence(steps[0]) if steps else status(outcome.status).headline
+        return sentence(steps[0], self._audience()) if steps else status(outcome.status).headline
 
     def _show_triage(self) -> None:
         assert self.found is not None and self.before is not None
@@ -361,6 +363,9 @@ class Workbench:
             if not node.groups:
                 continue
             children.append(widgets.HTML(node_heading(node.node, node.product, node_outcome)))
+            table = widgets.HTML(groups_table_html(group_rows(node, node_outcome, self._audience())))
+            self.tables[node.node] = (node, table)
+            children.append(table)
             children += self._groups(node, node_outcome)
             plan = widgets.HTML(plan_html(node_outcome, tac=self.tac))
             self.plans[node.node] = plan
@@ -466,6 +471,9 @@ class Workbench:
         for node_outcome in outcome.nodes:
             if node_outcome.node in self.plans:
                 self.plans[node_outcome.node].value = plan_html(node_outcome, tac=self.tac)
+            if node_outcome.node in self.tables:
+                node, table = self.tables[node_outcome.node]
+                table.value = groups_table_html(group_rows(node, node_outcome, self._audience()))
         self._show_decided()
         if self.found.verification is not None:
             self.verification.value = verification_html(self.found.verification.nodes, outcome, tac=self.tac)

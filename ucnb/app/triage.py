@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ucnb.faces.plan import headline, plan_rows
@@ -28,6 +28,7 @@ from ucnb.report.words import product_words
 from ucnb.text import plural, printable
 
 __all__ = [
+    "groups_table_html",
     "badge",
     "case_headline",
     "group_words",
@@ -95,6 +96,23 @@ def node_heading(name: str, product: str, outcome: NodeOutcome) -> str:
 def _pids(pids: Sequence[int]) -> str:
     shown = ", ".join(str(p) for p in pids[:MAX_PIDS])
     return shown + (f" and {len(pids) - MAX_PIDS} more" if len(pids) > MAX_PIDS else "")
+
+
+def groups_table_html(rows: Sequence[Mapping[str, str]]) -> str:
+    """The groups of a node as a table (`ucnb.faces.plan.group_rows`: words, never tokens).
+
+    >>> groups_table_html([{"parent PID": "7", "next step": "<leave>"}]).split("</tr>")[1:]
+    ['<tr><td>7</td><td>&lt;leave&gt;</td>', '</table>']
+    """
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    head = "".join(f"<th>{html.escape(c[:1].upper() + c[1:])}</th>" for c in columns)
+    cells = ("".join(f"<td>{html.escape(printable(str(row.get(c, ''))))}</td>" for c in columns)
+             for row in rows)
+    body = "".join(f"<tr>{cell}</tr>" for cell in cells)
+    return (f'<table class="ucnb-groups" border="1" cellpadding="4" style="border-collapse:collapse">'
+            f"<tr>{head}</tr>{body}</table>")
 
 
 def group_words(group: Group) -> str:
