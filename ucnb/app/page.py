@@ -169,7 +169,7 @@ class Workbench:
         self.downloads = W.HTML()
 
         title = W.HTML(
-            STYLE + "<h2>Zombie processes on Cisco UC servers</h2><p class='ucnb-muted'>What the "
+            STYLE + "<p class='ucnb-muted'>What the "
             "customer's captures show, what to do, and whether the fix worked. Nothing "
             "leaves this machine.</p>"
         )
