@@ -36,11 +36,10 @@ bench: $(VENV)/.installed
 notebooks: $(VENV)/.installed
 	$(PY) tools/run_notebooks.py
 
-# The web app on http://127.0.0.1:8866/: upload a bundle, triage, decide, download the report and the
-# case note (BUNDLE=path opens one at start; so does ?bundle=path in the URL).
+# The workbench on http://127.0.0.1:8866/ (ucnb/app/serve.py): CASES=dir is the cases folder (default in
+# the user's data folder), BUNDLE=path a case under it to open, TAC=1 TAC mode.
 app: $(VENV)/.installed
-	UCNB_BUNDLE="$(if $(BUNDLE),$(abspath $(BUNDLE)))" $(VENV)/bin/voila notebooks/app.ipynb --no-browser \
-		--Voila.ip=127.0.0.1 --port=8866
+	$(PY) -m ucnb.app $(if $(CASES),--cases "$(CASES)") $(if $(BUNDLE),--bundle "$(BUNDLE)") $(if $(TAC),--tac)
 
 # A training notebook as a trainee sees it, on http://127.0.0.1:8867/ (NB=ex1_amc ... ex5_imnp_sftp, or
 # practice): the capture viewer, the quiz and its score, no code. Practice on an exercise of

@@ -1,6 +1,7 @@
 """`verify`: the four verdicts, PID bookkeeping, restarted parents, node pairing."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 from cli_helpers import run_cli
@@ -264,3 +265,26 @@ def test_cli_a_stale_copy_is_unknown_unless_force_order(tmp_path):
     status, out, _ = run_cli("verify", f"{ex1}/before", f"{ex1}/after", "--json")
     (node,) = json.loads(out)["nodes"]
     assert node["order_problem"] is None and node["order_forced"] is False and node["verdict"] == "cleared"
+
+
+def test_the_reboot_evidence_cites_the_file_of_the_show_status_line(tmp_path):
+    """Issue 26: with `show network cluster` read first, the evidence named its file for the uptime."""
+    import shutil
+
+    from ucnb.diagnosis.verify import compare
+    from ucnb.read.bundle import load
+
+    root = Path(__file__).resolve().parents[2]
+    cluster = root / "tests" / "fixtures" / "identity" / "show_network_cluster_cucm_imp.txt"
+    folders = {}
+    for moment in ("before", "after"):
+        folder = tmp_path / moment
+        shutil.copytree(root / "sample_outputs" / "ex1_cucm_amc" / moment, folder)
+        shutil.copy(cluster, folder / "show_network_cluster.txt")
+        folders[moment] = folder
+    status = folders["after"] / "show_status.txt"
+    status.write_text(status.read_text().replace("up 41 days,  3:43", "up 15 min"))
+    (node,) = compare(load(folders["before"]), load(folders["after"])).nodes
+    assert node.rebooted is True
+    assert "show status show_status.txt:" in node.reboot_evidence
+    assert "show_network_cluster" not in node.reboot_evidence

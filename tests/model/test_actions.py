@@ -158,7 +158,7 @@ def test_the_faces_read_the_table():
 def test_faces_take_findings_never_their_json():
     """`to_json()` happens at the CLI and scan boundary only; no face reads a findings document."""
     faces = [*sorted((PACKAGE / "faces").glob("*.py")), *sorted((PACKAGE / "report").glob("*.py")),
-             PACKAGE / "app.py"]
+             *sorted((PACKAGE / "app").glob("*.py"))]
     for path in faces:
         if path.name == "jsonout.py":  # the CLI's JSON writer
             continue

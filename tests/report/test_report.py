@@ -439,6 +439,20 @@ def test_pdf_when_chromium_is_installed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]  # no temporary file left
 
 
+def test_pdf_under_a_long_temporary_folder(tmp_path, monkeypatch):
+    """Chromium aborted (exit -6) when TMPDIR left no room for its socket names (a pytest or Voila
+    kernel temporary folder): the web app's PDF was never made."""
+    if not os.path.exists("/usr/bin/chromium"):
+        pytest.skip("Debian Chromium (/usr/bin/chromium) is not installed")
+    from ucnb.report.render_pdf import html_to_pdf
+
+    deep = tmp_path / ("long-temporary-folder-" * 3) / "server" / "tmp"
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    assert html_to_pdf("<h1>x</h1>")[:5] == b"%PDF-"
+
+
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr("ucnb.report.render_pdf.CHROMIUM", str(tmp_path / "no-chromium"))
     status, _, err = run("report", SAMPLES / "ex1_cucm_amc" / "before", "-o", tmp_path / "r.pdf")

@@ -156,11 +156,11 @@ def _clock(node: Node) -> tuple[datetime | None, int | None, str]:
     up = _uptime_seconds(identity.uptime)
     date = parse_status_date(identity.date) if identity.date else None
     if date is not None and up is not None:
-        return date, up, f"show status {identity.source}".strip()
+        return date, up, f"show status {identity.clock_source or identity.source}".strip()
     for snap in reversed(node.loads):
         if snap.captured_at is not None and snap.summary.uptime_s is not None:
             return snap.captured_at, snap.summary.uptime_s, f"top {snap.summary.source}"
-    return date, up, f"show status {identity.source}".strip()
+    return date, up, f"show status {identity.clock_source or identity.source}".strip()
 
 
 def _reboot(before: Node, after: Node) -> tuple[bool | None, str | None]:
@@ -224,7 +224,7 @@ def _moment(node: Node) -> tuple[datetime | None, str]:
     identity = node.identity
     date = parse_status_date(identity.date) if identity.date else None
     if date is not None:
-        found.append((date, f"show status {identity.source}".strip()))
+        found.append((date, f"show status {identity.clock_source or identity.source}".strip()))
     found += [(s.captured_at, f"top {s.summary.source or s.source}") for s in node.loads if s.captured_at]
     found += [(li.captured_at, f"listing {li.source}") for li in node.listings if li.captured_at]
     found = [(moment.replace(tzinfo=None), source) for moment, source in found]

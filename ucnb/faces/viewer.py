@@ -181,7 +181,7 @@ def _cut(text: str) -> str:
 _STYLE = (
     "<style>"
     ".ucnb-viewer{font-family:monospace;font-size:13px;white-space:pre;overflow:auto;max-height:32em;"
-    "border:1px solid #ccc;background:#fff;color:#111}"
+    "border:1px solid #ccc;background:#fff;color:#111;max-width:100%;box-sizing:border-box}"
     ".ucnb-viewer .ucnb-line{padding:0 6px}"
     ".ucnb-viewer .ucnb-no{display:inline-block;min-width:6ch;text-align:right;color:#777;"
     "margin-right:1.5ch;user-select:none}"
@@ -248,9 +248,10 @@ class CaptureViewer:
         self.earlier = widgets.Button(description="Earlier lines")
         self.later = widgets.Button(description="Later lines")
         self.position = widgets.HTML()
-        self.body = widgets.HTML()
+        self.body = widgets.HTML(layout=widgets.Layout(width="100%", min_width="0"))
         self.widget = widgets.VBox([
-            widgets.HBox([self.files, self.box, self.find, self.previous, self.next]),
+            widgets.HBox([self.files, self.box, self.find, self.previous, self.next],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             self.position, self.body, widgets.HBox([self.earlier, self.later]),
         ], layout=widgets.Layout(width="100%"))
         self.widget.add_class("ucnb-capture-viewer")

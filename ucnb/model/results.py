@@ -126,6 +126,7 @@ class Identity(ParseResult):
     uptime: str | None = None
     cluster: list[dict[str, Any]] = field(default_factory=list)
     source: str = ""
+    clock_source: str = ""  # "file:line" of the `show status` line that gave the uptime
 
 
 @dataclass

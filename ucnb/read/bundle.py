@@ -441,6 +441,8 @@ def _merge_identity(target: Identity, found: Identity) -> None:
         target.cluster = list(found.cluster)
     if found.source and not target.source:
         target.source = found.source
+    if found.clock_source and not target.clock_source:
+        target.clock_source = found.clock_source  # show status's file, not the first identity output's
 
 
 # ucnb/data/services.toml [product_hints]

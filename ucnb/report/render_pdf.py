@@ -26,6 +26,7 @@ from ucnb.report.model import Report, ReportOutput
 from ucnb.text import printable
 
 CHROMIUM = "/usr/bin/chromium"
+SOCKET_DIR_MAX = 60  # a longer temporary folder leaves no room for Chromium's socket names (108 bytes)
 PAPERS = {"A4": "A4", "Letter": "letter"}  # `--paper` -> CSS page size
 SHOWN_NODES = 3  # in the footer; the rest are counted
 _CSS_SAFE = re.compile(r"[A-Za-z0-9 ,.:_()-]")
@@ -101,6 +102,8 @@ def html_to_pdf(html_text: str, target: str = "report.pdf", *, timeout: float = 
             page.as_uri(),
         ]
         env = {**os.environ, "HOME": work, "XDG_CONFIG_HOME": work, "XDG_CACHE_HOME": work}
+        if len(work) > SOCKET_DIR_MAX and os.path.isdir("/tmp"):  # its sockets' paths outgrow the limit:
+            env["TMPDIR"] = "/tmp"  # Chromium aborts (exit -6) under a long TMPDIR
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, cwd=work, env=env)
         except (OSError, subprocess.TimeoutExpired) as error:

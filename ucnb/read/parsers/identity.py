@@ -84,7 +84,7 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
         source = f"{file}:{first_line + index}"
         uptime = _UPTIME.match(text)
         if uptime:
-            identity.uptime = uptime["up"]
+            identity.uptime, identity.clock_source = uptime["up"], source
             after_uptime_label = False
             continue
         if after_uptime_label:
@@ -102,7 +102,7 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
             uptime = _UPTIME.match(value)
             after_uptime_label = not value
             if uptime:
-                identity.uptime = uptime["up"]
+                identity.uptime, identity.clock_source = uptime["up"], source
             elif value:
                 identity.unparsed.append(Unparsed(source, text, "uptime not in the `up ..., N user` form"))
         elif collapsed and label in _STATUS_FIELDS and label != "date" and len(value.split()) > 1:
@@ -111,6 +111,8 @@ def _show_status(lines: Sequence[str], file: str, first_line: int, identity: Ide
             identity.unparsed.append(Unparsed(source, text, why))
         elif label in _STATUS_FIELDS and value:
             setattr(identity, _STATUS_FIELDS[label], value)
+            if label == "date":
+                identity.clock_source = identity.clock_source or source
         elif label not in _STATUS_FIELDS and label not in _STATUS_KNOWN:
             identity.unparsed.append(Unparsed(source, text, f"unknown show status field {match['label']!r}"))
         elif not value and label in _STATUS_FIELDS:
