@@ -16,10 +16,14 @@ def line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"[^\S\n]*+(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*+(?:{pattern}))")
 
 
+# the last stage of a shell pipeline that prints a count
+_COUNTS = re.compile(r"\|\s*(?:grep\s+(?:-\w*c\w*|--count)\b[^|]*|wc\s+-l)\s*$")
+
+
 class Recogniser:
     """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
-    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `group`,
-    `sealed`, `reruns`).
+    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `counts`,
+    `group`, `sealed`, `reruns`).
 
     >>> from ucnb.read.parsers.commands import RECOGNISER
     >>> RECOGNISER.command("sh proc list det")
@@ -42,10 +46,14 @@ class Recogniser:
         self._line_starts = line_start(self._starts.pattern)
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
+        # the output that a pipeline ending in a count prints (`| grep -c Z`, `| wc -l`)
+        self._counts = next((spec.name for spec in specs if spec.counts), "")
 
     def shell_command(self, typed: str) -> str:
         """The command a Linux shell command line prints the output of (`sudo ps axjfww` -> a
         listing), or "unknown": then its output says what it is."""
+        if self._counts and _COUNTS.search(typed):  # `ps --ppid 4290 | grep -c Z`: a bare number
+            return self._counts
         words = typed.split()
         while words and words[0] in ("sudo", "command", "exec", "busybox"):
             words = words[1:]

@@ -41,7 +41,7 @@ import re
 from collections.abc import Sequence
 
 from ucnb.model.columns import Columns
-from ucnb.model.results import Listing, Unparsed
+from ucnb.model.results import Listing, TextCount, Unparsed
 from ucnb.read.parsers.listing_rows import Layout, Segment
 from ucnb.text import plural
 
@@ -132,8 +132,29 @@ def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] 
     return None if best is None else (*best, len(texts), others)
 
 
+# A count stated as text among the rows (a script's `Zombies found = 46`, `Total defunct: 3`): evidence,
+# never the wrapped tail of the row above (issue 23).
+_TEXT_COUNT = re.compile(
+    r"\s*(?P<label>[A-Za-z][\w .()/-]{0,60}?)\s*[=:]\s*(?P<value>\d{1,9})\s*", re.ASCII)
+_COUNT_WORDS = re.compile(r"zombie|defunct|total|count|found|processes", re.IGNORECASE)
+
+
+def text_count(line: str, source: str) -> TextCount | None:
+    """The count a line states as text, or None.
+
+    >>> text_count("Zombies found = 46", "x:3")
+    TextCount(label='Zombies found', value=46, source='x:3')
+    >>> text_count("-Xmx=4", "x:3") is None
+    True
+    """
+    found = _TEXT_COUNT.fullmatch(line) if len(line) <= 100 else None
+    if found is None or not _COUNT_WORDS.search(found["label"]):
+        return None
+    return TextCount(found["label"].strip(), int(found["value"]), source)
+
+
 # The one warning for a listing without parents: `inspect` shows it, and so does the diagnosis.
-_NO_PPID_WARNING = (
+NO_PPID_WARNING = (
     "the listing {source} has no PPID column (ps aux style): the zombies' parents cannot be known; "
     "capture `show process list detail`"
 )
@@ -210,6 +231,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     segment = Segment(layout)
     segments = [segment]  # a different header starts a new segment
     joined: list[int] = []  # wrapped lines joined to the row above
+    counts: list[TextCount] = []  # counts stated as text between the rows
+    stated: list[int] = []  # their lines
     last_header = first_row
     headers = [] if header_at is None else [header_at]  # every header line, repeated or new
     i = start
@@ -220,6 +243,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         tail_next = i + 1 < len(lines) and _is_tail(segment.layout, lines[i + 1], relaxed=True)
         if not line.strip():
             pass
+        elif (count := text_count(line, f"{file}:{first_line + i}")) is not None:
+            counts.append(count)  # a count, not the tail of the row above (recognised, as a header)
+            stated.append(i)
         elif (names := _header_names(line)) is not None:
             last_header = i
             headers.append(i)
@@ -235,7 +261,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         elif after_row and joined[-1:] != [i - 1] and segment.drawing_only() and _is_tail(layout, line, True):
             segment.join(lines, lines[i - 1], i)
             joined.append(i)
-        elif after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line):
+        elif (after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line)
+              and not segment.complete()):
             # an indented tail, or the tail of a line as long as a terminal or a mail wraps at
             glue = "" if len(lines[i - 1]) in _HARD_WIDTHS and not line[0].isspace() else " "
             segment.append_tail(line.strip(), i, glue)
@@ -271,7 +298,8 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         assumed_layout=assumed,
         columns=columns,
         source=source,
-        recognised=[first_line + i for i in sorted(headers)],
+        recognised=[first_line + i for i in sorted(headers + stated)],
+        counts=counts,
     )
 
 
@@ -314,7 +342,7 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
     if from_tree:
         warnings.append(_tree_warning(processes))
     elif not ppid_column:
-        warnings.append(_NO_PPID_WARNING.format(source=source))
+        warnings.append(NO_PPID_WARNING.format(source=source))
     groups = _duplicate_groups(processes.data["pid"]) if processes.data.get("pid") is not None else []
     if groups:
         sources = processes.values("source")  # `file:line` made only for the rows named

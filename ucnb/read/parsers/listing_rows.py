@@ -262,6 +262,10 @@ class Segment:
         self.fields[-1] = f"{self.fields[-1].rstrip()}{glue}{text}"
         self.tails.setdefault(self.lines[-1], []).append(tail)
 
+    def complete(self) -> bool:
+        """True when the last row's command is whole: a `<defunct>` name ends it (nothing wraps on)."""
+        return bool(self.fields) and self.fields[-1].rstrip().endswith("<defunct>")
+
     def drawing_only(self) -> bool:
         """True when the last row's command is empty or only forest drawing (its command wrapped)."""
         return bool(self.fields) and not self.fields[-1].strip(" |\\_")
