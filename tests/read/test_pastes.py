@@ -163,3 +163,97 @@ def test_uc_captures_keep_their_product() -> None:
 def node_of_path(path: Path) -> tuple[ucnb.model.results.Node, NodeAnalysis]:
     bundle = ucnb.load(path)
     return bundle.nodes[0], ucnb.diagnose(bundle).nodes[0]
+
+
+# --- 3. listings wrapped in markup -------------------------------------------------------------------
+
+def test_html_escaped_listing_collapsed_onto_one_line_is_read_row_by_row() -> None:
+    node, analysis = node_of("html_pre_collapsed.txt")
+    assert zombies(analysis) == [(23101, 23088), (23125, 23088), (23190, 23088)]
+    [group] = analysis.groups
+    assert group.parent_command == "node /srv/app/server.js --port=8080 && true"  # &amp; unescaped
+    assert [z.source for z in analysis.zombies] == ["html_pre_collapsed.txt:2"] * 3
+    assert any("HTML markup taken off and entities unescaped before reading (lines 1-3)" in w
+               for w in analysis.warnings)
+    assert any("collapsed onto one line" in w for w in analysis.warnings)
+    assert [u.text for u in node.unparsed] == ["After a few hours I get these:", "How do I get rid of them?"]
+
+
+def test_mail_quoted_rows_wrapped_by_the_mail_are_unquoted_and_joined() -> None:
+    node, analysis = node_of("mail_quoted_wrapped.txt")
+    assert zombies(analysis) == [(8812, 2210), (8830, 2210)]
+    [group] = analysis.groups
+    assert group.parent_command == "/usr/libexec/postfix/master -w"
+    assert [z.command for z in analysis.zombies] == ["[cleanup] <defunct>"] * 2
+    assert any("mail quotes (`>`) taken off before reading (lines 2-15)" in w for w in analysis.warnings)
+
+
+def test_markdown_backticked_rows() -> None:
+    _, analysis = node_of("markdown_backticks.txt")
+    assert zombies(analysis) == [(5520, 5301), (5531, 5301)]
+    assert analysis.groups[0].parent_command.startswith("java -jar agent.jar")
+    assert any("Markdown fences and backticks taken off" in w for w in analysis.warnings)
+
+
+def test_ucos_own_quote_marks_are_not_mail_quotes() -> None:
+    """`>> Return code = 0` of `utils service list` is UCOS's own line, not a quoted mail."""
+    bundle = ucnb.load(Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "services")
+    assert not any("mail quotes" in w for node in bundle.nodes for w in node.warnings)
+    assert not any("mail quotes" in w for w in bundle.warnings)
+
+
+# --- 4. AIX and other ps that print <defunct> alone --------------------------------------------------
+
+def test_aix_defunct_rows_with_blank_columns() -> None:
+    node, analysis = node_of("aix_ps_ef_defunct.txt")
+    assert zombies(analysis) == [(2162876, 4915308), (3211500, 4915308), (3276990, 4915308)]
+    [group] = analysis.groups
+    assert (group.parent_command, group.parent_source) == ("ora_j000_PROD", "aix_ps_ef_defunct.txt:8")
+    assert any("3 defunct rows with blank columns (AIX prints no UID, STIME or TTY for a zombie)" in w
+               for w in analysis.warnings)
+    assert node.unparsed == []
+
+
+def test_aix_defunct_on_the_next_line() -> None:
+    node, analysis = node_of("aix_ps_efl_continuation.txt")
+    assert zombies(analysis) == [(2162876, 4915308), (3211500, 4915308)]
+    assert [z.source for z in analysis.zombies] == ["aix_ps_efl_continuation.txt:4-5",
+                                                    "aix_ps_efl_continuation.txt:6-7"]
+    assert analysis.groups[0].parent_command == "ora_j000_PROD"
+    assert node.unparsed == []
+
+
+def test_aix_defunct_rows_without_header(tmp_path: Path) -> None:
+    path = tmp_path / "aix.txt"
+    path.write_text("  2162876 4915308   0   0:00 <defunct>\n  3211500 4915308   0   0:00 <defunct>\n")
+    _, analysis = node_of_path(path)
+    assert zombies(analysis) == [(2162876, 4915308), (3211500, 4915308)]
+
+
+def test_defunct_rows_without_a_pid_column_are_counted_never_no_capture() -> None:
+    node, analysis = node_of("no_pid_column.txt")
+    assert analysis.next_step.reason.startswith("7 defunct rows, no PID column: the parent cannot be named "
+                                                "(no_pid_column.txt:2 ... no_pid_column.txt:8)")
+    assert len(node.unparsed) == 7
+    assert {u.reason for u in node.unparsed} == {
+        "a defunct row without a PID column: its parent cannot be named"}
+
+
+def test_a_stat_comm_listing_with_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "statcomm.txt"
+    path.write_text("STAT COMMAND\nZ    sh <defunct>\nZ    sh <defunct>\nSs   init\n")
+    _, analysis = node_of_path(path)
+    assert analysis.next_step.reason.startswith("2 defunct rows, no PID column: the parent cannot be named")
+
+
+def test_a_linux_host_running_jabberd_is_no_im_and_p(tmp_path: Path) -> None:
+    """Process names the catalogue ties to a product but that other systems run too (jabberd2, sipd)
+    are no sign of UCOS on their own."""
+    path = tmp_path / "xmpp.txt"
+    path.write_text("$ ps -ef\nUID PID PPID C STIME TTY TIME CMD\n"
+                    "root 1 0 0 Dec01 ? 00:00:09 /sbin/init\n"
+                    "jabber 812 1 0 Dec01 ? 00:01:00 jabberd -c /etc/jabberd/jabberd.cfg\n"
+                    "jabber 990 812 0 Dec02 ? 00:00:00 [sh] <defunct>\n")
+    node, analysis = node_of_path(path)
+    assert node.product == "linux"
+    assert analysis.groups[0].action == "restart_parent"

@@ -55,6 +55,7 @@ from ucnb.model.findings import (
 from ucnb.model.graph import again_at, build_graph, children
 from ucnb.model.results import Bundle, Listing, Node
 from ucnb.read.bundle import NOT_UCOS
+from ucnb.read.parsers.listing import DEFUNCT_WITHOUT_PID
 from ucnb.text import plural
 
 if TYPE_CHECKING:  # pandas only for groups_table: a scan's workers never import it
@@ -222,6 +223,12 @@ def _quiet_uc(
         return NextStep("recollect", command, reason, urgency=judged.urgency, urgency_reason=judged.reason,
                         when="now")
 
+    no_pid = [item.source for item in (listing.unparsed if listing is not None else ())
+              if item.reason.startswith(DEFUNCT_WITHOUT_PID)]
+    if no_pid and len(no_pid) == len(damaged):
+        shown = no_pid[0] if len(no_pid) == 1 else f"{no_pid[0]} ... {no_pid[-1]}"
+        return step(RECOLLECT, f"{plural(len(no_pid), 'defunct row')}, no PID column: the parent cannot be "
+                               f"named ({shown}); capture `{RECOLLECT}`", max(len(no_pid), zombie_count or 0))
     if damaged:
         shown = ", ".join(damaged[:3]) + (" ..." if len(damaged) > 3 else "")
         return step(
@@ -360,7 +367,7 @@ def _listing_warnings(
     warnings: list[str] = []
     latest = node.latest_load
     zombie_count = latest.summary.zombie if latest else None
-    if not rows(listing, "processes"):
+    if not rows(listing, "processes") and listing.columns:  # (no header at all: the listing says so)
         warnings.append(
             f"the listing {listing.source} has a header but no process rows (cut short?): it cannot "
             f"show zombies; capture `{RECOLLECT}` again"

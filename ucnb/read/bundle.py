@@ -124,9 +124,9 @@ def load(
             problems.append(str(error))
             continue
         del decoded
-        bundle.warnings.extend(capture.warnings)
         bundle.texts[name] = capture.text
         parsed = _parse_capture(capture)
+        bundle.warnings.extend(capture.warnings)
         if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
             # a README or a case note: not a node; its lines are listed once, at bundle level
             lines = [line for session in parsed for line in _unparsed(session)]
@@ -182,7 +182,14 @@ def _parse_capture(capture: Capture) -> list[_Session]:
     }
     # text outside any section is kept with the first session of the file that has sections
     for section in capture.sections:
-        sessions[section.session].parsed.append(parse_section(section))
+        item = parse_section(section)
+        if capture.markup and isinstance(item.result, Listing):  # said where the rows are judged
+            item.result.warnings[:0] = capture.markup
+            item.warnings[:0] = capture.markup
+        sessions[section.session].parsed.append(item)
+    if capture.markup and not any(isinstance(item.result, Listing)
+                                  for session in sessions.values() for item in session.parsed):
+        capture.warnings.extend(capture.markup)
     first = next((s for s in sessions.values() if s.parsed), sessions[0])
     first.unparsed.extend(capture.unparsed)
     return [s for s in sessions.values() if s.parsed or s.unparsed]
@@ -522,7 +529,8 @@ PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
 
 
 def detect_product(node: Node) -> str:
-    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name."""
+    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name;
+    `linux` when the capture shows no sign of UCOS (issue 23: a Linux host or a container)."""
     if node.identity.product:
         return node.identity.product
     for row in node.identity.cluster:
@@ -540,13 +548,14 @@ def detect_product(node: Node) -> str:
     for snapshot in node.loads:
         shown = set(values(snapshot, "processes", "command"))
         commands.update(command.rstrip("+") for command in shown if command)
-    found = {PRODUCT_BY_PROCESS[c] for c in commands if c in PRODUCT_BY_PROCESS}
+    named = {c for c in commands if c in PRODUCT_BY_PROCESS}
+    if not node.ucos and not named - _SHARED_NAMES and not _ucos_process(node):
+        return "linux"  # no sign of UCOS: a Linux host or container (a `jabberd` alone is no IM&P)
+    found = {PRODUCT_BY_PROCESS[c] for c in named}
     if len(found) == 1:
         return found.pop()
     if found:
         return "unknown"  # processes of several UC products
-    if not node.ucos and not _ucos_process(node):
-        return "linux"
     for pattern, product in PRODUCT_BY_NAME:
         if pattern.search(node.name):
             return product
@@ -556,11 +565,18 @@ def detect_product(node: Node) -> str:
 # UCOS's own folders and users: a process under them is a UC node's, whatever its name
 _UCOS_PATHS = ("/usr/local/cm/", "/usr/local/platform/", "/usr/local/thirdparty/", "/opt/cisco/",
                "/usr/local/cuc/", "/common/")
-_UCOS_USERS = frozenset({"ccmservice", "ccmserv+", "ccmbase", "informix", "database", "cucsvc", "ccmsyslog"})
+_UCOS_USERS = frozenset({"ccmservice", "ccmserv+", "ccmservi", "ccmbase", "informix", "database", "cucsvc",
+                         "ccmsyslog", "ccmsysl+", "sipproxy", "sipproxy+"})
+# process names of the catalogue's product hints that other systems run too: no sign of UCOS alone
+_SHARED_NAMES = frozenset({"jabberd", "sipd", "pe"})
 
 
 def _ucos_process(node: Node) -> str:
     """A process of the node that only UCOS runs (a UC folder, a UC user), as evidence; "" for none."""
+    for snapshot in node.loads:
+        for user in set(values(snapshot, "processes", "user")) & _UCOS_USERS:
+            node.ucos = f"processes of the UC user `{user}` ({snapshot.source})"
+            return node.ucos
     for listing in node.listings:
         for user in distinct(listing, "processes", "user") & _UCOS_USERS:
             node.ucos = f"processes of the UC user `{user}` ({listing.source})"

@@ -23,7 +23,7 @@ _COUNTS = re.compile(r"\|\s*(?:grep\s+(?:-\w*c\w*|--count)\b[^|]*|wc\s+-l)\s*$")
 class Recogniser:
     """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
     (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `counts`,
-    `group`, `sealed`, `reruns`).
+    `glued`, `group`, `sealed`, `reruns`).
 
     >>> from ucnb.read.parsers.commands import RECOGNISER
     >>> RECOGNISER.command("sh proc list det")
@@ -46,6 +46,7 @@ class Recogniser:
         self._line_starts = line_start(self._starts.pattern)
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
+        self._glued = [spec.glued for spec in specs if spec.glued is not None]
         # the output that a pipeline ending in a count prints (`| grep -c Z`, `| wc -l`)
         self._counts = next((spec.name for spec in specs if spec.counts), "")
 
@@ -58,6 +59,15 @@ class Recogniser:
         while words and words[0] in ("sudo", "command", "exec", "busybox"):
             words = words[1:]
         return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
+
+    def glued(self, typed: str) -> tuple[str, str]:
+        """A shell command line with output glued after it (a web page lost the line ends): (the
+        command, the output); (`typed`, "") when nothing is glued."""
+        for split in self._glued:
+            command, output = split(typed)
+            if output:
+                return command, output
+        return typed, ""
 
     def command(self, typed: str) -> tuple[str, str, str]:
         """(canonical command or "unknown", the command as typed, output glued after it on the line).

@@ -32,7 +32,12 @@ from ucnb.model.results import (
     Unparsed,
 )
 from ucnb.read.parsers.identity import parse_identity
-from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
+from ucnb.read.parsers.listing import (
+    glued_listing,
+    looks_like_listing_header,
+    looks_like_listing_row,
+    parse_listing,
+)
 from ucnb.read.parsers.load import looks_like_load_output, parse_load
 from ucnb.read.parsers.perfmon import STARTS as PERFMON_STARTS
 from ucnb.read.parsers.perfmon import parse_perfmon
@@ -69,6 +74,8 @@ class CommandSpec:
     reruns: bool = False  # its first line again after data is another run (a repeated `ps` header)
     counts: bool = False  # what a shell pipeline ending in a count (`| grep -c Z`, `| wc -l`) prints
     ucos: bool = False  # only UCOS prints it: the node is a UC server (the product guess)
+    # (a shell command line) -> (the command, its output glued after it when a web page lost the line ends)
+    glued: Callable[[str], tuple[str, str]] | None = None
     sealed: bool = False  # once started, no content test cuts it (its own labels look like others')
 
     @property
@@ -177,7 +184,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
     _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
                   detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
-                  shell=("ps",), reruns=True),
+                  shell=("ps",), reruns=True, glued=glued_listing),
     _listing_spec("show process list", r"(?:\s*(?:page|file\s+\S+))*"),
     _listing_spec("show process search", _ANY),
     _listing_spec("show process name", _ANY),
