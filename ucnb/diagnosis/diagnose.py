@@ -423,7 +423,7 @@ def _groups(
 
 def _no_process_data(node: Node) -> NextStep | None:
     """A UC capture without any process data (`utils diagnose test` alone): what to send."""
-    if node.loads or node.listings or not node.ucos:
+    if node.loads or node.listings or node.perfmon is not None or not node.ucos:
         return None
     return NextStep("recollect", "show process load",
                     f"a UC capture with no process data ({node.ucos}): send `show process load` and "
