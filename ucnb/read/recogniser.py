@@ -149,11 +149,17 @@ def line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | No
         if at_start.match(text):
             positions.append(0)
         positions.extend(match.end() for match in after_newline.finditer(text))
-    for hint in hints:  # one hit a line is enough: the search goes on from the next line
-        position = text.find(hint)
+    for hint in hints:
+        position, streak = text.find(hint), 0
         while position >= 0:
             positions.append(position)
-            end = text.find("\n", position)
+            streak += 1
+            if streak < 8:
+                position = text.find(hint, position + 1)
+                continue
+            # many hits in a row: go on from the next line (a long line of hits is read once, and a
+            # line with one hit, the usual case, costs one search)
+            streak, end = 0, text.find("\n", position)
             position = text.find(hint, end + 1) if end >= 0 else -1
     positions.sort()
     found: list[int] = []
