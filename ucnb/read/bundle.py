@@ -418,7 +418,7 @@ def join_listings(first: Listing, then: Listing) -> Listing:
     >>> b = Listing(processes=Columns(LISTING_COLUMNS, {"pid": [7, 9], "ppid": [None, None],
     ...                                                 "zombie": [False, True]}), source="x:5-6")
     >>> both = join_listings(a, b)
-    >>> list(both.processes["pid"]), both.joined
+    >>> values(both, "processes", "pid"), both.joined
     ([9, 7], ['x:2-2', 'x:5-6'])
     """
     seen = set(values(first, "processes", "pid"))
@@ -428,6 +428,8 @@ def join_listings(first: Listing, then: Listing) -> Listing:
     for name in LISTING_COLUMNS:
         later = values(then, "processes", name)
         data[name] = [*values(first, "processes", name), *(later[row] for row in keep)]
+    data["depth"] = [depth or 0 for depth in data["depth"]]
+    data["zombie"] = [bool(zombie) for zombie in data["zombie"]]
     holds = [any(values(listing, "processes", "zombie")) for listing in (first, then)]
     zombie_parents = [listing.has_ppid for listing, held in zip((first, then), holds, strict=True) if held]
     # a listing without PPIDs and without zombies (the parent's own row, `ps 4290`) hides no parent

@@ -172,7 +172,7 @@ class Layout:
 
         >>> layout = Layout("     UID     PID    PPID   C    STIME    TTY  TIME CMD",
         ...                 "UID PID PPID C STIME TTY TIME CMD".split())
-        >>> layout.aligned_defunct("             2162876 4915308   0                  0:00 <defunct>")
+        >>> layout.aligned_defunct("         2162876 4915308   0                  0:00 <defunct>")
         ['-', '2162876', '4915308', '0', '-', '-', '0:00', '<defunct>']
         """
         if self.ends is None or not (tail or line).rstrip().endswith("<defunct>"):
