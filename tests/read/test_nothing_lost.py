@@ -75,6 +75,8 @@ def is_noise(raw: str, previous: list[str]) -> bool:
         return True
     if text.startswith(VMWARE_BLOCK):
         return True
+    if not text.replace(">", "").strip() or text.startswith("```"):  # a bare mail quote, a Markdown fence
+        return True
     # the indented lines of a VMware Installation block
     for before in reversed(previous):
         cleaned = clean_line(before)

@@ -24,7 +24,7 @@ import networkx as nx
 import numpy as np
 
 from ucnb.diagnosis.history import history, history_growth, in_use, join_listing
-from ucnb.diagnosis.remedy import RECOLLECT, remediation
+from ucnb.diagnosis.remedy import LINUX_COUNT, LINUX_LISTING, RECOLLECT, linux_remediation, remediation
 from ucnb.diagnosis.trend import (
     DEFAULT_PID_MAX,
     Growth,
@@ -54,6 +54,8 @@ from ucnb.model.findings import (
 )
 from ucnb.model.graph import again_at, build_graph, children
 from ucnb.model.results import Bundle, Listing, Node
+from ucnb.read.bundle import NOT_UCOS
+from ucnb.read.parsers.listing import DEFUNCT_WITHOUT_PID
 from ucnb.text import plural
 
 if TYPE_CHECKING:  # pandas only for groups_table: a scan's workers never import it
@@ -120,21 +122,27 @@ def _group(
     room: Headroom,
     rate: tuple[Growth, str | None],
     walker: Walker | None,
+    pid1: str | None = None,
 ) -> Group:
     product = node.product
-    if ppid is None or walker is None:
-        owner = Owner("missing")
-    else:
-        owner = walker.owner(ppid)
     attrs = g.nodes[ppid] if g is not None and ppid is not None and ppid in g else None
     parent = None if attrs is None or attrs.get("missing") else attrs  # the parent's row, when listed
     parent_command = parent.get("command") if parent is not None else None
+    if product == "linux":  # not a UC node: no service, no UC command (issue 23)
+        owner = Owner("init" if ppid == 1 else "unknown" if parent is not None else "missing")
+    elif ppid is None or walker is None:
+        owner = Owner("missing")
+    else:
+        owner = walker.owner(ppid)
     judgement = judge(len(zombie_pids), room, rate[0])
-    remedy = remediation(
-        owner, ppid, parent_command, product=product, urgency=judgement.urgency,
-        cluster_source=_cluster_source(node), catalogue=catalogue,
-        held=frozenset(section.command for section in node.sections),
-    )
+    if product == "linux":
+        remedy = linux_remediation(owner.kind, ppid, parent_command, pid1)
+    else:
+        remedy = remediation(
+            owner, ppid, parent_command, product=product, urgency=judgement.urgency,
+            cluster_source=_cluster_source(node), catalogue=catalogue,
+            held=frozenset(section.command for section in node.sections),
+        )
     owner_command = g.nodes[owner.pid].get("command") if g is not None and owner.pid is not None else None
     chain: tuple = ()
     omitted = 0
@@ -187,8 +195,27 @@ _RANK = {"service": 0, "missing": 1, "no_ppid": 1, "unconfirmed": 1, "init": 2, 
 def _quiet_step(
     zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth,
     counted_by: str = "show process load counts",
+    linux: bool = False,
 ) -> NextStep:
-    """The next step of a node whose listing shows no defunct row."""
+    """The next step of a node whose listing shows no defunct row (`linux`: not a UC node, the Linux
+    commands)."""
+    step = _quiet_uc(zombie_count, listing, damaged, room, rate, counted_by)
+    if not linux:
+        return step
+    return replace(step, command=_linux_words(step.command), reason=_linux_words(step.reason) or "")
+
+
+def _linux_words(text: str | None) -> str | None:
+    """A UC step's words with the Linux commands (`ps -eo ...`, `top -b -n 1`) in place of UCOS's."""
+    if text is None:
+        return None
+    return text.replace(RECOLLECT, LINUX_LISTING).replace("show process load", LINUX_COUNT)
+
+
+def _quiet_uc(
+    zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth,
+    counted_by: str = "show process load counts",
+) -> NextStep:
     def step(command: str, reason: str, zombies: int = 0) -> NextStep:
         judged = judge(zombies, room, rate)
         if zombies == 0 and zombie_count is None:  # "none" would claim more than the capture shows
@@ -196,6 +223,12 @@ def _quiet_step(
         return NextStep("recollect", command, reason, urgency=judged.urgency, urgency_reason=judged.reason,
                         when="now")
 
+    no_pid = [item.source for item in (listing.unparsed if listing is not None else ())
+              if item.reason.startswith(DEFUNCT_WITHOUT_PID)]
+    if no_pid and len(no_pid) == len(damaged):
+        shown = no_pid[0] if len(no_pid) == 1 else f"{no_pid[0]} ... {no_pid[-1]}"
+        return step(RECOLLECT, f"{plural(len(no_pid), 'defunct row')}, no PID column: the parent cannot be "
+                               f"named ({shown}); capture `{RECOLLECT}`", max(len(no_pid), zombie_count or 0))
     if damaged:
         shown = ", ".join(damaged[:3]) + (" ..." if len(damaged) > 3 else "")
         return step(
@@ -237,9 +270,15 @@ def _quiet_step(
 
 def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
                rate: Growth, listing: Listing | None,
-               counted_by: str = "show process load counts") -> NextStep:
+               counted_by: str = "show process load counts", linux: bool = False) -> NextStep:
     if not groups:
-        return _quiet_step(zombie_count, listing, damaged, room, rate, counted_by)
+        return _quiet_step(zombie_count, listing, damaged, room, rate, counted_by, linux)
+    step = _group_step(groups, zombie_count, damaged, room, rate)
+    return replace(step, reason=_linux_words(step.reason) or "") if linux else step
+
+
+def _group_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
+                rate: Growth) -> NextStep:
 
     def rank(group: Group) -> tuple:
         kind = group.rule.split(":", 1)[0]
@@ -328,7 +367,7 @@ def _listing_warnings(
     warnings: list[str] = []
     latest = node.latest_load
     zombie_count = latest.summary.zombie if latest else None
-    if not rows(listing, "processes"):
+    if not rows(listing, "processes") and listing.columns:  # (no header at all: the listing says so)
         warnings.append(
             f"the listing {listing.source} has a header but no process rows (cut short?): it cannot "
             f"show zombies; capture `{RECOLLECT}` again"
@@ -370,6 +409,7 @@ def _groups(
     rates = listing_rates(node)
     walker = Walker(g, node.product, catalogue, _peers(node)) if g is not None else None
     groups = []
+    pid1 = _pid1_command(node.listing) if node.product == "linux" else None
     for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
         if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
             rate: tuple[Growth, str | None] = (rates[ppid], "listings")
@@ -377,8 +417,27 @@ def _groups(
             rate = (rate_all, basis)
         else:
             rate = (rate_all, None)
-        groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate, walker))
+        groups.append(_group(ppid, sorted(by_parent[ppid]), g, node, catalogue, room, rate, walker, pid1))
     return groups
+
+
+def _no_process_data(node: Node) -> NextStep | None:
+    """A UC capture without any process data (`utils diagnose test` alone): what to send."""
+    if node.loads or node.listings or node.perfmon is not None or not node.ucos:
+        return None
+    return NextStep("recollect", "show process load",
+                    f"a UC capture with no process data ({node.ucos}): send `show process load` and "
+                    f"`{RECOLLECT}`", urgency="optional", when="now",
+                    urgency_reason="whether zombies are present is not known yet (no zombie count)")
+
+
+def _pid1_command(listing: Listing | None) -> str | None:
+    """The command of PID 1 when the listing shows it (an init, or a container's application)."""
+    if listing is None or not rows(listing, "processes"):
+        return None
+    table = TableReader.of(listing, "processes")
+    at = np.flatnonzero(table.ints("pid") == 1)
+    return table.take("command", at[:1].tolist())[0] if len(at) else None
 
 
 def diagnose_node(
@@ -423,6 +482,9 @@ def diagnose_node(
                 "not running, and zombies' parents cannot be read from it"
             )
 
+    if node.product == "linux":
+        warnings.insert(0, NOT_UCOS)
+    warnings.extend(_count_warnings(node, len(zombies), listing))
     counted = any(snap.summary.zombie is not None for snap in node.loads)
     several = not counted and len(node.listings) > 1
     rate_all = listing_growth(node.listings) if several else node_growth(node.loads)
@@ -463,8 +525,10 @@ def diagnose_node(
         zombie_trend=tuple(snap.summary.zombie for snap in node.loads),
         zombies=zombies,
         groups=tuple(groups),
-        next_step=_next_step(groups, zombie_count, damaged, room, rate_all, listing, counted_by),
-        warnings=tuple(dict.fromkeys(warnings)),
+        next_step=_no_process_data(node) or _next_step(groups, zombie_count, damaged, room, rate_all, listing,
+                                                       counted_by, node.product == "linux"),
+        warnings=tuple(dict.fromkeys(_linux_words(text) or "" for text in warnings) if node.product == "linux"
+                       else dict.fromkeys(warnings)),
         trend=trend(node.loads),
         leak_rate_per_hour=rate_all.rate,
         trend_hours=None if rate_all.hours is None else round(rate_all.hours, 4),
@@ -488,6 +552,17 @@ def _zombie_name(command: str | None) -> str:
     """ "sh" of `[sh] <defunct>` (the name PerfMon logs a process under)."""
     text = (command or "").replace("<defunct>", "").strip()
     return text.strip("[]").split()[0].rsplit("/", 1)[-1] if text.strip("[]") else ""
+
+
+def _count_warnings(node: Node, defunct: int, listing: Listing | None) -> list[str]:
+    """The counts the capture states as text (`Zombies found = 46`, what `grep -c Z` printed), kept as
+    evidence beside what the listing shows."""
+    if not node.counts:
+        return []
+    shows = f"the listing shows {plural(defunct, 'defunct row')}" if listing is not None else "no listing"
+    stated = "; ".join(f"`{count.label}`: {count.value} ({count.source})" for count in node.counts[:5])
+    more = " ..." if len(node.counts) > 5 else ""
+    return [f"counts stated in the capture: {stated}{more}; {shows}"]
 
 
 # `[sh] <defunct>`, or a state column Z (Z, Zs, Z+...) standing alone between spaces

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ucnb.diagnosis.diagnose import diagnose
-from ucnb.diagnosis.remedy import window_text
+from ucnb.diagnosis.remedy import LINUX_COUNT, window_text
 from ucnb.diagnosis.verify import compare
 from ucnb.knowledge.catalogue import Catalogue
 from ucnb.model.actions import IF_INSISTED, STATUSES, action
@@ -108,7 +108,9 @@ def _after_clearing(node: NodeAnalysis, first: NextAction) -> list[NextAction]:
                            "must no longer be listed", command=f"show process pid {first.ppid}",
                            ppid=first.ppid))
     steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
-                       "Cisco's procedure ends with this check: the count must fall to 0", command=RECHECK))
+                       "the count must fall to 0" if node.product == "linux"
+                       else "Cisco's procedure ends with this check: the count must fall to 0",
+                       command=_count_command(node)))
     if first.action == "kill_parent" and first.service:
         steps.append(_step("check_service", node.node, "after_fix",
                            f"ending the parent process may stop the {first.service}: it must show "
@@ -123,8 +125,8 @@ def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) ->
     grew = plural(round(rate or 0), "zombie")
     why = f"the count grew by {grew} an hour before the fix: a leak can come back"
     steps = [
-        _step("recheck", node.node, "after_1h", why, command=RECHECK),
-        _step("recheck", node.node, "after_24h", why, command=RECHECK),
+        _step("recheck", node.node, "after_1h", why, command=_count_command(node)),
+        _step("recheck", node.node, "after_24h", why, command=_count_command(node)),
     ]
     service = group.service if group is not None else None
     if service:
@@ -139,6 +141,11 @@ def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) ->
     steps.append(_step("escalate", node.node, "if_it_returns", "a leak that returns after a restart is a "
                        "defect to investigate, not a condition to clear again"))
     return steps
+
+
+def _count_command(node: NodeAnalysis) -> str:
+    """The zombie count's command: UCOS's, or `top -b -n 1` on a Linux host or container (issue 23)."""
+    return LINUX_COUNT if node.product == "linux" else RECHECK
 
 
 def _growing(node: NodeAnalysis) -> bool:

@@ -27,7 +27,8 @@ from ucnb.model.findings import Alternative
 
 __all__ = [
     "REBOOT", "RECOLLECT", "CLUSTER", "SERVICES", "DRF_STATUS", "DRF_HISTORY", "MECHANISM", "Remedy",
-    "remediation", "transfer_words", "window_text",
+    "LINUX_LISTING", "LINUX_COUNT", "is_init", "linux_remediation", "remediation", "transfer_words",
+    "window_text",
 ]
 
 REBOOT = "utils system restart"
@@ -257,3 +258,82 @@ def _unknown(
         "process first)" + _not_peer(owner),
         (kill, _leave()),
     )
+
+
+# --- a Linux host or container, not a UC node (issue 23): the Linux answer, never a UC command --------
+
+LINUX_LISTING = "ps -eo pid,ppid,user,stat,args"
+LINUX_COUNT = "top -b -n 1"
+LINUX_REBOOT = "reboot"
+# What reaps the children it adopts when it runs as PID 1 (an init, or an init made for containers).
+_INITS = frozenset({"init", "systemd", "tini", "tini-static", "dumb-init", "docker-init", "catatonit",
+                    "s6-svscan", "runit", "runsvdir", "openrc-init", "upstart", "launchd", "supervisord",
+                    "my_init", "pause"})
+
+
+def is_init(command: str | None) -> bool | None:
+    """Whether a PID 1 running `command` reaps adopted children (None: PID 1 is not listed).
+
+    >>> is_init("/usr/lib/systemd/systemd --switched-root"), is_init("/bin/sh /app/start.sh")
+    (True, False)
+    """
+    if not command or not command.split():
+        return None
+    words = command.split()
+    name = words[0].strip("[]").rsplit("/", 1)[-1].rstrip(":")
+    if name in ("sh", "bash", "dash", "ash", "python", "python3", "node", "java") and len(words) > 1:
+        return False  # a script run as PID 1: an application
+    return name in _INITS
+
+
+def linux_remediation(kind: str, ppid: int | None, parent_command: str | None,
+                      pid1_command: str | None) -> Remedy:
+    """The Linux answer for a zombie group of a host or container that is not a UC node. `kind`: the
+    owner's kind ("init": the parent is PID 1; "missing"; "unknown": a process in the listing).
+
+    >>> linux_remediation("init", 1, "/bin/sh /app/start.sh", "/bin/sh /app/start.sh").action
+    'run_with_init'
+    """
+    leave = _alternative("leave", None, "a zombie holds only a PID; they go when their parent ends")
+    pid1 = is_init(pid1_command)
+    shown = (pid1_command or "?") if len(pid1_command or "?") <= 60 else (pid1_command or "")[:57] + "..."
+    no_init = (f"PID 1 ({shown}) is an application, not an init: it does not reap the children it "
+               "adopts")
+    if ppid is None:
+        return Remedy("linux_no_ppid", "recollect", LINUX_LISTING, "unknown", "",
+                      f"the listing has no PPID column, so the zombies' parent cannot be known; capture "
+                      f"`{LINUX_LISTING}`", (leave,))
+    if ppid == 0:
+        return Remedy("linux_outside", "restart_container", None, "unknown", "",
+                      "PPID 0: the parent is outside this PID namespace (the container runtime's shim, "
+                      "as for an `exec` session), not missing; they go when that session or the "
+                      "container ends", (leave,))
+    if kind == "init" and pid1 is False:
+        return Remedy("linux_no_init", "run_with_init", None, "unknown", "",
+                      f"{no_init}; run the container with an init (`--init`, tini, dumb-init) or fix "
+                      "the application; killing the parent does nothing useful here: it is PID 1 of the "
+                      "container (killing it stops the container)",
+                      (_alternative("restart_container", None, "clears them until they come back"), leave))
+    if kind == "init" and pid1:
+        return Remedy("linux_init", "reboot", LINUX_REBOOT, "high", "",
+                      f"the parent is PID 1 ({shown}), an init: it reaps adopted children, so these "
+                      "should clear within moments; if they stay, PID 1 is stuck and only a reboot of "
+                      "the host clears them", (leave,))
+    if kind == "init":
+        return Remedy("linux_init_unlisted", "recollect", LINUX_LISTING, "unknown", "",
+                      "the parent is PID 1, which the listing does not show: an init reaps adopted "
+                      "children, an application run as PID 1 of a container does not; capture "
+                      f"`{LINUX_LISTING}` to see it", (leave,))
+    if kind == "missing":
+        return Remedy("linux_missing", "recollect", LINUX_LISTING, "unknown", "",
+                      f"the parent PID {ppid} is not in the listing; capture `{LINUX_LISTING}` to see it",
+                      (leave,))
+    what = parent_command or "?"
+    what = what if len(what) <= 60 else what[:57] + "..."
+    reason = (f"the parent PID {ppid} ({what}) does not wait for its children: restart it (its zombies "
+              "then pass to PID 1) or fix it")
+    alternatives = [leave]
+    if pid1 is False:
+        reason += f"; {no_init} either: run the container with an init (`--init`, tini, dumb-init)"
+        alternatives.insert(0, _alternative("run_with_init", None, no_init))
+    return Remedy("linux_parent", "restart_parent", None, "unknown", "", reason, tuple(alternatives))

@@ -54,10 +54,13 @@ def match_process(
     """The service a process belongs to, or None when it is not one (or not certain).
 
     `comm` is the short name (top's COMMAND or the listing's comm, a trailing `+` is stripped),
-    `command` the full command line when known, `product` CUCM/IMnP/CUC/unknown. A `java`/`tomcat`
+    `command` the full command line when known, `product` CUCM/IMnP/CUC/unknown (`linux`: never a
+    service). A `java`/`tomcat`
     process is told apart by its arguments only; two candidates means None.
     """
     catalogue = catalogue or CATALOGUE
+    if product == "linux":  # a Linux host or container: no UC service runs there
+        return None
     names: list[tuple[str, bool]] = []
     if comm and comm.strip():
         observed = comm.strip()

@@ -169,6 +169,17 @@ ACTIONS: Mapping[str, Action] = {
         Action("recapture_after", "Capture the after state again",
                "capture the zombie count and the process list of {node} again, after the remediation",
                decision=False),
+        # a Linux host or container, not a UC node (issue 23): never a UC command
+        Action("run_with_init", "Run the container with an init",
+               "run the container {node} with an init (`docker run --init`, tini or dumb-init) so that "
+               "its PID 1 reaps the children it adopts, or fix the application so it waits for its "
+               "children", disrupts="node", decision=False, jargon=True),
+        Action("restart_parent", "Restart the parent process",
+               "restart the parent process {ppid} on {node} (the program that does not wait for its "
+               "children), or fix it so it does", disrupts="service", decision=False, jargon=True),
+        Action("restart_container", "Restart the container",
+               "restart the container {node} (or end the `exec` session whose children these are)",
+               disrupts="node", decision=False, jargon=True),
     )
 }
 

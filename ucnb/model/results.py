@@ -45,6 +45,16 @@ class ParseResult:
     recognised: list[int] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TextCount:
+    """A count the capture states as text, kept as evidence: a script's `Zombies found = 46`, the
+    bare number a `ps --ppid 4290 | grep -c Z` printed (`label` is then the command)."""
+
+    label: str
+    value: int
+    source: str  # "file:line"
+
+
 @dataclass
 class LoadSummary:
     """The summary lines of one `top` snapshot, by field label.
@@ -103,6 +113,16 @@ class Listing(ParseResult):
     command: str = "show process list detail"  # canonical command it came from (set by ucnb.read.bundle)
     cut_short: bool = False  # the pager showed the output was not paged to its end (set by ucnb.read.bundle)
     captured_at: datetime | None = None  # filled by ucnb.read.bundle when the date is known
+    counts: list[TextCount] = field(default_factory=list)  # counts stated as text among the rows
+    # the listings of one moment joined into this one (several commands of one session): their sources
+    joined: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Counted(ParseResult):
+    """The output of a command that prints a count (`... | grep -c Z`, `... | wc -l`)."""
+
+    counts: list[TextCount] = field(default_factory=list)
 
 
 @dataclass
@@ -195,7 +215,7 @@ class Node:
     """One UC server as seen in the bundle. Lists are in capture order (oldest first)."""
 
     name: str
-    product: str = "unknown"  # CUCM, IMnP, CUC, unknown
+    product: str = "unknown"  # CUCM, IMnP, CUC, unknown; linux: no sign of UCOS (a Linux host, a container)
     identity: Identity = field(default_factory=Identity)
     loads: list[LoadSnapshot] = field(default_factory=list)  # every show process load snapshot
     listings: list[Listing] = field(default_factory=list)  # every process listing
@@ -203,6 +223,8 @@ class Node:
     restarts: list[dict[str, Any]] = field(default_factory=list)  # utils service restart transcripts
     perfmon_logs: list[PerfmonLog] = field(default_factory=list)  # RIS PerfMon CSV files, as read
     perfmon: PerfmonTimeline | None = None  # their polls merged (ucnb.read.bundle), oldest first
+    counts: list[TextCount] = field(default_factory=list)  # counts stated as text (evidence)
+    ucos: str = ""  # the first sign that the node runs UCOS (an `admin:` prompt, a UC output), evidence
     sections: list[Section] = field(default_factory=list)
     unparsed: list[Unparsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -24,7 +24,7 @@ from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE
-from ucnb.model.columns import SERVICE_COLUMNS, Columns, distinct, rows, values
+from ucnb.model.columns import LISTING_COLUMNS, SERVICE_COLUMNS, Columns, distinct, rows, values
 from ucnb.model.results import (
     Bundle,
     FileInfo,
@@ -38,6 +38,7 @@ from ucnb.model.results import (
 )
 from ucnb.read.capture import Capture, CaptureSection, capture_text, decode
 from ucnb.read.parsers.commands import BY_NAME, RECOGNISER
+from ucnb.read.parsers.listing import NO_PPID_WARNING
 from ucnb.read.parsers.perfmon import looks_like_perfmon, merge_logs, parse_perfmon, text_lines
 from ucnb.read.sources import SourceFile, read_sources
 from ucnb.text import plural
@@ -123,9 +124,9 @@ def load(
             problems.append(str(error))
             continue
         del decoded
-        bundle.warnings.extend(capture.warnings)
         bundle.texts[name] = capture.text
         parsed = _parse_capture(capture)
+        bundle.warnings.extend(capture.warnings)
         if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
             # a README or a case note: not a node; its lines are listed once, at bundle level
             lines = [line for session in parsed for line in _unparsed(session)]
@@ -181,7 +182,14 @@ def _parse_capture(capture: Capture) -> list[_Session]:
     }
     # text outside any section is kept with the first session of the file that has sections
     for section in capture.sections:
-        sessions[section.session].parsed.append(parse_section(section))
+        item = parse_section(section)
+        if capture.markup and isinstance(item.result, Listing):  # said where the rows are judged
+            item.result.warnings[:0] = capture.markup
+            item.warnings[:0] = capture.markup
+        sessions[section.session].parsed.append(item)
+    if capture.markup and not any(isinstance(item.result, Listing)
+                                  for session in sessions.values() for item in session.parsed):
+        capture.warnings.extend(capture.markup)
     first = next((s for s in sessions.values() if s.parsed), sessions[0])
     first.unparsed.extend(capture.unparsed)
     return [s for s in sessions.values() if s.parsed or s.unparsed]
@@ -211,7 +219,8 @@ def parse_section(section: CaptureSection) -> ParsedSection:
             if text.strip()
         ]
     elif spec.parse is not None:
-        typed = None if section.shell else section.typed  # a shell's command says nothing of the layout
+        # a shell's command says nothing of a listing's layout (a count's command is its label)
+        typed = None if section.shell and spec.files_as == "listing" else section.typed
         result = spec.parse(section.lines, file=section.file, first_line=section.first_line, typed=typed)
         count = spec.rows(result)
         section.command = getattr(result, "command", None) or section.command
@@ -343,12 +352,16 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
     status_date = _session_date(session)
     reference = status_date or session.started or node_date
     seen: datetime | None = None  # the latest time seen so far in this session
+    moment: CaptureSection | None = None  # the last shell listing of the session, while one moment lasts
     node.unparsed.extend(session.unparsed)
     for item in session.parsed:
         result = item.result
         section = item.section
         spec = BY_NAME.get(section.command)
         kind = spec.files_as if spec is not None and result is not None else None
+        if not node.ucos and (section.typed and not section.shell or spec is not None and spec.ucos):
+            typed = section.typed and not section.shell
+            node.ucos = f"`{f'admin:{section.typed}' if typed else section.command}` ({section.source})"
         snapshots = None
         seen = _later(seen, section.captured_at)
         if kind == "loads":
@@ -362,8 +375,16 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
             node.loads.extend(result.snapshots)
         elif kind == "listing":
             result.captured_at = section.captured_at or seen or status_date or session.started
-            node.listings.append(result)
+            node.counts.extend(result.counts)
+            if moment is not None and _one_moment(moment, section) and node.listings:
+                node.listings[-1] = join_listings(node.listings[-1], result)
+            else:
+                node.listings.append(result)
+            moment = section if section.shell else None
+        elif kind == "counts":
+            node.counts.extend(result.counts)
         elif kind == "services":
+            moment = None
             node.services = _merge_services(node, result)
         elif kind == "identity":
             _merge_identity(node.identity, result)
@@ -376,6 +397,65 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
         node.sections.append(Section(section.command, source, item.rows, snapshots))
         node.unparsed.extend(item.unparsed)
         node.warnings.extend(item.warnings)
+
+
+def _one_moment(before: CaptureSection, section: CaptureSection) -> bool:
+    """Two listings of one moment: different commands typed one after the other at a shell prompt
+    (`ps -ef | grep chrome`, then `ps 4290`), not one command run again (`ps aux | grep Z` three
+    times: three snapshots), and no time stamp between them."""
+    return (before.shell and section.shell and bool(before.typed) and bool(section.typed)
+            and before.typed != section.typed
+            and (before.captured_at is None or section.captured_at is None
+                 or before.captured_at == section.captured_at))
+
+
+def join_listings(first: Listing, then: Listing) -> Listing:
+    """The rows of two listings of one moment as one (a PID already listed keeps its first row; the
+    later one is evidence in its own section). Its `joined` names both sources.
+
+    >>> a = Listing(processes=Columns(LISTING_COLUMNS, {"pid": [9], "ppid": [7], "zombie": [True]}),
+    ...             source="x:2-2")
+    >>> b = Listing(processes=Columns(LISTING_COLUMNS, {"pid": [7, 9], "ppid": [None, None],
+    ...                                                 "zombie": [False, True]}), source="x:5-6")
+    >>> both = join_listings(a, b)
+    >>> values(both, "processes", "pid"), both.joined
+    ([9, 7], ['x:2-2', 'x:5-6'])
+    """
+    seen = set(values(first, "processes", "pid"))
+    pids = values(then, "processes", "pid")
+    keep = [row for row, pid in enumerate(pids) if pid not in seen]
+    data = {}
+    for name in LISTING_COLUMNS:
+        later = values(then, "processes", name)
+        data[name] = [*values(first, "processes", name), *(later[row] for row in keep)]
+    data["depth"] = [depth or 0 for depth in data["depth"]]
+    data["zombie"] = [bool(zombie) for zombie in data["zombie"]]
+    holds = [any(values(listing, "processes", "zombie")) for listing in (first, then)]
+    zombie_parents = [listing.has_ppid for listing, held in zip((first, then), holds, strict=True) if held]
+    # a listing without PPIDs and without zombies (the parent's own row, `ps 4290`) hides no parent
+    warnings = [text for listing, held in zip((first, then), holds, strict=True) for text in listing.warnings
+                if held or text != NO_PPID_WARNING.format(source=listing.source)]
+    sources = [*(first.joined or [first.source]), then.source]
+    warnings.append(f"the listings {', '.join(sources)} were typed one after the other in one session: "
+                    "read as one moment (a PID listed twice keeps its first row)")
+    joined = Listing(
+        unparsed=[*first.unparsed, *then.unparsed],
+        warnings=list(dict.fromkeys(warnings)),
+        recognised=[*first.recognised, *then.recognised],
+        processes=Columns(LISTING_COLUMNS, data, len(data["pid"])),
+        flavour=first.flavour if first.flavour == then.flavour else "custom",
+        forest=first.forest or then.forest,
+        has_ppid=all(zombie_parents) if zombie_parents else first.has_ppid or then.has_ppid,
+        parents_from_tree=first.parents_from_tree or then.parents_from_tree,
+        columns=first.columns,
+        source=first.source,
+        command=first.command,
+        cut_short=first.cut_short or then.cut_short,
+        captured_at=first.captured_at or then.captured_at,
+        counts=[*first.counts, *then.counts],
+        joined=sources,
+    )
+    return joined
 
 
 def _later(seen: datetime | None, moment: datetime | None) -> datetime | None:
@@ -453,7 +533,8 @@ PRODUCT_BY_NAME = [(re.compile(r"imp|cups|imnp|presence", re.I), "IMnP"),
 
 
 def detect_product(node: Node) -> str:
-    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name."""
+    """CUCM, IMnP, CUC or unknown: from identity outputs, then services, processes, and the name;
+    `linux` when the capture shows no sign of UCOS (issue 23: a Linux host or a container)."""
     if node.identity.product:
         return node.identity.product
     for row in node.identity.cluster:
@@ -471,13 +552,48 @@ def detect_product(node: Node) -> str:
     for snapshot in node.loads:
         shown = set(values(snapshot, "processes", "command"))
         commands.update(command.rstrip("+") for command in shown if command)
-    found = {PRODUCT_BY_PROCESS[c] for c in commands if c in PRODUCT_BY_PROCESS}
+    named = {c for c in commands if c in PRODUCT_BY_PROCESS}
+    if not node.ucos and not named - _SHARED_NAMES and not _ucos_process(node):
+        return "linux"  # no sign of UCOS: a Linux host or container (a `jabberd` alone is no IM&P)
+    found = {PRODUCT_BY_PROCESS[c] for c in named}
     if len(found) == 1:
         return found.pop()
+    if found:
+        return "unknown"  # processes of several UC products
     for pattern, product in PRODUCT_BY_NAME:
         if pattern.search(node.name):
             return product
     return "unknown"
+
+
+# UCOS's own folders and users: a process under them is a UC node's, whatever its name
+_UCOS_PATHS = ("/usr/local/cm/", "/usr/local/platform/", "/usr/local/thirdparty/", "/opt/cisco/",
+               "/usr/local/cuc/", "/common/")
+_UCOS_USERS = frozenset({"ccmservice", "ccmserv+", "ccmservi", "ccmbase", "informix", "database", "cucsvc",
+                         "ccmsyslog", "ccmsysl+", "sipproxy", "sipproxy+"})
+# process names of the catalogue's product hints that other systems run too: no sign of UCOS alone
+_SHARED_NAMES = frozenset({"jabberd", "sipd", "pe"})
+
+
+def _ucos_process(node: Node) -> str:
+    """A process of the node that only UCOS runs (a UC folder, a UC user), as evidence; "" for none."""
+    for snapshot in node.loads:
+        for user in set(values(snapshot, "processes", "user")) & _UCOS_USERS:
+            node.ucos = f"processes of the UC user `{user}` ({snapshot.source})"
+            return node.ucos
+    for listing in node.listings:
+        for user in distinct(listing, "processes", "user") & _UCOS_USERS:
+            node.ucos = f"processes of the UC user `{user}` ({listing.source})"
+            return node.ucos
+        for command in distinct(listing, "processes", "command"):
+            if command and any(path in command for path in _UCOS_PATHS):
+                node.ucos = f"a UC path in `{command[:80]}` ({listing.source})"
+                return node.ucos
+    return ""
+
+
+NOT_UCOS = ("no sign of UCOS (no `admin:` prompt, no UC output, service, process or path): read as a Linux "
+            "host or container, not a UC node; the advice is Linux's, never a UC command")
 
 
 def _finish_node(node: Node) -> None:
@@ -487,6 +603,8 @@ def _finish_node(node: Node) -> None:
     if node.loads and all(s.captured_at is not None for s in node.loads):
         # oldest first, whatever the order of the files (`load_1.txt` after `host_show_process_load.txt`)
         node.loads.sort(key=lambda s: s.captured_at)  # type: ignore[arg-type,return-value]
+    if node.product == "linux":
+        node.warnings.append(NOT_UCOS)
 
 
 # --- inspect -------------------------------------------------------------------------------------

@@ -91,6 +91,79 @@ MARKER_LINE = line_start(MARKER_HINT.pattern)  # a line that may be a marker (pr
 # User decorations in front of a row (`--> `, `==> `) and an ellipsis closing a cut line.
 DECORATION = re.compile(r"^\s*(?:-->|==>)\s?")
 
+# --- markup around a paste (issue 23) -------------------------------------------------------------
+# A web page's `<pre><code>` (tags, `&lt;defunct&gt;`), a mail's `> >` quotes, Markdown's backticks:
+# taken off before reading, line by line (the line count never changes), and said in a warning.
+HTML_HINTS = ("&lt;", "&gt;", "&amp;", "<pre", "<code", "</pre", "</code", "<br")
+HTML_TAG = re.compile(r"</?(?:pre|code|p|br|div|span|tt|kbd|samp|blockquote|li|ul|ol)\b[^<>]{0,200}>",
+                      re.IGNORECASE)
+HTML_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27|#34);")
+_ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'", "&nbsp;": " ",
+             "&#39;": "'", "&#x27;": "'", "&#34;": '"'}
+MAIL_QUOTE = re.compile(r"[ ]{0,3}(?:>[ ]?)+")
+# looked for in a file's first 64 KiB only (a web page or a mail shows its markup early): one regex
+# search, so a clean capture of any size pays nothing more
+MARKUP_HINT = re.compile(r"&(?:lt|gt|amp);|</?(?:pre|code)\b|<br\b|(?:^|\n) ?>|`")
+BACKTICKED = re.compile(r"(\s*)`([^`]+)`\s*")
+
+
+def unwrap_markup(name: str, lines: list[str], text: str) -> list[str]:
+    """Take the markup around pasted output off `lines` (in place): HTML tags and entities, mail
+    quotes (runs of 3 or more lines starting with `>`), a line in backticks; Markdown fences become
+    blank. Returns the warnings that say what was taken off and where.
+
+    >>> lines = ["<pre><code>root 7 1 0 10:00 ? 00:00:00 [sh] &lt;defunct&gt;</code></pre>"]
+    >>> unwrap_markup("x", lines, lines[0])
+    ['x: HTML markup taken off and entities unescaped before reading (line 1)']
+    >>> lines
+    ['root 7 1 0 10:00 ? 00:00:00 [sh] <defunct>']
+    """
+    done: dict[str, list[int]] = {}
+    if any(hint in text for hint in HTML_HINTS):
+        for index, line in enumerate(lines):
+            if "<" in line or "&" in line:
+                bare = HTML_ENTITY.sub(lambda found: _ENTITIES[found.group()], HTML_TAG.sub("", line))
+                if bare != line:
+                    lines[index] = bare
+                    done.setdefault("HTML markup taken off and entities unescaped", []).append(index)
+    if text.startswith(">") or "\n>" in text or "\n >" in text:
+        quoted = [bool(MAIL_QUOTE.match(line)) and line.lstrip().startswith(">") for line in lines]
+        start = 0
+        while start < len(lines):
+            end = start
+            while end < len(lines) and quoted[end]:
+                end += 1
+            if end - start >= 3:  # a quoted block (`>> Return code = 0` alone is UCOS's own)
+                for index in range(start, end):
+                    lines[index] = lines[index][MAIL_QUOTE.match(lines[index]).end():]  # type: ignore[union-attr]
+                    done.setdefault("mail quotes (`>`) taken off", []).append(index)
+            start = end + 1
+    if "`" in text:
+        for index, line in enumerate(lines):
+            if "`" not in line:
+                continue
+            if line.strip().startswith("```"):
+                lines[index] = ""
+                done.setdefault("Markdown fences and backticks taken off", []).append(index)
+            elif (found := BACKTICKED.fullmatch(line)) is not None:
+                lines[index] = found.group(1) + found.group(2)
+                done.setdefault("Markdown fences and backticks taken off", []).append(index)
+    return [f"{name}: {what} before reading ({_line_ranges(indexes)})" for what, indexes in done.items()]
+
+
+def _line_ranges(indexes: list[int]) -> str:
+    """ "lines 3-9, 12" for 0-based indexes [2..8, 11]."""
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1][1] = index
+        else:
+            runs.append([index, index])
+    shown = ", ".join(f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs[:5])
+    more = " ..." if len(runs) > 5 else ""
+    return f"line{'s' if len(indexes) > 1 else ''} {shown}{more}"
+
+
 # --- commands --------------------------------------------------------------------------------
 
 
@@ -167,6 +240,7 @@ class Capture:
     session_count: int = 1
     unparsed: list[Unparsed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    markup: list[str] = field(default_factory=list)  # what markup was taken off (HTML, mail quotes...)
 
 
 # --- cleaning --------------------------------------------------------------------------------
@@ -364,6 +438,8 @@ def capture_text(name: str, root: str, text: str, warnings: list[str],
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     capture = Capture(file=name, root=root, text=text, warnings=warnings)
+    if MARKUP_HINT.search(text, 0, 65536):  # a web page, a mail, Markdown: the markup is taken off
+        capture.markup = unwrap_markup(name, raw_lines, text)
     # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}
     pagers: dict[int, tuple[int, int, int]] = {}  # line index -> (A, B, C) of a pager prompt
@@ -557,7 +633,12 @@ class _Splitter:
                 self.close()
                 self.awaiting = False
                 if marker[1]:
-                    self.open(recogniser.shell_command(marker[1]), marker[1], index + 1, shell=True)
+                    typed, glued = recogniser.glued(marker[1])  # output collapsed onto the command line
+                    section = self.open(recogniser.shell_command(typed), typed, index if glued else index + 1,
+                                        shell=True)
+                    if glued:
+                        section.lines.append(glued)
+                        self.has_data = True
             elif self.current is not None:  # plain noise inside a section keeps the line numbering
                 self.current.lines.append("")
             return

@@ -16,10 +16,14 @@ def line_start(pattern: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(rf"[^\S\n]*+(?:{pattern})"), re.compile(rf"\n(?=[^\S\n]*+(?:{pattern}))")
 
 
+# the last stage of a shell pipeline that prints a count
+_COUNTS = re.compile(r"\|\s*(?:grep\s+(?:-\w*c\w*|--count)\b[^|]*|wc\s+-l)\s*$")
+
+
 class Recogniser:
     """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
-    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `group`,
-    `sealed`, `reruns`).
+    (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `counts`,
+    `glued`, `group`, `sealed`, `reruns`).
 
     >>> from ucnb.read.parsers.commands import RECOGNISER
     >>> RECOGNISER.command("sh proc list det")
@@ -42,14 +46,28 @@ class Recogniser:
         self._line_starts = line_start(self._starts.pattern)
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
+        self._glued = [spec.glued for spec in specs if spec.glued is not None]
+        # the output that a pipeline ending in a count prints (`| grep -c Z`, `| wc -l`)
+        self._counts = next((spec.name for spec in specs if spec.counts), "")
 
     def shell_command(self, typed: str) -> str:
         """The command a Linux shell command line prints the output of (`sudo ps axjfww` -> a
         listing), or "unknown": then its output says what it is."""
+        if self._counts and _COUNTS.search(typed):  # `ps --ppid 4290 | grep -c Z`: a bare number
+            return self._counts
         words = typed.split()
         while words and words[0] in ("sudo", "command", "exec", "busybox"):
             words = words[1:]
         return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
+
+    def glued(self, typed: str) -> tuple[str, str]:
+        """A shell command line with output glued after it (a web page lost the line ends): (the
+        command, the output); (`typed`, "") when nothing is glued."""
+        for split in self._glued:
+            command, output = split(typed)
+            if output:
+                return command, output
+        return typed, ""
 
     def command(self, typed: str) -> tuple[str, str, str]:
         """(canonical command or "unknown", the command as typed, output glued after it on the line).
@@ -131,11 +149,17 @@ def line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | No
         if at_start.match(text):
             positions.append(0)
         positions.extend(match.end() for match in after_newline.finditer(text))
-    for hint in hints:  # one hit a line is enough: the search goes on from the next line
-        position = text.find(hint)
+    for hint in hints:
+        position, streak = text.find(hint), 0
         while position >= 0:
             positions.append(position)
-            end = text.find("\n", position)
+            streak += 1
+            if streak < 8:
+                position = text.find(hint, position + 1)
+                continue
+            # many hits in a row: go on from the next line (a long line of hits is read once, and a
+            # line with one hit, the usual case, costs one search)
+            streak, end = 0, text.find("\n", position)
             position = text.find(hint, end + 1) if end >= 0 else -1
     positions.sort()
     found: list[int] = []

@@ -21,12 +21,28 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ucnb.model.columns import rows
-from ucnb.model.results import Identity, Listing, LoadCapture, PerfmonLog, ServiceList
+from ucnb.model.results import (
+    Counted,
+    Identity,
+    Listing,
+    LoadCapture,
+    PerfmonLog,
+    ServiceList,
+    TextCount,
+    Unparsed,
+)
 from ucnb.read.parsers.identity import parse_identity
-from ucnb.read.parsers.listing import looks_like_listing_header, looks_like_listing_row, parse_listing
+from ucnb.read.parsers.listing import (
+    glued_listing,
+    looks_like_listing_header,
+    looks_like_listing_row,
+    parse_listing,
+)
 from ucnb.read.parsers.load import looks_like_load_output, parse_load
 from ucnb.read.parsers.perfmon import STARTS as PERFMON_STARTS
 from ucnb.read.parsers.perfmon import parse_perfmon
+from ucnb.read.parsers.proc_status import COMMAND as PROC_STATUS
+from ucnb.read.parsers.proc_status import looks_like_proc_status, parse_proc_status
 from ucnb.read.parsers.services import parse_service_restart, parse_services
 from ucnb.read.recogniser import Recogniser
 
@@ -34,8 +50,8 @@ from ucnb.read.recogniser import Recogniser
 #   loads: LoadCapture snapshots -> node.loads; listing: Listing -> node.listings;
 #   services: ServiceList merged into node.services; identity: Identity merged into node.identity;
 #   restart: dict -> node.restarts; perfmon: PerfmonLog -> node.perfmon_logs (merged into node.perfmon);
-#   None: recognised, nothing to file.
-FilesAs = Literal["loads", "listing", "services", "identity", "restart", "perfmon"] | None
+#   counts: Counted -> node.counts; None: recognised, nothing to file.
+FilesAs = Literal["loads", "listing", "services", "identity", "restart", "perfmon", "counts"] | None
 
 
 @dataclass(frozen=True)
@@ -56,6 +72,10 @@ class CommandSpec:
     family: str = ""  # outputs of one family continue each other (a repeated header is no new output)
     shell: tuple[str, ...] = ()  # typed at a Linux shell prompt, these programs print this output
     reruns: bool = False  # its first line again after data is another run (a repeated `ps` header)
+    counts: bool = False  # what a shell pipeline ending in a count (`| grep -c Z`, `| wc -l`) prints
+    ucos: bool = False  # only UCOS prints it: the node is a UC server (the product guess)
+    # (a shell command line) -> (the command, its output glued after it when a web page lost the line ends)
+    glued: Callable[[str], tuple[str, str]] | None = None
     sealed: bool = False  # once started, no content test cuts it (its own labels look like others')
 
     @property
@@ -82,6 +102,10 @@ def _listing(command: str) -> Callable[..., Listing]:
         return result
 
     return parse
+
+
+def _proc_status(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> Listing:
+    return parse_proc_status(lines, file=file, first_line=first_line)
 
 
 def _listing_rows(result: Listing) -> int:
@@ -126,6 +150,24 @@ def _perfmon_rows(result: PerfmonLog) -> int:
     return len(result.times)
 
 
+def _counted(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> Counted:
+    """What a pipeline ending in a count printed: a bare number, kept as evidence (its label is the
+    command); any other line is unparsed.
+
+    >>> _counted(["10"], file="x", first_line=7, typed="ps --ppid 4290 | grep -c Z").counts
+    [TextCount(label='ps --ppid 4290 | grep -c Z', value=10, source='x:7')]
+    """
+    result = Counted()
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if text.isdigit() and len(text) < 10:
+            result.counts.append(TextCount(typed or "a count", int(text), f"{file}:{first_line + i}"))
+            result.recognised.append(first_line + i)
+        elif text:
+            result.unparsed.append(Unparsed(f"{file}:{first_line + i}", text, "not a bare count"))
+    return result
+
+
 _ANY = r".*"
 _SERVICE_ROW = re.compile(r"^\S.*\[ ?(STARTED|STOPPED|STARTING|STOPPING|NOTRUNNING) ?\]")
 _LISTING = {"parse": None, "files_as": "listing", "rows": _listing_rows, "family": "listing"}
@@ -136,35 +178,51 @@ def _listing_spec(name: str, args: str, **more: Any) -> CommandSpec:
 
 
 COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("show process load", _load, "loads", _load_rows, starts=r"top - |Tasks:|Threads:",
-                shell=("top",), detect=looks_like_load_output, hint=(" processes", "load average", "PID"),
+    CommandSpec("show process load", _load, "loads", _load_rows,
+                starts=r"top - |Tasks:|Threads:\s*\d+\s+total", shell=("top",),
+                detect=looks_like_load_output, hint=(" processes", "load average", "PID"),
                 args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
     _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
                   detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
-                  shell=("ps",), reruns=True),
+                  shell=("ps",), reruns=True, glued=glued_listing),
     _listing_spec("show process list", r"(?:\s*(?:page|file\s+\S+))*"),
     _listing_spec("show process search", _ANY),
     _listing_spec("show process name", _ANY),
     _listing_spec("show process pid", _ANY),
     _listing_spec("show process user", _ANY),
     _listing_spec("show process using-most", _ANY),
-    CommandSpec("utils service list", _services, "services", _service_rows,
+    CommandSpec(PROC_STATUS, _proc_status, "listing", _listing_rows, starts=r"Name:\s+\S+\s*$",
+                detect=looks_like_proc_status, hint=("Name:",)),
+    # UCOS outputs that the kit names and that hold no process data: recognised (the node is a UC
+    # server), nothing to read
+    *(CommandSpec(name, None, None, args=_ANY, starts=starts, ucos=True) for name, starts in (
+        ("utils diagnose test", r"Starting diagnostic test|Log file: platform/log/diag\d*\.log"),
+        ("utils dbreplication runtimestate", None), ("show cuc cluster status", None),
+        ("utils disaster_recovery status backup", None), ("utils disaster_recovery history backup", None),
+        ("utils service start", None), ("set cli pagination", None), ("file view install", None),
+    )),
+    # a shell pipeline ending in `grep -c` or `wc -l` (typed, never recognised by content)
+    CommandSpec("shell count", _counted, "counts", lambda result: len(result.counts), counts=True),
+    CommandSpec("utils service list", _services, "services", _service_rows, ucos=True,
                 starts=r"Requesting service status|Service Manager is running", args=r"(?:\s*page)?",
                 detect=lambda line: _SERVICE_ROW.match(line) is not None, hint=("[S", "[ S", "[NOT")),
     CommandSpec("utils service restart", _restart, "restart", lambda result: int(bool(result.get("service"))),
+                ucos=True,
                 starts=r"Do not press Ctrl\+C while the service is restarting", args=_ANY),
-    CommandSpec("utils system restart", None, None, args=_ANY),
-    CommandSpec("show status", _identity("show status"), "identity", _identity_rows, starts=r"Host Name\s*:"),
+    CommandSpec("utils system restart", None, None, args=_ANY, ucos=True),
+    CommandSpec("show status", _identity("show status"), "identity", _identity_rows, starts=r"Host Name\s*:",
+                ucos=True),
     CommandSpec("show version active", _identity("show version active"), "identity", _identity_rows,
-                starts=r"Active Master Version"),
+                starts=r"Active Master Version", ucos=True),
     CommandSpec("show network cluster", _identity("show network cluster"), "identity", _cluster_rows,
-                starts=r"Server Table \(processnode\)"),
+                starts=r"Server Table \(processnode\)", ucos=True),
     CommandSpec("show tech ccm_service", _identity("show tech ccm_service"), "identity", _identity_rows,
+                ucos=True,
                 starts=r"GroupName:", sealed=True),
     # A PerfMon CSV file is read from its bytes by ucnb.read.bundle (found by name or header, streamed);
     # pasted into a terminal log, its header starts the section.
     CommandSpec("RIS PerfMon log", _perfmon, "perfmon", _perfmon_rows,
-                starts=PERFMON_STARTS, sealed=True),
+                starts=PERFMON_STARTS, sealed=True, ucos=True),
 )
 
 BY_NAME = {spec.name: spec for spec in COMMANDS}

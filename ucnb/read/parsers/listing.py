@@ -40,8 +40,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ucnb.model.columns import Columns
-from ucnb.model.results import Listing, Unparsed
+from ucnb.model.columns import LISTING_COLUMNS, Columns, values
+from ucnb.model.results import Listing, TextCount, Unparsed
 from ucnb.read.parsers.listing_rows import Layout, Segment
 from ucnb.text import plural
 
@@ -90,6 +90,7 @@ _LAYOUTS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("ps -e", "PID TTY TIME CMD", rf"\d+\s+(?:\?|pts/\d+|tty\w*|console)\s+(?:{_TIME}){_CMD}"),
         ("busybox ps (new)", "PID USER TIME COMMAND", rf"\d+\s+\S+\s+(?:{_TIME}){_CMD}"),
         ("show process list", "PID PPID USER COMMAND", rf"\d+\s+\d+\s+[a-z_][\w.+-]*{_CMD}"),
+        ("AIX ps -ef (defunct rows)", "PID PPID C TIME CMD", rf"\d+\s+\d+\s+\d+\s+(?:{_TIME}){_CMD}"),
     )
 )
 # a row starts with a digit (a PID, or ps l's F) or a user name followed by a PID
@@ -113,6 +114,8 @@ def looks_like_listing_row(line: str) -> bool:
     >>> looks_like_listing_row("1" * 5000)
     False
     """
+    if line.endswith("<defunct>") and len(line) < _ROW_PREFIX:  # a defunct row, even without its PID
+        return _DEFUNCT_WITHOUT_PID.fullmatch(line) is not None
     return (_ROW_START.match(line, 0, _ROW_PREFIX) is not None
             and any(_fits(shape, line) for _, _, shape in _LAYOUTS))
 
@@ -132,8 +135,29 @@ def _guess_layout(lines: Sequence[str]) -> tuple[str, str, int, int, list[str]] 
     return None if best is None else (*best, len(texts), others)
 
 
+# A count stated as text among the rows (a script's `Zombies found = 46`, `Total defunct: 3`): evidence,
+# never the wrapped tail of the row above (issue 23).
+_TEXT_COUNT = re.compile(
+    r"\s*(?P<label>[A-Za-z][\w .()/-]{0,60}?)\s*[=:]\s*(?P<value>\d{1,9})\s*", re.ASCII)
+_COUNT_WORDS = re.compile(r"zombie|defunct|total|count|found|processes", re.IGNORECASE)
+
+
+def text_count(line: str, source: str) -> TextCount | None:
+    """The count a line states as text, or None.
+
+    >>> text_count("Zombies found = 46", "x:3")
+    TextCount(label='Zombies found', value=46, source='x:3')
+    >>> text_count("-Xmx=4", "x:3") is None
+    True
+    """
+    found = _TEXT_COUNT.fullmatch(line) if len(line) <= 100 else None
+    if found is None or not _COUNT_WORDS.search(found["label"]):
+        return None
+    return TextCount(found["label"].strip(), int(found["value"]), source)
+
+
 # The one warning for a listing without parents: `inspect` shows it, and so does the diagnosis.
-_NO_PPID_WARNING = (
+NO_PPID_WARNING = (
     "the listing {source} has no PPID column (ps aux style): the zombies' parents cannot be known; "
     "capture `show process list detail`"
 )
@@ -175,6 +199,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     Rows without a header are read in the known layout they fit (`assumed_layout` says which and
     why). Text before the header and lines that are not rows go to `unparsed` with a reason.
     """
+    expanded = _uncollapse(lines) if len(lines) <= 64 else None  # (a collapsed listing is one line)
+    if expanded is not None:  # a web page lost the line ends: the rows are read from one line
+        return _remap(parse_listing(expanded[0], file=file, first_line=1), expanded[1], file, first_line)
     problems: list[tuple[int, str]] = []  # (line index, reason), sorted into `unparsed` at the end
     warnings: list[str] = []
 
@@ -189,12 +216,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     if header_at is None or names is None:
         guess = _guess_layout(lines)
         if guess is None:
-            reason = "no process listing header (PID ... CMD) found"
-            return Listing(
-                unparsed=[Unparsed(f"{file}:{first_line + i}", line, reason)
-                          for i, line in enumerate(lines) if line.strip()],
-                warnings=["no process listing header (a line with PID ... CMD/COMMAND) was found"],
-            )
+            return _no_pid_column(lines, file, first_line)
         name, header, fits, total, others = guess
         names = header.split()
         assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {plural(total, 'line')} "
@@ -210,6 +232,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     segment = Segment(layout)
     segments = [segment]  # a different header starts a new segment
     joined: list[int] = []  # wrapped lines joined to the row above
+    counts: list[TextCount] = []  # counts stated as text between the rows
+    stated: list[int] = []  # their lines
+    aligned: list[int] = []  # defunct rows read by the header's columns (blank values)
     last_header = first_row
     headers = [] if header_at is None else [header_at]  # every header line, repeated or new
     i = start
@@ -220,6 +245,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         tail_next = i + 1 < len(lines) and _is_tail(segment.layout, lines[i + 1], relaxed=True)
         if not line.strip():
             pass
+        elif (count := text_count(line, f"{file}:{first_line + i}")) is not None:
+            counts.append(count)  # a count, not the tail of the row above (recognised, as a header)
+            stated.append(i)
         elif (names := _header_names(line)) is not None:
             last_header = i
             headers.append(i)
@@ -235,11 +263,21 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         elif after_row and joined[-1:] != [i - 1] and segment.drawing_only() and _is_tail(layout, line, True):
             segment.join(lines, lines[i - 1], i)
             joined.append(i)
-        elif after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line):
+        elif (after_row and (line[0].isspace() or len(lines[i - 1]) >= _WRAP_WIDTH) and _is_tail(layout, line)
+              and not segment.complete()):
             # an indented tail, or the tail of a line as long as a terminal or a mail wraps at
             glue = "" if len(lines[i - 1]) in _HARD_WIDTHS and not line[0].isspace() else " "
             segment.append_tail(line.strip(), i, glue)
             joined.append(i)
+        elif (fields := layout.aligned_defunct(line)) is not None:  # AIX: a zombie's blank fields
+            segment.add_fields(fields, i)
+            aligned.append(i)
+        elif (i + 1 < len(lines) and lines[i + 1].strip() == "<defunct>"
+              and (fields := layout.aligned_defunct(line, lines[i + 1])) is not None):
+            segment.add_fields(fields, i, tail=i + 1)  # `<defunct>` alone on the next line
+            aligned.append(i)
+            joined.append(i + 1)
+            i += 1
         else:
             problems.append((i, segment.layout.why_not(line, after_row)))
         i += 1
@@ -251,6 +289,10 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         tables.append(table)
         problems.extend(rejected)
         warnings.extend(each.notes())
+    if aligned:
+        shown = ", ".join(f"{file}:{first_line + i}" for i in aligned[:5]) + (" ..." * (len(aligned) > 5))
+        warnings.append(f"{plural(len(aligned), 'defunct row')} with blank columns (AIX prints no UID, STIME "
+                        f"or TTY for a zombie) read by the header's columns: {shown}")
     if problems:
         problems.sort()
         joined = sorted(set(joined) - {line for line, _ in problems})
@@ -271,8 +313,118 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         assumed_layout=assumed,
         columns=columns,
         source=source,
-        recognised=[first_line + i for i in sorted(headers)],
+        recognised=[first_line + i for i in sorted(headers + stated)],
+        counts=counts,
     )
+
+
+# A defunct row without its PID columns (`ps -eo stat,comm`, columns cut away): `Z    sh <defunct>`
+_DEFUNCT_WITHOUT_PID = re.compile(r"\s*(?:Z[<NLsl+]*\s+\S.*|\S.*<defunct>\s*)", re.ASCII)
+
+
+DEFUNCT_WITHOUT_PID = "a defunct row without a PID column"  # the reason of such a row, unparsed
+
+
+def _no_pid_column(lines: Sequence[str], file: str, first_line: int) -> Listing:
+    """Lines with no header and no known layout: unparsed, and the defunct rows among them counted
+    (`7 defunct rows, no PID column: the parent cannot be named`), never lost."""
+    defunct = [i for i, line in enumerate(lines)
+               if line.strip() and len(line) < 4096 and _DEFUNCT_WITHOUT_PID.fullmatch(line)]
+    header = next((i for i, line in enumerate(lines) if line.split()[:1] in (["STAT"], ["S"])), None)
+    warnings = ["no process listing header (a line with PID ... CMD/COMMAND) was found"]
+    if defunct:
+        last = f"-{first_line + defunct[-1]}" if len(defunct) > 1 else ""
+        warnings.insert(0, f"{plural(len(defunct), 'defunct row')}, no PID column: the parent cannot be "
+                           f"named ({file}:{first_line + defunct[0]}{last}); capture a listing with PID and "
+                           "PPID")
+    reasons = {i: f"{DEFUNCT_WITHOUT_PID}: its parent cannot be named" for i in defunct}
+    if header is not None:
+        reasons[header] = "a listing header without a PID column"
+    other = "no process listing header (PID ... CMD) found"
+    return Listing(
+        unparsed=[Unparsed(f"{file}:{first_line + i}", line, reasons.get(i, other))
+                  for i, line in enumerate(lines) if line.strip()],
+        warnings=warnings,
+    )
+
+
+# --- a listing collapsed onto one line (a web page lost its line ends) ------------------------------
+_COLLAPSED_HEADER = re.compile(r"(?<!\S)(?:[A-Z%][A-Z0-9%_+-]*\s+){1,20}?(?:CMD|COMMAND|ARGS)(?=\s+\S)")
+_FIELD_FORM = {"TIME": _TIME, "S": _ST, "STAT": _ST}
+_NUMBERS = frozenset({"PID", "PPID", "C", "F", "SZ", "VSZ", "RSS"})
+
+
+def _collapsed(line: str) -> list[str] | None:
+    """The header and rows of a listing collapsed onto `line` (one piece each; text before the header
+    is its own piece), or None when the line is not one."""
+    header = _COLLAPSED_HEADER.search(line, 0, 4096)
+    if header is None or "PID" not in header.group().split():
+        return None
+    names = header.group().split()
+    forms = [_FIELD_FORM.get(name, r"\d+" if name in _NUMBERS else r"\S+") for name in names[:-1]]
+    start_of_row = re.compile(r"(?<!\S)" + r"\s+".join(f"(?:{form})" for form in forms) + r"(?=\s|$)",
+                              re.ASCII)
+    starts = [found.start() for found in start_of_row.finditer(line, header.end())]
+    if len(starts) < 2:
+        return None
+    pieces = [line[: header.start()], header.group(), line[header.end(): starts[0]]]
+    pieces += [line[a:b] for a, b in zip(starts, [*starts[1:], len(line)], strict=True)]
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def glued_listing(typed: str) -> tuple[str, str]:
+    """A shell command line with a collapsed listing glued after it (a web page lost the line ends):
+    (the command, the listing); ("typed", "") for any other command line.
+
+    >>> glued_listing("ps -ef | grep defunct UID PID PPID C STIME TTY TIME CMD root 7 1 0 10:00 ? 0:00 x")[0]
+    'ps -ef | grep defunct'
+    """
+    if len(typed) < 60 or "PID" not in typed:
+        return typed, ""
+    header = _COLLAPSED_HEADER.search(typed, 0, 4096)
+    if header is None or "PID" not in header.group().split() or not header.start():
+        return typed, ""
+    return typed[: header.start()].strip(), typed[header.start():]
+
+
+def _uncollapse(lines: Sequence[str]) -> tuple[list[str], list[int]] | None:
+    """`lines` with every collapsed listing line cut into its header and rows, and the index in
+    `lines` of each line given; None when no line is collapsed (the usual case: one test a line)."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, line in enumerate(lines):
+        pieces = _collapsed(line) if len(line) > 160 and "PID" in line and "<defunct>" in line else None
+        if pieces:  # a blank after them: the next line cannot be a wrapped tail of its last row
+            pieces.append("")
+        out.extend(pieces or [line])
+        origin.extend([index] * len(pieces or [line]))
+    return (out, origin) if len(out) > len(lines) + 1 else None
+
+
+def _remap(listing: Listing, origin: list[int], file: str, first_line: int) -> Listing:
+    """A listing parsed from cut lines, its `file:line`s put back on the lines they were cut from."""
+    def line(number: int) -> int:
+        return first_line + origin[number - 1]
+
+    def source(text: str) -> str:
+        name, _, numbers = text.rpartition(":")
+        first, _, last = numbers.partition("-")
+        a, b = line(int(first)), line(int(last or first))
+        return f"{name}:{a}" if a == b else f"{name}:{a}-{b}"
+
+    where = re.compile(re.escape(file) + r":(\d+(?:-\d+)?)")
+    sources = [source(text) for text in values(listing, "processes", "source")]
+    if sources:
+        data = {name: list(values(listing, "processes", name)) for name in LISTING_COLUMNS}
+        listing.processes = Columns(LISTING_COLUMNS, {**data, "source": sources}, len(sources))
+    rows = {int(text.rsplit(":", 1)[1].split("-")[0]) for text in sources}
+    listing.unparsed = [Unparsed(source(item.source), item.text, item.reason) for item in listing.unparsed]
+    listing.recognised = sorted({line(n) for n in listing.recognised} - rows)
+    listing.warnings = [where.sub(lambda found: source(found.group()), text) for text in listing.warnings]
+    listing.warnings.append(f"{file}: a listing collapsed onto one line (the line ends were lost) was read "
+                            "row by row")
+    listing.source = source(listing.source) if listing.source else listing.source
+    return listing
 
 
 # A line at least this long may have been wrapped (mail at 72-80 columns, terminals at 80 or more);
@@ -314,7 +466,7 @@ def _warnings(processes: Columns, ppid_column: bool, from_tree: bool, joined: li
     if from_tree:
         warnings.append(_tree_warning(processes))
     elif not ppid_column:
-        warnings.append(_NO_PPID_WARNING.format(source=source))
+        warnings.append(NO_PPID_WARNING.format(source=source))
     groups = _duplicate_groups(processes.data["pid"]) if processes.data.get("pid") is not None else []
     if groups:
         sources = processes.values("source")  # `file:line` made only for the rows named

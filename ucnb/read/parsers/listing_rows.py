@@ -56,7 +56,7 @@ _WHOLE = frozenset({"PID", "PPID", "PGID", "SID", "LWP", "SPID", "TID", "C", "F"
                     "NLWP", "PSR"})
 _PID_DIGITS = 10
 # Other forms, as regular expressions a value must match whole.
-_STATE = r"[DIRSTtWXZPK][<NLsl+W]*"  # W: old procps' "no resident pages" (SW, SWN, SW<)
+_STATE = r"[ADIRSTtWXZPK][<NLsl+W]*"  # W: old procps' "no resident pages" (SW, SWN, SW<); A: AIX active
 _PATTERN_OF = {
     name: re.compile(pattern, re.ASCII)
     for name, pattern in {
@@ -159,6 +159,40 @@ class Layout:
                 self.index.setdefault(field, position)
         self.pid = self.index["pid"]
         self.checked = [i for i, name in enumerate(names[:-1]) if name in _CHECKED]
+        # where each column's name ends on the header line (None without one): a zombie's row that
+        # leaves values blank is read by these (AIX)
+        self.ends = [match.end() for match in re.finditer(r"\S+", line)] if line.strip() else None
+        if self.ends is not None and len(self.ends) != self.ncols:
+            self.ends = None
+
+    def aligned_defunct(self, line: str, tail: str = "") -> list[str] | None:
+        """The fields of a defunct row that leaves some values blank (AIX prints no UID, STIME or TTY
+        for a zombie, and `ps -efl` no WCHAN; `tail`: its `<defunct>` on the next line), each value put
+        under the header column it ends under, `-` in the blank ones; None for any other line.
+
+        >>> layout = Layout("     UID     PID    PPID   C    STIME    TTY  TIME CMD",
+        ...                 "UID PID PPID C STIME TTY TIME CMD".split())
+        >>> layout.aligned_defunct("         2162876 4915308   0                  0:00 <defunct>")
+        ['-', '2162876', '4915308', '0', '-', '-', '0:00', '<defunct>']
+        """
+        if self.ends is None or not (tail or line).rstrip().endswith("<defunct>"):
+            return None
+        tokens = [(found.group(), found.start(), found.end()) for found in re.finditer(r"\S+", line[:4096])]
+        at = next((k for k, (value, start, _) in enumerate(tokens)
+                   if start >= self.command_pos - 1 or value.startswith(("[", "<defunct>"))), len(tokens))
+        command = " ".join([value for value, _, _ in tokens[at:]] + ([tail.strip()] if tail else []))
+        ends, fields, column = self.ends[:-1], ["-"] * (self.ncols - 1), 0
+        for value, _, end in tokens[:at]:
+            if column >= len(ends):
+                return None
+            best = min(range(column, len(ends)), key=lambda k: abs(ends[k] - end))
+            if abs(ends[best] - end) > 8:
+                return None
+            fields[best], column = value, best + 1
+        ppid = self.index.get("ppid")
+        if not command or not fields[self.pid].isdigit() or ppid is not None and not fields[ppid].isdigit():
+            return None
+        return [*fields, command]
 
     def why_not(self, line: str, after_row: bool) -> str:
         """The reason a line that is not a header nor a joined tail is not a row."""
@@ -237,6 +271,13 @@ class Segment:
             self.sealed += rows
             self.parts.append(_compact(*self._typed(fields, lines)))
 
+    def add_fields(self, fields: list[str], index: int, tail: int | None = None) -> None:
+        """A row read from its fields (a zombie's row with blanks); `tail`: the line its command is on."""
+        self.fields.extend(fields)
+        self.lines.append(index)
+        if tail is not None:
+            self.tails.setdefault(index, []).append(tail)
+
     def add_row(self, line: str, index: int) -> None:
         """A row whose command is missing (filled by `join`)."""
         self.fields.extend([*line.split(), ""])
@@ -261,6 +302,10 @@ class Segment:
         """Add the wrapped line `tail` (`text`, stripped) to the last row's command."""
         self.fields[-1] = f"{self.fields[-1].rstrip()}{glue}{text}"
         self.tails.setdefault(self.lines[-1], []).append(tail)
+
+    def complete(self) -> bool:
+        """True when the last row's command is whole: a `<defunct>` name ends it (nothing wraps on)."""
+        return bool(self.fields) and self.fields[-1].rstrip().endswith("<defunct>")
 
     def drawing_only(self) -> bool:
         """True when the last row's command is empty or only forest drawing (its command wrapped)."""
