@@ -121,7 +121,7 @@ def child(case: str, fleet: Path, out: Path) -> None:
         kwargs["scheduler"] = cluster.scheduler_address
         startup = time.perf_counter() - began
     began, cpu = time.perf_counter(), time.process_time()
-    result = scan_fleet([fleet], **kwargs)
+    result = scan_fleet([fleet], cache=None, **kwargs)  # a fresh scan: nothing reused
     seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     write_frame(result.frame, out)
     if cluster is not None:

@@ -49,7 +49,7 @@ def demo_scan(bundles: int = 20, *, nodes: int = 2, seed: int = 1) -> pd.DataFra
     bundle paths are the bundles' file names (also in the error messages)."""
     with tempfile.TemporaryDirectory(prefix="ucnb-fleet-") as tmp:
         write_fleet(Path(tmp), bundles, nodes=nodes, seed=seed)
-        frame = scan(tmp, workers=0)
+        frame = scan(tmp, workers=0, cache=None)
         frame["error"] = frame["error"].str.replace(tmp + os.sep, "", regex=False)
     frame["bundle"] = [Path(p).name for p in frame["bundle"]]
     return frame

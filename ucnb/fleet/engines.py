@@ -1,0 +1,225 @@
+"""Where a fleet scan's bundles are analysed: in this process, in a pool of local processes, or on a
+Dask `distributed` cluster. Each engine takes the bundles to analyse and calls `done(ref, rows)` as
+each bundle finishes (the scan checkpoints them in its cache), submitting a bounded number ahead.
+
+- `run_in_process`: one after the other, each bounded by `ScanOptions.timeout` (a timer, in the main
+  thread).
+- `run_local`: a `pebble.ProcessPool` of `workers` processes, one task per bundle. A bundle past its
+  timeout has its process killed and replaced; a process that dies (the kernel's OOM killer, a
+  crash) or meets its memory limit (`ScanOptions.memory_limit`, the data size of the process) makes
+  that bundle's error row, and the rest of the scan goes on.
+- `run_distributed`: partitions of a few bundles as futures on the cluster; a partition that fails
+  (a worker killed by its memory limit: `KilledWorker`) is retried one bundle per future, and a
+  bundle that fails alone is an error row naming it. A lost scheduler ends the scan with one line.
+
+    >>> timed_out(BundleRef("slow.zip", None), ScanOptions(timeout=2), "1.0")[0]["error"]
+    'slow.zip: took longer than 2 s to read and diagnose (the per-bundle timeout, --timeout)'
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+from ucnb.errors import InputError
+from ucnb.fleet.rows import BundleRef, ScanOptions, bundle_rows, error_row, partition
+
+Done = Callable[[BundleRef, list[dict[str, Any]]], None]
+AHEAD = 4  # bundles (local) or partitions (cluster) submitted per worker ahead of the results
+
+
+def timed_out(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
+    return [error_row(ref, version, f"{ref.path}: took longer than {options.timeout:g} s to read and "
+                      "diagnose (the per-bundle timeout, --timeout)")]
+
+
+def _died(ref: BundleRef, options: ScanOptions, version: str, how: str) -> list[dict[str, Any]]:
+    limit = options.memory_limit // 2**20
+    return [error_row(ref, version, f"{ref.path}: its analysis was stopped ({how}); more than the "
+                      f"{limit} MiB memory guard (--max-memory) or a crash")]
+
+
+class _Timeout(BaseException):  # not an Exception: `bundle_rows` does not catch it as a bad bundle
+    pass
+
+
+@contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    """Raise `_Timeout` in this (main) thread after `seconds`; elsewhere, no bound."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def ring(signum: int, frame: object) -> None:
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _bounded_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
+    try:
+        with _alarm(options.timeout):
+            return bundle_rows(ref, options, version)
+    except _Timeout:
+        return timed_out(ref, options, version)
+
+
+def run_in_process(todo: Sequence[BundleRef], options: ScanOptions, version: str, done: Done) -> None:
+    for ref in todo:
+        done(ref, _bounded_rows(ref, options, version))
+
+
+# --- local processes -----------------------------------------------------------------------------
+
+
+def _limit_memory(limit: int) -> None:
+    """In each local worker process: its data size is bounded (an allocation past it is a
+    MemoryError, the bundle's error row), so one bundle cannot take the machine's memory."""
+    import resource
+
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+    except (ValueError, OSError):  # a hard limit already lower: keep it
+        pass
+
+
+def _guarded_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
+    """`bundle_rows` in a worker process, a MemoryError named as the memory guard."""
+    rows = bundle_rows(ref, options, version)
+    if len(rows) == 1 and "internal error: MemoryError" in (rows[0].get("error") or ""):
+        return _died(ref, options, version, "out of memory")
+    return rows
+
+
+def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, done: Done, *,
+              workers: int) -> None:
+    import multiprocessing
+
+    from pebble import ProcessExpired, ProcessPool
+
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or locks inherited
+    pending: dict[concurrent.futures.Future[Any], BundleRef] = {}
+    queue = iter(todo)
+    with ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(options.memory_limit,),
+                     context=context) as pool:
+
+        def submit(refs: Iterator[BundleRef]) -> None:
+            for ref in refs:
+                future = pool.schedule(_guarded_rows, args=(ref, options, version), timeout=options.timeout)
+                pending[future] = ref
+
+        try:
+            submit(islice(queue, AHEAD * workers))
+            while pending:
+                finished, _ = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    ref = pending.pop(future)
+                    try:
+                        rows = future.result()
+                    except TimeoutError:
+                        rows = timed_out(ref, options, version)
+                    except ProcessExpired as error:
+                        rows = _died(ref, options, version, f"its process ended with status {error.exitcode}")
+                    except Exception as error:  # noqa: BLE001 - pickling or the pool: still one row
+                        message = f"{ref.path}: internal error: {type(error).__name__}: {error}"
+                        rows = [error_row(ref, version, message)]
+                    done(ref, rows)
+                    submit(islice(queue, 1))
+        except BaseException:
+            pool.stop()
+            raise
+
+
+# --- a distributed cluster -----------------------------------------------------------------------
+
+
+@contextmanager
+def _quiet_distributed() -> Iterator[None]:
+    """distributed logs a lost connection as many lines of traceback: the scan says it in one line."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def _cluster_error(address: str, version: str, error: BaseException) -> InputError:
+    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    return InputError(f"the Dask cluster at {address} could not run the scan ({reason}); every "
+                      f"worker needs ucnb {version} and the bundles at the same paths")
+
+
+def run_distributed(todo: Sequence[BundleRef], options: ScanOptions, version: str, done: Done, *,
+                    address: str, partition_size: int) -> None:
+    with _quiet_distributed():
+        from distributed import Client, as_completed
+
+        try:
+            client = Client(address, set_as_default=False)  # timeout: distributed.comm.timeouts.connect
+        except (OSError, TimeoutError, ValueError) as error:
+            reason = " ".join(str(error).split())
+            raise InputError(f"cannot reach the Dask scheduler {address} ({reason})") from None
+        with client:
+            chunks = iter([list(todo[i:i + partition_size]) for i in range(0, len(todo), partition_size)])
+            pending: dict[Any, list[BundleRef]] = {}
+
+            def submit(parts: Iterator[list[BundleRef]]) -> list[Any]:
+                futures = []
+                for part in parts:
+                    future = client.submit(partition, part, options=options, version=version, pure=False)
+                    pending[future] = part
+                    futures.append(future)
+                for future in futures if flow else ():
+                    flow[0].add(future)
+                return futures
+
+            flow: list[Any] = []  # as_completed, once there are futures
+            try:
+                workers = max(1, len(client.scheduler_info().get("workers", {})))
+                flow.append(as_completed(submit(islice(chunks, AHEAD * workers)), loop=client.loop))
+                for future in flow[0]:
+                    part = pending.pop(future)
+                    if future.status == "finished":
+                        rows = future.result()
+                        by_bundle: dict[str, list[dict[str, Any]]] = {}
+                        for row in rows:
+                            by_bundle.setdefault(row["bundle"], []).append(row)
+                        for ref in part:
+                            done(ref, by_bundle[ref.path])
+                    else:
+                        _failed(future, part, options, version, done, submit)
+                    submit(islice(chunks, 1))
+            except InputError:
+                raise
+            except Exception as error:  # the cluster itself failed (a lost scheduler)
+                raise _cluster_error(address, version, error) from None
+
+
+def _failed(future: Any, part: list[BundleRef], options: ScanOptions, version: str, done: Done,
+            submit: Callable[[Iterator[list[BundleRef]]], object]) -> None:
+    """A partition that failed: a whole cluster problem ends the scan; else its bundles one by one,
+    and a bundle that fails alone is its error row."""
+    error = future.exception()
+    if isinstance(error, RuntimeError) and "this worker runs ucnb" in str(error):
+        raise error
+    if len(part) > 1:
+        submit(iter([[ref] for ref in part]))
+        return
+    reason = " ".join(f"{type(error).__name__}: {error}".split())
+    done(part[0], _died(part[0], options, version, f"its worker died: {reason[:200]}"))
