@@ -516,7 +516,9 @@ def build_parser() -> argparse.ArgumentParser:
     engine.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
                         help="a running Dask scheduler")
     scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
-    scan.add_argument("--pid-max", type=pid_max, default=32768, metavar="N", help="pid_max (default 32768)")
+    scan.add_argument("--pid-max", type=pid_max, default=None, metavar="N",
+                      help="the nodes' kernel pid_max, for the PID headroom (default, as `ucnb analyze`: "
+                      "32768 unless larger PIDs show in the data)")
     scan.add_argument("--rescan", action="store_true", help="analyse every bundle again (else only new, "
                       "changed and failed ones)")
     scan.add_argument("--cache", metavar="FILE", help="the scan's cache (default: the kit's private cache)")

@@ -25,6 +25,7 @@ import os
 import secrets
 import sqlite3
 import stat
+import time
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -90,6 +91,7 @@ class RowCache:
         self.key = key
         self.warnings = warnings
         self.refused = 0
+        self.began = 0.0
 
     @classmethod
     def open(cls, path: str, *, key: bytes | None = None, warnings: list[str] | None = None) -> RowCache:
@@ -120,6 +122,7 @@ class RowCache:
         db = sqlite3.connect(path, timeout=60, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # with WAL: a crash loses at most the last commits
             for statement in _TABLES:
                 db.execute(statement)
             found = db.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
@@ -189,6 +192,13 @@ class RowCache:
 
     def begin(self) -> None:
         self.db.execute("BEGIN")
+        self.began = time.monotonic()
+
+    def checkpoint(self, every: float = 1.0) -> None:
+        """Commit what finished if the transaction is older than `every` seconds, and go on."""
+        if self.db.in_transaction and time.monotonic() - self.began >= every:
+            self.commit()
+            self.begin()
 
     def commit(self) -> None:
         if self.db.in_transaction:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import logging
+import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -41,8 +42,9 @@ def timed_out(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[s
 
 def _died(ref: BundleRef, options: ScanOptions, version: str, how: str) -> list[dict[str, Any]]:
     limit = options.memory_limit // 2**20
-    return [error_row(ref, version, f"{ref.path}: its analysis was stopped ({how}); more than the "
-                      f"{limit} MiB memory guard (--max-memory) or a crash")]
+    why = (f"it held more than the {limit} MiB memory guard (--max-memory)" if how == "out of memory"
+           else "killed from outside (the system's out-of-memory killer?) or a crash")
+    return [error_row(ref, version, f"{ref.path}: its analysis was stopped ({how}): {why}")]
 
 
 class _Timeout(BaseException):  # not an Exception: `bundle_rows` does not catch it as a bad bundle
@@ -84,42 +86,79 @@ def run_in_process(todo: Sequence[BundleRef], options: ScanOptions, version: str
 # --- local processes -----------------------------------------------------------------------------
 
 
-def _limit_memory(limit: int) -> None:
-    """In each local worker process: its data size is bounded (an allocation past it is a
-    MemoryError, the bundle's error row), so one bundle cannot take the machine's memory."""
-    import resource
+def _warm_up() -> None:
+    """Read and diagnose a small generated capture: the imports and the first-use work are done
+    before the first bundle's time is counted. pandas too (~0.8 s): the leak rate of a node with
+    several listings reads them as DataFrames (`ucnb.diagnosis.trend`)."""
+    import os
+    import tempfile
 
+    import pandas  # noqa: F401
+
+    from ucnb.synth.scenario import node_capture
+
+    with tempfile.TemporaryDirectory(prefix="ucnb-warm-") as folder:
+        for name, data in node_capture("CUCM", "Cisco AMC Service", seed=1, zombies=1).files.items():
+            with open(os.path.join(folder, name), "wb") as stream:
+                stream.write(data)
+        bundle_rows(BundleRef(folder, None), ScanOptions(), "warm-up")
+
+
+def _start_worker() -> None:
+    """In each local worker process, once: freed Arrow memory given back, and warmed up."""
+    import os
+
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # freed batches go back (bench/: memory)
+    _warm_up()
+
+
+def _resident(pid: int) -> int:
+    """Bytes of memory a process holds (Linux; 0 where unknown)."""
     try:
-        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
-    except (ValueError, OSError):  # a hard limit already lower: keep it
-        pass
+        with open(f"/proc/{pid}/statm", "rb") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
-def _guarded_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
-    """`bundle_rows` in a worker process, a MemoryError named as the memory guard."""
-    rows = bundle_rows(ref, options, version)
-    if len(rows) == 1 and "internal error: MemoryError" in (rows[0].get("error") or ""):
-        return _died(ref, options, version, "out of memory")
-    return rows
+def _memory_guard(limit: int, others: set[int], stop: threading.Event, killed: set[int]) -> None:
+    """Every 0.1 s: a pool worker holding more than `limit` bytes is killed (its bundle then fails
+    alone, `ProcessExpired`), before the machine runs out of memory."""
+    import multiprocessing
+
+    while not stop.wait(0.1):
+        for process in multiprocessing.active_children():
+            pid = process.pid
+            if pid is not None and pid not in others and _resident(pid) > limit:
+                killed.add(pid)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
 
 
 def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, done: Done, *,
               workers: int) -> None:
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
     from pebble import ProcessExpired, ProcessPool
 
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or locks inherited
     pending: dict[concurrent.futures.Future[Any], BundleRef] = {}
     queue = iter(todo)
-    with ProcessPool(max_workers=workers, initializer=_limit_memory, initargs=(options.memory_limit,),
-                     context=context) as pool:
+    others = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+    stop, killed = threading.Event(), set[int]()
+    guard = threading.Thread(target=_memory_guard, args=(options.memory_limit, others, stop, killed),
+                             name="ucnb-memory-guard", daemon=True)
+    with ProcessPool(max_workers=workers, initializer=_start_worker, context=context) as pool:
 
         def submit(refs: Iterator[BundleRef]) -> None:
             for ref in refs:
-                future = pool.schedule(_guarded_rows, args=(ref, options, version), timeout=options.timeout)
+                future = pool.schedule(bundle_rows, args=(ref, options, version), timeout=options.timeout)
                 pending[future] = ref
 
+        guard.start()
         try:
             submit(islice(queue, AHEAD * workers))
             while pending:
@@ -131,7 +170,12 @@ def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, don
                     except TimeoutError:
                         rows = timed_out(ref, options, version)
                     except ProcessExpired as error:
-                        rows = _died(ref, options, version, f"its process ended with status {error.exitcode}")
+                        how = ("out of memory" if error.pid in killed
+                               else f"its process ended with status {error.exitcode}")
+                        rows = _died(ref, options, version, how)
+                    except BrokenProcessPool as error:  # no worker could start: not this bundle's fault
+                        raise InputError(f"the local worker processes could not start ({error}); try "
+                                         "--workers 0") from None
                     except Exception as error:  # noqa: BLE001 - pickling or the pool: still one row
                         message = f"{ref.path}: internal error: {type(error).__name__}: {error}"
                         rows = [error_row(ref, version, message)]
@@ -140,6 +184,9 @@ def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, don
         except BaseException:
             pool.stop()
             raise
+        finally:
+            stop.set()
+            guard.join()
 
 
 # --- a distributed cluster -----------------------------------------------------------------------
@@ -147,8 +194,12 @@ def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, don
 
 @contextmanager
 def _quiet_distributed() -> Iterator[None]:
-    """distributed logs a lost connection as many lines of traceback: the scan says it in one line."""
-    loggers = [logging.getLogger(name) for name in ("distributed", "tornado", "asyncio")]
+    """distributed logs a lost connection as many lines of traceback: the scan says it in one line
+    (distributed sets its loggers' levels when imported: import it first)."""
+    import distributed  # noqa: F401
+
+    names = [name for name in logging.root.manager.loggerDict if name.startswith(("distributed", "tornado"))]
+    loggers = [logging.getLogger(name) for name in [*names, "distributed", "tornado", "asyncio"]]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.CRITICAL + 1)
@@ -195,6 +246,9 @@ def run_distributed(todo: Sequence[BundleRef], options: ScanOptions, version: st
                 flow.append(as_completed(submit(islice(chunks, AHEAD * workers)), loop=client.loop))
                 for future in flow[0]:
                     part = pending.pop(future)
+                    if future.status == "cancelled" or client.status != "running":
+                        raise InputError(f"lost the Dask scheduler {address} during the scan (the rows "
+                                         "read so far are cached: run the scan again to go on)")
                     if future.status == "finished":
                         rows = future.result()
                         by_bundle: dict[str, list[dict[str, Any]]] = {}

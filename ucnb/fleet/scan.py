@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ucnb.errors import InputError
 from ucnb.fleet.bundles import content_hash, discover, stamp
 from ucnb.fleet.cache import RowCache, default_cache
 from ucnb.fleet.output import check_previous, frame_of, output_format, read_frame, write_frame
@@ -172,6 +173,7 @@ def scan_fleet(
                 queued.add(ref.sha256 or "")
         if store is not None:
             store.commit()
+            store.begin()
         fresh: dict[str, list[dict[str, Any]]] = {}
 
         def done(ref: BundleRef, rows: list[dict[str, Any]]) -> None:
@@ -180,11 +182,15 @@ def scan_fleet(
             if store is not None and ok and ref.sha256 is not None:
                 store.put(ref.sha256, key, [{k: v for k, v in row.items() if k not in _NODE_FIELDS}
                                             for row in rows])
+            if store is not None:
+                store.checkpoint(every=0)  # a scan stopped now resumes from here
 
         workers = len(os.sched_getaffinity(0)) if workers is None else workers
         engine = _engine(len(todo), workers, scheduler, in_process_below)
         _run(todo, options, version, engine, workers=workers, scheduler=scheduler, progress=progress,
              done=done)
+        if len(fresh) < len({ref.location for ref in todo}):  # an engine that gave up half way
+            raise InputError(f"the scan stopped after {len(fresh)} of {plural(len(todo), 'bundle')} to read")
     finally:
         if store is not None:
             store.close()
