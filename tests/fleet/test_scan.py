@@ -252,3 +252,18 @@ def test_discover_folders_archives_and_lists(tmp_path: Path) -> None:
     listing = tmp_path / "bundles.txt"
     listing.write_text("# two of them\nsite-b/case.zip\n\nsite-a/night-2\n")
     assert [Path(p).name for p in discover([listing])] == ["night-2", "case.zip"]
+
+
+def test_a_path_that_is_a_bundle_is_one_bundle(tmp_path: Path) -> None:
+    """An extracted multi-node bundle given as PATH: one bundle of four nodes, as `ucnb analyze` reads
+    it, not four one-node bundles."""
+    case = tmp_path / "case-0000"
+    for name, data in make_fleet.bundle_members(0, nodes=4, seed=5).items():
+        (case / name).parent.mkdir(parents=True, exist_ok=True)
+        (case / name).write_bytes(data)
+    assert len([p for p in case.iterdir() if p.is_dir()]) == 4
+    frame = scan_fleet([case], workers=0, cache=None).frame
+    assert frame["bundle"].unique().tolist() == [str(case)]
+    assert _scan_rows(frame, str(case)) == _analysis_rows(str(case)) and len(frame) == 4
+    # under a folder of bundles, the same folder is still one bundle per node folder (as before)
+    assert len(discover([tmp_path])) == 4

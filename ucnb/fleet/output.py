@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
-from ucnb.fleet.rows import COLUMNS, GROUP_FIELDS
+from ucnb.fleet.rows import ADDED, COLUMNS, GROUP_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -172,7 +172,7 @@ def read_frame(path: str | os.PathLike[str]) -> pd.DataFrame:
             import pyarrow.parquet as pq
 
             rows = pq.read_table(source).to_pylist()
-        missing = [name for name, _ in COLUMNS if rows and name not in rows[0]]
+        missing = [name for name, _ in COLUMNS if rows and name not in rows[0] and name not in ADDED]
         if missing:
             raise InputError(f"{source}: not a scan output (no column {missing[0]})")
         return frame_of(rows)
@@ -205,7 +205,8 @@ def check_previous(path: str | os.PathLike[str], warnings: list[str]) -> None:
         raise InputError(f"{os.fspath(path)}: not a scan output (not a regular file)")
     names = _scan_columns(target, kind)
     wanted = [name for name, _ in COLUMNS]
-    if names is not None and names[:len(wanted)] == wanted:
+    core = [name for name in wanted if name not in ADDED]
+    if names is not None and names[:len(core)] == core:  # a scan output (of this or an older ucnb)
         return
     header = ",".join(wanted).encode()
     with open(target, "rb") as stream:

@@ -22,7 +22,8 @@ from ucnb.version import kit_version
 ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
 
 # Row columns in order: (name, pandas dtype). `groups` holds a list of {ppid, service, count, action,
-# urgency} per row (Parquet list<struct>, CSV JSON text).
+# urgency} per row (Parquet list<struct>, CSV JSON text). The row schema is this one table: a column is
+# added at the end (`ADDED`: columns an older output may lack, read back empty), never renamed.
 COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("bundle", "str"),
     ("bundle_sha256", "str"),
@@ -44,7 +45,10 @@ COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("days_to_exhaustion", "Float64"),
     ("warnings", "Int64"),
     ("error", "str"),
+    ("node_id", "str"),
 )
+ADDED = frozenset({"node_id"})
+ROWS_LAYOUT = 2  # part of the cache key: bump when a row gains a column or is computed differently
 GROUP_FIELDS = (("ppid", "Int64"), ("service", "str"), ("count", "Int64"), ("action", "str"),
                 ("urgency", "str"))
 
@@ -88,7 +92,7 @@ def signature(options: ScanOptions, version: str) -> str:
     >>> signature(ScanOptions(), "1.0") == signature(ScanOptions(pid_max=4194304), "1.0")
     False
     """
-    return hashlib.sha256(json.dumps([version, options.pid_max, options.max_total_bytes,
+    return hashlib.sha256(json.dumps([ROWS_LAYOUT, version, options.pid_max, options.max_total_bytes,
                                       options.max_members]).encode()).hexdigest()[:32]
 
 
@@ -119,6 +123,34 @@ def _top_service(groups: list[dict[str, Any]]) -> str | None:
     return named[0][1] if named else None
 
 
+def cluster_of(identity: Any) -> str | None:
+    """The cluster a node belongs to, named by its publisher as `show network cluster` lists it (the
+    CUCM publisher first: IM&P and Unity Connection list theirs too); None when not captured.
+
+    >>> from types import SimpleNamespace as N
+    >>> imp = {"hostname": "imp-pub", "fqdn": None, "role": "Publisher", "type": "cups"}
+    >>> pub = {"hostname": "pub", "fqdn": "pub.acme.com", "role": "Publisher", "type": "callmanager"}
+    >>> cluster_of(N(cluster=[imp, pub]))
+    'pub.acme.com'
+    """
+    publishers = [row for row in identity.cluster if row.get("role") == "Publisher"]
+    publishers.sort(key=lambda row: (str(row.get("type")).lower() != "callmanager",
+                                     str(row.get("fqdn") or row.get("hostname"))))
+    if not publishers:
+        return None
+    return str(publishers[0].get("fqdn") or publishers[0].get("hostname"))
+
+
+def node_id(host: str | None, product: str | None, cluster: str | None) -> str:
+    """What identifies a node across captures: `CLUSTER/HOST/PRODUCT` (`?` for what a bundle does not
+    show), so `cucm-pub` of two customers' clusters are two nodes.
+
+    >>> node_id("cucm-sub1", "CUCM", "pub.acme.com"), node_id("cuc1", None, None)
+    ('pub.acme.com/cucm-sub1/CUCM', '?/cuc1/?')
+    """
+    return "/".join(part or "?" for part in (cluster, host, product))
+
+
 def node_row(node_doc: dict[str, Any], node: Any) -> dict[str, Any]:
     """The scan row of one node from its `ucnb.analysis/1` node document (and the bundle's node, for
     what the document does not carry: the version and the capture time)."""
@@ -140,6 +172,7 @@ def node_row(node_doc: dict[str, Any], node: Any) -> dict[str, Any]:
         "tasks": headroom.get("tasks"), "pid_max": headroom.get("pid_max"), "pid_free": headroom.get("free"),
         "days_to_exhaustion": headroom.get("days_to_exhaustion"),
         "warnings": len(node_doc.get("warnings", [])), "error": None,
+        "node_id": node_id(node_doc["node"], node_doc.get("product"), cluster_of(node.identity)),
     }
 
 
