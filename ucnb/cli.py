@@ -340,14 +340,7 @@ def cmd_scan(args: argparse.Namespace) -> None:
     needs_extra("scan")
     # the fleet scan (pandas, Dask when they are used): not at start-up
     from ucnb.fleet.rows import ScanOptions
-    from ucnb.fleet.scan import (
-        check_previous,
-        format_summary,
-        output_format,
-        scan_fleet,
-        summary,
-        write_frame,
-    )
+    from ucnb.fleet.scan import check_previous, format_summary, output_format, scan_fleet, summary
 
     output_format(args.output)  # an unknown suffix fails before any work
     warnings: list[str] = []
@@ -356,10 +349,9 @@ def cmd_scan(args: argparse.Namespace) -> None:
                           timeout=args.timeout, max_memory=args.max_memory)
     result = scan_fleet(args.paths, workers=args.workers, scheduler=args.scheduler, since=args.since,
                         options=options, skip=[args.output], cache=args.cache or "default",
-                        rescan=args.rescan,
+                        rescan=args.rescan, output=args.output,
                         progress=not args.json and sys.stderr.isatty())
     result.warnings[:0] = warnings
-    write_frame(result.frame, args.output)
     document = summary(result, args.output)
     _emit(document, None if args.json else format_summary(document), args.json)
     if result.bundles and result.failed == result.bundles:

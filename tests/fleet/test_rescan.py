@@ -268,3 +268,19 @@ def test_bad_numbers_and_addresses_at_the_parser(cases: Path, tmp_path: Path, ar
                                                  message: str) -> None:
     status, out, err = run_cli("scan", cases, "-o", tmp_path / "f.parquet", *args)
     assert status == 2 and err.count("\n") == 1 and message in err and not (tmp_path / "f.parquet").exists()
+
+
+@pytest.mark.parametrize("name", ["fleet.parquet", "fleet.csv"])
+def test_rows_written_batch_by_batch_are_the_rows(cases: Path, tmp_path: Path, name: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI writes rows as they are read back in path order, a few bundles at a time (the client
+    never holds the fleet's rows): the file is the frame of a scan that returns them."""
+    from ucnb.fleet import scan as scan_module
+
+    shutil.copy(cases / make_fleet.bundle_name(1), cases / "copy.zip")
+    expected = fresh([cases])
+    monkeypatch.setattr(scan_module, "BATCH", 2)
+    for _ in range(2):  # analysed, then from the cache
+        document = scan_cli(cases, "-o", tmp_path / name)
+        pd.testing.assert_frame_equal(read_frame(tmp_path / name), expected)
+    assert document["nodes"] == expected["error"].isna().sum() and document["errors"] == 4

@@ -97,31 +97,55 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
-def _write(frame: pd.DataFrame, stream: Any, kind: str) -> None:
-    if kind == "csv":
-        out = frame.copy()
-        out["groups"] = [json.dumps(g, sort_keys=True) for g in out["groups"]]
-        for name in _TEXT:
-            out[name] = out[name].map(_spreadsheet_safe, na_action="ignore")
-        out.to_csv(stream, index=False, date_format="%Y-%m-%dT%H:%M:%S", lineterminator="\n")
-        return
+def _csv_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["groups"] = [json.dumps(g, sort_keys=True) for g in out["groups"]]
+    for name in _TEXT:
+        out[name] = out[name].map(_spreadsheet_safe, na_action="ignore")
+    return out
+
+
+def _arrow_table(frame: pd.DataFrame) -> pa.Table:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     columns = {name: frame[name].tolist() for name, _ in COLUMNS}
     for name, dtype in COLUMNS:
         if dtype != "object":
             columns[name] = [None if _missing(v) else v for v in columns[name]]
-    table = pa.table(columns, schema=_arrow_schema())
-    # the pandas metadata: `pandas.read_parquet` gives Int64/Float64/str back, not floats
-    pandas_meta = pa.Schema.from_pandas(frame.head(0), preserve_index=False).metadata
-    table = table.replace_schema_metadata(pandas_meta)
-    pq.write_table(table, stream)
+    return pa.table(columns, schema=_arrow_schema())
+
+
+def _write(frames: Iterable[pd.DataFrame], stream: Any, kind: str) -> None:
+    """Every frame into one file, one after the other (a batch of rows in memory at a time)."""
+    writer = None
+    try:
+        for number, frame in enumerate(frames):
+            if kind == "csv":
+                _csv_text(frame).to_csv(stream, index=False, header=number == 0, lineterminator="\n",
+                                        date_format="%Y-%m-%dT%H:%M:%S")
+                continue
+            table = _arrow_table(frame)
+            if writer is None:
+                import pyarrow as pa
+                import pyarrow.parquet as pq
+
+                # the pandas metadata: `pandas.read_parquet` gives Int64/Float64/str back, not floats
+                meta = pa.Schema.from_pandas(frame.head(0), preserve_index=False).metadata
+                writer = pq.ParquetWriter(stream, table.schema.with_metadata(meta))
+            writer.write_table(table.replace_schema_metadata(writer.schema.metadata))
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write rows as Parquet, or CSV when the name ends in `.csv`, through a temporary file renamed
-    over `path` (a link to a file: over that file)."""
+    """Write rows as Parquet, or CSV when the name ends in `.csv` (see `write_frames`)."""
+    write_frames([frame], path)
+
+
+def write_frames(frames: Iterable[pd.DataFrame], path: str | os.PathLike[str]) -> None:
+    """Write batches of rows as one Parquet file, or CSV when the name ends in `.csv`, through a
+    temporary file renamed over `path` (a link to a file: over that file)."""
     kind = output_format(path)
     target = os.path.realpath(os.fspath(path))
     if os.path.exists(target) and not stat.S_ISREG(os.stat(target).st_mode):
@@ -135,7 +159,7 @@ def write_frame(frame: pd.DataFrame, path: str | os.PathLike[str]) -> None:
         stream: Any = (os.fdopen(descriptor, "w", encoding="utf-8", newline="") if kind == "csv"
                        else os.fdopen(descriptor, "wb"))
         with stream:
-            _write(frame, stream, kind)
+            _write(frames, stream, kind)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644 & ~_umask())

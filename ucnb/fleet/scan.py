@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 from ucnb.errors import InputError
 from ucnb.fleet.bundles import content_hash, discover, stamp
 from ucnb.fleet.cache import RowCache, default_cache
-from ucnb.fleet.output import check_previous, frame_of, output_format, read_frame, write_frame
+from ucnb.fleet.output import check_previous, frame_of, output_format, read_frame, write_frame, write_frames
 from ucnb.fleet.rows import BundleRef, ScanOptions, error_row, safe_text, signature
 from ucnb.text import plural
 from ucnb.version import kit_version
@@ -51,20 +51,55 @@ __all__ = ["SCHEMA", "NO_SERVICE", "ScanResult", "scan_fleet", "scan", "summary"
 SCHEMA = "ucnb.scan/1"
 NO_SERVICE = "(no known service)"  # how a group without an owning service is counted
 IN_PROCESS_BELOW = 20
+BATCH = 2_000  # bundles per batch of rows turned into a frame (and written) at once
 _NODE_FIELDS = ("bundle", "bundle_sha256", "ucnb_version")  # what a cached row does not keep
 
 
 @dataclass
 class ScanResult:
-    """`scan_fleet`'s answer: the rows, and how many bundles were analysed or reused."""
+    """`scan_fleet`'s answer: the rows (None when they were written batch by batch), and how many
+    bundles were analysed or reused; `tally`: the summary's counts, made batch by batch."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     bundles: int = 0
     analysed: int = 0
     reused: int = 0
     engine: str = "in-process"
     warnings: list[str] = field(default_factory=list)
     failed: int = 0  # bundles whose row is an error
+    tally: Tally | None = None
+
+
+class Tally:
+    """The counts of `summary`, added up one batch of rows at a time (the rows as reported)."""
+
+    def __init__(self) -> None:
+        self.nodes = self.with_zombies = self.zombies = self.failed = 0
+        self.urgency: dict[str, int] = {}
+        self.services: dict[str, dict[str, int]] = {}
+        self.errors: list[dict[str, str]] = []
+
+    def add(self, frame: pd.DataFrame, since: datetime | None = None) -> pd.DataFrame:
+        """Count a batch (`since`: only rows captured from then on, and the errors); the batch back."""
+        self.failed += int(frame.loc[frame["error"].notna(), "bundle"].nunique())
+        if since is not None:
+            recent = frame["captured_at"].isna() | (frame["captured_at"] >= since)
+            frame = frame[recent].reset_index(drop=True)
+        ok = frame[frame["error"].isna()]
+        self.nodes += len(ok)
+        self.with_zombies += int((ok["defunct_rows"].fillna(0) > 0).sum())
+        self.zombies += int(ok["defunct_rows"].fillna(0).sum())
+        for level, count in ok["urgency"].dropna().value_counts().items():
+            self.urgency[str(level)] = self.urgency.get(str(level), 0) + int(count)
+        for node_groups in ok["groups"]:
+            for group in node_groups:
+                entry = self.services.setdefault(group["service"] or NO_SERVICE, {"zombies": 0, "nodes": 0})
+                entry["zombies"] += int(group["count"] or 0)
+                entry["nodes"] += 1
+        errors = frame[frame["error"].notna()]
+        self.errors += [{"bundle": b, "error": e}
+                        for b, e in zip(errors["bundle"], errors["error"], strict=True)]
+        return frame
 
 
 def _refs(found: list[str], cache: RowCache | None, options: ScanOptions) -> list[BundleRef]:
@@ -138,8 +173,11 @@ def scan_fleet(
     progress: bool = False,
     in_process_below: int = IN_PROCESS_BELOW,
     skip: Iterable[str] = (),
+    output: str | os.PathLike[str] | None = None,
 ) -> ScanResult:
-    """Scan the bundles under `paths` (see `scan`); also says how many were analysed and reused."""
+    """Scan the bundles under `paths` (see `scan`); also says how many were analysed and reused. With
+    `output`, the rows are written there batch by batch (`frame` is then None): the client holds one
+    batch of rows at a time, not the fleet's."""
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
     options = options or ScanOptions()
@@ -147,82 +185,99 @@ def scan_fleet(
     key = signature(options, version)
     warnings: list[str] = []
     store = _open_cache(cache, warnings)
-    if store is not None:  # a cache inside a scanned folder is not a bundle
-        skip = [*skip, *(store.path + end for end in ("", "-wal", "-shm", "-journal", ".damaged"))]
     try:
+        if store is not None:  # a cache inside a scanned folder is not a bundle
+            skip = [*skip, *(store.path + end for end in ("", "-wal", "-shm", "-journal", ".damaged"))]
         found = discover(paths, skip=skip, warnings=warnings)
-    except BaseException:
-        if store is not None:
-            store.close()
-        raise
-    try:
         if store is not None:
             store.begin()
         refs = _refs(found, store, options)
-        known: dict[str, list[dict[str, Any]]] = {}
-        todo: list[BundleRef] = []
-        queued: set[str] = set()
-        for ref in refs:
-            if ref.sha256 is not None and (ref.sha256 in known or ref.sha256 in queued):
-                continue
-            rows = None if rescan or store is None or ref.sha256 is None else store.rows(ref.sha256, key)
-            if rows is not None and ref.sha256 is not None:
-                known[ref.sha256] = rows
-            else:
-                todo.append(ref)
-                queued.add(ref.sha256 or "")
+        todo = _to_analyse(refs, store, key, rescan)
         if store is not None:
             store.commit()
             store.begin()
-        fresh: dict[str, list[dict[str, Any]]] = {}
+        kept: dict[str, list[dict[str, Any]]] = {}  # rows not in the cache: errors, or no cache at all
 
         def done(ref: BundleRef, rows: list[dict[str, Any]]) -> None:
-            fresh[ref.location] = rows
             ok = not any(isinstance(row.get("error"), str) for row in rows)
             if store is not None and ok and ref.sha256 is not None:
                 store.put(ref.sha256, key, [{k: v for k, v in row.items() if k not in _NODE_FIELDS}
                                             for row in rows])
-            if store is not None:
                 store.checkpoint(every=0)  # a scan stopped now resumes from here
+                kept[ref.location] = []  # read back from the cache in path order
+            else:
+                kept[ref.location] = rows
 
         workers = len(os.sched_getaffinity(0)) if workers is None else workers
         engine = _engine(len(todo), workers, scheduler, in_process_below)
         _run(todo, options, version, engine, workers=workers, scheduler=scheduler, progress=progress,
              done=done)
-        if len(fresh) < len({ref.location for ref in todo}):  # an engine that gave up half way
-            raise InputError(f"the scan stopped after {len(fresh)} of {plural(len(todo), 'bundle')} to read")
+        if len(kept) < len({ref.location for ref in todo}):  # an engine that gave up half way
+            raise InputError(f"the scan stopped after {len(kept)} of {plural(len(todo), 'bundle')} to read")
+        if store is not None:
+            store.commit()
+        result = ScanResult(None, bundles=len(refs), analysed=len(todo), reused=len(refs) - len(todo),
+                            engine=engine, warnings=warnings)
+        tally = Tally()
+        batches = (tally.add(frame, since) for frame in _batches(refs, todo, kept, store, key, version))
+        if output is None:
+            import pandas as pd
+
+            parts = list(batches)
+            result.frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        else:
+            write_frames(batches, output)
     finally:
         if store is not None:
+            warnings.extend(store.warnings)
             store.close()
-    rows = _assemble(refs, todo, known, fresh, version)
-    frame = frame_of(rows)
-    failed = int(frame.loc[frame["error"].notna(), "bundle"].nunique())
-    if since is not None:
-        frame = frame[frame["captured_at"].isna() | (frame["captured_at"] >= since)].reset_index(drop=True)
-    return ScanResult(frame, bundles=len(refs), analysed=len(todo), reused=len(refs) - len(todo),
-                      engine=engine, warnings=warnings + list(store.warnings if store else []),
-                      failed=failed)
+    result.failed, result.tally = tally.failed, tally
+    return result
 
 
-def _assemble(refs: list[BundleRef], todo: list[BundleRef], known: dict[str, list[dict[str, Any]]],
-              fresh: dict[str, list[dict[str, Any]]], version: str) -> list[dict[str, Any]]:
-    """Each bundle's rows in path order: its own when it was analysed, else those of its content."""
-    by_hash = {ref.sha256: fresh[ref.location] for ref in todo if ref.sha256 is not None}
-    rows: list[dict[str, Any]] = []
+def _to_analyse(refs: list[BundleRef], store: RowCache | None, key: str, rescan: bool) -> list[BundleRef]:
+    """The bundles whose rows are not cached (one of each content; every one not hashed)."""
+    todo: list[BundleRef] = []
+    seen: set[str] = set()
     for ref in refs:
+        if ref.sha256 is None:
+            todo.append(ref)
+            continue
+        if ref.sha256 in seen:
+            continue
+        seen.add(ref.sha256)
+        if rescan or store is None or store.rows(ref.sha256, key) is None:
+            todo.append(ref)
+    return todo
+
+
+def _batches(refs: list[BundleRef], todo: list[BundleRef], kept: dict[str, list[dict[str, Any]]],
+             store: RowCache | None, key: str, version: str) -> Iterator[pd.DataFrame]:
+    """Each bundle's rows in path order, `BATCH` bundles a frame: those of its content (this bundle or
+    a copy analysed in this scan, else the cache), under its own path."""
+    twins = {ref.sha256: ref.location for ref in todo if ref.sha256 is not None}
+    rows: list[dict[str, Any]] = []
+    for number, ref in enumerate(refs, 1):
         head = {"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version}
-        if ref.location in fresh:
-            rows.extend(fresh[ref.location])
-        elif ref.sha256 in known:
-            rows.extend(head | row for row in known[ref.sha256 or ""])
-        else:  # a copy of a bundle analysed in this scan
-            twin = by_hash[ref.sha256 or ""]
-            if any(isinstance(row.get("error"), str) for row in twin):
-                source = twin[0]["bundle"]
-                rows.append(error_row(ref, version, str(twin[0]["error"]).replace(source, ref.path)))
-            else:
-                rows.extend(row | head for row in twin)
-    return rows
+        source = ref.location if ref.location in kept else twins.get(ref.sha256 or "")
+        own = kept[source] if source is not None else []
+        if source == ref.location and own:  # analysed here: its rows as they came
+            rows.extend(own)
+        elif own and isinstance(own[0].get("error"), str):  # a copy of a bundle that failed here
+            rows.append(error_row(ref, version, str(own[0]["error"]).replace(own[0]["bundle"], ref.path)))
+        elif own:
+            rows.extend(row | head for row in own)
+        else:
+            cached = store.rows(ref.sha256, key) if store is not None and ref.sha256 is not None else None
+            if cached is None:
+                raise InputError(f"{ref.path}: its rows went missing from the scan cache while the scan "
+                                 "ran (another scan rewriting it?); run the scan again")
+            rows.extend(head | row for row in cached)
+        if number % BATCH == 0 or number == len(refs):
+            yield frame_of(rows)
+            rows = []
+    if not refs:
+        yield frame_of([])
 
 
 def scan(paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
@@ -235,22 +290,20 @@ def scan(paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], **kwa
     memory guard), `progress` (a progress bar on stderr), `in_process_below` (fewer bundles to analyse
     run in this process).
     """
-    return scan_fleet(paths, **kwargs).frame
+    frame = scan_fleet(paths, **kwargs).frame
+    assert frame is not None  # no `output`: the rows are returned
+    return frame
 
 
 def summary(result: ScanResult, output: str | None = None, top: int = 10) -> dict[str, Any]:
     """The `ucnb.scan/1` document: counts, the services with the most zombies, the errors."""
-    frame = result.frame
-    ok = frame[frame["error"].isna()]
-    errors = frame[frame["error"].notna()]
-    services: dict[str, dict[str, int]] = {}
-    for node_groups in ok["groups"]:
-        for group in node_groups:
-            entry = services.setdefault(group["service"] or NO_SERVICE, {"zombies": 0, "nodes": 0})
-            entry["zombies"] += int(group["count"] or 0)
-            entry["nodes"] += 1
-    ranked = sorted(services.items(), key=lambda item: (-item[1]["zombies"], item[0]))[:top]
-    urgency = ok["urgency"].dropna().value_counts()
+    tally = result.tally
+    if tally is None:
+        if result.frame is None:
+            raise ValueError("a scan result with neither rows nor counts")
+        tally = Tally()
+        tally.add(result.frame)
+    ranked = sorted(tally.services.items(), key=lambda item: (-item[1]["zombies"], item[0]))[:top]
     return {
         "schema": SCHEMA,
         "output": output,
@@ -258,15 +311,14 @@ def summary(result: ScanResult, output: str | None = None, top: int = 10) -> dic
         "bundles": result.bundles,
         "analysed": result.analysed,
         "reused": result.reused,
-        "nodes": int(len(ok)),
-        "nodes_with_zombies": int((ok["defunct_rows"].fillna(0) > 0).sum() + 0),
-        "zombies": int(ok["defunct_rows"].fillna(0).sum()),
-        "errors": int(len(errors)),
-        "urgency": {str(k): int(v) for k, v in sorted(urgency.items())},
+        "nodes": tally.nodes,
+        "nodes_with_zombies": tally.with_zombies,
+        "zombies": tally.zombies,
+        "errors": len(tally.errors),
+        "urgency": dict(sorted(tally.urgency.items())),
         "top_services": [{"service": name, **counts} for name, counts in ranked],
         "warnings": list(result.warnings),
-        "error_bundles": [{"bundle": b, "error": e}
-                          for b, e in zip(errors["bundle"], errors["error"], strict=True)],
+        "error_bundles": list(tally.errors),
     }
 
 
