@@ -192,3 +192,16 @@ def test_a_lost_scheduler_is_one_line_and_the_output_is_kept(fleet: Path, baseli
     address = cluster.scheduler_address
     assert stderr.startswith(f"ucnb: error: lost the Dask scheduler {address} during the scan")
     assert out.read_bytes() == before
+
+
+def test_on_a_cluster_a_bundle_past_its_timeout_is_one_error_row(fleet: Path, baseline: pd.DataFrame,
+                                                                 timeout: float) -> None:
+    """A task cannot be stopped inside a Dask worker: the worker running the slow partition is
+    restarted, the partition's bundles retried one by one, the slow one an error row."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  scheduler_port=0, dashboard_address=None) as cluster:
+        result = scan_fleet([fleet], scheduler=cluster.scheduler_address, cache=None,
+                            options=ScanOptions(timeout=timeout))
+        assert len(cluster.scheduler_info["workers"]) == 2  # the restarted worker is back
+    _check(result.frame, baseline, f"zz-big: took longer than {timeout:g} s to read and diagnose")

@@ -10,7 +10,9 @@ each bundle finishes (the scan checkpoints them in its cache), submitting a boun
   that bundle's error row, and the rest of the scan goes on.
 - `run_distributed`: partitions of a few bundles as futures on the cluster; a partition that fails
   (a worker killed by its memory limit: `KilledWorker`) is retried one bundle per future, and a
-  bundle that fails alone is an error row naming it. A lost scheduler ends the scan with one line.
+  bundle that fails alone is an error row naming it. A partition past its time (the timeout a bundle)
+  has its worker restarted and its bundles tried one by one: one that times out alone is an error
+  row. A lost scheduler ends the scan with one line.
 
     >>> timed_out(BundleRef("slow.zip", None), ScanOptions(timeout=2), "1.0")[0]["error"]
     'slow.zip: took longer than 2 s to read and diagnose (the per-bundle timeout, --timeout)'
@@ -23,6 +25,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import islice
@@ -216,53 +219,115 @@ def _cluster_error(address: str, version: str, error: BaseException) -> InputErr
                       f"worker needs ucnb {version} and the bundles at the same paths")
 
 
+def _executing(dask_worker: Any) -> list[Any]:
+    """On a Dask worker (`Client.run`): the keys of the tasks it is running now, not those queued."""
+    return [task.key for task in dask_worker.state.executing]
+
+
+def _warm_up_worker() -> None:
+    """On a Dask worker (`Client.run`, before the scan and after a restart): `_warm_up` once."""
+    global _WARM
+    if not _WARM:
+        _warm_up()
+        _WARM = True
+
+
+_WARM = False
+
+
+class _Overdue:
+    """Which partitions have run past their time (`ScanOptions.timeout` a bundle) since a worker was
+    first seen running them (not queued); looked at once a second."""
+
+    def __init__(self, client: Any, timeout: float) -> None:
+        self.client, self.timeout = client, timeout
+        self.began: dict[Any, float] = {}
+        self.checked = 0.0
+
+    def __call__(self, pending: dict[Any, list[BundleRef]]) -> list[tuple[Any, str]]:
+        now = time.monotonic()
+        if now - self.checked < 1.0:
+            return []
+        self.checked = now
+        where = {key: worker for worker, keys in self.client.run(_executing).items() for key in keys}
+        self.began = {key: self.began.get(key, now) for key in where}  # a task sent elsewhere starts again
+        return [(future, where[future.key]) for future, part in pending.items()
+                if future.key in where and now - self.began[future.key] > self.timeout * len(part)]
+
+
 def run_distributed(todo: Sequence[BundleRef], options: ScanOptions, version: str, done: Done, *,
                     address: str, partition_size: int) -> None:
     with _quiet_distributed():
-        from distributed import Client, as_completed
+        from distributed import Client
 
         try:
             client = Client(address, set_as_default=False)  # timeout: distributed.comm.timeouts.connect
         except (OSError, TimeoutError, ValueError) as error:
             reason = " ".join(str(error).split())
             raise InputError(f"cannot reach the Dask scheduler {address} ({reason})") from None
+        lost = InputError(f"lost the Dask scheduler {address} during the scan (the rows read so far are "
+                          "cached: run the scan again to go on)")
         with client:
             chunks = iter([list(todo[i:i + partition_size]) for i in range(0, len(todo), partition_size)])
             pending: dict[Any, list[BundleRef]] = {}
 
-            def submit(parts: Iterator[list[BundleRef]]) -> list[Any]:
-                futures = []
+            def submit(parts: Iterator[list[BundleRef]]) -> None:
                 for part in parts:
                     future = client.submit(partition, part, options=options, version=version, pure=False)
                     pending[future] = part
-                    futures.append(future)
-                for future in futures if flow else ():
-                    flow[0].add(future)
-                return futures
 
-            flow: list[Any] = []  # as_completed, once there are futures
+            overdue = _Overdue(client, options.timeout)
             try:
                 workers = max(1, len(client.scheduler_info().get("workers", {})))
-                flow.append(as_completed(submit(islice(chunks, AHEAD * workers)), loop=client.loop))
-                for future in flow[0]:
-                    part = pending.pop(future)
-                    if future.status == "cancelled" or client.status != "running":
-                        raise InputError(f"lost the Dask scheduler {address} during the scan (the rows "
-                                         "read so far are cached: run the scan again to go on)")
-                    if future.status == "finished":
-                        rows = future.result()
-                        by_bundle: dict[str, list[dict[str, Any]]] = {}
-                        for row in rows:
-                            by_bundle.setdefault(row["bundle"], []).append(row)
-                        for ref in part:
-                            done(ref, by_bundle[ref.path])
-                    else:
-                        _failed(future, part, options, version, done, submit)
-                    submit(islice(chunks, 1))
+                client.run(_warm_up_worker)  # the first bundle's time is the bundle's, not the imports'
+                submit(islice(chunks, AHEAD * workers))
+                while pending:
+                    finished = [future for future in pending if future.done()]
+                    if not finished:
+                        time.sleep(0.05)
+                    if client.status != "running":
+                        raise lost
+                    for future in finished:
+                        part = pending.pop(future)
+                        if future.status == "cancelled":
+                            raise lost
+                        if future.status == "finished":
+                            _finished(future.result(), part, done)
+                        else:
+                            _failed(future, part, options, version, done, submit)
+                        submit(islice(chunks, 1))
+                    for future, worker in overdue(pending):
+                        _stuck(client, future, worker, pending.pop(future), options, version, done, submit)
             except InputError:
                 raise
             except Exception as error:  # the cluster itself failed (a lost scheduler)
-                raise _cluster_error(address, version, error) from None
+                failure = lost if client.status != "running" else _cluster_error(address, version, error)
+                raise failure from None
+
+
+def _finished(rows: list[dict[str, Any]], part: list[BundleRef], done: Done) -> None:
+    by_bundle: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_bundle.setdefault(row["bundle"], []).append(row)
+    for ref in part:
+        done(ref, by_bundle[ref.path])
+
+
+def _stuck(client: Any, future: Any, worker: str, part: list[BundleRef], options: ScanOptions, version: str,
+           done: Done, submit: Callable[[Iterator[list[BundleRef]]], object]) -> None:
+    """A partition past its time: the worker running it is restarted (its nanny starts a fresh one; a
+    thread cannot be stopped otherwise); its bundles are tried one by one, and one that times out
+    alone is its error row."""
+    client.cancel(future)
+    try:
+        client.restart_workers([worker], raise_for_error=False)
+        client.run(_warm_up_worker)
+    except Exception:  # noqa: BLE001 - no nanny: the worker goes on with it, the scan does not wait
+        pass
+    if len(part) > 1:
+        submit(iter([[ref] for ref in part]))
+    else:
+        done(part[0], timed_out(part[0], options, version))
 
 
 def _failed(future: Any, part: list[BundleRef], options: ScanOptions, version: str, done: Done,
