@@ -85,9 +85,8 @@ def nodes(frame: pd.DataFrame, *, latest: bool = True) -> pd.DataFrame:
     ok = captures(frame)
     if not latest or ok.empty:
         return ok
-    order = ok.assign(_at=ok["captured_at"].fillna(pd.Timestamp.min)).sort_values(
-        ["node_id", "_at", "bundle"], kind="stable")
-    last = order.drop_duplicates("node_id", keep="last").drop(columns="_at")
+    order = ok.sort_values(["node_id", "captured_at", "bundle"], na_position="first", kind="stable")
+    last = order.drop_duplicates("node_id", keep="last")
     return last.sort_values(["bundle", "node_id"], kind="stable").reset_index(drop=True)
 
 
