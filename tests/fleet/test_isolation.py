@@ -124,9 +124,17 @@ def test_a_bundle_whose_process_dies_is_one_error_row(fleet: Path, baseline: pd.
         run_local(todo, options, version, tell, **kw)
 
     def kill() -> None:
-        if small_done.wait(120):
-            for pid in _worker_pids():
-                os.kill(pid, signal.SIGKILL)
+        """Once the big bundle is being read (its worker's memory grows by 100 MiB), kill its worker."""
+        if not small_done.wait(120):
+            return
+        pids = _worker_pids()
+        idle = {pid: engines._resident(pid) for pid in pids}
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any(
+                engines._resident(pid) > idle[pid] + 100 * 2**20 for pid in pids):
+            time.sleep(0.01)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
 
     monkeypatch.setattr(engines, "run_local", watched)
     killer = threading.Thread(target=kill)
