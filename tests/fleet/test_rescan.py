@@ -261,7 +261,7 @@ def test_special_files_huge_files_and_undecodable_names(cases: Path, tmp_path: P
 @pytest.mark.parametrize("args, message", [
     (["--workers", "-1"], "argument --workers: -1 is less than 0"),
     (["--scheduler", "not a url"], "not a scheduler address: 'not a url'"),
-    (["--pid-max", "0"], "argument --pid-max: 0 is less than 301"),
+    (["--pid-max", "0"], "argument --pid-max: '0' is not a whole number from 301"),
     (["--timeout", "0"], "between 0 and a week"),
 ])
 def test_bad_numbers_and_addresses_at_the_parser(cases: Path, tmp_path: Path, args: list[str],
