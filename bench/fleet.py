@@ -1,6 +1,7 @@
 """Fleet-scan benchmark (issue 14): `ucnb scan` of 2,000 node captures (500 bundles of 4 nodes, 400
-processes each) in-process, on Dask's local process pool with 1 and 2 workers, and through a local
-`distributed` cluster of 2 worker processes. Not a test: it prints one table and writes
+processes each) in-process, on the local process pool with 1 and 2 workers, through a local
+`distributed` cluster of 2 worker processes, and an unchanged rescan (every bundle found in the
+cache by its file stamp: no hashing, no analysis). Not a test: it prints one table and writes
 bench/out/fleet.json.
 
     .venv/bin/python bench/fleet.py              # the full run (~2-3 minutes on 2 cores)
@@ -47,7 +48,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(REPO), str(BENCH)]
 
 OUT = BENCH / "out"
-CASES = ("serial", "workers-1", "workers-2", "distributed-2")
+CASES = ("serial", "workers-1", "workers-2", "distributed-2", "rescan-2")
 MIB = 2**20
 
 
@@ -111,7 +112,11 @@ def child(case: str, fleet: Path, out: Path) -> None:
 
     startup = 0.0
     kwargs: dict = {"workers": 0} if case == "serial" else {"workers": int(case.rsplit("-", 1)[1])}
+    kwargs["cache"] = None  # a fresh scan: nothing reused
     cluster = None
+    if case.startswith("rescan"):  # the first scan fills a cache, untimed; the rescan is timed
+        kwargs["cache"] = str(out.with_suffix(".sqlite"))
+        scan_fleet([fleet], **kwargs)
     if case.startswith("distributed"):
         from distributed import LocalCluster
 
@@ -128,6 +133,7 @@ def child(case: str, fleet: Path, out: Path) -> None:
         cluster.close()
     frame = result.frame
     print(json.dumps({"seconds": seconds, "cpu": cpu, "startup": startup, "engine": result.engine,
+                      "reused": result.reused, "bundles": result.bundles,
                       "nodes": int(frame["error"].isna().sum()),
                       "errors": int(frame["error"].notna().sum()),
                       "phases": phases(fleet, 100) if case == "serial" else None}))
@@ -185,8 +191,8 @@ def run_case(case: str, fleet: Path, out: Path) -> dict:
     cpu.pop(proc.pid, None)
     others = sorted((rss for _, rss in peaks.values()), reverse=True)
     workers = 1 if case == "serial" else int(case.rsplit("-", 1)[1])
-    if case != "serial":  # the CPU seconds of the processes that analysed bundles (their start included)
-        result["cpu"] = sum(cpu.values())
+    if case != "serial" and not case.startswith("rescan"):  # the CPU of the processes that analysed
+        result["cpu"] = sum(cpu.values())  # bundles (their start included); a rescan: the client's
     result.update(case=case, workers=workers, client_mib=client / MIB,
                   worker_mib=(client if case == "serial" else (others[0] if others else 0)) / MIB)
     return result
@@ -209,6 +215,7 @@ def report(results: list[dict], startup_cpu: float) -> tuple[str, dict]:
                      f"{rate / r['workers']:.0f} | {r['cpu']:.1f} | {r['cpu_ms_per_node']:.2f} | "
                      f"{r['nodes_per_cpu_s']:.0f} | {r['worker_mib']:.0f} | {r['client_mib']:.0f} | "
                      f"{r['load'][0]} -> {r['load'][1]} | {'yes' if r['same_rows'] else 'NO'} |")
+    rescan = by_case["rescan-2"]
     split = by_case["serial"]["phases"]
     total = split["load"] + split["analyze"] + split["row"]
     lines += [
@@ -219,8 +226,12 @@ def report(results: list[dict], startup_cpu: float) -> tuple[str, dict]:
         f"a worker's start (its imports) costs {startup_cpu:.2f} s of CPU",
         f"scaling efficiency t(1) / (2 t(2)) = {efficiency:.2f} by the wall clock; "
         f"CPU of 1 worker / CPU of 2 workers = {cpu_ratio:.2f}",
+        f"unchanged rescan: {rescan['seconds']:.2f} s for {rescan['bundles']} bundles "
+        f"({rescan['reused']} reused) = {1000 * rescan['seconds'] / rescan['bundles']:.2f} ms per bundle, "
+        f"{1000 * rescan['cpu'] / rescan['bundles']:.2f} ms of client CPU per bundle",
     ]
     figures = {"scaling_efficiency": efficiency, "cpu_ratio_1_to_2": cpu_ratio,
+               "rescan_ms_per_bundle": 1000 * rescan["seconds"] / rescan["bundles"],
                "worker_start_cpu_s": startup_cpu, "phases_ms_per_node": split}
     return "\n".join(lines), figures
 

@@ -124,7 +124,7 @@ def _run_without(modules: list[str], *args: str) -> subprocess.CompletedProcess[
 
 def test_missing_extra_is_one_line_naming_it(tmp_path):
     cases = [(["asyncssh"], ["collect", "cucm-pub", "-o", str(tmp_path / "c")], "collect", "collect"),
-             (["dask"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet"),
+             (["pebble"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet"),
              (["tqdm"], ["scan", str(EX1), "-o", str(tmp_path / "f.csv")], "scan", "fleet")]
     for blocked, args, command, extra in cases:
         done = _run_without(blocked, *args)
@@ -140,7 +140,7 @@ def test_core_commands_need_no_extra(tmp_path):
                       if not name.startswith("_")
                       and set(map(str.lower, dists)) & (_groups()["notebooks"] | _groups()["fleet"]
                                                         | _groups()["collect"])})
-    assert {"IPython", "ipywidgets", "dask", "distributed", "tqdm", "asyncssh"} <= set(blocked)
+    assert {"IPython", "ipywidgets", "pebble", "distributed", "tqdm", "asyncssh"} <= set(blocked)
     before, after = str(EX1 / "before"), str(EX1 / "after")
     runs = [["inspect", before], ["analyze", before, "--json"], ["verify", before, after],
             ["report", before, "--after", after, "-o", str(tmp_path / "r.html")],

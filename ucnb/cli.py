@@ -8,7 +8,8 @@
     ucnb redact PATH... -o OUT
     ucnb collect HOST... [--hosts FILE] -o DIR | --print-commands
     ucnb practice [--seed N] [--product CUCM|IMnP|CUC] [--variant V] -o DIR [--key FILE]
-    ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--json]
+    ucnb scan PATH... -o FLEET.parquet [--workers N | --scheduler tcp://HOST:PORT] [--since DATE] [--rescan]
+              [--cache FILE] [--timeout SECONDS] [--max-memory SIZE] [--json]
 
 Exit status: 0 work done, 2 unusable input or bad usage (one `ucnb: error:` line), 130 interrupted
 (Ctrl-C: one `ucnb: interrupted` line), 1 internal bug.
@@ -113,7 +114,7 @@ def _utf8(stream: Any) -> None:
 
 # What a command needs beyond the runtime dependencies: {command: (extra, modules it imports)}; the
 # extras are declared in pyproject.toml (tests/test_dependencies.py checks that the two agree).
-EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("dask", "distributed", "tqdm"))}
+EXTRAS = {"collect": ("collect", ("asyncssh",)), "scan": ("fleet", ("distributed", "tqdm", "pebble"))}
 FORMATS_HELP = "{report formats}"  # filled from ucnb.report.formats when help is shown
 OUTPUT_HELP = "{report output}"
 DECISIONS_HELP = "{decisions}"  # filled from ucnb.model.actions when help is shown
@@ -341,16 +342,52 @@ def cmd_scan(args: argparse.Namespace) -> None:
     needs_extra("scan")
     # the fleet scan (pandas, Dask when they are used): not at start-up
     from ucnb.fleet.rows import ScanOptions
-    from ucnb.fleet.scan import format_summary, output_format, scan_fleet, summary, write_frame
+    from ucnb.fleet.scan import check_previous, format_summary, output_format, scan_fleet, summary
 
     output_format(args.output)  # an unknown suffix fails before any work
-    options = ScanOptions(pid_max=args.pid_max, max_total_bytes=args.max_bytes, max_members=args.max_members)
-    result = scan_fleet(args.paths, workers=args.workers, scheduler=args.scheduler, previous=args.output,
-                        since=args.since, options=options, skip=[args.output],
+    warnings: list[str] = []
+    check_previous(args.output, warnings)  # not a scan output: refused; a damaged one: set aside
+    options = ScanOptions(pid_max=args.pid_max, max_total_bytes=args.max_bytes, max_members=args.max_members,
+                          timeout=args.timeout, max_memory=args.max_memory)
+    result = scan_fleet(args.paths, workers=args.workers, scheduler=args.scheduler, since=args.since,
+                        options=options, skip=[args.output], cache=args.cache or "default",
+                        rescan=args.rescan, output=args.output,
                         progress=not args.json and sys.stderr.isatty())
-    write_frame(result.frame, args.output)
+    result.warnings[:0] = warnings
     document = summary(result, args.output)
     _emit(document, None if args.json else format_summary(document), args.json)
+    if result.bundles and result.failed == result.bundles:
+        raise InputError(f"no bundle could be read ({plural(result.bundles, 'bundle')}; the rows, all "
+                         f"errors, are in {args.output})")
+
+
+def _whole(low: int) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `low`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{value} is less than {low}")
+        return value
+    return parse
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 7 * 86400:
+        raise argparse.ArgumentTypeError(f"{text} seconds: between 0 and a week, please")
+    return value
+
+
+def _scheduler(text: str) -> str:
+    if not re.fullmatch(r"(tcp|tls|ws|wss)://([\w.\-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}", text):
+        raise argparse.ArgumentTypeError(f"not a scheduler address: {text!r} (e.g. tcp://10.0.0.5:8786)")
+    return text
 
 
 def _date(text: str) -> Any:
@@ -469,11 +506,21 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder of bundles, or a file listing them")
     scan.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.parquet, or FILE.csv")
     engine = scan.add_mutually_exclusive_group()
-    engine.add_argument("--workers", type=int, metavar="N",
-                        help="local Dask processes (default: CPU count; 0: in this process)")
-    engine.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
+    engine.add_argument("--workers", type=_whole(0), metavar="N",
+                        help="local processes (default: CPU count; 0: in this process)")
+    engine.add_argument("--scheduler", type=_scheduler, metavar="tcp://HOST:PORT",
+                        help="a running Dask scheduler")
     scan.add_argument("--since", type=_date, metavar="DATE", help="only nodes captured from DATE on")
-    scan.add_argument("--pid-max", type=pid_max, default=32768, metavar="N", help="pid_max (default 32768)")
+    scan.add_argument("--pid-max", type=pid_max, default=None, metavar="N",
+                      help="the nodes' kernel pid_max, for the PID headroom (default, as `ucnb analyze`: "
+                      "32768 unless larger PIDs show in the data)")
+    scan.add_argument("--rescan", action="store_true", help="analyse every bundle again (else only new, "
+                      "changed and failed ones)")
+    scan.add_argument("--cache", metavar="FILE", help="the scan's cache (default: the kit's private cache)")
+    scan.add_argument("--timeout", type=_seconds, default=120.0, metavar="SECONDS",
+                      help="per bundle; past it, the bundle is an error row (default 120)")
+    scan.add_argument("--max-memory", type=_size, metavar="SIZE",
+                      help="per bundle's analysis (default 4 x --max-bytes + 300MiB)")
     scan.set_defaults(run=cmd_scan)
     return parser
 

@@ -13,14 +13,17 @@ import pytest
 from ucnb import scan as ucnb_scan
 from ucnb.fleet import views as fleet
 from ucnb.fleet.scan import frame_of, write_frame
+from ucnb.model.actions import action
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _node(node: str, product: str, version: str, groups: list[tuple], *, rate: float | None = None,
-          days: float | None = None, urgency: str | None = None, free: int = 32000) -> dict:
+          days: float | None = None, urgency: str | None = None, free: int = 32000, bundle: str = "",
+          at: str | None = None, node_id: str | None = None) -> dict:
     return {
-        "bundle": f"{node}.zip", "bundle_sha256": node, "ucnb_version": "1", "node": node,
+        "bundle": bundle or f"{node}.zip", "bundle_sha256": node, "ucnb_version": "1", "node": node,
+        "captured_at": at, "node_id": node_id,
         "product": product, "version": version, "zombie_count": sum(g[2] for g in groups),
         "defunct_rows": sum(g[2] for g in groups),
         "groups": [{"ppid": p, "service": s, "count": c, "action": "restart_service", "urgency": urgency}
@@ -49,7 +52,7 @@ def frame() -> pd.DataFrame:
 
 def test_overview_and_errors(frame: pd.DataFrame) -> None:
     assert fleet.overview(frame).to_dict() == {
-        "bundles": 6, "nodes": 5, "nodes with zombies": 4, "zombies (defunct rows)": 337,
+        "bundles": 6, "node captures": 5, "nodes": 5, "nodes with zombies": 4, "zombies (defunct rows)": 337,
         "nodes whose count grew": 2, "bundles that could not be read": 1,
     }
     assert fleet.errors(frame).to_dict("records") == [
@@ -61,6 +64,25 @@ def test_by_service_counts_zombies_and_nodes(frame: pd.DataFrame) -> None:
         ["Connection File Syncer", 300, 1], ["Cisco AMC Service", 32, 2], ["Cisco SIP Proxy", 4, 1],
         [fleet.NO_SERVICE, 1, 1],
     ]
+
+
+def test_views_count_nodes_not_captures() -> None:
+    """Six captures of one node are one node, counted at its latest capture; the same host name in
+    two customers' clusters is two nodes; every capture stays for the trend."""
+    amc = "Cisco AMC Service"
+    rows = [_node("cucm-pub", "CUCM", "14.0.1.12900-161", [(10, amc, 2 + day)], bundle=f"day-{day}.zip",
+                  at=f"2026-11-0{day + 1}T08:00:00", node_id="pub.acme.com/cucm-pub/CUCM")
+            for day in range(6)]
+    rows.append(_node("cucm-pub", "CUCM", "14.0.1.12900-161", [(10, amc, 4)], bundle="other.zip",
+                      at="2026-11-01T08:00:00", node_id="pub.other.org/cucm-pub/CUCM"))
+    frame = frame_of(rows)
+    counts = fleet.overview(frame)[["node captures", "nodes", "zombies (defunct rows)"]]
+    assert counts.tolist() == [7, 2, 7 + 4]
+    assert fleet.by_service(frame).values.tolist() == [[amc, 7 + 4, 2]]
+    assert fleet.nodes(frame)["bundle"].tolist() == ["day-5.zip", "other.zip"]
+    trend = fleet.history(frame)
+    assert trend["defunct_rows"].tolist() == [2, 3, 4, 5, 6, 7] and trend["node_id"].nunique() == 1
+    assert len(fleet.nodes(frame, latest=False)) == 7
 
 
 def test_by_version_in_release_order(frame: pd.DataFrame) -> None:
@@ -94,14 +116,23 @@ def test_service_version_matrix(frame: pd.DataFrame) -> None:
 def test_pictures_draw_what_the_tables_say(frame: pd.DataFrame) -> None:
     bars = fleet.plot_by_service(frame).axes[0]
     assert [p.get_width() for p in bars.patches] == [300, 32, 4, 1]
-    assert [t.get_text() for t in bars.get_yticklabels()][0] == "Connection File Syncer"
+    assert [t.get_text() for t in bars.get_yticklabels()][:2] == ["Connection File Syncer  (1 node)",
+                                                                  "Cisco AMC Service  (2 nodes)"]
     assert len(fleet.plot_by_version(frame).axes[0].patches) == 5
     assert sum(p.get_height() for p in fleet.plot_leak_rates(frame).axes[0].patches) == 2
     assert [p.get_width() for p in fleet.plot_headroom(frame).axes[0].patches] == [8.5, 100.0]
     heat = fleet.plot_heatmap(frame).axes[0]
     assert sorted(t.get_text() for t in heat.texts) == sorted(["300", "30", "2", "4", "1"])
+    small = fleet.plot_heatmap(frame, services=2, versions=2).axes[0]
+    assert [t.get_text() for t in small.get_yticklabels()] == ["Connection File Syncer", "other services"]
+    assert [t.get_text() for t in small.get_xticklabels()] == ["CUC 12.5.1.14900-51", "other versions"]
+    assert sorted(int(t.get_text()) for t in small.texts) == [1 + 4 + 32, 300]  # nothing lost
+    act = fleet.plot_needs_action(frame).axes[0]
+    assert [p.get_width() for p in act.patches] == [1, 1]  # one urgent node, one recommended
+    assert [t.get_text() for t in act.get_yticklabels()] == [action("restart_service").label]
     empty = frame_of([frame.iloc[-1].to_dict()])
-    for draw in (fleet.plot_by_service, fleet.plot_leak_rates, fleet.plot_headroom, fleet.plot_heatmap):
+    for draw in (fleet.plot_by_service, fleet.plot_leak_rates, fleet.plot_headroom, fleet.plot_heatmap,
+                 fleet.plot_needs_action):
         assert draw(empty).axes[0].texts  # a message instead of an empty plot
 
 

@@ -8,6 +8,8 @@ client's (`ucnb.fleet.scan`).
 from __future__ import annotations
 
 import gc
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +22,8 @@ from ucnb.version import kit_version
 ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
 
 # Row columns in order: (name, pandas dtype). `groups` holds a list of {ppid, service, count, action,
-# urgency} per row (Parquet list<struct>, CSV JSON text).
+# urgency} per row (Parquet list<struct>, CSV JSON text). The row schema is this one table: a column is
+# added at the end (`ADDED`: columns an older output may lack, read back empty), never renamed.
 COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("bundle", "str"),
     ("bundle_sha256", "str"),
@@ -44,17 +47,27 @@ COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("error", "str"),
     ("zombies_first_seen", "datetime64[s]"),  # the RIS PerfMon logs: the first poll of the current run
     ("perfmon_rate_per_hour", "Float64"),  # their growth since (None without PerfMon logs)
+    ("node_id", "str"),
 )
+ADDED = frozenset({"zombies_first_seen", "perfmon_rate_per_hour", "node_id"})
+ROWS_LAYOUT = 2  # part of the cache key: bump when a row gains a column or is computed differently
 GROUP_FIELDS = (("ppid", "Int64"), ("service", "str"), ("count", "Int64"), ("action", "str"),
                 ("urgency", "str"))
 
 
 @dataclass(frozen=True)
 class BundleRef:
-    """A bundle to scan: its path (as found) and the SHA-256 of its content."""
+    """A bundle to scan: its path as found (the `bundle` column), the SHA-256 of its content (None:
+    not hashed, e.g. over the size cap) and where a worker reads it (an absolute path, resolved by the
+    client: a worker in another folder reads the same file)."""
 
     path: str
-    sha256: str
+    sha256: str | None
+    location: str = ""
+
+    @property
+    def source(self) -> str:
+        return self.location or self.path
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,35 @@ class ScanOptions:
     pid_max: int | None = None  # None: what `ucnb analyze` assumes
     max_total_bytes: int = 512 * 2**20
     max_members: int = 10_000
+    timeout: float = 120.0  # seconds one bundle may take (read and diagnosed) before it is an error row
+    max_memory: int | None = None  # bytes one bundle's analysis may hold; None: 4 x max_total_bytes + 300 MiB
+
+    @property
+    def memory_limit(self) -> int:
+        return self.max_memory if self.max_memory is not None else 4 * self.max_total_bytes + 300 * 2**20
+
+
+def signature(options: ScanOptions, version: str) -> str:
+    """What, besides a bundle's bytes, decides its rows: the ucnb version and every option that changes
+    a row (the limits, `pid_max`); cached rows are reused only under the same signature.
+
+    >>> signature(ScanOptions(), "1.0") == signature(ScanOptions(timeout=5), "1.0")
+    True
+    >>> signature(ScanOptions(), "1.0") == signature(ScanOptions(pid_max=4194304), "1.0")
+    False
+    """
+    return hashlib.sha256(json.dumps([ROWS_LAYOUT, version, options.pid_max, options.max_total_bytes,
+                                      options.max_members]).encode()).hexdigest()[:32]
+
+
+def safe_text(text: str) -> str:
+    """Text that can be written as UTF-8: a file name's undecodable bytes (kept by Python as lone
+    surrogates) shown as `\\xNN`.
+
+    >>> safe_text(b"case-\\xff.zip".decode("utf-8", "surrogateescape"))
+    'case-\\\\xff.zip'
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _one_line(error: BaseException) -> str:
@@ -89,6 +131,34 @@ def _top_service(groups: list[dict[str, Any]]) -> str | None:
     return named[0][1] if named else None
 
 
+def cluster_of(identity: Any) -> str | None:
+    """The cluster a node belongs to, named by its publisher as `show network cluster` lists it (the
+    CUCM publisher first: IM&P and Unity Connection list theirs too); None when not captured.
+
+    >>> from types import SimpleNamespace as N
+    >>> imp = {"hostname": "imp-pub", "fqdn": None, "role": "Publisher", "type": "cups"}
+    >>> pub = {"hostname": "pub", "fqdn": "pub.acme.com", "role": "Publisher", "type": "callmanager"}
+    >>> cluster_of(N(cluster=[imp, pub]))
+    'pub.acme.com'
+    """
+    publishers = [row for row in identity.cluster if row.get("role") == "Publisher"]
+    publishers.sort(key=lambda row: (str(row.get("type")).lower() != "callmanager",
+                                     str(row.get("fqdn") or row.get("hostname"))))
+    if not publishers:
+        return None
+    return str(publishers[0].get("fqdn") or publishers[0].get("hostname"))
+
+
+def node_id(host: str | None, product: str | None, cluster: str | None) -> str:
+    """What identifies a node across captures: `CLUSTER/HOST/PRODUCT` (`?` for what a bundle does not
+    show), so `cucm-pub` of two customers' clusters are two nodes.
+
+    >>> node_id("cucm-sub1", "CUCM", "pub.acme.com"), node_id("cuc1", None, None)
+    ('pub.acme.com/cucm-sub1/CUCM', '?/cuc1/?')
+    """
+    return "/".join(part or "?" for part in (cluster, host, product))
+
+
 def node_row(node_doc: dict[str, Any], node: Any) -> dict[str, Any]:
     """The scan row of one node from its `ucnb.analysis/1` node document (and the bundle's node, for
     what the document does not carry: the version and the capture time)."""
@@ -112,6 +182,7 @@ def node_row(node_doc: dict[str, Any], node: Any) -> dict[str, Any]:
         "tasks": headroom.get("tasks"), "pid_max": headroom.get("pid_max"), "pid_free": headroom.get("free"),
         "days_to_exhaustion": headroom.get("days_to_exhaustion"),
         "warnings": len(node_doc.get("warnings", [])), "error": None,
+        "node_id": node_id(node_doc["node"], node_doc.get("product"), cluster_of(node.identity)),
     }
 
 
@@ -129,6 +200,18 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: safe_text(value) if isinstance(value, str) else value for name, value in row.items()}
+
+
+def error_row(ref: BundleRef, version: str, message: str) -> dict[str, Any]:
+    """The one row of a bundle that could not be read: its message names the bundle as it was found."""
+    if ref.location and ref.location != ref.path:
+        message = message.replace(ref.location, ref.path)
+    return _safe_row({"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version,
+                      "error": " ".join(message.split())})
+
+
 def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
     """Every node row of one bundle, or one error row; never raises."""
     head = {"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version}
@@ -138,15 +221,16 @@ def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict
         from ucnb.read.bundle import load
 
         with _collector_paused():
-            bundle = load(ref.path, max_total_bytes=options.max_total_bytes, max_members=options.max_members)
+            bundle = load(ref.source, max_total_bytes=options.max_total_bytes,
+                          max_members=options.max_members)
             document = analyze(bundle, **({} if options.pid_max is None else {"pid_max": options.pid_max}))
             pairs = zip(document["nodes"], bundle.nodes, strict=True)
-            rows = [head | node_row(doc, node) for doc, node in pairs]
+            rows = [_safe_row(head | node_row(doc, node)) for doc, node in pairs]
         if not rows:
             raise InputError("no node found in the bundle")
         return rows
     except Exception as error:  # a bad bundle is a row, never the end of the scan
-        return [head | {"error": _one_line(error)}]
+        return [error_row(ref, version, _one_line(error))]
 
 
 def partition(refs: list[BundleRef], options: ScanOptions, version: str) -> list[dict[str, Any]]:

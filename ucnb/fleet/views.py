@@ -1,7 +1,9 @@
 """The fleet view of a scan's rows (`ucnb scan -o fleet.parquet`, `ucnb.scan`).
 
-Summaries are DataFrames sorted the same way every time; pictures are matplotlib Figures drawn
-through the object API (they show as PNG at the end of a notebook cell).
+Summaries count nodes, not captures: a node is its `node_id` (cluster, host name, product), and the
+summaries read each node's latest capture (`nodes`); every capture stays in the rows for the trend
+(`history`). Summaries are DataFrames sorted the same way every time; pictures are matplotlib
+Figures drawn through the object API (they show as PNG at the end of a notebook cell).
 
     >>> frame = demo_scan(bundles=2, seed=1)
     >>> list(by_service(frame).columns)
@@ -24,14 +26,17 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ucnb.faces.draw import PALETTE, PictureFigure, integer_ticks
+from ucnb.fleet.rows import node_id
 from ucnb.fleet.scan import NO_SERVICE, read_frame, scan
+from ucnb.model.actions import action, urgency
 from ucnb.synth.fleet import write_fleet
 from ucnb.text import printable
 
 __all__ = [
-    "NO_SERVICE", "NEEDS_ACTION", "load_scan", "demo_scan", "overview", "errors", "nodes", "group_rows",
-    "by_service", "by_version", "leak_rates", "headroom", "service_version_matrix", "needs_action",
-    "plot_by_service", "plot_by_version", "plot_leak_rates", "plot_headroom", "plot_heatmap",
+    "NO_SERVICE", "NEEDS_ACTION", "load_scan", "demo_scan", "overview", "errors", "nodes", "captures",
+    "history", "group_rows", "by_service", "by_version", "leak_rates", "headroom", "service_version_matrix",
+    "needs_action", "plot_by_service", "plot_by_version", "plot_leak_rates", "plot_headroom", "plot_heatmap",
+    "plot_needs_action",
 ]
 
 NEEDS_ACTION = ("urgent", "recommended")  # urgency levels that ask for action (docs/cli-contract.md)
@@ -49,7 +54,7 @@ def demo_scan(bundles: int = 20, *, nodes: int = 2, seed: int = 1) -> pd.DataFra
     bundle paths are the bundles' file names (also in the error messages)."""
     with tempfile.TemporaryDirectory(prefix="ucnb-fleet-") as tmp:
         write_fleet(Path(tmp), bundles, nodes=nodes, seed=seed)
-        frame = scan(tmp, workers=0)
+        frame = scan(tmp, workers=0, cache=None)
         frame["error"] = frame["error"].str.replace(tmp + os.sep, "", regex=False)
     frame["bundle"] = [Path(p).name for p in frame["bundle"]]
     return frame
@@ -64,17 +69,42 @@ def _label(product: object, version: object) -> str:
     return f"{product} {version if isinstance(version, str) else '?'}"
 
 
-def nodes(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows that are nodes (bundles that could not be read are left out)."""
-    return frame[frame["error"].isna()].reset_index(drop=True)
+def captures(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every capture of every node (the rows without an error), with its `node_id` (rows of a scan
+    made before `node_id` get one from the host name and product)."""
+    ok = frame[frame["error"].isna()].reset_index(drop=True)
+    if ok.empty:
+        return ok
+    made = [node_id(n, p, None) for n, p in zip(ok["node"], ok["product"], strict=True)]
+    ok["node_id"] = ok["node_id"].fillna(pd.Series(made, index=ok.index, dtype="str"))
+    return ok
+
+
+def nodes(frame: pd.DataFrame, *, latest: bool = True) -> pd.DataFrame:
+    """One row per node: its latest capture (then the last bundle path); `latest=False`: every capture."""
+    ok = captures(frame)
+    if not latest or ok.empty:
+        return ok
+    order = ok.sort_values(["node_id", "captured_at", "bundle"], na_position="first", kind="stable")
+    last = order.drop_duplicates("node_id", keep="last")
+    return last.sort_values(["bundle", "node_id"], kind="stable").reset_index(drop=True)
+
+
+def history(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every capture of the nodes captured more than once, by node then time: the trend of each."""
+    ok = captures(frame)
+    repeated = ok[ok.groupby("node_id")["node_id"].transform("size") > 1]
+    columns = ["node_id", "node", "captured_at", "defunct_rows", "zombie_count", "top_service", "bundle"]
+    return repeated.sort_values(["node_id", "captured_at", "bundle"], ignore_index=True)[columns]
 
 
 def overview(frame: pd.DataFrame) -> pd.Series:
-    """The fleet in numbers: bundles, readable nodes, nodes with zombies, zombies, growing nodes,
-    unreadable bundles."""
+    """The fleet in numbers: bundles, captures, nodes, and of each node's latest capture: nodes with
+    zombies, zombies, growing nodes; unreadable bundles."""
     ok = nodes(frame)
     return pd.Series({
         "bundles": frame["bundle"].nunique(),
+        "node captures": len(captures(frame)),
         "nodes": len(ok),
         "nodes with zombies": int((ok["defunct_rows"].fillna(0) > 0).sum()),
         "zombies (defunct rows)": int(ok["defunct_rows"].fillna(0).sum()),
@@ -89,18 +119,20 @@ def errors(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def group_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per zombie group of every node: bundle, node, product, version, service, ppid,
-    count, action, urgency."""
+    """One row per zombie group of every node's latest capture: bundle, node, node_id, product,
+    version, service, ppid, count, action, urgency."""
     table = nodes(frame)
     rows = [
-        {"bundle": bundle, "node": node, "product": product, "version": version,
+        {"bundle": bundle, "node": node, "node_id": key, "product": product, "version": version,
          "service": group["service"] or NO_SERVICE, "ppid": group["ppid"], "count": group["count"],
          "action": group["action"], "urgency": group["urgency"]}
-        for bundle, node, product, version, groups in zip(
-            table["bundle"], table["node"], table["product"], table["version"], table["groups"], strict=True)
+        for bundle, node, key, product, version, groups in zip(
+            table["bundle"], table["node"], table["node_id"], table["product"], table["version"],
+            table["groups"], strict=True)
         for group in groups
     ]
-    columns = ["bundle", "node", "product", "version", "service", "ppid", "count", "action", "urgency"]
+    columns = ["bundle", "node", "node_id", "product", "version", "service", "ppid", "count", "action",
+               "urgency"]
     out = pd.DataFrame(rows, columns=columns)
     return out.astype({"ppid": "Int64", "count": "Int64"})
 
@@ -109,7 +141,7 @@ def by_service(frame: pd.DataFrame) -> pd.DataFrame:
     """Zombies and nodes per owning service, most zombies first."""
     groups = group_rows(frame)
     out = groups.groupby("service", as_index=False).agg(zombies=("count", "sum"),
-                                                        nodes=("node", "nunique"))
+                                                        nodes=("node_id", "nunique"))
     return out.sort_values(["zombies", "service"], ascending=[False, True], ignore_index=True)
 
 
@@ -200,10 +232,14 @@ def _barh(labels: list[str], values: list[float], title: str, xlabel: str, colou
 
 
 def plot_by_service(frame: pd.DataFrame, top: int = 15) -> Figure:
-    """Bar chart: zombies per owning service (the `top` services with the most)."""
+    """Bar chart: zombies per owning service (the `top` services with the most), each with the number
+    of nodes it has zombies on."""
     table = by_service(frame).head(top)
-    return _barh(list(table["service"]), [int(v) for v in table["zombies"]],
-                 f"Zombies by owning service (top {top})", "zombies (defunct rows)", _BAR)
+    labels = [f"{s}  ({n} node{'s' if n != 1 else ''})" for s, n in zip(table["service"], table["nodes"],
+                                                                       strict=True)]
+    return _barh(labels, [int(v) for v in table["zombies"]],
+                 f"Zombies by owning service (top {top}; each node's latest capture)",
+                 "zombies (defunct rows)", _BAR)
 
 
 def plot_by_version(frame: pd.DataFrame) -> Figure:
@@ -243,9 +279,22 @@ def plot_headroom(frame: pd.DataFrame, top: int = 15) -> Figure:
                  "Days until the PIDs run out (at the measured leak rate)", "days", _LEAK)
 
 
-def plot_heatmap(frame: pd.DataFrame) -> Figure:
-    """Heat map: zombies per service (rows) and product version (columns), counts written in."""
-    table = service_version_matrix(frame)
+def _top_of(table: pd.DataFrame, services: int, versions: int) -> pd.DataFrame:
+    """The matrix cut to the services and versions with the most zombies, the rest summed as `other`."""
+    if len(table.columns) > versions:
+        keep = list(table.sum().sort_values(ascending=False, kind="stable").index[:versions - 1])
+        rest = table.drop(columns=keep).sum(axis=1)
+        table = table[[c for c in table.columns if c in keep]].assign(**{"other versions": rest})
+    if len(table) > services:
+        head, tail = table.iloc[:services - 1], table.iloc[services - 1:]
+        table = pd.concat([head, tail.sum().to_frame("other services").T.astype("int64")])
+    return table
+
+
+def plot_heatmap(frame: pd.DataFrame, services: int = 12, versions: int = 10) -> Figure:
+    """Heat map: zombies per service (rows, the `services` with the most) and product version (columns,
+    the `versions` with the most, in version order), counts written in; the rest summed as `other`."""
+    table = _top_of(service_version_matrix(frame), services, versions)
     fig, ax = _figure(max(6.0, 0.75 * len(table.columns) + 4.0), max(2.5, 0.34 * len(table) + 2.0))
     if table.empty:
         _empty(ax, "no zombie in the fleet")
@@ -261,4 +310,34 @@ def plot_heatmap(frame: pd.DataFrame) -> Figure:
                   fontsize=8, parse_math=False)
     ax.set_yticks(range(len(table)), [printable(s) for s in table.index], fontsize=8, parse_math=False)
     ax.set_title("Zombies by service and version", fontsize=11)
+    return fig
+
+
+def plot_needs_action(frame: pd.DataFrame, top: int = 12) -> Figure:
+    """Bar chart: the nodes that need action (`NEEDS_ACTION`), by next action, split by urgency."""
+    act = needs_action(frame)
+    fig, ax = _figure(9.0, max(2.2, 0.4 * min(top, act["next_action"].nunique()) + 1.4))
+    if act.empty:
+        _empty(ax, "no node needs action")
+        ax.set_title("Nodes that need action", fontsize=11)
+        return fig
+    counts = act.groupby(["next_action", "urgency"]).size().unstack(fill_value=0)
+    counts = counts.reindex(columns=[u for u in NEEDS_ACTION if u in counts.columns])
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index[:top]]
+    positions = np.arange(len(counts))
+    left = np.zeros(len(counts))
+    colours = {"urgent": PALETTE["zombie"][0], "recommended": PALETTE["parent"][0]}
+    for level in counts.columns:
+        values = counts[level].to_numpy()
+        bars = ax.barh(positions, values, left=left, color=colours.get(level, _BAR), edgecolor="#000000",
+                       linewidth=0.5, label=urgency(level).words)
+        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center", fontsize=8)
+        left += values
+    ax.set_yticks(positions, [printable(action(name).label) for name in counts.index], fontsize=8,
+                  parse_math=False)
+    ax.invert_yaxis()
+    ax.set_xlabel("nodes (each node's latest capture)")
+    integer_ticks(ax)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(f"Nodes that need action: {len(act)}", fontsize=11)
     return fig

@@ -1,0 +1,215 @@
+"""Where a fleet scan's bundles are (`discover`), and what identifies their content (`stamp`,
+`content_hash`), without following links, opening special files or reading past the size cap.
+
+    >>> [os.path.basename(p) for p in discover(["sample_outputs/ex1_cucm_amc"])]
+    ['after', 'before']
+
+A PATH is a folder holding bundles, a bundle itself, or a text file listing bundle paths (one a line,
+blank lines and `#` comments, even indented, skipped; relative to the list's folder). Under a folder,
+every archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`) is a bundle, and so is every
+folder that holds a capture file directly (with its sub-folders); a folder holding only folders is
+walked. Hidden names and files that are not captures (`.md`, `.parquet`, `.csv`, `.json`, `.html`,
+`.pdf`, images, notebooks) do not make a folder a bundle. A PATH that is itself a bundle is one
+bundle, as `ucnb analyze PATH` reads it: an archive, a folder of captures, or a folder of node
+folders (every entry a folder holding captures directly, as an extracted multi-node bundle is). A
+listed path that does not exist is still a bundle (its row says it is missing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from ucnb.errors import InputError
+
+ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
+NOT_CAPTURES = frozenset({".md", ".parquet", ".csv", ".json", ".html", ".pdf", ".png", ".svg", ".jpg",
+                          ".ipynb", ".py", ".sqlite", ".damaged"})
+LIST_BYTES = 16 * 2**20  # a list of bundle paths larger than this is refused
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _is_capture_file(entry: os.DirEntry[str]) -> bool:
+    if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):
+        return False
+    suffix = Path(entry.name).suffix.lower()
+    return not _is_archive(entry.name) and suffix not in NOT_CAPTURES and not suffix.startswith(".sqlite")
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda e: e.name)
+    except OSError as error:
+        raise InputError(f"{folder}: cannot list the folder ({error.strerror})") from None
+
+
+def _holds_captures(folder: str) -> bool:
+    try:
+        return any(_is_capture_file(e) for e in _entries(folder))
+    except InputError:
+        return False
+
+
+def _walk(folder: str, skip: set[str], warnings: list[str]) -> Iterator[str]:
+    entries = _entries(folder)
+    if any(_is_capture_file(e) and os.path.abspath(e.path) not in skip for e in entries):
+        yield folder
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or os.path.abspath(entry.path) in skip:
+            continue
+        if entry.is_symlink():
+            warnings.append(f"{entry.path}: symbolic link not followed")
+        elif entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, skip, warnings)
+        elif entry.is_file(follow_symlinks=False) and _is_archive(entry.name):
+            yield entry.path
+
+
+def is_one_bundle(folder: str) -> bool:
+    """Is this folder, given as a PATH, one bundle: captures in it, or only folders of captures?"""
+    entries = [e for e in _entries(folder) if not e.name.startswith(".")]
+    if any(_is_capture_file(e) for e in entries):
+        return True
+    if not entries or any(e.is_symlink() or not e.is_dir(follow_symlinks=False) for e in entries):
+        return False
+    return all(_holds_captures(e.path) for e in entries)
+
+
+def _listed(list_file: str) -> list[str] | None:
+    """The bundle paths a text file lists, or None when it is not such a list (not text, or none of
+    its lines names an existing file or folder)."""
+    try:
+        with open(list_file, "rb") as stream:
+            data = stream.read(LIST_BYTES + 1)
+        lines = data.decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(data) > LIST_BYTES:
+        raise InputError(f"{list_file}: a list of bundle paths larger than {LIST_BYTES} bytes")
+    base = os.path.dirname(list_file)
+    paths = [os.path.join(base, text) for line in lines
+             if (text := line.strip()) and not text.startswith("#")]
+    return paths if any(os.path.lexists(p) for p in paths) else None
+
+
+def _found(path: str, skip: set[str], warnings: list[str], *, listed: bool) -> Iterator[str]:
+    if os.path.isdir(path):
+        yield from [path] if is_one_bundle(path) else _walk(path, skip, warnings)
+    elif os.path.isfile(path) and _is_archive(path):
+        yield path
+    elif listed:  # missing or not a bundle: its row says why
+        yield path
+    elif os.path.isfile(path) and (names := _listed(path)) is not None:
+        for name in names:
+            yield from _found(name, skip, warnings, listed=True)
+    elif os.path.isfile(path):
+        raise InputError(f"{path}: neither a folder of bundles, an archive, nor a list of bundle paths")
+    else:
+        raise InputError(f"{path}: no such file or folder")
+
+
+def discover(paths: Sequence[str | os.PathLike[str]], *, skip: Iterable[str] = (),
+             warnings: list[str] | None = None) -> list[str]:
+    """The bundles under PATHs (see the module's docstring), sorted, each once. `skip`: paths to leave
+    out (the scan's own output); `warnings` receives what was passed over (symbolic links)."""
+    warnings = [] if warnings is None else warnings
+    skipped = {os.path.abspath(p) for p in skip}
+    found: list[str] = []
+    for raw in paths:
+        found.extend(_found(os.fspath(raw), skipped, warnings, listed=False))
+    if not found and paths:
+        raise InputError(f"no bundle found in {', '.join(os.fspath(p) for p in paths)}")
+    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+
+
+# --- what identifies a bundle's content --------------------------------------------------------------
+
+
+def _regular_files(path: str, limit: int) -> list[tuple[str, os.stat_result]] | None:
+    """(relative name, stat) of the regular files of a folder, links and special files left out;
+    None past `limit` entries."""
+    out: list[tuple[str, os.stat_result]] = []
+    count = 0
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not os.path.islink(os.path.join(root, d)))
+        count += len(dirs) + len(files)
+        if count > limit:
+            return None
+        for name in sorted(files):
+            full = os.path.join(root, name)
+            try:
+                info = os.lstat(full)
+            except OSError:
+                continue
+            if stat.S_ISREG(info.st_mode):
+                out.append((os.path.relpath(full, path), info))
+    return out
+
+
+def _name_bytes(name: str) -> bytes:
+    return name.encode("utf-8", "surrogateescape")
+
+
+def stamp(path: str, *, max_members: int = 10_000) -> str | None:
+    """What changes when a bundle's files change, from their sizes and times alone (no reading):
+    equal stamps, same content. None: not a regular file or folder (it is never reused)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if stat.S_ISREG(info.st_mode):
+        return f"file:{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
+    if not stat.S_ISDIR(info.st_mode):
+        return None
+    files = _regular_files(path, max_members)
+    if files is None:
+        return None
+    digest = hashlib.sha256()
+    for name, file_info in files:
+        digest.update(_name_bytes(name) + f"\0{file_info.st_size}:{file_info.st_mtime_ns}:"
+                      f"{file_info.st_ino}:{file_info.st_ctime_ns}\n".encode())
+    return f"folder:{len(files)}:{digest.hexdigest()}"
+
+
+def _file_hash(path: str, digest: hashlib._Hash) -> None:
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+
+
+def content_hash(path: str, *, max_bytes: int | None = None, max_members: int = 10_000) -> str | None:
+    """SHA-256 of a bundle: the archive's bytes, or a folder's relative file names and their bytes
+    (regular files only). None when there is nothing to hash safely: more than `max_bytes` on disk
+    (the reading refuses it anyway), too many entries, a special file, or unreadable."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode):
+            if max_bytes is not None and info.st_size > max_bytes:
+                return None
+            digest = hashlib.sha256()
+            _file_hash(path, digest)
+            return digest.hexdigest()
+        if not stat.S_ISDIR(info.st_mode):
+            return None
+        files = _regular_files(path, max_members)
+        if files is None or (max_bytes is not None and sum(i.st_size for _, i in files) > max_bytes):
+            return None
+        digest = hashlib.sha256()
+        for name, _ in files:
+            inner = hashlib.sha256()
+            _file_hash(os.path.join(path, name), inner)
+            digest.update(_name_bytes(name) + b"\0" + inner.hexdigest().encode() + b"\n")
+        return digest.hexdigest()
+    except OSError:
+        return None
