@@ -63,7 +63,7 @@ def test_a_growing_count_is_recommended_with_its_forecast_and_urgent_when_days_a
     assert "the PID space runs out in about 67 days" in group.urgency_reason
     fast = diagnose(make_bundle(_node(rows, _loads([20, 30, 40], total=30000)))).nodes[0]
     assert fast.groups[0].urgency == "urgent" and fast.next_step.urgency == "urgent"
-    assert "runs out in about 5.8 days" in fast.next_step.urgency_reason
+    assert "runs out in about 6 days" in fast.next_step.urgency_reason
     assert fast.pid_headroom.days_to_exhaustion == 5.8
 
 

@@ -193,7 +193,12 @@ def _max_pid(latest: LoadSnapshot | None, listing: Listing | None) -> int | None
     return int(max(pids)) if pids else None
 
 
-def _duration(days: float) -> str:
+def duration(days: float) -> str:
+    """A forecast's time in the words every face prints (one rounding, so no face says 5.8 and another 6).
+
+    >>> duration(0.3), duration(1.2), duration(5.8), duration(41.6)
+    ('about 7 hours', 'about 1 day', 'about 6 days', 'about 42 days')
+    """
     if days < 1:
         return f"about {max(1, round(days * 24))} hours"
     return f"about {round(days):,} days" if days >= 1.5 else "about 1 day"
@@ -241,7 +246,7 @@ def headroom(
         days = round(free / rate / 24, 1)
         forecast = (
             f"{usage}; at this rate ({rate:,g} zombies per hour) the PID space is exhausted in "
-            f"{_duration(free / rate / 24)}{'' if threads else ' (or sooner)'}"
+            f"{duration(free / rate / 24)}{'' if threads else ' (or sooner)'}"
         )
     else:
         forecast = f"{usage}; {node_rate.note}"

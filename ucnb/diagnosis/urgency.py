@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ucnb.diagnosis.trend import DEFAULT_PID_MAX, Growth, percent
+from ucnb.diagnosis.trend import DEFAULT_PID_MAX, Growth, duration, percent
 from ucnb.model.actions import action, urgency
 from ucnb.model.findings import Headroom
 from ucnb.text import plural
@@ -56,11 +56,11 @@ def judge(zombies: int, headroom: Headroom, rate: Growth) -> Judgement:
     limit, used = headroom.pid_max, headroom.tasks
     days = headroom.days_to_exhaustion
     if days is not None and days <= URGENT_DAYS and rate.growing:
-        return Judgement("urgent", f"{head}, {rate.note}: the PID space runs out in about {days:g} days")
+        return Judgement("urgent", f"{head}, {rate.note}: the PID space runs out in {duration(days)}")
     if limit and used is not None and used >= FULL_SHARE * limit:
         return Judgement("urgent", f"{head}; {used:,} of {limit:,} PIDs are in use ({percent(used, limit)})")
     if rate.growing:
-        tail = f": the PID space runs out in about {days:g} days" if days is not None else ""
+        tail = f": the PID space runs out in {duration(days)}" if days is not None else ""
         return Judgement("recommended", f"{head}, {rate.note}{tail}")
     if limit and zombies >= LARGE_SHARE * limit:
         return Judgement("recommended", f"{head}: a large share ({percent(LARGE_SHARE, 1)} or more)")

@@ -219,8 +219,8 @@ TIMINGS: Mapping[str, Timing] = {
                "until the next planned reboot or upgrade", jargon=True),
         Timing("if_it_returns", "if the zombies come back", "if they come back", "if the zombies come back",
                jargon=True),
-        Timing("if_still_defunct", "if they are still defunct", "if still defunct",
-               "if they are still defunct", jargon=True),
+        Timing("if_still_defunct", "if any zombie is still defunct", "if still defunct",
+               "if any zombie is still defunct", jargon=True),
         Timing("if_it_grows", "if the count grows", "if it grows", "if the zombie count grows", jargon=True),
     )
 }
