@@ -439,7 +439,9 @@ def test_ctrl_c_keeps_what_came_and_writes_collect_json(cluster, tmp_path):
     command = [sys.executable, "-X", "faulthandler", "-m", "ucnb.cli", "collect", f"127.0.0.1:{fake.port}",
                "-o", str(out),
                "--known-hosts", str(known_hosts(tmp_path, fake)), *FAST[:-2], "--command-timeout", "60",
-               "--password-env", "UCNB_TEST_PASSWORD"]
+               "--password-env", "UCNB_TEST_PASSWORD",
+               # generous: on a loaded machine a 1 s prompt wait ran out before the Ctrl-C came
+               "--connect-timeout", "30", "--prompt-timeout", "30"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     deadline = time.monotonic() + 60
