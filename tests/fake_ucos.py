@@ -176,7 +176,7 @@ async def _dialogue(node: FakeNode, process: asyncssh.SSHServerProcess) -> None:
                 return
             out.write("x" * 79 + "\n")
             await out.drain()
-            await asyncio.sleep(0.001)  # paced: unpaced, 64 MiB came before a test's Ctrl-C on a quiet machine
+            await asyncio.sleep(0.001)  # paced: unpaced, 64 MiB came before a Ctrl-C test on a quiet machine
         if typed == node.drop_in:
             out.write("\n".join(lines[: len(lines) // 2]))
             await out.drain()
