@@ -137,7 +137,7 @@ def test_a_whole_case_from_the_number_to_the_verified_fix(bench: Workbench, tmp_
         assert "kill" not in text.lower() and "restart_service" not in text
     assert len(note.splitlines()) < 25
     redacted = files["case-698123456-case-note-redacted.txt"].decode()
-    assert "698123456" in redacted and "ACME Corp" not in redacted
+    assert "698123456" not in redacted and "ACME Corp" not in redacted  # issue 26: the case is free text
     kept = sorted(p.name for p in (tmp_path / "cases" / "698123456" / "documents").iterdir())
     assert kept == sorted(files)
     assert not any(word in page_text(bench.widget) for word in FORBIDDEN), [
@@ -362,3 +362,16 @@ def test_the_groups_table_reads_the_outcomes_words_not_tokens(tmp_path: Path, ta
         picker.dropdown.value = "kill_parent"
         picker.button.click()
         assert step in bench.tables["cucm-sub1"][1].value
+
+
+def test_every_document_names_the_engineer_even_with_nothing_decided(bench: Workbench):
+    """The case header goes into every download, not only through a recorded decision."""
+    send(bench.upload_before, [CLUSTER])
+    assert not bench.decisions.latest()
+    bench.make_documents.click()
+    files = downloads(bench)
+    for name in ("case-698123456-customer-report.html", "case-698123456-case-note.txt"):
+        text = files[name].decode()
+        assert "698123456" in text and "ACME Corp" in text and "Jane Doe" in text, name
+    redacted = files["case-698123456-case-note-redacted.txt"].decode()
+    assert not any(word in redacted for word in ("698123456", "Jane Doe", "ACME Corp"))

@@ -268,11 +268,15 @@ class Workbench:
         self.saved.options = [("", "")] + [(n, n) for n in numbers]
 
     def label(self, *, redacted: bool = False) -> str:
-        """The case as the documents name it: its number and, unless redacted, the customer."""
+        """The case as the documents name it: its number and, unless redacted, the customer and the
+        engineer (so a document carries them even when nothing was decided)."""
         if self.case is None:
             return ""
         record = self.case.record
-        return record.case if redacted or not record.customer else f"{record.case}, {record.customer}"
+        if redacted:
+            return record.case
+        label = f"{record.case}, {record.customer}" if record.customer else record.case
+        return f"{label}; engineer {record.engineer}" if record.engineer else label
 
     # ------------------------------------------------------------ before
     def store_before(self, files: Sequence[tuple[str, Path]]) -> None:
