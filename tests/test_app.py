@@ -375,3 +375,22 @@ def test_every_document_names_the_engineer_even_with_nothing_decided(bench: Work
         assert "698123456" in text and "ACME Corp" in text and "Jane Doe" in text, name
     redacted = files["case-698123456-case-note-redacted.txt"].decode()
     assert not any(word in redacted for word in ("698123456", "Jane Doe", "ACME Corp"))
+
+
+def test_a_node_with_perfmon_logs_shows_its_days_of_history(tmp_path: Path):
+    """Issue 25 in the web app: when the zombies started, how fast they grow, and the timeline."""
+    from perfmon_helpers import perfmon_case
+
+    cap, folder, _ = perfmon_case(tmp_path / "bundle")
+    page = Workbench(cases=tmp_path / "cases")
+    page.number.value, page.engineer.value = "698000001", "Jane Doe"
+    page.open_button.click()
+    send(page.upload_before, sorted(folder.iterdir()))
+    assert "ucnb-error" not in page.status.value, page.status.value
+    triage = page_text(page.triage)
+    assert "Days of history (RTMT PerfMon logs)" in triage
+    assert "count growing 0.5 an hour since" in triage and f"the parent today is PID {cap.ppid}" in triage
+    assert 'alt="zombies and processes + threads over the days"' in "".join(
+        w.value for w in _all(page.triage) if isinstance(w, ipywidgets.HTML)
+    )
+    assert not any(word in page_text(page.widget) for word in FORBIDDEN)

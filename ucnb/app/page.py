@@ -26,8 +26,9 @@ from ucnb.app.triage import (
 from ucnb.app.uploads import ChunkedUpload, describe, load_paths
 from ucnb.diagnosis.outcome import Case, assess
 from ucnb.errors import InputError
-from ucnb.faces.draw import draw_zombie_tree
+from ucnb.faces.draw import draw_perfmon_timeline, draw_zombie_tree
 from ucnb.faces.plan import group_rows, sentence, steps_for
+from ucnb.faces.tree import perfmon_lines
 from ucnb.faces.viewer import CaptureViewer
 from ucnb.faces.widgets import Decisions, RemediationPicker
 from ucnb.model.actions import action, status
@@ -364,18 +365,36 @@ class Workbench:
         )
         children: list[widgets.Widget] = []
         for node, node_outcome in zip(analysis.nodes, outcome.nodes, strict=True):
-            if not node.groups:
+            if not node.groups and node.perfmon is None:
                 continue
             children.append(widgets.HTML(node_heading(node.node, node.product, node_outcome)))
-            table = widgets.HTML(groups_table_html(group_rows(node, node_outcome, self._audience())))
-            self.tables[node.node] = (node, table)
-            children.append(table)
-            children += self._groups(node, node_outcome)
+            if node.groups:
+                table = widgets.HTML(groups_table_html(group_rows(node, node_outcome, self._audience())))
+                self.tables[node.node] = (node, table)
+                children.append(table)
+                children += self._groups(node, node_outcome)
+            if node.perfmon is not None:
+                children.append(self._history(node))
             plan = widgets.HTML(plan_html(node_outcome, tac=self.tac))
             self.plans[node.node] = plan
             children.append(plan)
         self.triage.children = tuple(children)
         self._show_decided()
+
+    def _history(self, node: NodeAnalysis) -> widgets.Widget:
+        """Days of history from the node's RTMT PerfMon logs: the lines `ucnb analyze` prints (first
+        appearance, growth, parent, RTMT's alert) and the timeline picture."""
+        assert node.perfmon is not None and self.before is not None
+        lines = "<br>".join(html.escape(printable(line)).replace("`", "") for line in perfmon_lines(node))
+        parts = [f'<div class="ucnb-perfmon"><b>Days of history (RTMT PerfMon logs)</b><br>{lines}</div>']
+        timeline = self.before.node(node.node).perfmon
+        if timeline is not None:
+            figure = draw_perfmon_timeline(
+                timeline, threshold=node.perfmon.threshold,
+                title=f"{node.node}: zombies and processes + threads (PerfMon logs)",
+            )
+            parts.append(picture_html(figure, alt="zombies and processes + threads over the days"))
+        return widgets.HTML("".join(parts))
 
     def _groups(self, node: NodeAnalysis, outcome: NodeOutcome) -> list[widgets.Widget]:
         listing = self.before.node(node.node).listing

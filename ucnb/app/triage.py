@@ -205,15 +205,16 @@ def verification_html(nodes: Sequence[NodeVerification], outcome: CaseOutcome, *
     return "".join(parts)
 
 
-def picture_html(figure: Any) -> str:
-    """The tree picture as SVG at the page's full width, with a larger view to scroll in."""
+def picture_html(figure: Any, *, alt: str = "process tree") -> str:
+    """A picture (the tree, the PerfMon timeline) as SVG at the page's full width, with a larger view
+    to scroll in; `alt` says what it shows."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", bbox_inches="tight")
     import matplotlib.pyplot as plt  # the figure is done with
 
     plt.close(figure)
     data = base64.b64encode(buffer.getvalue().encode("utf-8")).decode("ascii")
-    image = f'<img alt="process tree" src="data:image/svg+xml;base64,{data}">'
+    image = f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
     return (
         f'<div class="ucnb-picture">{image}<details><summary>Show the picture larger</summary>'
         f'<div class="ucnb-zoom">{image}</div></details></div>'
