@@ -502,18 +502,28 @@ class Bench:
         ]
         for label, name, make in cases:
             path = self.file(name, make)
-            size_mib = path.stat().st_size / MIB
-            limit = 4 * size_mib + 300
             for command in ("inspect", "analyze"):
-                argv = [*self.ucnb_cmd, command, "--json", "--max-bytes", "4GiB", str(path)]
-                run = run_process(argv, timeout=3600)
-                note = f"input {size_mib:,.0f} MiB; limit 4 x input + 300 = {limit:,.0f} MiB"
-                if run.returncode != 0:
-                    note += f"; exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-200:]}"
-                result = Result(f"memory: {command} --json", label,
-                                run.seconds if run.returncode == 0 else None, "4 x input + 300 MiB", None,
-                                target=f"<= {limit:,.0f} MiB", ucnb_peak_mib=run.peak_mib, note=note)
-                self.add(result, limit, value=run.peak_mib if run.returncode == 0 else None)
+                run, limit, note = self._memory_run(command, path)
+                self._add_memory(f"memory: {command} --json", label, run, limit, note)
+
+    def _memory_run(self, command: str, path: Path, detail: str = "") -> tuple[ProcessRun, float, str]:
+        """`ucnb COMMAND --json PATH` measured against the bound 4 x input + 300 MiB: the run, the
+        limit in MiB and a note (the input's size, `detail`, the limit, the failure if any)."""
+        size_mib = path.stat().st_size / MIB
+        limit = 4 * size_mib + 300
+        run = run_process([*self.ucnb_cmd, command, "--json", "--max-bytes", "4GiB", str(path)], timeout=3600)
+        what = f"input {size_mib:,.0f} MiB" + (f", {detail}" if detail else "")
+        note = f"{what}; limit 4 x input + 300 = {limit:,.0f} MiB"
+        if run.returncode != 0:
+            note += f"; exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-200:]}"
+        return run, limit, note
+
+    def _add_memory(self, name: str, label: str, run: ProcessRun, limit: float, note: str) -> None:
+        """One memory-bound row: the peak against the limit (no value when the run failed)."""
+        ok = run.returncode == 0
+        result = Result(name, label, run.seconds if ok else None, "4 x input + 300 MiB", None,
+                        target=f"<= {limit:,.0f} MiB", ucnb_peak_mib=run.peak_mib, note=note)
+        self.add(result, limit, value=run.peak_mib if ok else None)
 
     # -- 7. redaction: linear in the identifiers -------------------------------------------------
     def redact(self) -> None:
@@ -579,16 +589,10 @@ class Bench:
             with open(path, "w", encoding="utf-8", newline="") as out:
                 for line in lines:
                     out.write(line + "\r\n")
-        size_mib = path.stat().st_size / MIB
-        limit = 4 * size_mib + 300
         polls = hours * 240 + 1
         for command in ("inspect", "analyze"):
-            argv = [*self.ucnb_cmd, command, "--json", "--max-bytes", "4GiB", str(path)]
-            run = run_process(argv, timeout=3600)
-            note = f"input {size_mib:,.0f} MiB, {polls:,} polls; limit 4 x input + 300 = {limit:,.0f} MiB"
-            if run.returncode != 0:
-                note += f"; exit {run.returncode}: {run.stderr.decode(errors='replace').strip()[-200:]}"
-            else:
+            run, limit, note = self._memory_run(command, path, f"{polls:,} polls")
+            if run.returncode == 0:
                 document = json.loads(run.stdout)
                 if command == "inspect":
                     read = _inspect_rows(run.stdout, "RIS PerfMon log")
@@ -598,10 +602,8 @@ class Bench:
                     expected = int((hours - (leak.start - start).total_seconds() / 3600) * leak.per_hour)
                     if found.get("zombies_last") != expected:
                         note += f"; {found.get('zombies_last')} zombies at the last poll, not {expected}"
-            result = Result(f"perfmon: {command} --json", f"{size_mib:,.0f} MB",
-                            run.seconds if run.returncode == 0 else None, "4 x input + 300 MiB", None,
-                            target=f"<= {limit:,.0f} MiB", ucnb_peak_mib=run.peak_mib, note=note)
-            self.add(result, limit, value=run.peak_mib if run.returncode == 0 else None)
+            size = f"{path.stat().st_size / MIB:,.0f} MB"
+            self._add_memory(f"perfmon: {command} --json", size, run, limit, note)
 
 
     # -- 9. issue 26's hostile shapes: bounded memory, linear time (bench/shapes.py) ----------------
