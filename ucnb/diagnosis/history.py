@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from ucnb.diagnosis.trend import Growth, growth
+from ucnb.diagnosis.trend import Growth, duration, growth
 from ucnb.model.findings import Group, PerfmonHistory, ZombieHistory
 from ucnb.model.results import PerfmonTimeline
 from ucnb.text import plural
@@ -152,16 +152,12 @@ def _alert(
             rate = (s1 - s0) / hours
             left = round((threshold - last) / rate, 1)
             return (
-                f"{text}; growing {rate:,.3g} an hour, it would fire in about {_hours(left)}",
+                f"{text}; growing {rate:,.3g} an hour, it would fire in {duration(left / 24)}",
                 None,
                 None,
                 left,
             )
     return text, None, None, None
-
-
-def _hours(hours: float) -> str:
-    return f"{hours:,.0f} hours" if hours < 48 else f"{hours / 24:,.1f} days"
 
 
 def history(line: PerfmonTimeline, threshold: int = RIS_THRESHOLD) -> PerfmonHistory:

@@ -267,6 +267,15 @@ def _node_text(node: NodeAnalysis, outcome: NodeOutcome, max_groups: int) -> lis
     return out
 
 
+def _moment(iso: str | None) -> str:
+    """An ISO time as people read it (the JSON keeps ISO).
+
+    >>> _moment("2026-03-05T04:45:00"), _moment(None)
+    ('2026-03-05 04:45:00', '?')
+    """
+    return iso.replace("T", " ", 1) if iso else "?"
+
+
 def perfmon_lines(node: NodeAnalysis) -> list[str]:
     """The PerfMon history of a node: the one line (first appearance, rate, parent), then per process
     name, the RTMT alert, how `Process Status` was read and what the files say of themselves."""
@@ -274,10 +283,11 @@ def perfmon_lines(node: NodeAnalysis) -> list[str]:
     if found is None:
         return []
     out = [f"PerfMon history: {found.summary}",
-           f"  {plural(found.polls, 'poll')} every {found.poll_seconds or '?'} s, {found.start} to "
-           f"{found.end} ({plural(len(found.files), 'file')}; time zone {found.zone or 'not written'})"]
+           f"  {plural(found.polls, 'poll')} every {found.poll_seconds or '?'} s, {_moment(found.start)} to "
+           f"{_moment(found.end)} ({plural(len(found.files), 'file')}; "
+           f"time zone {found.zone or 'not written'})"]
     for series in found.names[:TABLE_ROWS]:
-        first = (f"first at {series.first_seen} ({series.first_seen_source})" if series.first_seen
+        first = (f"first at {_moment(series.first_seen)} ({series.first_seen_source})" if series.first_seen
                  else "none now")
         out.append(f"  `{series.name}`: {series.count_last:,} at the last poll, {first}; {series.note}")
     if found.alert:
