@@ -101,9 +101,25 @@ HTML_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|apos|nbsp|#39|#x27|#34);")
 _ENTITIES = {"&lt;": "<", "&gt;": ">", "&amp;": "&", "&quot;": '"', "&apos;": "'", "&nbsp;": " ",
              "&#39;": "'", "&#x27;": "'", "&#34;": '"'}
 MAIL_QUOTE = re.compile(r"[ ]{0,3}(?:>[ ]?)+")
-# looked for in a file's first 64 KiB only (a web page or a mail shows its markup early): one regex
-# search, so a clean capture of any size pays nothing more
-MARKUP_HINT = re.compile(r"&(?:lt|gt|amp);|</?(?:pre|code)\b|<br\b|(?:^|\n) ?>|`")
+_MARKUP_ENTITY = re.compile(r"&(?:lt|gt|amp);")
+_MARKUP_TAG = re.compile(r"</?(?:pre|code)\b|<br\b")
+
+
+def has_markup(text: str) -> bool:
+    """Does the file's first 64 KiB (a web page or a mail shows its markup early) hold an entity,
+    a `<pre>`/`<code>`/`<br>` tag, a line starting with `>` (or ` >`) or a backtick? Substring tests
+    first (one C scan each), a regex only where its first character is there: a clean capture pays
+    ~0.04 ms, not the ~0.4 ms of one regex with a `^|\\n` branch trying every position.
+
+    >>> has_markup("PID PPID\\n&lt;defunct&gt;"), has_markup("a > b\\n >quoted"), has_markup("S< 1 2")
+    (True, True, False)
+    """
+    head = text[:65536]
+    return ("`" in head or head.startswith((">", " >")) or "\n>" in head or "\n >" in head
+            or "&" in head and _MARKUP_ENTITY.search(head) is not None
+            or "<" in head and _MARKUP_TAG.search(head) is not None)
+
+
 BACKTICKED = re.compile(r"(\s*)`([^`]+)`\s*")
 
 
@@ -438,7 +454,7 @@ def capture_text(name: str, root: str, text: str, warnings: list[str],
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
     capture = Capture(file=name, root=root, text=text, warnings=warnings)
-    if MARKUP_HINT.search(text, 0, 65536):  # a web page, a mail, Markdown: the markup is taken off
+    if has_markup(text):  # a web page, a mail, Markdown: the markup is taken off
         capture.markup = unwrap_markup(name, raw_lines, text)
     # line index -> ("session", time) | ("prompt", typed) | ("shell", typed) | ("noise",)
     markers: dict[int, tuple] = {}

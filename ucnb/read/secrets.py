@@ -44,6 +44,9 @@ SECRETS = re.compile(
 # A cheap first look at the lower-cased text: the lines with a keyword or a userinfo shape.
 _HINT = re.compile(r"pass|pwd|secret|token|credential|api[_-]?key|community|-pw\b|mysql|:[^\s@:]{0,300}@")
 _HINT_ANY_CASE = re.compile(_HINT.pattern, re.IGNORECASE)  # where lower() changes a length (rare)
+# A piece of each of `_HINT`'s branches: a chunk holding none of them has no hint, found by one C
+# substring scan each (~0.01 ms a capture) rather than the alternation's try at every position (~0.15).
+_HINT_PIECES = ("pass", "pwd", "secret", "token", "credential", "key", "community", "-pw", "mysql", "@")
 _CHUNK = 4 * 2**20
 _SPACE = re.compile(r"\s")
 _BEFORE, _AFTER = 80, 1000  # 8 options of 40 before `-p`, a quoted value of 512; then to a space
@@ -75,6 +78,9 @@ def _windows(text: str) -> list[tuple[int, int]]:
         cut = len(text) if cut < 0 else cut + 1
         chunk = text[position:cut]
         low = chunk.lower()
+        if len(low) == len(chunk) and not any(piece in low for piece in _HINT_PIECES):
+            position = cut
+            continue
         hints = _HINT.finditer(low) if len(low) == len(chunk) else _HINT_ANY_CASE.finditer(chunk)
         for hint in hints:
             at, after = position + hint.start(), position + hint.end()
