@@ -43,6 +43,18 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {many or _plural_word(word)}"
 
 
+def size_text(size: int) -> str:
+    """A byte count as people write a limit: whole GiB/MiB/KiB when exact, else bytes.
+
+    >>> size_text(512 * 2**20), size_text(2**30), size_text(1536), size_text(1999)
+    ('512 MiB', '1 GiB', '1.5 KiB', '1,999 bytes')
+    """
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale and size * 10 % scale == 0:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return plural(size, "byte")
+
+
 def _plural_word(word: str) -> str:
     if word.endswith(("s", "sh", "ch", "x", "z")):
         return word + "es"

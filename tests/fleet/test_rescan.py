@@ -73,7 +73,7 @@ def test_errors_are_read_again_and_rescan_reads_everything(cases: Path, tmp_path
     # over the size limit, then not
     big = make_fleet.bundle_name(3)
     small = fresh([cases / big], options=ScanOptions(max_total_bytes=1024))
-    assert "larger than the 1024-byte limit" in small["error"].item()
+    assert "larger than the 1 KiB limit" in small["error"].item()
     assert run_cli("scan", cases / big, "-o", out, "--max-bytes", "1KiB")[0] == 2  # every bundle failed
     scan_cli(cases / big, "-o", out)
     pd.testing.assert_frame_equal(read_frame(out), fresh([cases / big]))
@@ -252,7 +252,7 @@ def test_special_files_huge_files_and_undecodable_names(cases: Path, tmp_path: P
     assert frame["bundle"].tolist() == [str(folder / "case-\\xff" / "cucm-pub"), str(sparse)]
     assert frame["node"].tolist()[0] == "cucm-sub1"
     assert frame["bundle_sha256"].notna().tolist() == [True, False]
-    assert "larger than the 536870912-byte limit" in frame["error"].tolist()[1]
+    assert "larger than the 512 MiB limit" in frame["error"].tolist()[1]
     out = tmp_path / "f.csv"
     scan_cli(folder, "-o", out)
     assert "case-\\xff" in out.read_text(encoding="utf-8")

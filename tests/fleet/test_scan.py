@@ -99,7 +99,7 @@ def test_broken_hostile_and_oversize_bundles_are_error_rows(baseline: pd.DataFra
     errors = errors.set_index(errors["bundle"].map(lambda b: Path(b).name))
     assert sorted(errors.index) == sorted([*make_fleet.BROKEN, "zz-oversize.zip"])
     assert "'..'" in errors.loc["climbs-out.tar", "error"]
-    assert "larger than the 1048576-byte limit" in errors.loc["zz-oversize.zip", "error"]
+    assert "larger than the 1 MiB limit" in errors.loc["zz-oversize.zip", "error"]
     assert errors["node"].isna().all() and errors["groups"].map(len).eq(0).all()
     assert all("\n" not in e for e in errors["error"])
     assert baseline[baseline["error"].isna()]["node"].notna().all()

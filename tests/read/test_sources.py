@@ -330,7 +330,7 @@ def test_plain_gzip_bomb_stops_early(tmp_path):
 
 def test_per_file_limit(tmp_path):
     archive = make_zip(tmp_path / "bundle.zip", {"small.txt": b"x" * 10, "big.txt": b"y" * 5000})
-    message = r"bundle.zip: member 'big.txt': larger than the 1000-byte limit per file"
+    message = r"bundle.zip: member 'big.txt': larger than the 1,000 bytes limit per file"
     with pytest.raises(InputError, match=message):
         read_sources([archive], max_file_bytes=1000)
 
@@ -341,7 +341,7 @@ def test_total_limit_over_several_files_of_a_folder(tmp_path):
     for index in range(5):
         (folder / f"f{index}.txt").write_bytes(b"z" * 400)
     assert len(read_sources([folder], max_total_bytes=2000).files) == 5
-    with pytest.raises(InputError, match=r"f4.txt: the bundle is larger than the 1999-byte limit"):
+    with pytest.raises(InputError, match=r"f4.txt: the bundle is larger than the 1,999 bytes limit"):
         read_sources([folder], max_total_bytes=1999)
 
 

@@ -63,7 +63,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from ucnb.errors import InputError
-from ucnb.text import printable
+from ucnb.text import printable, size_text
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
@@ -291,8 +291,8 @@ class _Reader:
     def count_member(self, where: str) -> None:
         self.members += 1
         if self.members > self.max_members:
-            raise InputError(f"{where}: more than {self.max_members} entries (files and folders) in the "
-                             "bundle (max_members)")
+            raise InputError(f"{where}: more than {self.max_members:,} entries (files and folders) in the "
+                             "bundle (the --max-members limit)")
 
     def _limit(self) -> int:
         if self.max_file_bytes is None:
@@ -301,10 +301,9 @@ class _Reader:
 
     def _too_big(self, where: str) -> InputError:
         if self.max_file_bytes is not None and self.max_file_bytes < self.left:
-            return InputError(f"{where}: larger than the {self.max_file_bytes}-byte limit per file "
-                              "(max_file_bytes)")
-        return InputError(f"{where}: the bundle is larger than the {self.max_total_bytes}-byte limit "
-                          "(max_total_bytes; a compression bomb?)")
+            return InputError(f"{where}: larger than the {size_text(self.max_file_bytes)} limit per file")
+        return InputError(f"{where}: the bundle is larger than the {size_text(self.max_total_bytes)} limit "
+                          "on its uncompressed size (the --max-bytes limit; a compression bomb?)")
 
     def read_capped(self, stream: _Readable, where: str) -> bytes:
         """All of `stream`, counting the bytes that actually come out against the limits."""
@@ -451,8 +450,8 @@ class _Reader:
     def _zip_members(self, data: bytes, label: str) -> Iterator[_Entry]:
         declared = _zip_entry_count(data)
         if declared is not None and self.members + declared > self.max_members:
-            raise InputError(f"{label}: {declared} entries, more than {self.max_members} entries (files "
-                             "and folders) in the bundle (max_members)")
+            raise InputError(f"{label}: {declared:,} entries, more than {self.max_members:,} entries (files "
+                             "and folders) in the bundle (the --max-members limit)")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except _CORRUPT as error:
