@@ -257,3 +257,21 @@ def test_a_linux_host_running_jabberd_is_no_im_and_p(tmp_path: Path) -> None:
     node, analysis = node_of_path(path)
     assert node.product == "linux"
     assert analysis.groups[0].action == "restart_parent"
+
+
+# --- a `ps -o FORMAT` piped to grep: the header is cut, the command names the columns -----------------
+
+@pytest.mark.parametrize(("name", "expected", "parent"), [
+    ("ps_o_format_grepped.txt", [(4242, 4100), (4243, 4100)], "/usr/bin/java -Xmx2g -jar /opt/app/app.jar"),
+    ("ps_o_format_bsd_suppressed.txt", [(31877, 31850), (31902, 31850)],
+     "php-fpm: master process (/etc/php/8.1/fpm/php-fpm.conf)"),
+])
+def test_rows_cut_from_their_header_are_read_in_the_columns_the_typed_ps_names(
+        name: str, expected: list[tuple[int, int]], parent: str) -> None:
+    node, analysis = node_of(name)
+    assert zombies(analysis) == expected  # not "no PPID column": the TTY guess read PPID as a terminal
+    [group] = analysis.groups
+    assert group.parent_command == parent
+    assert any("rows read in the columns the typed `ps` names: PID PPID" in w for w in analysis.warnings)
+    assert not any("no PPID column" in w for w in analysis.warnings)
+    assert not any(u.reason for listing in node.listings for u in listing.unparsed)

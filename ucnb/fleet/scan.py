@@ -338,8 +338,9 @@ def format_summary(document: dict[str, Any]) -> str:
                   f"{s['service']}" for s in document["top_services"]]
     lines += [f"warning: {warning}" for warning in document["warnings"]]
     for item in document["error_bundles"][:10]:
-        error = item["error"]
-        lines.append(f"error: {error}" if error.startswith(f"{item['bundle']}:") else f"error: {item['bundle']}: {error}")
+        error = item["error"]  # (it names its bundle first when the reader says where)
+        named = error.startswith(f"{item['bundle']}:")
+        lines.append(f"error: {error}" if named else f"error: {item['bundle']}: {error}")
     if len(document["error_bundles"]) > 10:
         more = len(document["error_bundles"]) - 10
         lines.append(f"... {plural(more, 'more error')} (see the output's error column)")

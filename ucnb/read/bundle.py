@@ -219,9 +219,8 @@ def parse_section(section: CaptureSection) -> ParsedSection:
             if text.strip()
         ]
     elif spec.parse is not None:
-        # a shell's command says nothing of a listing's layout (a count's command is its label)
-        typed = None if section.shell and spec.files_as == "listing" else section.typed
-        result = spec.parse(section.lines, file=section.file, first_line=section.first_line, typed=typed)
+        result = spec.parse(section.lines, file=section.file, first_line=section.first_line,
+                            typed=section.typed)
         count = spec.rows(result)
         section.command = getattr(result, "command", None) or section.command
         if isinstance(result, dict):

@@ -66,10 +66,11 @@ MARKER_HINT = re.compile(
 COLLECT_CUT = "ucnb collect: output cut short"  # ucnb.collect.plan.CUT_MARK: the output stopped here
 VMWARE_BLOCK = "VMware Installation:"
 PROMPT = re.compile(r"^admin:\s*(.*)$")
-# A Linux shell prompt: `user@host:~$ ps aux`, `[root@host ~]# ps`, `sh-4.2$ ps`, `$ ps`, `#top`.
+# A Linux shell prompt: `user@host:~$ ps aux`, `[root@host ~]# ps`, `sh-4.2$ ps`, `$ ps`, `#top`, and a
+# bare `$` or `#` (the prompt left at the end of a paste, in a file that has prompts).
 SHELL_PROMPT = re.compile(
     r"^(?:\[[\w.-]+@[\w.-]+[^\]]*\]\s?[$#]|[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s?[$#]|(?:ba)?sh-\d+(?:\.\d+)*[$#]"
-    r"|[$#](?=\s*(?:sudo\s+)?[a-z][\w.-]*(?:\s|$)))\s*(.*)$"
+    r"|[$#](?=\s*(?:sudo\s+)?[a-z][\w.-]*(?:\s|$))|[$#](?=\s*$))\s*(.*)$"
 )
 # Session-log time stamps in front of a line (paramiko/netmiko/Ansible/logging, SecureCRT):
 # `2021-06-16 09:31:33,662 - `, `2021-06-16 09:31:33,662 p=12 u=me n=ansible | `, `[2021-06-16 09:31:33] `,

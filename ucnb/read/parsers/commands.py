@@ -96,9 +96,10 @@ def _load_rows(result: LoadCapture) -> int:
 
 def _listing(command: str) -> Callable[..., Listing]:
     def parse(lines: Sequence[str], *, file: str, first_line: int, typed: str | None) -> Listing:
-        result = parse_listing(lines, file=file, first_line=first_line)
-        # recognised by content: the tree view is `show process list`
-        result.command = "show process list" if typed is None and result.forest else command
+        result = parse_listing(lines, file=file, first_line=first_line, typed=typed)
+        # recognised by content (no admin command typed): the tree view is `show process list`
+        by_content = typed is None or RECOGNISER.shell_command(typed) != "unknown"
+        result.command = "show process list" if by_content and result.forest else command
         return result
 
     return parse

@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from ucnb.model.columns import LISTING_COLUMNS, Columns, values
 from ucnb.model.results import Listing, TextCount, Unparsed
 from ucnb.read.parsers.listing_rows import Layout, Segment
+from ucnb.read.parsers.ps_format import typed_header
 from ucnb.text import plural
 
 # Column names that end a listing: the command, keeping its spaces.
@@ -186,7 +187,8 @@ def looks_like_listing_header(line: str) -> bool:
     return _header_names(line) is not None
 
 
-def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1) -> Listing:
+def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int = 1,
+                  typed: str | None = None) -> Listing:
     """Read a process listing (`ps -ef`, `-elf`, `aux`, `--forest`, `-H`, `-eo ...`,
     `show process list [detail]` and its slices) into a `Listing`.
 
@@ -196,8 +198,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
          7313     1 Ssl  /usr/local/cm/bin/amc
         12345  7313 Z     \\_ [sh] <defunct>
 
-    Rows without a header are read in the known layout they fit (`assumed_layout` says which and
-    why). Text before the header and lines that are not rows go to `unparsed` with a reason.
+    Rows without a header are read in the columns the typed command names (`ps -eo pid,ppid,stat,cmd
+    | grep Z`: `ps_format.typed_header`), else in the known layout they fit (`assumed_layout` says
+    which and why). Text before the header and lines that are not rows go to `unparsed` with a reason.
     """
     expanded = _uncollapse(lines) if len(lines) <= 64 else None  # (a collapsed listing is one line)
     if expanded is not None:  # a web page lost the line ends: the rows are read from one line
@@ -213,7 +216,13 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
             header_at = i
             break
     assumed = ""
-    if header_at is None or names is None:
+    if (header_at is None or names is None) and (typed_names := typed_header(typed)) is not None:
+        names = typed_names.split()
+        assumed = f"no header (cut by a pipe?): rows read in the columns the typed `ps` names: {typed_names}"
+        warnings.append(assumed)
+        layout = Layout("", names)
+        start = first_row = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    elif header_at is None or names is None:
         guess = _guess_layout(lines)
         if guess is None:
             return _no_pid_column(lines, file, first_line)
