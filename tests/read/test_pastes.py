@@ -275,3 +275,13 @@ def test_rows_cut_from_their_header_are_read_in_the_columns_the_typed_ps_names(
     assert any("rows read in the columns the typed `ps` names: PID PPID" in w for w in analysis.warnings)
     assert not any("no PPID column" in w for w in analysis.warnings)
     assert not any(u.reason for listing in node.listings for u in listing.unparsed)
+
+
+def test_defunct_rows_marked_by_hand_after_their_name_stay_zombies() -> None:
+    node, analysis = node_of("defunct_marked_by_hand.txt")
+    assert zombies(analysis) == [(22908, 29815), (22911, 29815), (22915, 29815)]  # not the echo's child
+    [group] = analysis.groups
+    assert group.parent_command == "/usr/local/cm/bin/amc"
+    [listing] = node.listings
+    commands = dict(zip(listing.processes["pid"], listing.processes["command"], strict=True))
+    assert commands[22908] == "[sh] <defunct>    <-- this one"  # the note is kept as written: nothing lost

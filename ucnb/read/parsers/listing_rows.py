@@ -82,6 +82,9 @@ _CHECKED = {*_WHOLE, *_PATTERN_OF, "TIME"}
 _DECIDING = frozenset({"PID", "PPID", "S", "STAT"})
 _ODD = re.compile(r"[-?*]|n/?a|[-+]?\d+(?:[.,]\d+)?(?:[kmgtp]i?b?|%)?", re.IGNORECASE | re.ASCII)
 
+# A defunct row a person marked by hand after its name (`[sh] <defunct>   <-- this one`): still defunct.
+_MARKED_DEFUNCT = re.compile(r"<defunct>\s+(?:<-|<=|\u2190|#|\*|\(|--|\^)")
+
 # ps --forest drawing in front of a command: " |   |   \_ cmd" (4 characters a level).
 _FOREST_MARK = re.compile(r"([ |]*)\\_ ")
 
@@ -375,7 +378,8 @@ class Segment:
         raw = columns[-1]
         clean = {command: command.rstrip() for command in dict.fromkeys(raw)}
         comm_of = {command: _comm(text) for command, text in clean.items()}
-        defunct = {command for command, text in clean.items() if text.endswith("<defunct>")}
+        defunct = {command for command, text in clean.items()
+                   if text.endswith("<defunct>") or "<defunct> " in text and _MARKED_DEFUNCT.search(text)}
         commands = [clean[command] for command in raw] if any(a != b for a, b in clean.items()) else raw
         zombie = [command in defunct for command in raw] if defunct else [False] * n
         states = column("state")
