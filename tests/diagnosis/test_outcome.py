@@ -148,6 +148,21 @@ def test_optional_action_never_says_do_it_now_and_counts_agree() -> None:
     assert "If you choose to clear them" in first and "(now)" not in first
 
 
+def test_a_parent_of_no_known_service_is_left_until_a_reboot_never_at_a_convenient_time(tmp_path) -> None:
+    """Leaving zombies is no step to do "at a convenient time" nor an optional one: they stay until
+    the next planned reboot while TAC identifies the parent's owner from the capture."""
+    before = _copy(tmp_path, "ex1_cucm_amc", "before")
+    for name in ("show_process_list_detail.txt", "show_process_list.txt"):
+        _edit(before / name, "/usr/local/cm/bin/amc", "/usr/local/cm/bin/fooagentd", count=0)
+    case = assess(ucnb.load(before))
+    [node] = case.outcome.nodes
+    first = node.next_actions[0]
+    assert (first.action, first.when, first.optional) == ("leave", "next_planned_reboot", False)
+    text = _ucnb("analyze", str(before)).stdout
+    assert "First: leave the zombie processes in place (until the next planned reboot or upgrade)." in text
+    assert "convenient" not in text and "(optional): leave" not in text
+
+
 # ------------------------------------------------------------------ every report face renders the outcome
 def _leak(tmp_path: Path) -> tuple[Path, None]:
     capture = node_capture("CUCM", "Cisco Trace Collection Service", 3, snapshots=4, interval_min=15,

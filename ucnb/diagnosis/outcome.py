@@ -80,9 +80,9 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
         reason = other.note if other and other.note else action(chosen).label
         if action(chosen).disrupts == "node":
             when = "maintenance_window"
-        elif chosen == "leave":
-            when = "next_planned_reboot"
-    optional = group.urgency == "optional" and decision is None
+    if chosen == "leave":  # leaving them is no step to time: they stay until a reboot clears them
+        when = "next_planned_reboot"
+    optional = group.urgency == "optional" and decision is None and chosen != "leave"
     zombies = f"{plural(group.count, 'zombie')} under PID {group.ppid if group.ppid is not None else '?'}"
     decided = ""
     if decision is not None:
