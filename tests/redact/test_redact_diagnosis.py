@@ -99,3 +99,29 @@ def test_redact_prints_what_it_kept_verbatim_by_kind(tmp_path: Path) -> None:
         assert kind in out, kind
     assert "amc" in out.split("catalogue name", 1)[1].splitlines()[0]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["after", "before"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+def test_a_capture_saved_as_utf16_or_with_a_bom_is_redacted_and_keeps_its_diagnosis(
+    encoding: str, tmp_path: Path
+) -> None:
+    """Windows Notepad's "Unicode" (UTF-16 with its byte order mark) and UTF-8 with a BOM: the copy
+    reads them as the bundle does, so their host, address and password are replaced, and it is
+    written as UTF-8 that `ucnb analyze` diagnoses as the original."""
+    source = tmp_path / "in"
+    shutil.copytree(SAMPLES / "ex1_cucm_amc" / "before", source)
+    for path in sorted(source.iterdir()):
+        text = path.read_text().replace("\n", "\r\n")
+        if path.name == "show_status.txt":
+            text += "admin:file get activelog x --server 10.20.30.40 --password Sw0rdfish!\r\n"
+        mark = b"\xfe\xff" if encoding == "utf-16-be" else b""
+        path.write_bytes(mark + text.encode(encoding))
+    copy = redact_bundle_copy([source], tmp_path / "out")
+    assert "cucm-sub1" in copy.redactor.mapping["host"]
+    written = [p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()]
+    texts = "\n".join(data.decode("utf-8") for data in written)  # UTF-8, no BOM, no NUL
+    assert not any(data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) for data in written)
+    assert "\x00" not in texts
+    for secret in ("cucm-sub1", "10.20.30.40", "Sw0rdfish"):
+        assert secret not in texts, secret
+    assert_same_diagnosis(source, tmp_path / "out", copy.redactor)

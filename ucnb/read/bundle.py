@@ -40,6 +40,7 @@ from ucnb.read.capture import Capture, CaptureSection, capture_text, decode
 from ucnb.read.parsers.commands import BY_NAME, RECOGNISER
 from ucnb.read.parsers.listing import NO_PPID_WARNING
 from ucnb.read.parsers.perfmon import looks_like_perfmon, merge_logs, parse_perfmon, text_lines
+from ucnb.read.secrets import mask_secrets
 from ucnb.read.sources import SourceFile, read_sources
 from ucnb.text import plural
 
@@ -154,7 +155,7 @@ def _perfmon_session(src: SourceFile, bundle: Bundle, problems: list[str]) -> _S
     None (and a problem or a warning) when it holds no PerfMon header."""
     try:
         if src.data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Windows tools may save PDH CSV as UTF-16
-            text, warnings = src.data.decode("utf-16", errors="replace"), list[str]()
+            text, warnings = mask_secrets(src.data.decode("utf-16", errors="replace")), list[str]()
         else:
             text, warnings = decode(src)
     except InputError as error:

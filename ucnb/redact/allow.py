@@ -114,6 +114,9 @@ WORDS = frozenset(
     the a an of to in on at by for with from and or not no is are was were be been this that these
     those it its as if then than so but any some each one two three more most less few many much very
     also just here there where which who how why long getting reached
+    again later still only when while until within without into onto over under above between through
+    during do does did has have had can cannot could should would will might must need needs see seen
+    shows shown says said your you we our they their them whether grows growth kit sure
     """.split()
 )
 # Prefixes that take a number as a device or a kernel thread does (`eth0`, `sda1`, `kworker1`).
@@ -129,6 +132,7 @@ _SHAPE = re.compile(
     r"|x(?:mx|ms|ss|mn)\d+[kmg]?"  # JVM memory options (Xmx512m)
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\d{1,2}"  # ps STIME (Oct09)
     r"|\d{1,2}(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\d{0,4}"  # 09Oct2026
+    r"|\d{1,2}(?:am|pm)"  # top's clock (4:46pm)
     r"|\d+[a-z]|[a-z]\d+",  # 1H (kworker/0:1H), v2, s001
     re.IGNORECASE,
 )

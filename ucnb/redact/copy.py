@@ -13,14 +13,24 @@ from dataclasses import dataclass
 
 from ucnb.errors import InputError
 from ucnb.read.bundle import load
+from ucnb.read.capture import decode
 from ucnb.read.secrets import mask_secrets
-from ucnb.read.sources import read_sources
+from ucnb.read.sources import SourceFile, read_sources
 from ucnb.redact.redactor import Redactor
 
 
-def _decoded(data: bytes) -> str:
-    """The text as the bundle reads it, credentials masked (`ucnb.read.secrets`)."""
-    return mask_secrets(data.decode("utf-8", errors="replace"))
+def _decoded(src: SourceFile) -> str:
+    """The text as the bundle reads it (`ucnb.read.capture.decode`: UTF-16 and UTF-8 with a byte order
+    mark, NULs removed), credentials masked (`ucnb.read.secrets`); a file that is not text as UTF-8
+    with replacement characters, masked too (the allow-list leaves little of it).
+
+    >>> _decoded(SourceFile("n.txt", "n.txt", "Host Name : cucm-pub --password x".encode("utf-16")))
+    'Host Name : cucm-pub --password ********'
+    """
+    try:
+        return decode(src)[0]
+    except InputError:  # binary data: the reader skips it, the copy keeps what the allow-list keeps
+        return mask_secrets(src.data.decode("utf-8", errors="replace"))
 
 
 def redact_sources(
@@ -45,7 +55,7 @@ def redact_sources(
     for files, _ in read:
         for src in files:
             texts.append(src.name)
-            texts.append(_decoded(src.data))
+            texts.append(_decoded(src))
     redactor = Redactor.discover(texts, bundles=[bundle for _, bundle in read], users=extra_users)
     redactor.replaced.clear()
     out: list[tuple[str, bytes]] = []
@@ -63,7 +73,7 @@ def redact_sources(
             taken.add(prefix.lower())
             prefix += "/"
         for src in files:
-            text = redactor.strict(_decoded(src.data))
+            text = redactor.strict(_decoded(src))
             out.append((prefix + redactor.strict_name(src.name), text.encode("utf-8")))
     return redactor, _unique_paths(sorted(out))
 

@@ -19,6 +19,7 @@ is `ucnb.redact.copy`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -56,6 +57,9 @@ KIND_NAMES = {
     "name": "other name",
 }
 _CHUNK = 1 << 20  # characters redacted at a time (`strict`)
+_PIECE = re.compile(r"[^\W_]+")  # a piece as the allow-list sees it (`PLACEHOLDER`'s `piece`)
+_CUT = ("...", "\u2026", "+")  # what ends a piece cut short
+_MAX_ALLOWED_SEEN = 1 << 16  # distinct allowed pieces remembered while learning (a cache only)
 PRODUCT_WORDS = {"IMnP": "imp-", "CUCM": "cucm-", "CUC": "cuc-"}
 # What the placeholders look like, kept as they are by the allow-list pass (`Redactor.strict`).
 PLACEHOLDER = re.compile(
@@ -137,6 +141,8 @@ class Redactor:
     kept: dict[str, set[str]] = field(default_factory=dict, repr=False)
     kept_numbers: int = field(default=0, repr=False)
     runs: dict[str, str] = field(default_factory=dict, repr=False)  # file-name words: see learn_names
+    # the input's pieces that the allow-list does not keep, case-folded: see learn_input, prose
+    inputs: set[str] = field(default_factory=set, repr=False)
 
     # ------------------------------------------------------------------ discovery
     @classmethod
@@ -199,6 +205,7 @@ class Redactor:
     # ------------------------------------------------------------------ applying
     _seen: dict[tuple[str, str], None] | None = field(default=None, repr=False)
     _ambiguous: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
+    _input_starts: list[str] | None = field(default=None, repr=False)
 
     def _get(self, kind: str, original: str) -> str | None:
         placeholder = self.mapping[kind].get(original)
@@ -393,6 +400,54 @@ class Redactor:
                     if redacted != token:
                         self.runs[token] = redacted
 
+    def learn_input(self, texts: Iterable[str]) -> None:
+        """Remember every piece of `texts` (the captures' names and contents) that the allow-list does
+        not keep, for `prose`."""
+        allowed: set[str] = set()
+        for text in texts:
+            for match in _PIECE.finditer(text):
+                piece = match.group()
+                if piece in allowed:
+                    continue
+                key = piece.casefold()
+                if key in self.inputs:
+                    continue
+                if self.allow.kind(piece) is None:
+                    self.inputs.add(key)
+                elif len(allowed) < _MAX_ALLOWED_SEEN:
+                    allowed.add(piece)
+        self._input_starts = None
+
+    def prose(self, text: str) -> str:
+        """A sentence of the report that quotes the captures (a diagnosis naming a parent's command, a
+        service, a version, a file): the identifiers found replaced (`text`), then every piece that
+        the captures hold and the allow-list does not keep replaced as `strict` does (`name-N`); the
+        report's own words stay. A piece cut short (`acme...`, `adminis+`) counts as the piece it
+        starts.
+
+        >>> r = Redactor.discover([]); r.learn_input(["/opt/acme/bin/payd --mode Springfield"])
+        >>> r.prose("the parent PID 7 (/opt/acme/bin/payd --mode Spr...) does not wait")
+        'the parent PID 7 (/opt/name-1/bin/name-2 --mode name-3...) does not wait'
+        """
+        if not text or not self.inputs:
+            return self.text(text) if text else text
+        return PLACEHOLDER.sub(self._allow_input, self.text(text))
+
+    def _allow_input(self, match: re.Match[str]) -> str:
+        if match.lastgroup == "keep":
+            return match.group()
+        key = match.group().casefold()
+        if key in self.inputs or (match.string.startswith(_CUT, match.end()) and self._starts_input(key)):
+            return self._allow(match)
+        return match.group()
+
+    def _starts_input(self, key: str) -> bool:
+        """Does an input piece start with `key` (a piece cut short)?"""
+        if self._input_starts is None:
+            self._input_starts = sorted(self.inputs)
+        at = bisect.bisect_left(self._input_starts, key)
+        return at < len(self._input_starts) and self._input_starts[at].startswith(key)
+
     def free_text(self, kind: str, value: str) -> str:
         """A free-text field (`--case`, `--note`) as a whole: `case-1`, `note-1`."""
         if not value:
@@ -442,9 +497,10 @@ class Redactor:
         return lines
 
     def value(self, value: Any) -> Any:
-        """Redact every string inside lists, tuples and dict values (keys are field names and stay)."""
+        """Redact every string inside lists, tuples and dict values (keys are field names and stay):
+        each by `prose` (by `text` when no input was learnt)."""
         if isinstance(value, str):
-            return self.text(value)
+            return self.prose(value)
         if isinstance(value, Mapping):
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, (list, tuple)):

@@ -96,12 +96,21 @@ def build_report(bundle: Bundle, **options: Any) -> Report:
     return build(bundle, **options)
 
 
-def _redactor_for(bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]]) -> Redactor:
+def _redactor_for(
+    bundles: Sequence[Bundle], decisions: Sequence[Mapping[str, Any]], case: str | None
+) -> Redactor:
+    """One mapping for the case; every piece of its input (captures, file names, what people typed)
+    that the allow-list does not keep is known to the redactor, so no sentence of the report quotes it
+    (`Redactor.prose`)."""
     from ucnb.redact.redactor import Redactor  # only with redact=True; not for .formats, .write
 
     texts = [piece for bundle in bundles for piece in SourceLines(bundle.texts).ordered_texts()]
     users = [str(d.get("by")) for d in decisions if d.get("by")]
-    return Redactor.discover(texts, bundles=list(bundles), users=users)
+    redactor = Redactor.discover(texts, bundles=list(bundles), users=users)
+    typed = [str(value) for d in decisions for value in d.values() if isinstance(value, str)]
+    names = [info.name for bundle in bundles for info in bundle.files]
+    redactor.learn_input([*texts, *names, *typed, case or ""])
+    return redactor
 
 
 def render_report(
@@ -138,7 +147,7 @@ def render_report(
     case = mask_secrets(case) if case else case
     lines: SourceLines = SourceLines(bundle.texts)
     bundles = [bundle] if after is None else [bundle, after]
-    redactor = _redactor_for(bundles, decisions) if redact else None
+    redactor = _redactor_for(bundles, decisions, case) if redact else None
     if redactor is not None:
         lines = RedactedLines(lines, redactor)
         # free text typed by people names anyone: each field a placeholder as a whole

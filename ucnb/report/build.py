@@ -310,7 +310,7 @@ def appendix(context: Context, timestamp: str | None) -> Section:
             (
                 "Redaction",
                 f"host names, domains, addresses and user names replaced by placeholders ({replaced}); "
-                "in file names and command lines, every word that is not on the allow-list too",
+                "every other word of the captures that is not on the allow-list too",
             )
         )
     if timestamp:
