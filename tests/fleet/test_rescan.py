@@ -249,7 +249,7 @@ def test_special_files_huge_files_and_undecodable_names(cases: Path, tmp_path: P
     with open(sparse, "wb") as stream:  # 20 GB on paper, nothing on disk: never read whole
         stream.truncate(20 * 2**30)
     frame = fresh([folder])
-    assert frame["bundle"].tolist() == [str(folder / "case-\\xff" / "cucm-pub"), str(sparse)]
+    assert frame["bundle"].tolist() == [str(folder / "case-\\xff"), str(sparse)]
     assert frame["node"].tolist()[0] == "cucm-sub1"
     assert frame["bundle_sha256"].notna().tolist() == [True, False]
     assert "larger than the 512 MiB limit" in frame["error"].tolist()[1]

@@ -247,8 +247,8 @@ def test_discover_folders_archives_and_lists(tmp_path: Path) -> None:
     found = discover([tmp_path], skip=[tmp_path / "site-b/fleet.parquet"], warnings=warnings)
     assert warnings == [f"{tmp_path / 'site-c'}: symbolic link not followed"]
     assert [Path(p).relative_to(tmp_path).as_posix() for p in found] == [
-        "site-a/night-1/cucm-pub", "site-a/night-2", "site-b/case.zip", "site-b/deep/er",
-    ]
+        "site-a/night-1", "site-a/night-2", "site-b/case.zip", "site-b/deep",
+    ]  # night-1 and deep: folders of one node folder each, one bundle as `ucnb analyze` reads them
     listing = tmp_path / "bundles.txt"
     listing.write_text("# two of them\nsite-b/case.zip\n\nsite-a/night-2\n")
     assert [Path(p).name for p in discover([listing])] == ["night-2", "case.zip"]
@@ -265,5 +265,11 @@ def test_a_path_that_is_a_bundle_is_one_bundle(tmp_path: Path) -> None:
     frame = scan_fleet([case], workers=0, cache=None).frame
     assert frame["bundle"].unique().tolist() == [str(case)]
     assert _scan_rows(frame, str(case)) == _analysis_rows(str(case)) and len(frame) == 4
-    # under a folder of bundles, the same folder is still one bundle per node folder (as before)
-    assert len(discover([tmp_path])) == 4
+    # found inside a scanned folder, beside an archive and a note, it is still one bundle of four nodes
+    (tmp_path / "case-0001.zip").write_bytes(make_fleet.zip_bytes(make_fleet.bundle_members(1, seed=5)))
+    (tmp_path / "README.md").write_text("the customer's bundles")
+    assert discover([tmp_path]) == [str(case), str(tmp_path / "case-0001.zip")]
+    (tmp_path / ".notes").write_text("hidden: passed over")
+    frame = scan_fleet([tmp_path], workers=0, cache=None).frame
+    assert frame["bundle"].unique().tolist() == [str(case), str(tmp_path / "case-0001.zip")]
+    assert _scan_rows(frame, str(case)) == _analysis_rows(str(case)) and len(frame) == 4 + 2

@@ -11,8 +11,9 @@ folder that holds a capture file directly (with its sub-folders); a folder holdi
 walked. Hidden names and files that are not captures (`.md`, `.parquet`, `.csv`, `.json`, `.html`,
 `.pdf`, images, notebooks) do not make a folder a bundle. A PATH that is itself a bundle is one
 bundle, as `ucnb analyze PATH` reads it: an archive, a folder of captures, or a folder of node
-folders (every entry a folder holding captures directly, as an extracted multi-node bundle is). A
-listed path that does not exist is still a bundle (its row says it is missing).
+folders (every entry a folder holding captures directly, as an extracted multi-node bundle is; a
+file beside them, such as a README, makes them bundles of their own), given as a PATH or met in a
+walk alike. A listed path that does not exist is still a bundle (its row says it is missing).
 """
 
 from __future__ import annotations
@@ -50,16 +51,29 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
         raise InputError(f"{folder}: cannot list the folder ({error.strerror})") from None
 
 
-def _holds_captures(folder: str) -> bool:
+def _is_bundle(entries: list[os.DirEntry[str]], skip: set[str]) -> bool:
+    """Do these entries of a folder make it one bundle, as `ucnb analyze` reads it: a capture file
+    among them, or only folders (hidden names aside) each holding captures directly, as an extracted
+    multi-node bundle is (`case/{pub,sub1,sub2}/...`)? A file beside such folders (a README) makes
+    them bundles of their own (`ex1/{README.md,before,after}`: two captures of one node)."""
+    entries = [e for e in entries if not e.name.startswith(".") and os.path.abspath(e.path) not in skip]
+    if any(_is_capture_file(e) for e in entries):
+        return True
+    if not entries or any(e.is_symlink() or not e.is_dir(follow_symlinks=False) for e in entries):
+        return False
+    return all(_holds_captures(e.path, skip) for e in entries)
+
+
+def _holds_captures(folder: str, skip: set[str]) -> bool:
     try:
-        return any(_is_capture_file(e) for e in _entries(folder))
+        return any(_is_capture_file(e) and os.path.abspath(e.path) not in skip for e in _entries(folder))
     except InputError:
         return False
 
 
 def _walk(folder: str, skip: set[str], warnings: list[str]) -> Iterator[str]:
     entries = _entries(folder)
-    if any(_is_capture_file(e) and os.path.abspath(e.path) not in skip for e in entries):
+    if _is_bundle(entries, skip):
         yield folder
         return
     for entry in entries:
@@ -75,12 +89,7 @@ def _walk(folder: str, skip: set[str], warnings: list[str]) -> Iterator[str]:
 
 def is_one_bundle(folder: str) -> bool:
     """Is this folder, given as a PATH, one bundle: captures in it, or only folders of captures?"""
-    entries = [e for e in _entries(folder) if not e.name.startswith(".")]
-    if any(_is_capture_file(e) for e in entries):
-        return True
-    if not entries or any(e.is_symlink() or not e.is_dir(follow_symlinks=False) for e in entries):
-        return False
-    return all(_holds_captures(e.path) for e in entries)
+    return _is_bundle(_entries(folder), set())
 
 
 def _listed(list_file: str) -> list[str] | None:
@@ -176,7 +185,20 @@ def stamp(path: str, *, max_members: int = 10_000) -> str | None:
     for name, file_info in files:
         digest.update(_name_bytes(name) + f"\0{file_info.st_size}:{file_info.st_mtime_ns}:"
                       f"{file_info.st_ino}:{file_info.st_ctime_ns}\n".encode())
-    return f"folder:{len(files)}:{digest.hexdigest()}"
+    return f"folder:{len(files)}:{sum(i.st_size for _, i in files)}:{digest.hexdigest()}"
+
+
+def stamp_size(mark: str | None) -> str | None:
+    """The size part of a stamp (a file's bytes; a folder's file count and bytes): bundles of one size
+    may be copies, the others are not.
+
+    >>> stamp_size("file:42:1:2:3"), stamp_size("folder:3:120:ab12"), stamp_size(None)
+    ('file:42', 'folder:3:120', None)
+    """
+    if mark is None:
+        return None
+    kind, *parts = mark.split(":")
+    return ":".join([kind, *parts[: 1 if kind == "file" else 2]])
 
 
 def _file_hash(path: str, digest: hashlib._Hash) -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ucnb.errors import InputError
+from ucnb.fleet.bundles import content_hash, stamp
 from ucnb.version import kit_version
 
 ScanDtype = Literal["str", "Int64", "Float64", "datetime64[s]", "object"]  # the pandas dtypes of the rows
@@ -48,8 +49,10 @@ COLUMNS: tuple[tuple[str, ScanDtype], ...] = (
     ("zombies_first_seen", "datetime64[s]"),  # the RIS PerfMon logs: the first poll of the current run
     ("perfmon_rate_per_hour", "Float64"),  # their growth since (None without PerfMon logs)
     ("node_id", "str"),
+    ("customer", "str"),  # the customer a case file next to the bundle names (`ucnb.fleet.owner`)
+    ("case", "str"),  # the case number a case file or a name shows
 )
-ADDED = frozenset({"zombies_first_seen", "perfmon_rate_per_hour", "node_id"})
+ADDED = frozenset({"zombies_first_seen", "perfmon_rate_per_hour", "node_id", "customer", "case"})
 ROWS_LAYOUT = 2  # part of the cache key: bump when a row gains a column or is computed differently
 GROUP_FIELDS = (("ppid", "Int64"), ("service", "str"), ("count", "Int64"), ("action", "str"),
                 ("urgency", "str"))
@@ -58,8 +61,8 @@ GROUP_FIELDS = (("ppid", "Int64"), ("service", "str"), ("count", "Int64"), ("act
 @dataclass(frozen=True)
 class BundleRef:
     """A bundle to scan: its path as found (the `bundle` column), the SHA-256 of its content (None:
-    not hashed, e.g. over the size cap) and where a worker reads it (an absolute path, resolved by the
-    client: a worker in another folder reads the same file)."""
+    not known to the client: its worker hashes it, `bundle_rows`) and where a worker reads it (an
+    absolute path, resolved by the client: a worker in another folder reads the same file)."""
 
     path: str
     sha256: str | None
@@ -151,7 +154,8 @@ def cluster_of(identity: Any) -> str | None:
 
 def node_id(host: str | None, product: str | None, cluster: str | None) -> str:
     """What identifies a node across captures: `CLUSTER/HOST/PRODUCT` (`?` for what a bundle does not
-    show), so `cucm-pub` of two customers' clusters are two nodes.
+    show), so `cucm-pub` of two customers' clusters are two nodes (the scan puts the customer or case
+    the bundle's place shows in front: `ucnb.fleet.owner`).
 
     >>> node_id("cucm-sub1", "CUCM", "pub.acme.com"), node_id("cuc1", None, None)
     ('pub.acme.com/cucm-sub1/CUCM', '?/cuc1/?')
@@ -213,7 +217,22 @@ def error_row(ref: BundleRef, version: str, message: str) -> dict[str, Any]:
 
 
 def bundle_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
-    """Every node row of one bundle, or one error row; never raises."""
+    """Every node row of one bundle, or one error row; never raises. A bundle sent without its hash
+    (`ref.sha256` None: new or changed since the last scan) is hashed here, by the worker that reads
+    it (the client does not read it), and only when its files did not change while it was read."""
+    if ref.sha256 is not None:
+        return _read_rows(ref, options, version)
+    before = stamp(ref.source, max_members=options.max_members)
+    rows = _read_rows(ref, options, version)
+    sha = content_hash(ref.source, max_bytes=options.max_total_bytes, max_members=options.max_members)
+    after = stamp(ref.source, max_members=options.max_members)
+    if sha is not None and before is not None and after == before:
+        for row in rows:
+            row["bundle_sha256"] = sha
+    return rows
+
+
+def _read_rows(ref: BundleRef, options: ScanOptions, version: str) -> list[dict[str, Any]]:
     head = {"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version}
     try:
         # the reading and the diagnosis (networkx, ~300 ms): the worker's; a Dask scan's client needs neither

@@ -16,7 +16,9 @@ message) and the other fields empty. Rows are kept in a cache (`ucnb.fleet.cache
 output) by the bundle's content hash and the scan's signature (ucnb version and every option that
 changes a row): a rescan analyses only new or changed bundles and the error rows (their cause may
 have gone), `rescan=True` every bundle. An unchanged bundle file or folder (same sizes and times) is
-not even hashed again. Copies of one bundle (same content) are analysed once, each path with its rows.
+not even hashed again. A new or changed bundle is hashed by the worker that reads it (the client reads
+no bundle's bytes), except when another bundle has its size: those few the client hashes, so copies of
+one bundle (same content) are analysed once, each path with its rows.
 
 Engines (`ucnb.fleet.engines`): in this process below `in_process_below` bundles to analyse (20) or
 with `workers=0`; else local processes (`workers`), or with `scheduler="tcp://host:port"` an existing
@@ -29,15 +31,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ucnb.errors import InputError
-from ucnb.fleet.bundles import content_hash, discover, stamp
+from ucnb.fleet.bundles import content_hash, discover, stamp, stamp_size
 from ucnb.fleet.cache import RowCache, default_cache
 from ucnb.fleet.output import check_previous, frame_of, output_format, read_frame, write_frame, write_frames
+from ucnb.fleet.owner import Owners, owner_part
 from ucnb.fleet.rows import BundleRef, ScanOptions, error_row, safe_text, signature
 from ucnb.text import plural
 from ucnb.version import kit_version
@@ -52,7 +56,8 @@ SCHEMA = "ucnb.scan/1"
 NO_SERVICE = "(no known service)"  # how a group without an owning service is counted
 IN_PROCESS_BELOW = 20
 BATCH = 2_000  # bundles per batch of rows turned into a frame (and written) at once
-_NODE_FIELDS = ("bundle", "bundle_sha256", "ucnb_version")  # what a cached row does not keep
+_NODE_FIELDS = ("bundle", "bundle_sha256", "ucnb_version", "customer", "case")  # not kept in the cache
+Marks = dict[str, str | None]  # absolute bundle path -> its stamp (None: never reused)
 
 
 @dataclass
@@ -102,21 +107,27 @@ class Tally:
         return frame
 
 
-def _refs(found: list[str], cache: RowCache | None, options: ScanOptions) -> list[BundleRef]:
-    """Each bundle with its content hash: from the cache when its stamp has not changed, else read
-    (never past the size cap, never a special file); its absolute path for the workers."""
-    refs = []
+def _refs(found: list[str], cache: RowCache | None, options: ScanOptions) -> tuple[list[BundleRef], Marks]:
+    """Each bundle with its content hash when the client knows it: from the cache when its stamp has
+    not changed, else read here only when another bundle has its size (a copy is then analysed once);
+    the others are hashed by the worker that reads them. Also each absolute path's stamp."""
+    marks: Marks = {}
+    known: list[tuple[str, str, str | None]] = []
     for path in found:
         location = os.path.abspath(path)
-        key = safe_text(location)
-        mark = stamp(location, max_members=options.max_members)
-        sha = cache.known_hash(key, mark) if cache is not None and mark is not None else None
-        if sha is None:
+        mark = marks[location] = stamp(location, max_members=options.max_members)
+        sha = cache.known_hash(safe_text(location), mark) if cache is not None and mark is not None else None
+        known.append((path, location, sha))
+    sizes = Counter(size for _, location, _ in known if (size := stamp_size(marks[location])) is not None)
+    refs = []
+    for path, location, sha in known:
+        mark = marks[location]
+        if sha is None and (size := stamp_size(mark)) is not None and sizes[size] > 1:
             sha = content_hash(location, max_bytes=options.max_total_bytes, max_members=options.max_members)
             if cache is not None and sha is not None and mark is not None:
-                cache.remember(key, mark, sha)
+                cache.remember(safe_text(location), mark, sha)
         refs.append(BundleRef(safe_text(path), sha, location))
-    return refs
+    return refs, marks
 
 
 def _engine(todo: int, workers: int, scheduler: str | None, in_process_below: int) -> str:
@@ -191,18 +202,24 @@ def scan_fleet(
         found = discover(paths, skip=skip, warnings=warnings)
         if store is not None:
             store.begin()
-        refs = _refs(found, store, options)
+        refs, marks = _refs(found, store, options)
         todo = _to_analyse(refs, store, key, rescan)
         if store is not None:
             store.commit()
             store.begin()
         kept: dict[str, list[dict[str, Any]]] = {}  # rows not in the cache: errors, or no cache at all
 
+        hashed: dict[str, str] = {}  # the hashes the workers made
+
         def done(ref: BundleRef, rows: list[dict[str, Any]]) -> None:
             ok = not any(isinstance(row.get("error"), str) for row in rows)
-            if store is not None and ok and ref.sha256 is not None:
-                store.put(ref.sha256, key, [{k: v for k, v in row.items() if k not in _NODE_FIELDS}
-                                            for row in rows])
+            sha = ref.sha256 or next((row["bundle_sha256"] for row in rows if row.get("bundle_sha256")), None)
+            if sha is not None and ref.sha256 is None:
+                hashed[ref.location] = sha
+                if store is not None and (mark := marks.get(ref.location)) is not None:
+                    store.remember(safe_text(ref.location), mark, sha)
+            if store is not None and ok and sha is not None:
+                store.put(sha, key, [{k: v for k, v in row.items() if k not in _NODE_FIELDS} for row in rows])
                 store.checkpoint(every=0)  # a scan stopped now resumes from here
                 kept[ref.location] = []  # read back from the cache in path order
             else:
@@ -219,6 +236,8 @@ def scan_fleet(
         result = ScanResult(None, bundles=len(refs), analysed=len(todo), reused=len(refs) - len(todo),
                             engine=engine, warnings=warnings)
         tally = Tally()
+        refs, todo = ([replace(ref, sha256=hashed.get(ref.location, ref.sha256)) for ref in group]
+                      for group in (refs, todo))
         batches = (tally.add(frame, since) for frame in _batches(refs, todo, kept, store, key, version))
         if output is None:
             import pandas as pd
@@ -254,30 +273,42 @@ def _to_analyse(refs: list[BundleRef], store: RowCache | None, key: str, rescan:
 def _batches(refs: list[BundleRef], todo: list[BundleRef], kept: dict[str, list[dict[str, Any]]],
              store: RowCache | None, key: str, version: str) -> Iterator[pd.DataFrame]:
     """Each bundle's rows in path order, `BATCH` bundles a frame: those of its content (this bundle or
-    a copy analysed in this scan, else the cache), under its own path."""
+    a copy analysed in this scan, else the cache), under its own path, with the customer or case its
+    place shows (`ucnb.fleet.owner`) in front of each `node_id`."""
     twins = {ref.sha256: ref.location for ref in todo if ref.sha256 is not None}
+    owners = Owners()
     rows: list[dict[str, Any]] = []
     for number, ref in enumerate(refs, 1):
         head = {"bundle": ref.path, "bundle_sha256": ref.sha256, "ucnb_version": version}
         source = ref.location if ref.location in kept else twins.get(ref.sha256 or "")
         own = kept[source] if source is not None else []
         if source == ref.location and own:  # analysed here: its rows as they came
-            rows.extend(own)
+            mine = own
         elif own and isinstance(own[0].get("error"), str):  # a copy of a bundle that failed here
-            rows.append(error_row(ref, version, str(own[0]["error"]).replace(own[0]["bundle"], ref.path)))
+            mine = [error_row(ref, version, str(own[0]["error"]).replace(own[0]["bundle"], ref.path))]
         elif own:
-            rows.extend(row | head for row in own)
+            mine = [row | head for row in own]
         else:
             cached = store.rows(ref.sha256, key) if store is not None and ref.sha256 is not None else None
             if cached is None:
                 raise InputError(f"{ref.path}: its rows went missing from the scan cache while the scan "
                                  "ran (another scan rewriting it?); run the scan again")
-            rows.extend(head | row for row in cached)
+            mine = [head | row for row in cached]
+        rows.extend(_owned(mine, *owners.of(ref.location)))
         if number % BATCH == 0 or number == len(refs):
             yield frame_of(rows)
             rows = []
     if not refs:
         yield frame_of([])
+
+
+def _owned(rows: list[dict[str, Any]], customer: str | None, case: str | None) -> Iterator[dict[str, Any]]:
+    """The rows with the customer and the case, and the owner part in front of their `node_id`."""
+    part = owner_part(customer, case)
+    for row in rows:
+        node = row.get("node_id")
+        yield row | {"customer": customer, "case": case,
+                     "node_id": f"{safe_text(part)}/{node}" if part and isinstance(node, str) else node}
 
 
 def scan(paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], **kwargs: Any) -> pd.DataFrame:
