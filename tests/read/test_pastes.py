@@ -285,3 +285,21 @@ def test_defunct_rows_marked_by_hand_after_their_name_stay_zombies() -> None:
     [listing] = node.listings
     commands = dict(zip(listing.processes["pid"], listing.processes["command"], strict=True))
     assert commands[22908] == "[sh] <defunct>    <-- this one"  # the note is kept as written: nothing lost
+
+
+# --- the procedure's own paste: the defunct row and its parent's row, grepped out with their numbers -----
+
+@pytest.mark.parametrize(("parent", "service"), [
+    ("/usr/local/cm/bin/amc", "Cisco AMC Service"),  # a UCOS folder: the short name is the catalogue's
+    ("/usr/bin/amc", None),  # elsewhere a three-letter name proves nothing without the product
+])
+def test_grepped_rows_without_the_node_identity_still_name_a_uc_programs_service(
+        tmp_path: Path, parent: str, service: str | None) -> None:
+    paste = tmp_path / "grep.txt"
+    paste.write_text("admin:show process list detail\n"
+                     "251:ccmserv+ 22908 29815  0 Nov18 ?        00:00:00 [sh] <defunct>\n"
+                     f"258:ccmserv+ 29815  1119  0 Oct27 ?        05:00:37 {parent}\n")
+    [analysis] = ucnb.diagnose(ucnb.load(paste)).nodes
+    assert analysis.product == "unknown"  # no `show status`: the product is not known
+    [group] = analysis.groups
+    assert (group.ppid, group.service) == (29815, service)

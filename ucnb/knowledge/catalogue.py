@@ -44,6 +44,9 @@ IMPACTS = ("low", "medium", "high", "cosmetic")
 COMM_LENGTH = 15  # Linux TASK_COMM_LEN - 1
 # With an unknown product, names shorter than this (`cm`, `pe`, `tc`, `ma`...) are too generic to trust.
 MIN_NAME_UNKNOWN_PRODUCT = 4
+# UCOS's own folders: a program under them is a UC node's (a short name there is no other system's)
+UCOS_PATHS = ("/usr/local/cm/", "/usr/local/platform/", "/usr/local/thirdparty/", "/opt/cisco/",
+              "/usr/local/cuc/", "/common/")
 _NAMED_MAX = 100_000  # names remembered by `Catalogue.named` (then forgotten at once)
 
 
@@ -133,17 +136,23 @@ class Catalogue:
     collect_before: tuple[CollectStep, ...] = ()  # for every service (`{service}` filled in)
     roles: dict[str, str] = field(default_factory=dict)  # service name or special id -> its role
     # (observed name, truncated, product) -> its services: a chain of 25,000 `sh` is one scan
-    _named: dict[tuple[str, bool, str], frozenset[Service]] = field(
+    _named: dict[tuple[str, bool, str, bool], frozenset[Service]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
 
-    def named(self, observed: str, truncated: bool, product: str) -> frozenset[Service]:
+    def named(self, observed: str, truncated: bool, product: str,
+              uc_path: bool = False) -> frozenset[Service]:
         """The services of `product` with a process called `observed` (or of which it is the comm
-        prefix); memoised, as the processes of a listing repeat a few names.
+        prefix); memoised, as the processes of a listing repeat a few names. With an unknown product a
+        short name counts only for a program under a UCOS folder (`uc_path`).
 
         >>> sorted(s.name for s in CATALOGUE.named("amc", False, "CUCM"))
         ['Cisco AMC Service']
+        >>> CATALOGUE.named("amc", False, "unknown")
+        frozenset()
+        >>> [s.name for s in CATALOGUE.named("amc", False, "unknown", uc_path=True)]
+        ['Cisco AMC Service']
         """
-        key = (observed, truncated, product)
+        key = (observed, truncated, product, uc_path)
         found = self._named.get(key)
         if found is None:
             if len(self._named) >= _NAMED_MAX:  # a hostile listing of a million distinct names
@@ -152,7 +161,7 @@ class Catalogue:
                 service for service in self.services
                 if product not in PRODUCTS or product in service.products
                 for full in service.processes
-                if (product in PRODUCTS or len(full) >= MIN_NAME_UNKNOWN_PRODUCT)
+                if (product in PRODUCTS or uc_path or len(full) >= MIN_NAME_UNKNOWN_PRODUCT)
                 and _name_matches(observed, full, truncated)
             )
         return found

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from ucnb.knowledge.catalogue import CATALOGUE, PRODUCTS, Catalogue, Service, SpecialRule
+from ucnb.knowledge.catalogue import CATALOGUE, PRODUCTS, UCOS_PATHS, Catalogue, Service, SpecialRule
 from ucnb.model.findings import Ancestor
 from ucnb.model.graph import ancestors
 
@@ -31,8 +31,9 @@ def command_name(command: str | None) -> str | None:
     return first.rsplit("/", 1)[-1] or None
 
 
-def _by_names(names: list[tuple[str, bool]], product: str, catalogue: Catalogue) -> set[Service]:
-    return set().union(*(catalogue.named(observed, truncated, product) for observed, truncated in names))
+def _by_names(names: list[tuple[str, bool]], product: str, catalogue: Catalogue,
+              uc_path: bool = False) -> set[Service]:
+    return set().union(*(catalogue.named(name, truncated, product, uc_path) for name, truncated in names))
 
 
 def _by_args(command: str, product: str, catalogue: Catalogue) -> set[Service]:
@@ -88,7 +89,8 @@ def match_process(
             if any(p in generic for p in s.processes)
         }
         return next(iter(exact)) if len(exact) == 1 else None
-    found = _by_names(names, product, catalogue)
+    uc_path = command is not None and command.lstrip().startswith(UCOS_PATHS)  # `/usr/local/cm/bin/amc`
+    found = _by_names(names, product, catalogue, uc_path)
     return next(iter(found)) if len(found) == 1 else None
 
 

@@ -23,7 +23,7 @@ from os import PathLike
 from typing import Any
 
 from ucnb.errors import InputError
-from ucnb.knowledge.catalogue import CATALOGUE
+from ucnb.knowledge.catalogue import CATALOGUE, UCOS_PATHS
 from ucnb.model.columns import LISTING_COLUMNS, SERVICE_COLUMNS, Columns, distinct, rows, values
 from ucnb.model.results import (
     Bundle,
@@ -566,9 +566,7 @@ def detect_product(node: Node) -> str:
     return "unknown"
 
 
-# UCOS's own folders and users: a process under them is a UC node's, whatever its name
-_UCOS_PATHS = ("/usr/local/cm/", "/usr/local/platform/", "/usr/local/thirdparty/", "/opt/cisco/",
-               "/usr/local/cuc/", "/common/")
+# UCOS's own users (and folders, UCOS_PATHS): a process of theirs is a UC node's, whatever its name
 _UCOS_USERS = frozenset({"ccmservice", "ccmserv+", "ccmservi", "ccmbase", "informix", "database", "cucsvc",
                          "ccmsyslog", "ccmsysl+", "sipproxy", "sipproxy+"})
 # process names of the catalogue's product hints that other systems run too: no sign of UCOS alone
@@ -586,7 +584,7 @@ def _ucos_process(node: Node) -> str:
             node.ucos = f"processes of the UC user `{user}` ({listing.source})"
             return node.ucos
         for command in distinct(listing, "processes", "command"):
-            if command and any(path in command for path in _UCOS_PATHS):
+            if command and any(path in command for path in UCOS_PATHS):
                 node.ucos = f"a UC path in `{command[:80]}` ({listing.source})"
                 return node.ucos
     return ""
