@@ -6,6 +6,7 @@ the redacted pair pairs the same nodes and says the same."""
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import ucnb
 from ucnb.diagnosis.diagnose import analyze
 from ucnb.redact.copy import redact_bundle_copy
 from ucnb.redact.redactor import Redactor
+from ucnb.report import render_report
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_outputs"
@@ -125,3 +127,56 @@ def test_a_capture_saved_as_utf16_or_with_a_bom_is_redacted_and_keeps_its_diagno
     for secret in ("cucm-sub1", "10.20.30.40", "Sw0rdfish"):
         assert secret not in texts, secret
     assert_same_diagnosis(source, tmp_path / "out", copy.redactor)
+
+
+def perfmon_node(root: Path) -> Path:
+    """A CUCM node's PuTTY log (5 zombies under Cisco AMC Service) and half a day of its RIS PerfMon
+    logs, a poll every 5 minutes, the leak starting 10 hours before the capture; its folder."""
+    from perfmon_helpers import write
+
+    from ucnb.synth import node_capture
+    from ucnb.synth.perfmon import Leak, perfmon_files
+
+    cap = node_capture("CUCM", "Cisco AMC Service", seed=7, zombies=5)
+    folder = write(root / cap.host, cap.files)
+    name = ucnb.load(folder).nodes[0].listing.processes.query("zombie")["comm"].iloc[0]
+    leak = Leak(name, cap.captured_at - timedelta(hours=10), per_hour=0.5, pids=cap.zombie_pids)
+    return write(folder, perfmon_files(cap.host, start=cap.captured_at - timedelta(hours=12), hours=12,
+                                       poll_seconds=300, leak=leak, rows_per_file=100))
+
+
+def test_a_redacted_perfmon_history_keeps_its_diagnosis(tmp_path: Path) -> None:
+    """The PDH header, the counters and the states stay (the allow-list keeps PerfMon's words): the
+    copy's PerfMon logs are read, with the same polls and the same first zombie."""
+    source = perfmon_node(tmp_path / "in")
+    copy = redact_bundle_copy([source], tmp_path / "out")
+    assert_same_diagnosis(source, tmp_path / "out", copy.redactor)
+    (original,), (redacted,) = ucnb.load(source).nodes, ucnb.load(tmp_path / "out").nodes
+    assert original.perfmon is not None and redacted.perfmon is not None
+    assert redacted.perfmon.times == original.perfmon.times
+    assert redacted.perfmon.zombies == original.perfmon.zombies
+    assert sorted(redacted.perfmon.zombie_pids) == sorted(original.perfmon.zombie_pids)
+    assert len(redacted.perfmon_logs) == len(original.perfmon_logs)
+
+
+def test_a_zombies_bracketed_name_stays_only_when_known(tmp_path: Path) -> None:
+    """`[name] <defunct>`: a name the catalogue or Linux knows stays (`sh`, `java`, `sftp`, `cdragent`),
+    any other becomes a placeholder, in the copy and in the redacted report; the diagnosis is the same."""
+    source = tmp_path / "in"
+    shutil.copytree(SAMPLES / "ex1_cucm_amc" / "before", source)
+    listing = source / "show_process_list_detail.txt"
+    lines = listing.read_text().splitlines()
+    names = ["java", "sftp", "cdragent", "payrollsync", "bs_srcserver", "Globex-Agent"]
+    rows = [f"ccmserv+ {22950 + i} 29815  0 Nov18 ?        00:00:00 [{name}] <defunct>"
+            for i, name in enumerate(names)]
+    listing.write_text("\n".join([*lines[:-1], *rows, lines[-1]]) + "\n")
+    copy = redact_bundle_copy([source], tmp_path / "out")
+    assert_same_diagnosis(source, tmp_path / "out", copy.redactor)
+    text = (tmp_path / "out" / "show_process_list_detail.txt").read_text()
+    report = render_report(ucnb.load(source), fmt="md", audience="tac", redact=True).text
+    for written in (text, report):
+        for known in ("[sh] <defunct>", "[java] <defunct>", "[sftp] <defunct>", "[cdragent] <defunct>"):
+            assert known in written, known
+        for unknown in ("payrollsync", "srcserver", "Globex"):
+            assert unknown not in written, unknown
+        assert "[bs_name-" in written

@@ -1,22 +1,29 @@
 """Redaction against identifiers placed where a careless tool would miss them (tests/hostile/cases.toml,
-the `[[redact]]` entries): a process command line, the node's folder, a file name, the archive's
-name, a session log, `show status` lines. Neither `ucnb redact` nor `ucnb report --redact` may write
-one of them, in any case, anywhere
-(texts and names); what is not an identifier stays. (Redaction time: bench/run.py --only redact.)"""
+the `[[redact]]` entries: one per class of issue 26 and more): a process command line, the node's
+folder, a file name, the archive's name (and an archive inside an archive), a session log, `show
+status` lines, what people type (`--case`, `--by`, `--note`). Neither `ucnb redact` nor `ucnb report
+--redact` (every format, both audiences) may write one of them, in any case, anywhere (texts, names,
+picture labels); what is not an identifier stays; and the redacted copy is diagnosed as the original
+(zombies, parents, services, actions). (Redaction time: bench/run.py --only redact.)"""
 
 from __future__ import annotations
 
 import hashlib
 import shutil
+import tarfile
 import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
 from cli_helpers import run_cli as run
+from redact_marks import picture_labels
+from test_redact_diagnosis import evidence, placeholder_of
 
 import ucnb
-from ucnb.report import render_report
+from ucnb.diagnosis.diagnose import analyze
+from ucnb.redact.redactor import Redactor
+from ucnb.report import decisions_for, render_report
 
 ROOT = Path(__file__).resolve().parents[2]
 EX1 = ROOT / "sample_outputs" / "ex1_cucm_amc" / "before"
@@ -49,8 +56,26 @@ def build(case: dict, folder: Path) -> Path:
         with zipfile.ZipFile(archive, "w") as bundle:
             for path in sorted(node.rglob("*")):
                 bundle.write(path, path.relative_to(folder / "bundle").as_posix())
+        if "outer" in case:  # the zip inside a tar
+            outer = folder / case["outer"]
+            with tarfile.open(outer, "w") as bundle:
+                bundle.add(archive, archive.name)
+            return outer
         return archive
     return folder / "bundle"
+
+
+def redacted_copy_texts(path: Path, out: Path) -> str:
+    status, printed, err = run("redact", path, "-o", out)
+    assert status == 0, err
+    assert "replaced: " in printed and "occurrence" in printed
+    return "\n".join(p.read_text() for p in sorted(out.rglob("*")) if p.is_file())
+
+
+def redactor_of(path: Path) -> Redactor:
+    from ucnb.redact.copy import redact_sources
+
+    return redact_sources([path])[0]
 
 
 def leaks(text: str, secrets: list[str]) -> list[str]:
@@ -58,6 +83,12 @@ def leaks(text: str, secrets: list[str]) -> list[str]:
 
 
 def originals(path: Path) -> list[bytes]:
+    if path.suffix == ".tar":
+        with tarfile.open(path) as outer:
+            inner = outer.extractfile(outer.getmembers()[0])
+            assert inner is not None
+            with zipfile.ZipFile(inner) as archive:
+                return [archive.read(name) for name in archive.namelist()]
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
             return [archive.read(name) for name in archive.namelist()]
@@ -68,26 +99,31 @@ def originals(path: Path) -> list[bytes]:
 def test_redacted_copy_and_report_hold(case: dict, tmp_path: Path) -> None:
     path = build(case, tmp_path / "in")
     secrets = case["secrets"]
-    status, out, err = run("redact", path, "-o", tmp_path / "out")
-    assert status == 0, err
-    assert "replaced: " in out and "occurrence" in out
+    texts = redacted_copy_texts(path, tmp_path / "out")
     written = sorted((tmp_path / "out").rglob("*"))
-    texts = "\n".join(p.read_text() for p in written if p.is_file())
     for name in written:
         assert leaks(name.relative_to(tmp_path / "out").as_posix(), secrets) == [], name
     assert leaks(texts, secrets) == []
     for kept in case.get("kept", []):
         assert kept in texts, kept
-    assert ucnb.load(tmp_path / "out").nodes  # the redacted copy is still a bundle
 
+    # the copy is diagnosed as the original: zombies, parents, services, actions
     bundle = ucnb.load(path)
+    expected = evidence(analyze(bundle), placeholder_of(redactor_of(path)))
+    assert evidence(analyze(ucnb.load(tmp_path / "out"))) == expected
+
     # a file that held an identifier: its original hash would confirm a guess (the report hashes the
     # redacted text, equal to the original only where nothing was replaced)
     hashes = [hashlib.sha256(data).hexdigest() for data in originals(path)
               if leaks(data.decode("utf-8", "replace"), secrets)]
-    for fmt in ("md", "html"):
-        report = render_report(bundle, fmt=fmt, redact=True)
-        assert leaks(report.text, secrets) == [], fmt
+    typed = {key: case[key] for key in ("by", "note") if key in case}
+    decisions = decisions_for(bundle, "reboot", **typed) if typed else None
+    for fmt, audience in (("html", "tac"), ("md", "customer"), ("txt", "customer"), ("txt", "tac")):
+        with picture_labels() as drawn:
+            report = render_report(bundle, fmt=fmt, audience=audience, redact=True, decisions=decisions,
+                                   case=case.get("case"))
+        assert leaks(report.text, secrets) == [], (fmt, audience)
+        assert leaks("\n".join(drawn), secrets) == [], (fmt, audience)
         assert [h for h in hashes if h in report.text] == []  # a hash would confirm a guessed file
         for name in report.images:
             assert leaks(name, secrets) == []

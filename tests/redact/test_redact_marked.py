@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from redact_marks import Marks, found, picture_labels
+from test_redact_diagnosis import perfmon_node
 
 import ucnb
 from ucnb.errors import InputError
@@ -110,3 +111,29 @@ def test_a_redacted_report_gives_no_original_size(tmp_path: Path) -> None:
     sizes = [f"| {info.size:,} |" for info in bundle.files if info.name in changed]
     assert len(sizes) == 3  # the listing, the service list, the notes
     assert sizes and [size for size in sizes if size in appendix] == []
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian Chromium prints the PDF")
+def test_the_redacted_pdf_quotes_no_input_token(tmp_path: Path) -> None:
+    """The PDF prints the HTML checked above; its text and its metadata (title, footer) are checked too."""
+    from pypdf import PdfReader
+
+    marks = Marks()
+    before, after, _ = marked_case(every_class(tmp_path / "source")[0].parent, tmp_path / "marked", marks)
+    data = render_report(before, after=after, fmt="pdf", case=marks.text("Globex-Springfield 4711"),
+                         redact=True).data
+    assert data is not None and data[:4] == b"%PDF"
+    (tmp_path / "r.pdf").write_bytes(data)
+    reader = PdfReader(tmp_path / "r.pdf")
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "case-1" in text  # the case's placeholder is in the footer
+    assert found(text) == [] and found(str(reader.metadata)) == []
+
+
+def test_the_perfmon_history_quotes_no_input_token(tmp_path: Path) -> None:
+    """A node's PuTTY log and half a day of its RIS PerfMon logs (the history section, its timeline
+    picture and its table), every token the allow-list does not keep marked."""
+    folder = perfmon_node(tmp_path / "source")
+    bundle = ucnb.load(Marks().copy(folder, tmp_path / "marked"))
+    assert any(node.perfmon for node in bundle.nodes), "the marked PerfMon logs are still read"
+    assert_no_marker(bundle, None, "perfmon")

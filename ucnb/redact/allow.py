@@ -114,6 +114,8 @@ WORDS = frozenset(
     the a an of to in on at by for with from and or not no is are was were be been this that these
     those it its as if then than so but any some each one two three more most less few many much very
     also just here there where which who how why long getting reached
+    pdh tsv perfmon vmrss vmsize vmdata sleeping uninterruptible stopped paging eastern pacific mountain
+    atlantic daylight
     again later still only when while until within without into onto over under above between through
     during do does did has have had can cannot could should would will might must need needs see seen
     shows shown says said your you we our they their them whether grows growth kit sure

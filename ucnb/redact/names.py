@@ -121,7 +121,8 @@ _USER_MARKERS = (
     re.compile(r"(?<![\w-])(?:su|runuser)(?:\s+-[-\w]*)*\s+([A-Za-z_][\w.-]{0,31})"),
     re.compile(r"(?<![\w/~])~([A-Za-z_][\w.-]{0,31})"),  # ~user
     re.compile(r"(?<![\w-])chown\s+(?:-\w+\s+)*([A-Za-z_][\w.-]{0,31})[:.\s]"),  # chown user:group
-    re.compile(r"(?<![\w\\])[A-Za-z][\w-]{0,15}\\([A-Za-z_][\w.-]{0,31})"),  # DOMAIN\user
+    # DOMAIN\user; not a PerfMon counter's `\\host-name\Process`, nor inside a path or a longer name
+    re.compile(r"(?<![\w\\.-])[A-Za-z][\w-]{0,15}\\([A-Za-z_][\w.-]{0,31})"),
 )
 # Markers of host names: an option or key whose name says host/server/peer/node, then `=`, `:` or
 # (for a `-option`) spaces, then the value; `Host Name : x`. Found by the keyword (no scan of every key).
