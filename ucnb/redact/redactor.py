@@ -19,7 +19,6 @@ is `ucnb.redact.copy`.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -60,6 +59,7 @@ _CHUNK = 1 << 20  # characters redacted at a time (`strict`)
 _PIECE = re.compile(r"[^\W_]+")  # a piece as the allow-list sees it (`PLACEHOLDER`'s `piece`)
 _CUT = ("...", "\u2026", "+")  # what ends a piece cut short
 _MAX_ALLOWED_SEEN = 1 << 16  # distinct allowed pieces remembered while learning (a cache only)
+_PIECES_BATCH = 1 << 16  # hashes gathered before they are merged (`Pieces`)
 PRODUCT_WORDS = {"IMnP": "imp-", "CUCM": "cucm-", "CUC": "cuc-"}
 # What the placeholders look like, kept as they are by the allow-list pass (`Redactor.strict`).
 PLACEHOLDER = re.compile(
@@ -124,6 +124,52 @@ def _truncated_forms(name: str) -> list[str]:
     return [name[:8], name[:7] + "+"]
 
 
+class Pieces:
+    """A set of strings kept as their sorted 64-bit hashes (a hash shared by two strings only makes a
+    word of the report a placeholder: the safe side), bounded in memory by the distinct strings'
+    count, not their length; added in batches.
+
+    >>> p = Pieces(); p.add("acme"); p.settle(); ("acme" in p, "globex" in p, len(p))
+    (True, False, 1)
+    """
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+        self._sorted: Any = None  # numpy int64 array
+
+    def add(self, text: str) -> None:
+        self._pending.add(hash(text))
+        if len(self._pending) >= _PIECES_BATCH:
+            self.settle()
+
+    def settle(self) -> None:
+        """Merge the pending hashes into the sorted array."""
+        import numpy as np  # only for a redacted report
+
+        if not self._pending:
+            return
+        pending = np.fromiter(self._pending, dtype=np.int64, count=len(self._pending))
+        self._pending.clear()
+        self._sorted = pending if self._sorted is None else np.union1d(self._sorted, pending)
+        self._sorted.sort()
+
+    def __contains__(self, text: object) -> bool:
+        if not isinstance(text, str):
+            return False
+        key = hash(text)
+        if key in self._pending:
+            return True
+        if self._sorted is None:
+            return False
+        import numpy as np
+
+        at = int(np.searchsorted(self._sorted, key))
+        return at < len(self._sorted) and int(self._sorted[at]) == key
+
+    def __len__(self) -> int:
+        return len(self._pending) + (0 if self._sorted is None else len(self._sorted))
+
+
 @dataclass
 class Redactor:
     """A fixed mapping from original identifiers to placeholders, and the functions applying it.
@@ -142,7 +188,7 @@ class Redactor:
     kept_numbers: int = field(default=0, repr=False)
     runs: dict[str, str] = field(default_factory=dict, repr=False)  # file-name words: see learn_names
     # the input's pieces that the allow-list does not keep, case-folded: see learn_input, prose
-    inputs: set[str] = field(default_factory=set, repr=False)
+    inputs: Pieces = field(default_factory=lambda: Pieces(), repr=False)
 
     # ------------------------------------------------------------------ discovery
     @classmethod
@@ -205,7 +251,6 @@ class Redactor:
     # ------------------------------------------------------------------ applying
     _seen: dict[tuple[str, str], None] | None = field(default=None, repr=False)
     _ambiguous: tuple[int, frozenset[str]] | None = field(default=None, repr=False)
-    _input_starts: list[str] | None = field(default=None, repr=False)
 
     def _get(self, kind: str, original: str) -> str | None:
         placeholder = self.mapping[kind].get(original)
@@ -402,28 +447,25 @@ class Redactor:
 
     def learn_input(self, texts: Iterable[str]) -> None:
         """Remember every piece of `texts` (the captures' names and contents) that the allow-list does
-        not keep, for `prose`."""
+        not keep, for `prose` (as hashes: 8 bytes a distinct piece, whatever its length)."""
         allowed: set[str] = set()
         for text in texts:
             for match in _PIECE.finditer(text):
                 piece = match.group()
                 if piece in allowed:
                     continue
-                key = piece.casefold()
-                if key in self.inputs:
-                    continue
                 if self.allow.kind(piece) is None:
-                    self.inputs.add(key)
+                    self.inputs.add(piece.casefold())
                 elif len(allowed) < _MAX_ALLOWED_SEEN:
                     allowed.add(piece)
-        self._input_starts = None
+        self.inputs.settle()
 
     def prose(self, text: str) -> str:
         """A sentence of the report that quotes the captures (a diagnosis naming a parent's command, a
         service, a version, a file): the identifiers found replaced (`text`), then every piece that
         the captures hold and the allow-list does not keep replaced as `strict` does (`name-N`); the
-        report's own words stay. A piece cut short (`acme...`, `adminis+`) counts as the piece it
-        starts.
+        report's own words stay. A piece cut short (`acme...`, `adminis+`) is replaced unless the
+        allow-list keeps it.
 
         >>> r = Redactor.discover([]); r.learn_input(["/opt/acme/bin/payd --mode Springfield"])
         >>> r.prose("the parent PID 7 (/opt/acme/bin/payd --mode Spr...) does not wait")
@@ -436,17 +478,9 @@ class Redactor:
     def _allow_input(self, match: re.Match[str]) -> str:
         if match.lastgroup == "keep":
             return match.group()
-        key = match.group().casefold()
-        if key in self.inputs or (match.string.startswith(_CUT, match.end()) and self._starts_input(key)):
+        if match.group().casefold() in self.inputs or match.string.startswith(_CUT, match.end()):
             return self._allow(match)
         return match.group()
-
-    def _starts_input(self, key: str) -> bool:
-        """Does an input piece start with `key` (a piece cut short)?"""
-        if self._input_starts is None:
-            self._input_starts = sorted(self.inputs)
-        at = bisect.bisect_left(self._input_starts, key)
-        return at < len(self._input_starts) and self._input_starts[at].startswith(key)
 
     def free_text(self, kind: str, value: str) -> str:
         """A free-text field (`--case`, `--note`) as a whole: `case-1`, `note-1`."""
