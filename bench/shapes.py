@@ -127,11 +127,11 @@ _MD = ("report", "{in}", "-o", "{out}.md")
 _REDACT = ("redact", "{in}", "-o", "{out}")
 
 SHAPES = (
-    Shape("zombie chain", 4_000, zombie_chain, None, (_ANALYZE, ("analyze", "{in}"), _HTML)),
-    Shape("sessions of one node", 10_000, sessions, None, (_ANALYZE, _VERIFY, _HTML, _MD)),
-    Shape("distinct sessions", 3_000, lambda n: sessions(n, distinct=True), None, (_ANALYZE, _HTML)),
-    Shape("load snapshots", 20_000, snapshots, None, (_ANALYZE, _HTML, _MD)),
-    Shape("nodes in a bundle", 2_000, None, node_folders, (_ANALYZE, _HTML)),
-    Shape("one long line (bytes)", 48_000_000, long_line, None, (_ANALYZE, _HTML)),
-    Shape("service rows", 300_000, service_rows, None, (_VERIFY,)),
+    Shape("zombie chain", 4_000, zombie_chain, None, (_ANALYZE, ("analyze", "{in}"), _HTML, _REDACT)),
+    Shape("sessions of one node", 10_000, sessions, None, (_ANALYZE, _VERIFY, _HTML, _MD, _REDACT)),
+    Shape("distinct sessions", 3_000, lambda n: sessions(n, distinct=True), None, (_ANALYZE, _HTML, _REDACT)),
+    Shape("load snapshots", 20_000, snapshots, None, (_ANALYZE, _HTML, _MD, _REDACT)),
+    Shape("nodes in a bundle", 2_000, None, node_folders, (_ANALYZE, _HTML, _REDACT)),
+    Shape("one long line (bytes)", 48_000_000, long_line, None, (_ANALYZE, _HTML, _REDACT)),
+    Shape("service rows", 300_000, service_rows, None, (_ANALYZE, _VERIFY, _REDACT)),
 )

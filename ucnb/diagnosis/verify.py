@@ -23,14 +23,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from ucnb.diagnosis.diagnose import diagnose_node
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import match_process
+from ucnb.model.columns import TableReader, values
 from ucnb.model.findings import (
     NodeVerification,
     Pairing,
@@ -44,6 +45,9 @@ from ucnb.read.bundle import parse_status_date
 from ucnb.read.parsers.top_summary import MAX_UPTIME_DAYS
 from ucnb.text import plural
 
+if TYPE_CHECKING:  # the tables for notebooks only: verify itself reads the columns as parsed
+    import pandas as pd
+
 __all__ = [
     "SCHEMA", "compare", "compare_node", "order_problem", "parent_state", "parents_table", "pids_table",
     "verify",
@@ -53,22 +57,23 @@ SCHEMA = "ucnb.verify/1"
 REBOOT_TOLERANCE_MIN = 10  # uptimes are printed to the minute; boot times this close are one boot
 
 
-def _rows(listing: Listing | None) -> pd.DataFrame | None:
-    return None if listing is None else listing.processes
+def _reader(listing: Listing | None) -> TableReader | None:
+    """The listing's rows as parsed (no DataFrame built: verify needs neither pandas nor a frame)."""
+    return None if listing is None else TableReader.of(listing, "processes")
 
 
 def _defunct(listing: Listing | None) -> dict[int, int | None] | None:
     """{zombie pid: ppid or None} of a listing (first row wins), None without a listing."""
-    if listing is None:
+    reader = _reader(listing)
+    if listing is None or reader is None:
         return None
-    frame = listing.processes
-    rows = frame.loc[frame["zombie"].fillna(False).astype(bool)]
+    at = np.flatnonzero(reader.flags("zombie")).tolist()
+    pids = reader.take("pid", at)
+    ppids = reader.take("ppid", at) if listing.has_ppid else [None] * len(at)
     result: dict[int, int | None] = {}
-    ppids = rows["ppid"] if listing.has_ppid else pd.Series([pd.NA] * len(rows), dtype="Int64")
-    for pid, ppid in zip(rows["pid"].tolist(), ppids.tolist(), strict=True):
-        if pid is pd.NA or pid is None:
-            continue
-        result.setdefault(int(pid), None if ppid is pd.NA or ppid is None else int(ppid))
+    for pid, ppid in zip(pids, ppids, strict=True):
+        if pid is not None:
+            result.setdefault(int(pid), None if ppid is None else int(ppid))
     return result
 
 
@@ -78,12 +83,35 @@ def _count(node: Node | None) -> int | None:
     return node.latest_load.summary.zombie
 
 
-def _process(frame: pd.DataFrame, pid: int) -> dict[str, Any] | None:
-    hit = frame.loc[frame["pid"] == pid]
-    if hit.empty:
+_FIELDS = ("pid", "ppid", "comm", "command", "stime")
+
+
+def _row(reader: TableReader, at: int) -> dict[str, Any]:
+    return {k: reader.take(k, [at])[0] for k in _FIELDS}
+
+
+def _process(reader: TableReader, pid: int) -> dict[str, Any] | None:
+    """The first row of `pid`, None when the listing has none."""
+    hit = np.flatnonzero(reader.ints("pid") == pid)
+    return _row(reader, int(hit[0])) if len(hit) else None
+
+
+def _restarted_as(reader: TableReader, parent: dict[str, Any]) -> dict[str, Any] | None:
+    """The live process running the parent's command: the one under the same grandparent (e.g.
+    servM) first, then one under another parent, then one of unknown parent; the lowest PID first."""
+    at = [i for i, command in enumerate(reader.take("command")) if command == parent["command"]]
+    zombie = reader.flags("zombie")
+    at = [i for i in at if not zombie[i]]
+    if not at:
         return None
-    row = hit.iloc[0]
-    return {k: (None if pd.isna(row[k]) else row[k]) for k in ("pid", "ppid", "comm", "command", "stime")}
+    grand = parent["ppid"]
+    pids, ppids = reader.take("pid", at), reader.take("ppid", at)
+
+    def rank(k: int) -> tuple[int, int]:
+        same = 0 if grand is None or ppids[k] == grand else 1 if ppids[k] is not None else 2
+        return same, pids[k] if pids[k] is not None else 2**63
+
+    return _row(reader, at[min(range(len(at)), key=rank)])
 
 
 def _parents(
@@ -94,13 +122,13 @@ def _parents(
     b_listing = before.listing
     b_defunct = _defunct(b_listing) or {}
     ppids = sorted({p for p in b_defunct.values() if p is not None and p > 1})
-    if not ppids or b_listing is None:
+    b_rows = _reader(b_listing)
+    if not ppids or b_rows is None:
         return []
-    b_frame = b_listing.processes
-    a_frame = _rows(after.listing) if after is not None else None
+    a_rows = _reader(after.listing) if after is not None else None
     result = []
     for ppid in ppids:
-        parent = _process(b_frame, ppid)
+        parent = _process(b_rows, ppid)
         if parent is None:
             continue
         service = match_process(parent["comm"], parent["command"], before.product, catalogue)
@@ -108,26 +136,12 @@ def _parents(
             "ppid": ppid, "command": parent["command"], "service": service.name if service else None,
             "after_pid": None, "after_start": None, "restarted": None,
         }
-        if a_frame is not None:
-            same = _process(a_frame, ppid)
+        if a_rows is not None:
+            same = _process(a_rows, ppid)
             if same is not None and same["command"] == parent["command"]:
                 entry.update(after_pid=ppid, after_start=same["stime"], restarted=rebooted is True)
-            else:
-                candidates = a_frame.loc[
-                    (a_frame["command"] == parent["command"]) & ~a_frame["zombie"].fillna(False).astype(bool)
-                ]
-                if not candidates.empty:
-                    # prefer the one under the same grandparent (e.g. servM), then the lowest PID
-                    grand = parent["ppid"]
-                    order = candidates.assign(
-                        _same=(candidates["ppid"] != grand) if grand is not None else False
-                    ).sort_values(["_same", "pid"])
-                    row = order.iloc[0]
-                    entry.update(
-                        after_pid=int(row["pid"]),
-                        after_start=None if pd.isna(row["stime"]) else row["stime"],
-                        restarted=True,
-                    )
+            elif (row := _restarted_as(a_rows, parent)) is not None:
+                entry.update(after_pid=int(row["pid"]), after_start=row["stime"], restarted=True)
         result.append(ParentAfter(**entry))
     return result
 
@@ -265,11 +279,10 @@ def _service_states(before: Node, after: Node, catalogue: Catalogue) -> list[Ser
     owners = [g.service for g in diagnose_node(before, catalogue=catalogue).groups if g.service]
     restarts = {r["service"]: r for r in after.restarts if r.get("service")}
     listed: dict[str, tuple[str, str]] = {}
-    frame = after.services
-    if not frame.empty:
-        for name, shown, row in zip(frame["service"], frame["state"], frame["source"], strict=True):
-            if isinstance(name, str) and isinstance(shown, str):
-                listed[name] = (shown, str(row))
+    names, shown_as = values(after, "services", "service"), values(after, "services", "state")
+    for name, shown, row in zip(names, shown_as, values(after, "services", "source"), strict=True):
+        if isinstance(name, str) and isinstance(shown, str):
+            listed[name] = (shown, str(row))
     states = []
     for service in dict.fromkeys(owners + sorted(restarts)):
         state: str | None = None
@@ -546,6 +559,8 @@ def pids_table(result: Verification) -> pd.DataFrame:
             node  cleared remaining new
     0  cucm-sub1  [22908]        []  []
     """
+    import pandas as pd  # a notebook's table: not for `ucnb verify`
+
     rows = [(n.node, list(n.cleared_pids), list(n.remaining_pids), list(n.new_pids)) for n in result.nodes]
     return pd.DataFrame(rows, columns=["node", "cleared", "remaining", "new"])
 
@@ -559,6 +574,8 @@ def parents_table(result: Verification) -> pd.DataFrame:
         ppid            service  after_pid after_start  restarted
     0  29815  Cisco AMC Service      23505       11:05       True
     """
+    import pandas as pd  # a notebook's table: not for `ucnb verify`
+
     columns = ["node", "ppid", "command", "service", "after_pid", "after_start", "restarted"]
     rows = [
         (n.node, p.ppid, p.command, p.service, p.after_pid, p.after_start, p.restarted)

@@ -18,9 +18,9 @@ colour, no clock).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
-import pandas as pd
 
 from ucnb.diagnosis.outcome import decide
 from ucnb.diagnosis.verify import parent_state
@@ -43,6 +43,9 @@ from ucnb.model.findings import (
 from ucnb.model.graph import build_graph, children
 from ucnb.model.results import Listing
 from ucnb.text import plural
+
+if TYPE_CHECKING:  # a DataFrame is drawn through the graph: `ucnb analyze` needs no pandas
+    import pandas as pd
 
 __all__ = ["render_tree", "tree_of_group", "action_needed", "format_analysis", "format_verify"]
 

@@ -50,6 +50,7 @@ import ipaddress
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from ucnb.model.columns import distinct
 from ucnb.model.results import Bundle
 
 # Accounts that the UC appliance itself creates: they identify no customer and stay.
@@ -385,10 +386,8 @@ def found_in_bundle(bundle: Bundle, found: Found, listed_users: set[str]) -> Non
                 value = str(value or "")
                 if value:
                     found.add_host(value)
-        for listing in node.listings:
-            listed_users.update(str(u) for u in listing.processes["user"].dropna().unique())
-        for snapshot in node.loads:
-            listed_users.update(str(u) for u in snapshot.processes["user"].dropna().unique())
+        for table in [*node.listings, *node.loads]:  # the column as parsed: no DataFrame per snapshot
+            listed_users.update(str(u) for u in distinct(table, "processes", "user") if u is not None)
 
 
 def customer_users(names: Iterable[str]) -> set[str]:
