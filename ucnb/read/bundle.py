@@ -184,6 +184,7 @@ def _parse_capture(capture: Capture) -> list[_Session]:
     # text outside any section is kept with the first session of the file that has sections
     for section in capture.sections:
         item = parse_section(section)
+        section.release()  # the parsed result holds what is needed: the lines go as the file is read
         if capture.markup and isinstance(item.result, Listing):  # said where the rows are judged
             item.result.warnings[:0] = capture.markup
             item.warnings[:0] = capture.markup

@@ -220,10 +220,25 @@ class CaptureSection:
     cut_short: bool = False  # the pager said (lines A - B of C) with B < C at the end
     shell: bool = False  # typed at a Linux shell prompt: the command is recognised by its output
     captured_at: datetime | None = None  # from the session log's time stamps, when it has them
+    released: tuple[str, int] | None = field(default=None, repr=False)  # (source, last_line) once let go
 
     @property
     def last_line(self) -> int:
+        if self.released is not None:
+            return self.released[1]
         return self.first_line + len(self.lines) - 1
+
+    def release(self) -> None:
+        """Let the lines go once parsed (10,000 sessions' lines are 30 MiB); `source` and `last_line`
+        stay as they were.
+
+        >>> section = CaptureSection("ps.txt", 0, "ps", "ps", 4, ["", "PID CMD", "1 init", ""])
+        >>> section.release(); section.lines, section.source, section.last_line
+        ([], 'ps.txt:5-6', 7)
+        """
+        if self.released is None:
+            self.released = (self.source, self.last_line)
+            self.lines = []
 
     @property
     def source(self) -> str:
@@ -232,6 +247,8 @@ class CaptureSection:
         A command typed at the prompt with no output at all points at its own prompt line, which
         is the line before the (empty) output and always inside the file.
         """
+        if self.released is not None:
+            return self.released[0]
         prompt_only = self.typed is not None and self.first_line > 1
         first = last = self.first_line - 1 if prompt_only else self.first_line
         for i, text in enumerate(self.lines):  # trim blank edges for a tight range
