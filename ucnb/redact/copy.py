@@ -58,9 +58,11 @@ def redact_sources(
             texts.append(_decoded(src))
     redactor = Redactor.discover(texts, bundles=[bundle for _, bundle in read], users=extra_users)
     redactor.replaced.clear()
+    group_files = [files for files, _ in read]
+    del read, texts  # the bundles and the decoded texts: found what they name, they go
     out: list[tuple[str, bytes]] = []
     taken: set[str] = set()
-    for group, (files, _) in zip(groups, read, strict=True):
+    for group, files in zip(groups, group_files, strict=True):
         prefix = ""
         if separate:
             base = os.path.basename(os.path.normpath(os.fspath(group[0])))

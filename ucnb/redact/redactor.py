@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,23 @@ _HOST_BEFORE = re.compile(
     r"(?:@|//|\\\\|[=:] ?|--?[\w.-]*(?:host|server|peer|node|target)[\w.-]*[ =]['\"]?)\Z", re.IGNORECASE
 )
 _HOST_LINE = re.compile(r"(?i)\s*(?:host ?name|\d{1,3}(?:\.\d{1,3}){3}\s)")
+
+
+def _chunks(text: str) -> Iterator[str]:
+    """`text` whole, or past `_CHUNK` characters a chunk of whole lines at a time.
+
+    >>> [len(chunk) for chunk in _chunks(("x" * 99 + "\\n") * 30_000)]
+    [1048600, 1048600, 902800]
+    """
+    if len(text) <= _CHUNK:
+        yield text
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", min(start + _CHUNK, len(text)))
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _host_position(match: re.Match[str]) -> bool:
@@ -228,7 +245,8 @@ class Redactor:
         seen: dict[tuple[str, str], None] = {}
         probe._seen = seen
         for text in texts:
-            probe.text(text)
+            for chunk in _chunks(text):  # the order met is all it keeps: no redacted copy of a whole text
+                probe.text(chunk)
         originals = {value.lower() for values in sets.values() for value in values}
         redactor = cls()
         for kind in KINDS:
@@ -415,16 +433,8 @@ class Redactor:
         """
         if not text:
             return text
-        if len(text) <= _CHUNK:
-            return PLACEHOLDER.sub(self._allow, self.text(text))
-        pieces = []  # a long text a chunk of whole lines at a time: no whole intermediate copy
-        start = 0
-        while start < len(text):
-            end = text.find("\n", min(start + _CHUNK, len(text)))
-            end = len(text) if end < 0 else end + 1
-            pieces.append(PLACEHOLDER.sub(self._allow, self.text(text[start:end])))
-            start = end
-        return "".join(pieces)
+        # a long text a chunk of whole lines at a time: no whole intermediate copy
+        return "".join(PLACEHOLDER.sub(self._allow, self.text(chunk)) for chunk in _chunks(text))
 
     def strict_name(self, path: str) -> str:
         """A posix path redacted by the allow-list, component by component."""
