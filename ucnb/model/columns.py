@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import MISSING
+from sys import intern
 from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 if TYPE_CHECKING:  # pandas is imported when a DataFrame is first built (see Frame): `inspect` never does
@@ -71,6 +72,23 @@ def empty_frame(columns: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in columns.items()})
 
 
+SHARED_ROWS = 1_024  # a table of at most this many rows shares its strings with every other table
+
+
+def shared(values: list[Any]) -> list[Any]:
+    """`values` with each string shared with every other small table's (`sys.intern`: 10,000
+    sessions of one node repeat the same users, commands and times); a larger table as it is (its
+    values are mostly its own: a table of them would cost more than it saves).
+
+    >>> a, b = shared(["root", "ccm" + "serv+"]), shared(["ccmserv" + "+", None])
+    >>> a[1] is b[0], b[1]
+    (True, None)
+    """
+    if len(values) > SHARED_ROWS:
+        return values
+    return [intern(v) if v.__class__ is str else v for v in values]
+
+
 class Columns:
     """The typed columns of a table whose DataFrame is not built yet (what the parsers return).
 
@@ -93,6 +111,9 @@ class Columns:
             raise ValueError(f"columns not in the model: {sorted(unknown)}")
         if n is None:
             n = next((len(v) for v in data.values() if v is not None), 0)
+        for name, values in data.items():
+            if values.__class__ is list and spec[name] == "string":
+                data[name] = shared(values)
         self.spec, self.data, self.n = spec, data, n
 
     def __len__(self) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from sys import intern
 
 from ucnb.model.results import LoadSummary
 from ucnb.read.parsers.top_values import UNIT_POWER
@@ -117,7 +118,7 @@ def read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
         prefix = "" if kind == "cpu" else f"cpu{match.group(1)}."
         found = _CPU_FIELD_RE.findall(match.group(2))
         for number, label in found:
-            summary.cpu[prefix + _CPU_LONG_NAMES.get(label, label)] = float(number.replace(",", "."))
+            summary.cpu[intern(prefix + _CPU_LONG_NAMES.get(label, label))] = float(number.replace(",", "."))
         if not found:
             return "Cpu line without percentages"
         return _unread("Cpu", _CPU_LABEL_RE, match.group(2), found)
@@ -131,7 +132,7 @@ def read_summary(kind: str, line: str, summary: LoadSummary) -> str | None:
         power = UNIT_POWER[suffix.lower()] if suffix else line_power
         kib = round(float(number.replace(",", ".")) * 1024**power)
         target = summary.mem if (label == "Mem" or key in _MEM_ONLY_KEYS) else summary.swap
-        target[key] = kib
+        target[intern(key)] = kib  # one key object for every snapshot's
     return _unread(label, _MEM_LABEL_RE, rest, [(n, key) for n, _, key in found]) if found else (
         f"{label} line without figures")
 
