@@ -177,15 +177,16 @@ _NO_PANDAS = """
 import sys
 from ucnb.cli import main
 status = main(sys.argv[1:])
-heavy = sorted({name.split(".")[0] for name in sys.modules} & {"pandas", "pyarrow", "matplotlib"})
+heavy = sorted({name.split(".")[0] for name in sys.modules} & {"pandas", "pyarrow"})
 print("HEAVY", " ".join(heavy) or "-", file=sys.stderr)
 sys.exit(status)
 """
 
 
-def test_analyze_verify_and_redact_load_no_pandas(tmp_path: Path) -> None:
+def test_analyze_verify_report_and_redact_load_no_pandas(tmp_path: Path) -> None:
     """pandas and pyarrow cost 85 MiB of resident memory at import, a quarter of the 300 MiB every
-    command is allowed beyond its input: the commands that show no table read the parsed columns."""
+    command is allowed beyond its input: the commands read the parsed columns, the report's
+    pictures draw the listing itself."""
     import subprocess
     import sys as system
 
@@ -195,7 +196,9 @@ def test_analyze_verify_and_redact_load_no_pandas(tmp_path: Path) -> None:
     for args in (["analyze", "--json", path], ["analyze", sample / "before"],
                  ["verify", "--json", sample / "before", sample / "after"],
                  ["verify", sample / "before", sample / "after"], ["verify", path, path],
-                 ["redact", path, sample / "after", "-o", tmp_path / "copy"]):
+                 ["redact", path, sample / "after", "-o", tmp_path / "copy"],
+                 ["report", sample / "before", "--after", sample / "after", "-o", tmp_path / "r.html"],
+                 ["report", path, "--redact", "-o", tmp_path / "r.md"]):
         done = subprocess.run([system.executable, "-c", _NO_PANDAS, *map(str, args)], capture_output=True,
                               text=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr

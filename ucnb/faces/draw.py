@@ -27,17 +27,17 @@ listing's size.
 from __future__ import annotations
 
 import io
+import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
 
 # isort: split
 import networkx as nx
-import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
@@ -49,6 +49,9 @@ from ucnb.model.findings import Group
 from ucnb.model.graph import ancestors, build_graph
 from ucnb.model.results import Listing, PerfmonTimeline
 from ucnb.text import printable
+
+if TYPE_CHECKING:  # a notebook may give a DataFrame; the report gives the listing (no pandas)
+    import pandas as pd
 
 __all__ = [
     "PALETTE",
@@ -110,6 +113,18 @@ class _Box:
     @property
     def height(self) -> float:
         return len(self.lines) * _LINE_IN + 2 * _PAD_Y
+
+
+def _number(value: Any) -> int | None:
+    """`value` as an int; None for None, NaN or pandas' NA (a notebook's table), without importing
+    pandas (a report's pictures need none: 85 MiB resident).
+
+    >>> [_number(v) for v in (None, float("nan"), 0, 3.0)]
+    [None, None, 0, 3]
+    """
+    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
 
 
 def _as_graph(listing: Listing | pd.DataFrame | nx.DiGraph | None) -> nx.DiGraph:
@@ -179,7 +194,7 @@ def zombie_tree_nodes(
     Each box has `kind` (a PALETTE key), `lines` (its label) and `pid` (None for summaries).
     """
     g = _as_graph(listing)
-    ppid = None if group.ppid is None or pd.isna(group.ppid) else int(group.ppid)
+    ppid = _number(group.ppid)
     zombie_pids = sorted({int(p) for p in group.zombie_pids})
     service = group.service
 
@@ -450,7 +465,7 @@ def draw_zombie_trend(
     bars took minutes to draw).
     """
     labels = [str(label) for label, _ in snapshot_counts]
-    counts = [None if count is None or pd.isna(count) else int(count) for _, count in snapshot_counts]
+    counts = [_number(count) for _, count in snapshot_counts]
     width = min(14.0, max(4.0, 0.7 * len(labels) + 1.5))
     fig = PictureFigure(figsize=(width, 3.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()

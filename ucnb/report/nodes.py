@@ -15,6 +15,7 @@ from typing import Any
 from ucnb.faces.plan import headline, sentence, steps_for
 from ucnb.faces.tree import tree_of_group
 from ucnb.model.actions import WHO, action, timing, urgency
+from ucnb.model.columns import LISTING_COLUMNS, Columns, TableReader, rows, values
 from ucnb.model.findings import Group, NextAction, NodeOutcome
 from ucnb.model.results import Node
 from ucnb.report.evidence import line_text
@@ -194,18 +195,17 @@ def _num(value: Any) -> str:
 
 
 def _listing_frame(node: Node, redactor: Any) -> Any:
-    import pandas as pd
-
+    """The listing to draw: as parsed, or with its users and commands redacted (a copy of those
+    columns only; no DataFrame: the report needs no pandas)."""
     listing = node.listing
-    if listing is None:
-        return None
-    frame = listing.processes
-    if redactor is None:
-        return frame
-    frame = frame.copy()
+    if listing is None or redactor is None:
+        return listing
+    table = TableReader.of(listing, "processes").table
+    data = dict(table.data) if isinstance(table, Columns) else {
+        column: values(listing, "processes", column) for column in LISTING_COLUMNS}
     for column in ("user", "comm", "command"):
-        frame[column] = frame[column].map(lambda v: v if pd.isna(v) else redactor.strict(v)).astype("string")
-    return frame
+        data[column] = [v if v is None else redactor.strict(v) for v in values(listing, "processes", column)]
+    return replace(listing, processes=Columns(LISTING_COLUMNS, data, rows(listing, "processes")))
 
 
 def _other_groups(context: Any, node: Node, entry: Any) -> Section:
