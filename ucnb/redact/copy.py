@@ -50,19 +50,16 @@ def redact_sources(
     part)."""
     groups = [[path] for path in paths] if separate else [list(paths)]
     limits = {"max_total_bytes": max_total_bytes, "max_members": max_members}
-    read = [(read_sources(group, **limits).files, load(*group, **limits)) for group in groups]
-    texts = []
-    for files, _ in read:
-        for src in files:
-            texts.append(src.name)
-            texts.append(_decoded(src))
-    redactor = Redactor.discover(texts, bundles=[bundle for _, bundle in read], users=extra_users)
+    # each file decoded once, its bytes let go: a 48 MB line is not held as bytes and text all along
+    decoded = [[(src.name, _decoded(src)) for src in read_sources(group, **limits).files] for group in groups]
+    bundles = [load(*group, **limits) for group in groups]
+    texts = [piece for files in decoded for name, text in files for piece in (name, text)]
+    redactor = Redactor.discover(texts, bundles=bundles, users=extra_users)
     redactor.replaced.clear()
-    group_files = [files for files, _ in read]
-    del read, texts  # the bundles and the decoded texts: found what they name, they go
+    del bundles, texts  # found what they name, they go
     out: list[tuple[str, bytes]] = []
     taken: set[str] = set()
-    for group, files in zip(groups, group_files, strict=True):
+    for group, files in zip(groups, decoded, strict=True):
         prefix = ""
         if separate:
             base = os.path.basename(os.path.normpath(os.fspath(group[0])))
@@ -74,9 +71,8 @@ def redact_sources(
                 prefix = f"{base}~{number}"
             taken.add(prefix.lower())
             prefix += "/"
-        for src in files:
-            text = redactor.strict(_decoded(src))
-            out.append((prefix + redactor.strict_name(src.name), text.encode("utf-8")))
+        for name, text in files:
+            out.append((prefix + redactor.strict_name(name), redactor.strict(text).encode("utf-8")))
     return redactor, _unique_paths(sorted(out))
 
 
