@@ -223,3 +223,21 @@ def test_redact_of_300_sessions_builds_no_dataframe_per_snapshot(tmp_path: Path,
     assert all(built(x, "processes") is None for x in [*node.listings, *node.loads])
     ((_, data),) = files
     assert b"jsmith" not in data  # a user listed in the USER column is still found and replaced
+
+
+def test_sessions_of_one_node_share_their_strings(tmp_path: Path) -> None:
+    """10,000 sessions repeat the same users, commands, header names and summary labels: one string
+    object each, not one per session (26 MiB of copies in a bundle of 120 MiB)."""
+    from ucnb.model.columns import values
+    from ucnb.read.bundle import load
+
+    path = tmp_path / "sessions.log"
+    path.write_text(shapes.sessions(40))
+    (node,) = load(path).nodes
+    first, last = node.listings[0], node.listings[-1]
+    for column in ("user", "command", "stime"):
+        pairs = zip(values(first, "processes", column), values(last, "processes", column), strict=True)
+        assert all(a is b for a, b in pairs)
+    assert all(a is b for a, b in zip(first.columns, last.columns, strict=True))
+    (cpu_first, cpu_last) = (list(node.loads[0].summary.cpu), list(node.loads[-1].summary.cpu))
+    assert cpu_first == cpu_last and all(a is b for a, b in zip(cpu_first, cpu_last, strict=True))
