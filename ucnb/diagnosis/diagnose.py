@@ -16,15 +16,15 @@ contract's `ucnb.analysis/1` JSON (`diagnose(bundle).to_json()`). Deterministic:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import networkx as nx
 import numpy as np
 
 from ucnb.diagnosis.history import history, history_growth, in_use, join_listing
-from ucnb.diagnosis.remedy import LINUX_COUNT, LINUX_LISTING, RECOLLECT, linux_remediation, remediation
+from ucnb.diagnosis.remedy import LINUX_COLLECT_BEFORE, RECOLLECT, linux_remediation, linux_words, remediation
 from ucnb.diagnosis.trend import (
     DEFAULT_PID_MAX,
     Growth,
@@ -61,7 +61,10 @@ from ucnb.text import plural
 if TYPE_CHECKING:  # pandas only for groups_table: a scan's workers never import it
     import pandas as pd
 
-__all__ = ["SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table"]
+__all__ = [
+    "SCHEMA", "DEFAULT_PID_MAX", "analyze", "diagnose", "diagnose_node", "groups_table", "in_linux_words",
+    "pid1_command",
+]
 
 SCHEMA = "ucnb.analysis/1"
 SHOWN_CHILDREN = 5
@@ -180,7 +183,8 @@ def _group(
         urgency=judgement.urgency,
         urgency_reason=judgement.reason,
         when=when(remedy.action, remedy.impact),
-        collect_before=_collect_before(owner, catalogue),
+        collect_before=(tuple(CollectBefore(command, why) for command, why in LINUX_COLLECT_BEFORE)
+                        if product == "linux" else _collect_before(owner, catalogue)),
         defects=tuple(
             match(defect, node.identity.version)
             for defect in (owner.service.defects if owner.kind == "service" and owner.service else ())
@@ -195,21 +199,29 @@ _RANK = {"service": 0, "missing": 1, "no_ppid": 1, "unconfirmed": 1, "init": 2, 
 def _quiet_step(
     zombie_count: int | None, listing: Listing | None, damaged: list[str], room: Headroom, rate: Growth,
     counted_by: str = "show process load counts",
-    linux: bool = False,
 ) -> NextStep:
-    """The next step of a node whose listing shows no defunct row (`linux`: not a UC node, the Linux
-    commands)."""
-    step = _quiet_uc(zombie_count, listing, damaged, room, rate, counted_by)
-    if not linux:
-        return step
-    return replace(step, command=_linux_words(step.command), reason=_linux_words(step.reason) or "")
+    """The next step of a node whose listing shows no defunct row."""
+    return _quiet_uc(zombie_count, listing, damaged, room, rate, counted_by)
 
 
-def _linux_words(text: str | None) -> str | None:
-    """A UC step's words with the Linux commands (`ps -eo ...`, `top -b -n 1`) in place of UCOS's."""
-    if text is None:
-        return None
-    return text.replace(RECOLLECT, LINUX_LISTING).replace("show process load", LINUX_COUNT)
+T = TypeVar("T")
+# captured text (process commands, rows), never the kit's words: kept as read
+_CAPTURED = frozenset({"zombies", "perfmon", "parent_command", "owner_command", "ancestry", "other_children",
+                       "trend", "sources"})
+
+
+def in_linux_words(value: T) -> T:
+    """Every string the kit wrote in a Linux node's findings, with the Linux commands in place of
+    UCOS's (`remedy.LINUX_WORDS`): one pass, so no face of a Linux node names a UCOS command."""
+    if isinstance(value, str):
+        return linux_words(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(in_linux_words(item) for item in value)  # type: ignore[return-value]
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: in_linux_words(getattr(value, f.name)) for f in fields(value)
+                   if f.name not in _CAPTURED}
+        return replace(value, **changed)
+    return value
 
 
 def _quiet_uc(
@@ -270,11 +282,10 @@ def _quiet_uc(
 
 def _next_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
                rate: Growth, listing: Listing | None,
-               counted_by: str = "show process load counts", linux: bool = False) -> NextStep:
+               counted_by: str = "show process load counts") -> NextStep:
     if not groups:
-        return _quiet_step(zombie_count, listing, damaged, room, rate, counted_by, linux)
-    step = _group_step(groups, zombie_count, damaged, room, rate)
-    return replace(step, reason=_linux_words(step.reason) or "") if linux else step
+        return _quiet_step(zombie_count, listing, damaged, room, rate, counted_by)
+    return _group_step(groups, zombie_count, damaged, room, rate)
 
 
 def _group_step(groups: list[Group], zombie_count: int | None, damaged: list[str], room: Headroom,
@@ -409,7 +420,7 @@ def _groups(
     rates = listing_rates(node)
     walker = Walker(g, node.product, catalogue, _peers(node)) if g is not None else None
     groups = []
-    pid1 = _pid1_command(node.listing) if node.product == "linux" else None
+    pid1 = pid1_command(node.listing) if node.product == "linux" else None
     for ppid in sorted(by_parent, key=lambda p: (p is None, p or 0)):
         if ppid is not None and rates.get(ppid) is not None and rates[ppid].hours is not None:
             rate: tuple[Growth, str | None] = (rates[ppid], "listings")
@@ -431,8 +442,12 @@ def _no_process_data(node: Node) -> NextStep | None:
                     urgency_reason="whether zombies are present is not known yet (no zombie count)")
 
 
-def _pid1_command(listing: Listing | None) -> str | None:
-    """The command of PID 1 when the listing shows it (an init, or a container's application)."""
+def pid1_command(listing: Listing | None) -> str | None:
+    """The command of PID 1 when the listing shows it (an init, or a container's application).
+
+    >>> pid1_command(None) is None
+    True
+    """
     if listing is None or not rows(listing, "processes"):
         return None
     table = TableReader.of(listing, "processes")
@@ -518,7 +533,7 @@ def diagnose_node(
                 "the owner is uncertain; recollect the listing"
             )
 
-    return NodeAnalysis(
+    analysis = NodeAnalysis(
         node=node.name,
         product=node.product,
         zombie_count=zombie_count,
@@ -526,9 +541,8 @@ def diagnose_node(
         zombies=zombies,
         groups=tuple(groups),
         next_step=_no_process_data(node) or _next_step(groups, zombie_count, damaged, room, rate_all, listing,
-                                                       counted_by, node.product == "linux"),
-        warnings=tuple(dict.fromkeys(_linux_words(text) or "" for text in warnings) if node.product == "linux"
-                       else dict.fromkeys(warnings)),
+                                                       counted_by),
+        warnings=tuple(dict.fromkeys(warnings)),
         trend=trend(node.loads),
         leak_rate_per_hour=rate_all.rate,
         trend_hours=None if rate_all.hours is None else round(rate_all.hours, 4),
@@ -537,6 +551,7 @@ def diagnose_node(
         leak_rate_note=rate_all.note,
         perfmon=_perfmon(node, groups, zombies),
     )
+    return in_linux_words(analysis) if node.product == "linux" else analysis
 
 
 def _perfmon(node: Node, groups: list[Group], zombies: ZombieRows | tuple[()]) -> PerfmonHistory | None:

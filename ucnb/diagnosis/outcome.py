@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ucnb.diagnosis.diagnose import diagnose
-from ucnb.diagnosis.remedy import LINUX_COUNT, window_text
+from ucnb.diagnosis.remedy import LINUX_COUNT, LINUX_LISTING, RECOLLECT, is_init, window_text
 from ucnb.diagnosis.verify import compare
 from ucnb.knowledge.catalogue import Catalogue
 from ucnb.model.actions import IF_INSISTED, STATUSES, action
@@ -53,6 +53,7 @@ from ucnb.text import plural
 __all__ = ["Case", "assess", "decide", "versions_of"]
 
 RECHECK = "show process load"
+PID1 = "ps -o pid,args -p 1"  # a Linux host or container: what runs as PID 1
 SERVICE_LIST = "utils service list"
 REBOOT = "utils system restart"
 
@@ -98,15 +99,30 @@ def _clearing(node: NodeAnalysis, group: Group, decision: Decision | None) -> Ne
                  service=group.service, ppid=group.ppid, optional=optional, customer_why=told)
 
 
-def _after_clearing(node: NodeAnalysis, first: NextAction) -> list[NextAction]:
-    """The checks after the clearing step: the zombie count (Cisco's procedure ends with it); after
-    ending the parent, first that it is gone, and that its service runs again."""
-    steps = []
-    if first.action == "kill_parent":
-        steps.append(_step("check_parent_gone", node.node, "after_fix",
-                           f"the zombies are cleared only once their parent has ended: PID {first.ppid} "
-                           "must no longer be listed", command=f"show process pid {first.ppid}",
-                           ppid=first.ppid))
+def _promised(node: NodeAnalysis, step: NextAction) -> list[NextAction]:
+    """The check of what a clearing step promises: after ending or restarting the parent, that it is
+    gone (or runs with a new start); after running a container with an init, that PID 1 is one."""
+    linux = node.product == "linux"
+    checks = action(step.action).checks
+    if checks == "parent" and step.ppid is not None and step.ppid > 1:
+        command = f"ps -o pid,lstart,args -p {step.ppid}" if linux else f"show process pid {step.ppid}"
+        gone = ("must no longer be listed, or run with a new start time" if step.action != "kill_parent"
+                else "must no longer be listed")
+        return [_step("check_parent_gone", node.node, "after_fix",
+                      f"the zombies are cleared only once their parent has ended: PID {step.ppid} {gone}",
+                      command=command, ppid=step.ppid)]
+    if checks == "init" and linux:
+        return [_step("check_init", node.node, "after_fix",
+                      "an init reaps the children it adopts, the application as PID 1 does not: PID 1 must "
+                      "be an init (tini, dumb-init, `docker-init`)", command=PID1, ppid=step.ppid)]
+    return []
+
+
+def _after_clearing(node: NodeAnalysis, first: NextAction,
+                    decided: Sequence[NextAction] = ()) -> list[NextAction]:
+    """The checks after the clearing step: what it (and each other decided step) promises, then the
+    zombie count (Cisco's procedure ends with it), and after ending the parent that its service runs."""
+    steps = [check for step in (first, *decided) for check in _promised(node, step)]
     steps.append(_step("recheck", node.node, "after_1h" if _growing(node) else "after_fix",
                        "the count must fall to 0" if node.product == "linux"
                        else "Cisco's procedure ends with this check: the count must fall to 0",
@@ -143,9 +159,9 @@ def _recurrence(node: NodeAnalysis, group: Group | None, version: str | None) ->
     return steps
 
 
-def _count_command(node: NodeAnalysis) -> str:
+def _count_command(node: NodeAnalysis | None) -> str:
     """The zombie count's command: UCOS's, or `top -b -n 1` on a Linux host or container (issue 23)."""
-    return LINUX_COUNT if node.product == "linux" else RECHECK
+    return LINUX_COUNT if node is not None and node.product == "linux" else RECHECK
 
 
 def _growing(node: NodeAnalysis) -> bool:
@@ -178,7 +194,9 @@ def _before(node: NodeAnalysis, decisions: Sequence[Decision], version: str | No
     # asking for what is missing is never "optional" nor "to clear it": it comes first, now
     steps = [replace(s, when="now", optional=False) if s.action == "recollect" else s for s in steps]
     if steps[0].action not in ("recollect", "leave"):
-        steps += _after_clearing(node, steps[0])
+        decided = [s for s in steps[1:] if any((d.node, d.ppid, d.action) == (node.node, s.ppid, s.action)
+                                               for d in decisions)]
+        steps += _after_clearing(node, steps[0], decided)
     if _growing(node):
         steps += [s for s in _recurrence(node, best, version) if s.when != "after_1h"]
     status = "optional" if all(s.optional for s in steps if s.action != "recheck") else step.urgency
@@ -208,6 +226,7 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
               decisions: Sequence[Decision], version: str | None) -> NodeOutcome:
     """The outcome of a node with a before and an after capture."""
     name = check.node
+    count = _count_command(node or after)
     base = NodeOutcome(name, "verified", "unknown", check.reason, verdict=check.verdict,
                        zombies_before=check.before_count, zombies_after=check.after_count,
                        rebooted=check.rebooted, residual_pids=check.remaining_pids + check.new_pids,
@@ -219,10 +238,10 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     if problem and check.order_forced:  # compared anyway (--force-order): judged, the problem kept
         base = replace(base, order_problem=problem)
     elif problem:
-        again = _step("recapture_after", name, "now", problem, command=RECHECK)
+        again = _step("recapture_after", name, "now", problem, command=count)
         return replace(base, order_problem=problem, why=problem, next_actions=(again,))
     if check.verdict == "unknown":
-        again = _step("recapture_after", name, "now", check.reason, command=RECHECK)
+        again = _step("recapture_after", name, "now", check.reason, command=count)
         return replace(base, next_actions=(again,))
     down = tuple(s.service for s in check.service_state_after if s.running is False)
     steps = [_step("start_service", name, "now",
@@ -239,18 +258,50 @@ def _verified(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
             return replace(base, status="monitor", recurrence_watch=True, passes=True,
                            why="cleared; the leak grew before the fix, so it is watched",
                            next_actions=tuple(_recurrence(node, group, version)))
-        return replace(base, status="cleared", passes=True, why=_gone(check, decision) or "no zombie left")
+        if _init_kept(check, decision) is False:  # cleared, but what was decided was not done
+            return replace(base, status="recommended", why=_no_init(check),
+                           next_actions=_init_again(name, decision))
+        why = _gone(check, decision) or "no zombie left"
+        if _init_kept(check, decision):
+            why += f"; PID 1 is now `{check.pid1_after}`, an init: it reaps the children it adopts"
+        return replace(base, status="cleared", passes=True, why=why)
     fields = _residual(node, check, after, steps, decisions)
     if decision is not None and _parent_ended(check, decision) is False:
-        fields["why"] = (f"the parent process {decision.ppid} still runs: it was not ended, so its zombies "
+        done = "restarted" if decision.action != "kill_parent" else "ended"
+        fields["why"] = (f"the parent process {decision.ppid} still runs: it was not {done}, so its zombies "
                          "are still there")
+    elif _init_kept(check, decision) is False:
+        fields["why"] = _no_init(check)
     return replace(base, **fields)  # type: ignore[arg-type]
+
+
+def _init_kept(check: NodeVerification, decision: Decision | None) -> bool | None:
+    """After a decision to run the container with an init: whether the after capture's PID 1 is one
+    (None: no such decision, or PID 1 not listed after)."""
+    if decision is None or action(decision.action).checks != "init" or check.pid1_after is None:
+        return None
+    return is_init(check.pid1_after)
+
+
+def _no_init(check: NodeVerification) -> str:
+    return (f"PID 1 is still `{check.pid1_after}`, not an init: the container was not run with one, so "
+            "the children PID 1 adopts stay zombies")
+
+
+def _init_again(name: str, decision: Decision | None) -> tuple[NextAction, ...]:
+    """The decided init once more, then its check and the count."""
+    ppid = decision.ppid if decision is not None else 1
+    why = "the decision was to run the container with an init; the after capture shows none"
+    return (_step("run_with_init", name, "maintenance_window", why, ppid=ppid),
+            _step("check_init", name, "after_fix", "PID 1 must be an init (tini, dumb-init, `docker-init`)",
+                  command=PID1),
+            _step("recheck", name, "after_fix", "the count must fall to 0", command=LINUX_COUNT))
 
 
 def _parent_ended(check: NodeVerification, decision: Decision | None) -> bool | None:
     """After a decision to end the parent: whether the after capture shows it gone (None: no such
     decision, or no listing after to tell)."""
-    if decision is None or decision.action != "kill_parent":
+    if decision is None or action(decision.action).checks != "parent":
         return None
     parent = next((p for p in check.parents if p.ppid == decision.ppid), None)
     if parent is None or parent.restarted is None and parent.after_pid is None and check.after_listed is None:
@@ -265,6 +316,10 @@ def _gone(check: NodeVerification, decision: Decision | None) -> str:
         return ""
     if not ended:
         return f"no zombie left; the parent process {decision.ppid} still runs: it reaped them itself"
+    parent = next((p for p in check.parents if p.ppid == decision.ppid), None)
+    if parent is not None and parent.restarted and parent.after_pid is not None:
+        return (f"the parent process {decision.ppid} was restarted (now PID {parent.after_pid}) and its "
+                "zombies were reaped")
     return f"the parent process {decision.ppid} is gone and its zombies were reaped"
 
 
@@ -273,17 +328,20 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
     """Status and steps when zombies are left (partial or not cleared); a group whose parent was not
     restarted gets its recorded decision again (a parent still running was not ended)."""
     name = check.node
+    known = node or after
+    linux = known is not None and known.product == "linux"
+    count = _count_command(known)
     under_init = tuple(sorted(
         {m.pid for m in check.reparented if m.ppid_after == 1}
         | {z.pid for z in (after.zombies if after else ()) if z.ppid == 1 and z.pid in check.remaining_pids}
     ))
     status = "partial" if check.verdict == "partial" else "not_cleared"
     left = len(check.remaining_pids) + len(check.new_pids) or (check.after_count or 0)
-    if under_init:
+    if under_init and not linux:  # a Linux PID 1 may be no init: its after groups say what to do
         why = (f"{plural(len(under_init), 'zombie')} still defunct, now under init (PID 1): a second restart "
                "cannot reap a child of init; init normally reaps it within minutes")
         steps += [
-            _step("wait_recapture", name, "after_1h", why, command=RECHECK),
+            _step("wait_recapture", name, "after_1h", why, command=count),
             _step("reboot", name, "if_still_defunct", "a zombie that init does not reap clears only with a "
                   "reboot (in a maintenance window)", command=REBOOT),
             _step("escalate", name, "if_still_defunct", "or escalate, if a reboot is not possible"),
@@ -297,12 +355,12 @@ def _residual(node: NodeAnalysis | None, check: NodeVerification, after: NodeAna
         else:
             decided = next((d for d in decisions if d.node == name and d.ppid == group.ppid), None)
             steps.append(_clearing(after, group, decided))  # type: ignore[arg-type]
-            if decided is not None and decided.action == "kill_parent":
+            if decided is not None and action(decided.action).checks:
                 steps += _after_clearing(after, steps[-1])  # type: ignore[arg-type]
     if not after_groups:
         steps.append(_step("recapture_after", name, "now",
                            f"{plural(left, 'zombie')} left but the after capture does not show their parents",
-                           command="show process list detail"))
+                           command=LINUX_LISTING if linux else RECOLLECT))
     why = check.reason or f"{plural(left, 'zombie')} left"
     return {"status": status, "why": why, "next_actions": tuple(steps)}
 
@@ -323,7 +381,7 @@ def _again(node: NodeAnalysis | None, after: NodeAnalysis, group: Group, name: s
     why = (f"{count} under the {service} again since its restart (before it: {before}): one capture "
            "cannot tell a child about to be reaped from a new leak")
     grows = f"the zombies under the {service} grow again after its restart: the service still leaks"
-    return [_step("wait_recapture", name, "after_1h", why, command=RECHECK, service=service),
+    return [_step("wait_recapture", name, "after_1h", why, command=_count_command(after), service=service),
             _step("collect_traces", name, "if_it_grows", grows, service=service),
             _step("escalate", name, "if_it_grows", grows, service=service)]
 
@@ -346,9 +404,11 @@ def decide(
     """The case outcome of a diagnosis and, when there is one, its verification.
 
     `after`: the diagnosis of the after capture (the parents of what is left); `decisions`: what a
-    person decided (the latest per node and PPID wins); `versions`: node -> software version (the
+    person decided (the latest per node and PPID wins; one that does not fit the node, a Linux action
+    on a UC node or a UC one on a Linux host, is not taken); `versions`: node -> software version (the
     defect search words)."""
-    decisions = tuple(decisions)
+    products = {n.node: n.product for n in (*analysis.nodes, *(after.nodes if after else ()))}
+    decisions = tuple(d for d in decisions if action(d.action).fits(products.get(d.node)))
     versions = versions or {}
     checks = {check.node: check for check in (verification.nodes if verification else ())}
     after_nodes = {n.node: n for n in (after.nodes if after else ())}

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ucnb.diagnosis.diagnose import diagnose_node
+from ucnb.diagnosis.diagnose import diagnose_node, in_linux_words, pid1_command
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
 from ucnb.knowledge.owner import match_process
@@ -139,7 +139,10 @@ def _parents(
         if a_rows is not None:
             same = _process(a_rows, ppid)
             if same is not None and same["command"] == parent["command"]:
-                entry.update(after_pid=ppid, after_start=same["stime"], restarted=rebooted is True)
+                # a start time that changed: a new process at the same PID (a container restarted)
+                new_start = (same["stime"] is not None and parent["stime"] is not None
+                             and same["stime"] != parent["stime"])
+                entry.update(after_pid=ppid, after_start=same["stime"], restarted=rebooted is True or new_start)
             elif (row := _restarted_as(a_rows, parent)) is not None:
                 entry.update(after_pid=int(row["pid"]), after_start=row["stime"], restarted=True)
         result.append(ParentAfter(**entry))
@@ -378,7 +381,7 @@ def compare_node(
     ]
     if problem is not None:
         warnings.insert(0, f"{problem}; compared anyway (--force-order)")
-    return replace(
+    checked = replace(
         base,
         cleared_pids=tuple(sorted(cleared)),
         remaining_pids=tuple(sorted(remaining)),
@@ -394,7 +397,9 @@ def compare_node(
         warnings=tuple(warnings),
         order_problem=problem,
         order_forced=problem is not None,
+        pid1_after=pid1_command(after.listing) if after.product == "linux" else None,
     )
+    return in_linux_words(checked) if after.product == "linux" else checked
 
 
 def _fates(

@@ -46,7 +46,11 @@ class Action:
     the parent (and the evidence with it). `step`: the CLI's "Action needed" tail (`{command}`,
     `{timing}`). `decision`: a person may choose it (picker, quiz, `--decision`); `special_rule`: a
     catalogue `[[special]]` rule may recommend it; `jargon`: the token never shows in a customer
-    report. `told`: a TAC-only step as a customer reads it (Cisco TAC does it; no command shown)."""
+    report. `told`: a TAC-only step as a customer reads it (Cisco TAC does it; no command shown).
+    `host`: the nodes it fits, `uc` (a UC server: UCOS commands), `linux` (a Linux host or container
+    that is not a UC node) or empty (both); a node is never offered an action of the other kind.
+    `checks`: what the verification checks after it, beyond the zombie count: `parent` (the parent
+    process ended or restarted), `init` (PID 1 is an init)."""
 
     name: str
     label: str
@@ -60,6 +64,18 @@ class Action:
     special_rule: bool = False
     jargon: bool = False
     told: str = ""
+    host: str = ""
+    checks: str = ""
+
+    def fits(self, product: str | None) -> bool:
+        """Whether a node of `product` may be offered it (None: any node).
+
+        >>> action("restart_service").fits("linux"), action("run_with_init").fits("CUCM")
+        (False, False)
+        """
+        if product is None or not self.host:
+            return True
+        return self.host == ("linux" if product == "linux" else "uc")
 
     def sentence(
         self,
@@ -133,7 +149,7 @@ ACTIONS: Mapping[str, Action] = {
     a.name: a
     for a in (
         Action("restart_service", "Restart the owning service", "restart the {service} on {node}",
-               disrupts="service", verb="restart", special_rule=True, jargon=True),
+               disrupts="service", verb="restart", special_rule=True, jargon=True, host="uc"),
         Action("reboot", "Reboot the node", "restart the server {node}", disrupts="node", verb="reboot",
                special_rule=True),
         Action("leave", "Leave them until the next planned reboot",
@@ -141,6 +157,7 @@ ACTIONS: Mapping[str, Action] = {
                special_rule=True),
         Action("kill_parent", "Kill the parent process",
                "end the parent process {ppid} with root access (TAC only)", tac_only=True, jargon=True,
+               host="uc", checks="parent",
                told="end the stuck parent process {ppid} on {node}, so that the system clears its zombie "
                     "processes"),
         Action("recollect", "Recollect the process listing",
@@ -149,11 +166,12 @@ ACTIONS: Mapping[str, Action] = {
                jargon=True),
         Action("none", "Nothing to do", "nothing to do", decision=False),
         # the steps of an action plan (`ucnb.diagnosis.outcome`): never a decision about a group
-        Action("start_service", "Start the service", "start the {service} on {node}", decision=False),
+        Action("start_service", "Start the service", "start the {service} on {node}", decision=False,
+               host="uc"),
         Action("recheck", "Check the zombie count again", "check the zombie count of {node} again",
                decision=False),
         Action("check_service", "Check that the service runs", "check that the {service} runs on {node}",
-               decision=False),
+               decision=False, host="uc"),
         Action("check_parent_gone", "Check that the parent process is gone",
                "check that the parent process {ppid} is gone from {node}", decision=False),
         Action("wait_recapture", "Wait, then capture again",
@@ -163,9 +181,9 @@ ACTIONS: Mapping[str, Action] = {
                decision=False),
         Action("collect_traces", "Collect the service's traces",
                "collect the traces of the {service} on {node} (RTMT: Trace & Log Central, Collect Files)",
-               decision=False),
+               decision=False, host="uc"),
         Action("bug_search", "Search the Bug Search Tool",
-               "search the Bug Search Tool for {command}", decision=False),
+               "search the Bug Search Tool for {command}", decision=False, host="uc"),
         Action("recapture_after", "Capture the after state again",
                "capture the zombie count and the process list of {node} again, after the remediation",
                decision=False),
@@ -173,13 +191,17 @@ ACTIONS: Mapping[str, Action] = {
         Action("run_with_init", "Run the container with an init",
                "run the container {node} with an init (`docker run --init`, tini or dumb-init) so that "
                "its PID 1 reaps the children it adopts, or fix the application so it waits for its "
-               "children", disrupts="node", decision=False, jargon=True),
+               "children", disrupts="node", jargon=True, host="linux", checks="init"),
         Action("restart_parent", "Restart the parent process",
                "restart the parent process {ppid} on {node} (the program that does not wait for its "
-               "children), or fix it so it does", disrupts="service", decision=False, jargon=True),
+               "children), or fix it so it does", disrupts="service", jargon=True, host="linux",
+               checks="parent"),
         Action("restart_container", "Restart the container",
                "restart the container {node} (or end the `exec` session whose children these are)",
-               disrupts="node", decision=False, jargon=True),
+               disrupts="node", jargon=True, host="linux", checks="parent"),
+        Action("check_init", "Check that PID 1 is an init",
+               "check that PID 1 of {node} is an init (tini, dumb-init, `docker-init`) that reaps the "
+               "children it adopts", decision=False, host="linux"),
     )
 }
 
@@ -299,9 +321,15 @@ def timing(name: str) -> Timing:
     return _lookup(TIMINGS, "timing", name)
 
 
-def decision_names() -> tuple[str, ...]:
-    """The actions a person may decide, in the table's order."""
-    return tuple(a.name for a in ACTIONS.values() if a.decision)
+def decision_names(product: str | None = None) -> tuple[str, ...]:
+    """The actions a person may decide for a node of `product` (None: any node), in the table's order.
+
+    >>> decision_names("CUCM")
+    ('restart_service', 'reboot', 'leave', 'kill_parent', 'recollect')
+    >>> decision_names("linux")
+    ('reboot', 'leave', 'recollect', 'run_with_init', 'restart_parent', 'restart_container')
+    """
+    return tuple(a.name for a in ACTIONS.values() if a.decision and a.fits(product))
 
 
 def special_rule_names() -> tuple[str, ...]:

@@ -504,6 +504,8 @@ class NodeVerification(_Finding):
     # `order_forced`: compared anyway (`--force-order`), else the verdict is `unknown`
     order_problem: str | None = None
     order_forced: bool = False
+    # a Linux host or container (issue 23): the command of PID 1 in the after capture, when listed
+    pid1_after: str | None = field(default=None, metadata=_OMIT)
 
 
 @dataclass(frozen=True)

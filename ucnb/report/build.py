@@ -341,10 +341,11 @@ def _problem(context: Context) -> str:
 
 def _captured(context: Context) -> str:
     """The capture times, before and after, each with where its date comes from."""
-    before = when_of(bundle_times(context.bundle))
+    linux = bool(context.bundle.nodes) and all(n.product == "linux" for n in context.bundle.nodes)
+    before = when_of(bundle_times(context.bundle), linux=linux)
     text = f"before {before[0]} ({before[1]})"
     if context.after is not None:
-        after = when_of(bundle_times(context.after))
+        after = when_of(bundle_times(context.after), linux=linux)
         text += f"; after {after[0]} ({after[1]})"
     return text
 

@@ -181,7 +181,8 @@ def capture_times(node: Node) -> list[tuple[datetime, str]]:
             found.append((moment, "show status date"))
     for snapshot in node.loads:
         if snapshot.captured_at is not None:
-            found.append((snapshot.captured_at, "top clock (show process load)"))
+            found.append((snapshot.captured_at, "top clock" if node.product == "linux"
+                          else "top clock (show process load)"))
     for listing in node.listings:
         if listing.captured_at is not None:
             found.append((listing.captured_at, "date of the capture session"))
@@ -193,10 +194,11 @@ def when_text(moment: datetime) -> str:
     return _naive(moment).isoformat(sep=" ") + ("" if moment.tzinfo is None else " UTC")
 
 
-def when_of(moments: list[tuple[datetime, str]]) -> tuple[str, str]:
-    """(first moment, its basis) of a list of dated moments."""
+def when_of(moments: list[tuple[datetime, str]], *, linux: bool = False) -> tuple[str, str]:
+    """(first moment, its basis) of a list of dated moments (`linux`: of Linux hosts, not UC nodes)."""
     if not moments:
-        return "time unknown", "no date in the captures (no show status, no top clock)"
+        return "time unknown", "no date in the captures (no {}, no top clock)".format(
+            "`date` output" if linux else "show status")
     first = moments[0]
     return when_text(first[0]), first[1]
 

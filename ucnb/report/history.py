@@ -113,7 +113,8 @@ def what_to_send(context: Any) -> Section | None:
     if context.after is not None:
         return None
     missing = [context.r(node.name) for node, entry in context.pairs()
-               if (entry.zombies or entry.zombie_count) and node.perfmon is None]
+               if (entry.zombies or entry.zombie_count) and node.perfmon is None
+               and node.product != "linux"]  # a Linux host has no RIS Data Collector
     if not missing:
         return None
     section = Section("What to send", 2)

@@ -106,7 +106,7 @@ def node_sections(context: Any, node: Node, entry: Any, n_index: int) -> list[Se
         ("Product", product_words(node.product)),
         ("Version", r(identity.version or "unknown")),
         ("OS version", r(identity.os_version or "unknown")),
-        ("Date (show status)", r(identity.date or "unknown")),
+        ("Date" if node.product == "linux" else "Date (show status)", r(identity.date or "unknown")),
         ("Uptime", r(identity.uptime or "unknown")),
         ("Zombie count", _count_text(entry)),
         ("Defunct rows in the listing", f"{len(entry.zombies):,}"),
@@ -157,13 +157,15 @@ def _inlines(value: Text) -> list[Inline]:
 
 
 def _captures(node: Node) -> list[str]:
+    linux = node.product == "linux"  # a Linux host: its `top` and `ps`, never a UCOS command's name
     times = []
     for snapshot in node.loads:
         when = snapshot.captured_at.isoformat(sep=" ") if snapshot.captured_at else snapshot.summary.time
-        times.append(f"show process load {when or 'time unknown'} ({snapshot.source})")
+        label = "top" if linux else "show process load"
+        times.append(f"{label} {when or 'time unknown'} ({snapshot.source})")
     for listing in node.listings:
         when = listing.captured_at.isoformat(sep=" ") if listing.captured_at else "time unknown"
-        times.append(f"{listing.command} {when} ({listing.source})")
+        times.append(f"{'ps' if linux else listing.command} {when} ({listing.source})")
     return times
 
 

@@ -237,10 +237,15 @@ def timeline(context: Context) -> Section:
     return section
 
 
+def _linux(bundle: Bundle | None) -> bool:
+    """Whether every node of `bundle` is a Linux host or container (no UC node)."""
+    return bundle is not None and bool(bundle.nodes) and all(n.product == "linux" for n in bundle.nodes)
+
+
 def _capture_row(bundle: Bundle, moments: list[tuple[datetime, str]], event: str) -> list[Text]:
     """The row of a capture at its first moment; undated and read from a folder: why there is no time
     (the files' times are not used)."""
-    when, basis = when_of(moments)
+    when, basis = when_of(moments, linux=_linux(bundle))
     if not moments and any(info.mtime_from == "disk" for info in bundle.files):
         basis += "; the times of files in a folder are not used (copying or extracting a file resets them)"
     return [when, event, basis]

@@ -305,7 +305,7 @@ def action_question(
         explanation = explanation or "Reboot the node (`utils system restart`) in a maintenance window."
     return QuizQuestion(
         prompt,
-        [(action(name).label, name) for name in decision_names()],
+        [(action(name).label, name) for name in decision_names("uc")],
         list(accepted),
         hint="A zombie goes away when its parent ends: prefer the least disruptive step that ends it.",
         hints=hints,
@@ -328,7 +328,7 @@ def _recollect_question(ev: Evidence, *, prompt: str, default: Any = None) -> Qu
     }
     return QuizQuestion(
         prompt,
-        [(action(name).label, name) for name in decision_names()],
+        [(action(name).label, name) for name in decision_names("uc")],
         "recollect",
         hint="Can you name the zombies' parent from this capture? If not, what do you need?",
         hints=hints,
