@@ -317,7 +317,7 @@ def _gone(check: NodeVerification, decision: Decision | None) -> str:
     if not ended:
         return f"no zombie left; the parent process {decision.ppid} still runs: it reaped them itself"
     parent = next((p for p in check.parents if p.ppid == decision.ppid), None)
-    if parent is not None and parent.restarted and parent.after_pid is not None:
+    if decision.action != "kill_parent" and parent is not None and parent.restarted and parent.after_pid:
         return (f"the parent process {decision.ppid} was restarted (now PID {parent.after_pid}) and its "
                 "zombies were reaped")
     return f"the parent process {decision.ppid} is gone and its zombies were reaped"
