@@ -168,6 +168,28 @@ def unwrap_markup(name: str, lines: list[str], text: str) -> list[str]:
     return [f"{name}: {what} before reading ({_line_ranges(indexes)})" for what, indexes in done.items()]
 
 
+def join_wrapped_headers(name: str, lines: list[str], candidates: Sequence[int],
+                         recogniser: Recogniser | None = None) -> list[str]:
+    """Join a process-listing header that a mail or a terminal wrapped (`F S UID PID ... TIME` then
+    `CMD` alone on the next line; any `ps` flavour) onto its first line, in place; the second line
+    stays as it is (the listing's parser knows it as the header's tail; the line count never
+    changes). `candidates`: the indexes of lines holding "PID". Returns the warning that says where.
+
+    >>> lines = ["F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME", "CMD", "4 S root 1 0 0 80 0 ..."]
+    >>> join_wrapped_headers("x", lines, [0])
+    ['x: a wrapped `ps` header joined before reading (lines 1-2)']
+    >>> lines[:2]
+    ['F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD', 'CMD']
+    """
+    recogniser = recogniser or RECOGNISER
+    joined: list[int] = []
+    for index in candidates:
+        if index + 1 < len(lines) and (header := recogniser.unwrap_header(lines[index], lines[index + 1])):
+            lines[index] = header
+            joined += [index, index + 1]
+    return [f"{name}: a wrapped `ps` header joined before reading ({_line_ranges(joined)})"] if joined else []
+
+
 def _line_ranges(indexes: list[int]) -> str:
     """ "lines 3-9, 12" for 0-based indexes [2..8, 11]."""
     runs: list[list[int]] = []
@@ -497,6 +519,8 @@ def capture_text(name: str, root: str, text: str, warnings: list[str],
         cleaned = _clean_lines(raw_lines, stamps, marks, pagers, times)
         _mark_lines(cleaned, range(len(cleaned)), shells, markers, pagers)
     del raw_lines  # (the cleaned lines are mostly the same strings: one list of them is enough)
+    if "PID" in text:  # a `ps` header a mail or a terminal wrapped: joined before reading
+        capture.markup += join_wrapped_headers(name, cleaned, line_indexes(text, None, ("PID",)), recogniser)
     _Splitter(capture, (recogniser or RECOGNISER), markers, pagers, times).run(cleaned)
     return capture
 

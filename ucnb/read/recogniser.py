@@ -23,7 +23,7 @@ _COUNTS = re.compile(r"\|\s*(?:grep\s+(?:-\w*c\w*|--count)\b[^|]*|wc\s+-l)\s*$")
 class Recogniser:
     """What the capture layer knows of commands, built from the table of `ucnb.read.parsers.commands`
     (duck-typed entries: `name`, `args`, `starts`, `detect`, `hint`, `detect_rows`, `shell`, `counts`,
-    `glued`, `group`, `sealed`, `reruns`).
+    `glued`, `wrapped`, `group`, `sealed`, `reruns`).
 
     >>> from ucnb.read.parsers.commands import RECOGNISER
     >>> RECOGNISER.command("sh proc list det")
@@ -47,6 +47,7 @@ class Recogniser:
         self._args = {spec.name: re.compile(spec.args, re.IGNORECASE) for spec in specs}
         self._shell = {word: spec.name for spec in specs for word in spec.shell}
         self._glued = [spec.glued for spec in specs if spec.glued is not None]
+        self._wrapped = [spec.wrapped for spec in specs if getattr(spec, "wrapped", None) is not None]
         # the output that a pipeline ending in a count prints (`| grep -c Z`, `| wc -l`)
         self._counts = next((spec.name for spec in specs if spec.counts), "")
 
@@ -68,6 +69,15 @@ class Recogniser:
             if output:
                 return command, output
         return typed, ""
+
+    def unwrap_header(self, line: str, following: str) -> str | None:
+        """The header made whole when `line` is one that a mail or a terminal wrapped onto
+        `following`; else None."""
+        for join in self._wrapped:
+            header = join(line, following)
+            if header is not None:
+                return header
+        return None
 
     def command(self, typed: str) -> tuple[str, str, str]:
         """(canonical command or "unknown", the command as typed, output glued after it on the line).

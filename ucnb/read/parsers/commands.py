@@ -37,6 +37,7 @@ from ucnb.read.parsers.listing import (
     looks_like_listing_header,
     looks_like_listing_row,
     parse_listing,
+    wrapped_header,
 )
 from ucnb.read.parsers.load import looks_like_load_output, parse_load
 from ucnb.read.parsers.perfmon import STARTS as PERFMON_STARTS
@@ -76,6 +77,8 @@ class CommandSpec:
     ucos: bool = False  # only UCOS prints it: the node is a UC server (the product guess)
     # (a shell command line) -> (the command, its output glued after it when a web page lost the line ends)
     glued: Callable[[str], tuple[str, str]] | None = None
+    # (a line, the next) -> its header made whole, when a mail or a terminal wrapped it onto the next line
+    wrapped: Callable[[str, str], str | None] | None = None
     sealed: bool = False  # once started, no content test cuts it (its own labels look like others')
 
     @property
@@ -185,7 +188,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 args=r"(?:\s*(?:num\s+\S+|cont|thread|memory|cpu|time|page|sort\s+\S+|file\s+\S+))*"),
     _listing_spec("show process list detail", r"(?:\s*(?:page|file\s+\S+))*",
                   detect=looks_like_listing_header, hint=("PID",), detect_rows=looks_like_listing_row,
-                  shell=("ps",), reruns=True, glued=glued_listing),
+                  shell=("ps",), reruns=True, glued=glued_listing, wrapped=wrapped_header),
     _listing_spec("show process list", r"(?:\s*(?:page|file\s+\S+))*"),
     _listing_spec("show process search", _ANY),
     _listing_spec("show process name", _ANY),

@@ -181,6 +181,39 @@ def _header_names(line: str) -> list[str] | None:
     return list(map(intern, names))  # kept with the listing: one `PID` for 10,000 listings
 
 
+WRAPPED_MIN = 40  # nothing wraps a shorter line (mails wrap at 72-78 characters, terminals at 80)
+
+
+def wrapped_header(line: str, following: str) -> str | None:
+    """The whole header when `line` is a `ps` header that a mail or a terminal wrapped and `following`
+    holds the rest of its names (`CMD`, or `TIME CMD`, alone); else None.
+
+    >>> wrapped_header("F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME", "CMD")
+    'F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD'
+    >>> wrapped_header("UID PID PPID C STIME TTY TIME CMD", "CMD") is None  # whole already
+    True
+    """
+    if len(line) < WRAPPED_MIN or "PID" not in line or _header_names(line) is not None:
+        return None
+    tail = following.split()
+    if not 0 < len(tail) <= 4 or tail[-1] not in _COMMAND_NAMES:
+        return None
+    header = f"{line.rstrip()} {' '.join(tail)}"
+    names = _header_names(header)
+    return header if names is not None and len(names) >= 4 else None
+
+
+def _wrapped_tail(names: list[str], line: str) -> bool:
+    """Whether `line` is the wrapped tail of the header `names` (`CMD`, or `TIME CMD`, alone on the line
+    after it: a mail or a terminal wrapped the header, and `ucnb.read.capture` joined it above).
+
+    >>> _wrapped_tail(["PID", "PPID", "TIME", "CMD"], "CMD"), _wrapped_tail(["PID", "CMD"], "PID CMD")
+    (True, False)
+    """
+    tail = line.split()
+    return 0 < len(tail) < len(names) - 1 and tail == names[-len(tail):]
+
+
 def looks_like_listing_header(line: str) -> bool:
     """True when `line` is the header of a procps-style listing, e.g.
     `UID          PID    PPID  C STIME TTY          TIME CMD` or `  PID  PPID STAT CMD`
@@ -247,6 +280,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     aligned: list[int] = []  # defunct rows read by the header's columns (blank values)
     last_header = first_row
     headers = [] if header_at is None else [header_at]  # every header line, repeated or new
+    if header_at is not None and start < len(lines) and _wrapped_tail(names, lines[start]):
+        headers.append(start)  # the wrapped tail of the header
+        start += 1
     i = start
     while (i := segment.read_rows(lines, i)) < len(lines):
         line, layout = lines[i], segment.layout
@@ -261,6 +297,9 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         elif (names := _header_names(line)) is not None:
             last_header = i
             headers.append(i)
+            if i + 1 < len(lines) and _wrapped_tail(names, lines[i + 1]):
+                headers.append(i + 1)
+                last_header = i = i + 1
             if names != segment.layout.names:
                 warnings.append(f"{file}:{first_line + i}: a new listing header: {' '.join(names)}")
                 segment = Segment(Layout(line, names))
