@@ -5,7 +5,8 @@ opens the viewer at the line it names.
 
 The page shows no developer text (template, parameters, pandas) and no stale cell under the live
 score. The right answers are the seed's for example 4 (PIDs 325, 370, 387 defunct under PPID 7827,
-read by the trainee in the viewer), not the notebook's.
+read by the trainee in the viewer), not the notebook's. Asked for, the kit's analysis is its own text,
+readable and wrapped at words (a screenshot of it is kept).
 """
 
 from __future__ import annotations
@@ -24,6 +25,37 @@ PPID = "7827"
 DEVELOPER_TEXT = ("template", "papermill", "Parameters", "make notebooks", "make_training", "listing.query",
                   "file browser", "ucnb.training", "exercise_path", "answer_zombie", "tools/", "lessons.toml",
                   "not answered yet", "(0, 5)", "Traceback")
+
+
+# In the page: every place where a rendered line of the element wraps onto the next visual line, and
+# those that fall inside a word (no space on either side, not after the hyphen of `re-parented`).
+# Bounded: at most 200,000 characters.
+MID_WORD_BREAKS = """(element) => {
+  let wrapped = 0;
+  const broken = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  let node, seen = 0;
+  while ((node = walker.nextNode()) && seen < 200000) {
+    const text = node.textContent;
+    let top = null;
+    for (let i = 0; i < text.length && seen < 200000; i++, seen++) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rects = range.getClientRects();
+      if (!rects.length) continue;
+      const here = Math.round(rects[0].top);
+      if (top !== null && here > top + 2) {
+        wrapped++;
+        if (!/[\\s-]/.test(text[i - 1]) && !/\\s/.test(text[i])) {  // a space, or after a hyphen
+          broken.push(text.slice(Math.max(0, i - 20), i + 20));
+        }
+      }
+      top = here;
+    }
+  }
+  return [wrapped, broken];
+}"""
 
 
 def _norm(text: str) -> str:
@@ -98,6 +130,18 @@ def test_voila_trainee_searches_the_capture_and_takes_the_quiz(
         shown = [word for word in DEVELOPER_TEXT if word in text]
         assert shown == [], shown
         assert "Search the capture" in text and "Your answers" in text
+
+        # The kit's analysis, when asked: its own text, readable, wrapped at words, never mid-word.
+        page.get_by_role("button", name="Show the kit's analysis").click()
+        analysis = page.locator(".ucnb-analysis")
+        expect(analysis).to_contain_text("action plan:", timeout=60_000)
+        expect(analysis).to_contain_text(PPID)
+        page.set_viewport_size({"width": 900, "height": 1000})  # narrow: the long lines must wrap
+        analysis.scroll_into_view_if_needed()
+        wrapped, broken = analysis.evaluate(MID_WORD_BREAKS)
+        assert wrapped > 0, "no line wrapped: the check would prove nothing"
+        assert broken == [], f"words broken across lines: {broken[:5]}"
+        analysis.screenshot(path=str(screenshot_path.with_name(f"{screenshot_path.stem}-analysis.png")))
         elapsed = time.monotonic() - start
         assert not page.ucnb_errors, page.ucnb_errors
     finally:

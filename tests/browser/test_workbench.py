@@ -1,6 +1,7 @@
 """The workbench (`make app`) in Debian Chromium, as a TAC engineer uses it on a screen share: a whole
 case from its number to the verified fix and the documents, then the app restarted and the case
-reopened; no developer text on the page; an upload over the limit refused from its size; an idle
+reopened (from its link, then by typing its number: no saved case number on the screen before a few
+characters are typed); no developer text on the page; an upload over the limit refused from its size; an idle
 kernel culled once its page is gone."""
 
 from __future__ import annotations
@@ -141,6 +142,25 @@ def test_a_whole_case_in_the_browser_then_restart_and_reopen(
         expect(page.locator(".ucnb-badge", has_text="CLEARED").first).to_be_visible()
         timings["reopen (page load included)"] = time.monotonic() - start
         assert page.get_by_label("Engineer").input_value() == ENGINEER
+
+        # on a shared screen: the page shows no saved case number until a few characters are typed
+        page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+        expect(page.locator(".ucnb-case-status")).to_contain_text("Type the case number", timeout=60_000)
+        number = page.get_by_label("Case number")
+        offered = page.locator("datalist option")  # the case number's completions
+        for typed in ("", CASE[:3]):
+            number.fill(typed)
+            number.click()
+            page.wait_for_timeout(300)  # the kernel's answer to the keystrokes
+            assert offered.count() == 0 and CASE not in page.locator("body").inner_text()
+            assert "Saved cases" not in page.locator("body").inner_text()
+        number.press_sequentially(CASE[3:5])
+        expect(offered).to_have_count(1)
+        assert offered.first.get_attribute("value") == CASE
+        number.fill(CASE)
+        page.get_by_role("button", name="Open the case").click()
+        expect(page.locator(".ucnb-case-status")).to_have_text(f"Case {CASE} reopened.", timeout=60_000)
+        expect(page.locator(".ucnb-badge", has_text="CLEARED").first).to_be_visible()
         assert not page.ucnb_errors, page.ucnb_errors
     finally:
         page.screenshot(

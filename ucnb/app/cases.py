@@ -42,6 +42,7 @@ __all__ = [
     "KINDS",
     "atomic_write",
     "case_numbers",
+    "completions",
     "confined",
     "default_root",
     "safe_name",
@@ -236,6 +237,24 @@ def case_numbers(root: Path) -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name for p in root.iterdir() if (p / CASE_FILE).is_file() and _NUMBER.fullmatch(p.name))
+
+
+COMPLETE_AFTER = 4  # characters typed before saved case numbers are offered (a shared screen shows them)
+MAX_COMPLETIONS = 10
+
+
+def completions(numbers: list[str], typed: str) -> list[str]:
+    """The saved case numbers that start with `typed`, once it is COMPLETE_AFTER characters long
+    (at most MAX_COMPLETIONS); none before.
+
+    >>> saved = ["698123456", "698777000", "700000001"]
+    >>> completions(saved, "698"), completions(saved, "6981"), completions(saved, "")
+    ([], ['698123456'], [])
+    """
+    typed = typed.strip()
+    if len(typed) < COMPLETE_AFTER:
+        return []
+    return [number for number in numbers if number.startswith(typed)][:MAX_COMPLETIONS]
 
 
 def safe_name(name: str, number: int = 0) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ucnb.app.cases import CaseFolder, case_numbers, confined, default_root
+from ucnb.app.cases import CaseFolder, case_numbers, completions, confined, default_root
 from ucnb.app.triage import (
     STYLE,
     case_headline,
@@ -117,21 +117,20 @@ class Workbench:
     def _build(self, by: str) -> None:
         W = widgets
         wide = W.Layout(width="auto")
-        self.number = W.Text(
-            description="Case number", placeholder="e.g. 698123456", style={"description_width": "initial"}
+        # a saved case is reopened by typing its number: completion only after COMPLETE_AFTER characters,
+        # so a customer watching a shared screen never sees the list of case numbers
+        self.number = W.Combobox(
+            description="Case number", placeholder="e.g. 698123456", ensure_option=False,
+            style={"description_width": "initial"}
         )
+        self.number.observe(lambda _c: self._complete(), names="value")
         self.engineer = W.Text(value=by, description="Engineer", style={"description_width": "initial"})
         self.customer = W.Text(description="Customer", style={"description_width": "initial"})
         self.open_button = W.Button(description="Open the case", button_style="primary", layout=wide)
-        self.saved = W.Dropdown(description="Saved cases", style={"description_width": "initial"})
-        self.reopen = W.Button(description="Reopen", layout=wide)
-        self.case_status = W.HTML(_line("Type the case number and open the case.", kind="ucnb-case-status"))
+        self.case_status = W.HTML(_line("Type the case number and open the case (a saved case reopens "
+                                        "where it stands).", kind="ucnb-case-status"))
         self.open_button.on_click(lambda _b: self._guard(self.case_status, self._open_from_fields))
-        self.reopen.on_click(
-            lambda _b: self._guard(self.case_status, lambda: self.open_case(self.saved.value))
-        )
         self.engineer.observe(lambda _c: self._engineer_changed(), names="value")
-        self._refresh_saved()
 
         self.upload_before = ChunkedUpload(
             label="Upload the captures (before the fix)",
@@ -177,7 +176,6 @@ class Workbench:
         header = W.VBox(
             [
                 W.HBox([self.number, self.engineer, self.customer, self.open_button]),
-                W.HBox([self.saved, self.reopen]),
                 self.case_status,
             ]
         )
@@ -230,7 +228,6 @@ class Workbench:
             self.decisions.record(**entry)
         self._clear_triage()
         self.upload_before.disabled = self.upload_after.disabled = False
-        self._refresh_saved()
         where = "reopened" if record.before else "opened"
         self._say(self.case_status, f"Case {record.case} {where}.", kind="ucnb-case-status")
         self._say(
@@ -264,9 +261,13 @@ class Workbench:
             self.case.record.engineer = self.engineer.value.strip()
             self.case.save()
 
-    def _refresh_saved(self) -> None:
-        numbers = case_numbers(self.root)
-        self.saved.options = [("", "")] + [(n, n) for n in numbers]
+    def _complete(self) -> None:
+        """The saved case numbers that start with what is typed, once it is COMPLETE_AFTER characters
+        long (none before: the list of cases is never on the screen)."""
+        typed = str(self.number.value or "").strip()
+        found = completions(case_numbers(self.root), typed)
+        if list(self.number.options) != found:
+            self.number.options = found
 
     def label(self, *, redacted: bool = False) -> str:
         """The case as the documents name it: its number and, unless redacted, the customer and the

@@ -17,6 +17,7 @@ colour, no clock).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -47,7 +48,7 @@ from ucnb.text import plural
 if TYPE_CHECKING:  # a DataFrame is drawn through the graph: `ucnb analyze` needs no pandas
     import pandas as pd
 
-__all__ = ["render_tree", "tree_of_group", "action_needed", "format_analysis", "format_verify"]
+__all__ = ["render_tree", "tree_of_group", "action_needed", "format_analysis", "format_verify", "text_html"]
 
 COLLAPSE = 20  # more zombies than this under one parent: one summary line
 SHOWN_CHILDREN = 5  # non-zombie children shown under the parent
@@ -299,6 +300,31 @@ def perfmon_lines(node: NodeAnalysis) -> list[str]:
         out.append(f"  Process Status: {found.status_evidence}")
     out.extend(f"  note: {note}" for note in found.notes)
     return out
+
+
+HANG = 2  # a wrapped line's continuation, indented under its own start (in characters)
+
+
+def text_html(text: str, *, kind: str = "ucnb-analysis") -> str:
+    """The CLI text as HTML a page can show: one block per line, its indentation kept, wrapped at
+    words (never mid-word, unless one word is wider than the page), a wrapped line's rest hanging
+    under its start; escaped.
+
+    >>> page = text_html("Action needed: <now>" + chr(10) + "  ├─ 7 sh")
+    >>> "Action needed: &lt;now&gt;</div>" in page, page.count("word-break: normal"), "left: 4ch" in page
+    (True, 2, True)
+    """
+    blocks = []
+    for line in text.splitlines():
+        body = line.lstrip(" ")
+        indent = len(line) - len(body) + HANG
+        shown = html.escape(body, quote=False) or "&nbsp;"
+        blocks.append(f"<div style='{_LINE} padding-left: {indent}ch; text-indent: -{HANG}ch'>{shown}</div>")
+    return f"<div class='{kind}' style='{_TEXT}'>{''.join(blocks)}</div>"
+
+
+_LINE = "white-space: pre-wrap; word-break: normal; overflow-wrap: break-word;"
+_TEXT = "font-family: monospace; font-size: 0.9em; line-height: 1.35"
 
 
 def format_analysis(analysis: Analysis, outcome: CaseOutcome | None = None, *, max_groups: int = 10) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ucnb.diagnosis.diagnose import diagnose
 from ucnb.errors import InputError
-from ucnb.faces.tree import format_analysis
+from ucnb.faces.tree import format_analysis, text_html
 from ucnb.read.bundle import load
 from ucnb.report.words import product_words
 from ucnb.training.answer import AnswerKey
@@ -309,12 +309,13 @@ class Exercise:
         button = widgets.Button(description="Show the kit's analysis", button_style="warning",
                                 layout=widgets.Layout(width="max-content"))
         output = widgets.Output()
+        text = widgets.HTML()  # the kit's own text, wrapped at words (an output's stdout breaks words)
 
         def show(_button: Any) -> None:
             from ucnb.faces.draw import draw_zombie_tree, figure_to_image  # matplotlib: when asked
 
             analysis = diagnose(self.bundle)
-            output.append_stdout(format_analysis(analysis) + "\n")
+            text.value = text_html(format_analysis(analysis))
             node = analysis.node(self.key.node)
             for group in node.groups[:2]:
                 figure = draw_zombie_tree(self.listing, group, node_name=self.key.node)
@@ -322,4 +323,4 @@ class Exercise:
             button.disabled = True
 
         button.on_click(show)
-        return widgets.VBox([button, output])
+        return widgets.VBox([button, text, output])
