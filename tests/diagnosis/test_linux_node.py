@@ -8,6 +8,7 @@ worker restarted (PID 377) with the zombie under PID 1 left, and nothing done.""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,16 @@ def test_the_pid_space_line_of_a_linux_node_names_top() -> None:
 def test_every_action_says_which_nodes_it_fits() -> None:
     assert {a.host for a in ACTIONS.values()} == {"", "uc", "linux"}
     assert all(a.host == "linux" for a in ACTIONS.values() if a.name in LINUX_ACTIONS | {"check_init"})
+
+
+def test_a_linux_host_claims_no_pid_max_it_was_not_shown() -> None:
+    """32,768 is UCOS's pid_max, not every Linux host's (most current ones have 4,194,304): the share
+    is a bound and the forecast asks for the real value, until it is given."""
+    _, out, _ = run_cli("analyze", "--json", LINUX / "before")
+    [node] = json.loads(out)["nodes"]
+    assert (node["pid_headroom"]["pid_max"], node["pid_headroom"]["pid_max_source"]) == (None, "unknown")
+    _, out, _ = run_cli("analyze", LINUX / "before")
+    assert "at most 0.009 % of the PID space" in out
+    assert "this host's pid_max is not in the capture" in out and "of 32,768" not in out
+    _, out, _ = run_cli("analyze", "--pid-max", "4194304", LINUX / "before")
+    assert "of 4,194,304 PIDs" in out and "not in the capture" not in out

@@ -516,7 +516,7 @@ def diagnose_node(
             pids_in_use = in_use(line)
         if zombie_count is None and line.zombies[-1] is not None:
             zombie_count, counted_by = line.zombies[-1], "the last PerfMon poll counts"
-    room = headroom(latest, listing, rate_all, pid_max, in_use=pids_in_use)
+    room = headroom(latest, listing, rate_all, pid_max, in_use=pids_in_use, linux=node.product == "linux")
     groups = _groups(node, by_parent, g, catalogue, room, rate_all, basis)
     for group in groups:
         if group.count >= many_zombies:

@@ -206,13 +206,14 @@ def duration(days: float) -> str:
 
 def headroom(
     latest: LoadSnapshot | None, listing: Listing | None, node_rate: Growth, pid_max: int | None = None,
-    *, in_use: tuple[int, bool, int | None] | None = None,
+    *, in_use: tuple[int, bool, int | None] | None = None, linux: bool = False,
 ) -> Headroom:
     """PIDs in use, free, and a forecast sentence (days to exhaustion at the leak rate).
 
     `pid_max` is the node's real limit when known; None means the Linux default 32,768 unless the
     data shows larger PIDs (then the limit is unknown, and said so). `in_use`: (PIDs in use, threads
-    counted?, zombies) read elsewhere and later than the snapshot (the last PerfMon poll)."""
+    counted?, zombies) read elsewhere and later than the snapshot (the last PerfMon poll). On a Linux
+    host (`linux`) no default is known: most current distributions raise it to 4,194,304."""
     used, threads = _threads(latest, listing)
     zombies = latest.summary.zombie if latest else None
     if in_use is not None:
@@ -229,6 +230,14 @@ def headroom(
         ))
     if used is None:
         return replace(base, forecast="no `show process load` snapshot: the PID headroom is unknown")
+    if pid_max is None and linux:  # no default to assume: the share and the forecast stay bounds
+        growth = node_rate.note + (f": {node_rate.advice}" if node_rate.advice else "")
+        usage = f"{'' if threads else 'at least '}{used:,} PIDs in use ({plural(zombies or 0, 'zombie')})"
+        return replace(base, pid_max=None, pid_max_source="unknown", forecast=(
+            f"{usage}; {growth}; "
+            f"this host's pid_max is not in the capture ({DEFAULT_PID_MAX:,} on older systems, 4,194,304 on "
+            "most current ones): give it (`cat /proc/sys/kernel/pid_max`, or --pid-max) for a forecast"
+        ))
     if used > limit:
         return replace(base, forecast=(
             f"{used:,} PIDs in use exceed pid_max {limit:,}: this system's pid_max is higher; "

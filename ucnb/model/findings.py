@@ -320,7 +320,8 @@ class Headroom(_Finding):
     threads_counted: bool = False  # `tasks` counts threads too (else processes only: a lower bound)
     lower_bound: bool = False
     max_pid_seen: int | None = None
-    pid_max_source: str = "default"  # default (32,768), given, data (larger PIDs seen: limit unknown)
+    pid_max_source: str = "default"  # default (32,768), given, data (larger PIDs seen: limit unknown),
+    # unknown (a Linux host: no default is known)
 
 
 @dataclass(frozen=True)
