@@ -142,7 +142,8 @@ def _parents(
                 # a start time that changed: a new process at the same PID (a container restarted)
                 new_start = (same["stime"] is not None and parent["stime"] is not None
                              and same["stime"] != parent["stime"])
-                entry.update(after_pid=ppid, after_start=same["stime"], restarted=rebooted is True or new_start)
+                entry.update(after_pid=ppid, after_start=same["stime"],
+                             restarted=rebooted is True or new_start)
             elif (row := _restarted_as(a_rows, parent)) is not None:
                 entry.update(after_pid=int(row["pid"]), after_start=row["stime"], restarted=True)
         result.append(ParentAfter(**entry))
