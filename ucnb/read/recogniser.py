@@ -56,9 +56,7 @@ class Recogniser:
         listing), or "unknown": then its output says what it is."""
         if self._counts and _COUNTS.search(typed):  # `ps --ppid 4290 | grep -c Z`: a bare number
             return self._counts
-        words = typed.split()
-        while words and words[0] in ("sudo", "command", "exec", "busybox"):
-            words = words[1:]
+        words = program_words(typed.split())
         return self._shell.get(words[0].rsplit("/", 1)[-1], "unknown") if words else "unknown"
 
     def glued(self, typed: str) -> tuple[str, str]:
@@ -180,3 +178,14 @@ def line_indexes(text: str, starts: tuple[re.Pattern[str], re.Pattern[str]] | No
         if not found or found[-1] != line:
             found.append(line)
     return found
+
+
+def program_words(words: list[str]) -> list[str]:
+    """A shell command line's words from its program on, wrappers dropped.
+
+    >>> program_words(["sudo", "busybox", "ps", "-ef"])
+    ['ps', '-ef']
+    """
+    while words and words[0] in ("sudo", "command", "exec", "busybox"):
+        words = words[1:]
+    return words

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import shlex
 
+from ucnb.read.recogniser import program_words
+
 # procps specifier -> the header it prints (ps(1), STANDARD FORMAT SPECIFIERS)
 _HEADERS = {
     **dict.fromkeys(("pid", "tgid"), "PID"), "ppid": "PPID", "pgid": "PGID", "pgrp": "PGRP",
@@ -54,8 +56,7 @@ def typed_header(typed: str | None) -> str | None:
         words = shlex.split(typed.split("|", 1)[0]) if typed else []
     except ValueError:  # an unbalanced quote
         return None
-    while words and words[0] in ("sudo", "command", "exec", "busybox"):
-        words = words[1:]
+    words = program_words(words)
     if not words or words[0].rsplit("/", 1)[-1] != "ps":
         return None
     specifiers = _specifiers(words[1:])
