@@ -34,16 +34,61 @@ def test_inspect_json_follows_the_contract():
     assert [n["node"] for n in document["nodes"]] == ["cucm-pub", "imp-pub"]
     pub = document["nodes"][0]
     assert pub["product"] == "CUCM"
-    assert {"command": "show process load", "source": "putty_two_sessions.log:26-35", "rows": 3,
-            "snapshots": 1} in pub["sections"]
-    assert {"command": "show process list detail", "source": "putty_two_sessions.log:38-42",
-            "rows": 4} in pub["sections"]
+    assert {"command": "show process load", "label": "show process load",
+            "source": "putty_two_sessions.log:26-35", "rows": 3, "snapshots": 1} in pub["sections"]
+    assert {"command": "show process list detail", "label": "show process list detail",
+            "source": "putty_two_sessions.log:38-42", "rows": 4} in pub["sections"]
     imp = document["nodes"][1]
     assert imp["product"] == "IMnP"
     assert [u["source"] for u in imp["unparsed"]] == [f"putty_two_sessions.log:{n}" for n in (60, 61)]
     assert any("cut short" in w for w in imp["warnings"])
     for node in document["nodes"]:
         assert set(node) >= {"node", "product", "sections", "unparsed", "warnings"}
+
+
+LINUX_PS = """UID        PID  PPID  C STIME TTY          TIME CMD
+root         1     0  0 Dec01 ?        00:00:05 /sbin/init
+root       200     1  0 Dec01 ?        00:00:00 /usr/bin/foo
+root       201   200  0 Dec01 ?        00:00:00 [sh] <defunct>
+"""
+LINUX_AUX = """USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND
+root         1  0.0  0.1 169000 13000 ?        Ss   Dec01   0:05 /sbin/init
+root       201  0.0  0.0      0     0 ?        Z    Dec01   0:00 [sh] <defunct>
+"""
+
+LINUX_TOP = """top - 10:29:46 up 1 day,  2:03,  1 user,  load average: 0.00, 0.01, 0.05
+Tasks: 100 total,   1 running,  98 sleeping,   0 stopped,   1 zombie
+  PID USER      PR  NI    VIRT    RES    SHR S  %CPU %MEM     TIME+ COMMAND
+    1 root      20   0  169000  13000   8000 S   0.0  0.1   0:05.00 systemd
+  201 root      20   0       0      0      0 Z   0.0  0.0   0:00.00 sh
+"""
+
+
+def test_inspect_labels_a_linux_listing_by_what_it_is(tmp_path):
+    """A `ps` listing is labelled as typed at the shell, or on a Linux host by its layout (`ps aux`)
+    or program (`top`), in the text and in `label` of the JSON; `command` stays the canonical slot,
+    and UC CLI outputs keep their labels."""
+    (tmp_path / "typed.txt").write_text("user@host:~$ sudo ps -ef | grep -v grep\n" + LINUX_PS)
+    (tmp_path / "aux.txt").write_text(LINUX_AUX)
+    (tmp_path / "top.txt").write_text(LINUX_TOP)
+    labels = {}
+    for name in ("typed.txt", "aux.txt", "top.txt"):
+        status, out, err = run("inspect", tmp_path / name, "--json")
+        assert status == 0, err
+        (node,) = json.loads(out)["nodes"]
+        assert node["product"] == "linux"
+        labels.update({s["source"].split(":")[0]: (s["command"], s["label"]) for s in node["sections"]})
+        status, text, _ = run("inspect", tmp_path / name)
+        shown = [line for line in text.splitlines()[1:] if not line.startswith("  warning:")]
+        assert len(shown) == 1 and shown[0].startswith(f"  {node['sections'][0]['label']} ")
+    assert labels == {
+        "typed.txt": ("show process list detail", "sudo ps -ef | grep -v grep"),
+        "aux.txt": ("show process list detail", "ps aux"),
+        "top.txt": ("show process load", "top"),
+    }
+    status, out, _ = run("inspect", ROOT / "sample_outputs/ex1_cucm_amc/before", "--json")
+    (node,) = json.loads(out)["nodes"]
+    assert node["product"] == "CUCM" and all(s["label"] == s["command"] for s in node["sections"])
 
 
 def test_missing_path(tmp_path):

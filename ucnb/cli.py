@@ -407,7 +407,7 @@ def format_inspect(document: dict[str, Any]) -> str:
         for section in node["sections"]:
             extra = f", {plural(section['snapshots'], 'snapshot')}" if "snapshots" in section else ""
             rows = plural(section["rows"], "row")
-            out.append(f"  {section['command']:<28} {rows:>11}{extra}  {section['source']}")
+            out.append(f"  {section['label']:<28} {rows:>11}{extra}  {section['source']}")
         if node["unparsed"]:
             out.append(f"  {plural(len(node['unparsed']), 'line')} not understood:")
             for item in node["unparsed"][:10]:

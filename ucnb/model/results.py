@@ -208,6 +208,10 @@ class Section:
     source: str  # "file:first-last"
     rows: int = 0
     snapshots: int | None = None  # show process load only
+    # what the output is, as its reader knows it: the command typed at a shell (`ps -ef`), or on a
+    # Linux host a listing's layout (`ps aux`) or the program (`top`); "" when it is `command`
+    label: str = ""
+    flavour: str = ""  # a listing's layout (`Listing.flavour`): "" for other outputs
 
 
 @dataclass

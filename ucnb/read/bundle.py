@@ -42,7 +42,7 @@ from ucnb.read.parsers.listing import NO_PPID_WARNING
 from ucnb.read.parsers.perfmon import looks_like_perfmon, merge_logs, parse_perfmon, text_lines
 from ucnb.read.secrets import mask_secrets
 from ucnb.read.sources import SourceFile, read_sources
-from ucnb.text import plural
+from ucnb.text import plural, printable
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
@@ -395,7 +395,9 @@ def _add_session(node: Node, session: _Session, node_date: datetime | None) -> N
         elif kind == "perfmon":
             node.perfmon_logs.append(result)
         source = result.source if kind == "perfmon" else section.source
-        node.sections.append(Section(section.command, source, item.rows, snapshots))
+        label = shell_label(section.typed) if section.shell and section.typed else ""
+        flavour = result.flavour if isinstance(result, Listing) else ""
+        node.sections.append(Section(section.command, source, item.rows, snapshots, label, flavour))
         node.unparsed.extend(item.unparsed)
         node.warnings.extend(item.warnings)
 
@@ -604,6 +606,20 @@ def _finish_node(node: Node) -> None:
         node.loads.sort(key=lambda s: s.captured_at)  # type: ignore[arg-type,return-value]
     if node.product == "linux":
         node.warnings.append(NOT_UCOS)
+        for section in node.sections:  # a Linux host's output is named as Linux names it, not as UCOS
+            spec = BY_NAME.get(section.command)
+            if not section.label and spec is not None and spec.shell:
+                section.label = section.flavour if section.flavour.startswith("ps ") else spec.shell[0]
+
+
+def shell_label(typed: str) -> str:
+    """A command typed at a shell, as a label: one line, printable, at most 60 characters.
+
+    >>> shell_label("sudo  ps -ef | grep -w Z"), shell_label("ps " + "x" * 70)[-5:]
+    ('sudo ps -ef | grep -w Z', 'xx...')
+    """
+    text = " ".join(printable(typed).split())
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # --- inspect -------------------------------------------------------------------------------------
@@ -616,7 +632,8 @@ def inspect_json(bundle: Bundle) -> dict[str, Any]:
         sections = []
         for section in node.sections:
             entry: dict[str, Any] = {
-                "command": section.command, "source": section.source, "rows": section.rows
+                "command": section.command, "label": section.label or section.command,
+                "source": section.source, "rows": section.rows,
             }
             if section.snapshots is not None:
                 entry["snapshots"] = section.snapshots
