@@ -17,7 +17,8 @@ start and imports included), `CPU ms per node` and `nodes per CPU s` the through
 core would give: on a shared machine the wall-clock columns measure the other users too, so the CPU
 columns are the per-worker figures to judge, and each case prints the load average around it. Under
 the table: the CPU ms per node of each step (`ucnb.load`, `analyze`, the row) measured in-process on
-the first 100 bundles (best of 3 passes), a worker's start-up CPU (its imports), and the scaling
+the first 100 bundles (best of 3 passes), the local pool's start-up CPU (its fork server's imports
+and warm-up, once a scan; each worker forks from it), and the scaling
 efficiency by the wall clock with the CPU ratio beside it. Every case's rows are compared with the
 in-process rows.
 
@@ -144,8 +145,9 @@ def child(case: str, fleet: Path, out: Path) -> None:
 
 
 def start_cpu() -> float:
-    """CPU seconds a fresh interpreter spends importing what a worker runs (its start-up)."""
-    code = "import ucnb.read.bundle, ucnb.diagnosis.diagnose, ucnb.fleet.scan"
+    """CPU seconds a fresh interpreter spends importing and warming up what a worker runs: the local
+    pool's fork server does it once a scan (`ucnb.fleet.warm_server`); a worker forks from it."""
+    code = "import ucnb.fleet.warm_server"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
@@ -227,7 +229,8 @@ def report(results: list[dict], startup_cpu: float) -> tuple[str, dict]:
         f"per node, in-process, first {split['nodes']} nodes, best of 3 passes: ucnb.load "
         f"{split['load']:.2f} ms of CPU, analyze {split['analyze']:.2f} ms, row {split['row']:.2f} ms = "
         f"{total:.2f} ms ({1000 / total:.0f} nodes per CPU second)",
-        f"a worker's start (its imports) costs {startup_cpu:.2f} s of CPU",
+        f"the local pool's start (its fork server's imports and warm-up, once) costs "
+        f"{startup_cpu:.2f} s of CPU",
         f"scaling efficiency t(1) / (2 t(2)) = {efficiency:.2f} by the wall clock; "
         f"CPU of 1 worker / CPU of 2 workers = {cpu_ratio:.2f}",
         f"unchanged rescan: {rescan['seconds']:.2f} s for {rescan['bundles']} bundles "

@@ -89,30 +89,11 @@ def run_in_process(todo: Sequence[BundleRef], options: ScanOptions, version: str
 # --- local processes -----------------------------------------------------------------------------
 
 
-def _warm_up() -> None:
-    """Read and diagnose a small generated capture: the imports and the first-use work are done
-    before the first bundle's time is counted. pandas too (~0.8 s): the leak rate of a node with
-    several listings reads them as DataFrames (`ucnb.diagnosis.trend`)."""
-    import os
-    import tempfile
-
-    import pandas  # noqa: F401
-
-    from ucnb.synth.scenario import node_capture
-
-    with tempfile.TemporaryDirectory(prefix="ucnb-warm-") as folder:
-        for name, data in node_capture("CUCM", "Cisco AMC Service", seed=1, zombies=1).files.items():
-            with open(os.path.join(folder, name), "wb") as stream:
-                stream.write(data)
-        bundle_rows(BundleRef(folder, None), ScanOptions(), "warm-up")
-
-
 def _start_worker() -> None:
-    """In each local worker process, once: freed Arrow memory given back, and warmed up."""
-    import os
+    """In each local worker process, once: warmed up (a no-op when forked from the warm fork server)."""
+    from ucnb.fleet import warm
 
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")  # freed batches go back (bench/: memory)
-    _warm_up()
+    warm.up()
 
 
 def _resident(pid: int) -> int:
@@ -147,7 +128,10 @@ def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, don
 
     from pebble import ProcessExpired, ProcessPool
 
-    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no threads or locks inherited
+    # Workers fork from a server process that has imported and warmed up once (`ucnb.fleet.warm`):
+    # no threads or locks inherited, and a new or replaced worker starts in milliseconds.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ucnb.fleet.warm_server"])
     pending: dict[concurrent.futures.Future[Any], BundleRef] = {}
     queue = iter(todo)
     others = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
@@ -225,14 +209,10 @@ def _executing(dask_worker: Any) -> list[Any]:
 
 
 def _warm_up_worker() -> None:
-    """On a Dask worker (`Client.run`, before the scan and after a restart): `_warm_up` once."""
-    global _WARM
-    if not _WARM:
-        _warm_up()
-        _WARM = True
+    """On a Dask worker (`Client.run`, before the scan and after a restart): warmed up once."""
+    from ucnb.fleet import warm
 
-
-_WARM = False
+    warm.up()
 
 
 class _Overdue:
