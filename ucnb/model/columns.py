@@ -86,7 +86,10 @@ def shared(values: list[Any]) -> list[Any]:
     """
     if len(values) > SHARED_ROWS:
         return values
-    return [intern(v) if v.__class__ is str else v for v in values]
+    try:
+        return list(map(intern, values))  # one C loop: a column of strings, the common case
+    except TypeError:  # a None (<NA>) among them
+        return [intern(v) if v.__class__ is str else v for v in values]
 
 
 class Columns:
