@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from sys import intern
 
 from ucnb.model.columns import LISTING_COLUMNS, Columns, values
@@ -241,7 +242,29 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         return _remap(parse_listing(expanded[0], file=file, first_line=1), expanded[1], file, first_line)
     problems: list[tuple[int, str]] = []  # (line index, reason), sorted into `unparsed` at the end
     warnings: list[str] = []
+    found = _find_columns(lines, typed, problems, warnings)
+    if found is None:
+        return _no_pid_column(lines, file, first_line)
+    walked = _walk(lines, found, file, first_line, problems, warnings)
+    return _listing(lines, found, walked, file, first_line, problems, warnings)
 
+
+@dataclass
+class _Columns:
+    """Where a listing's rows start and in which columns they are read: under its header, else in
+    the columns the typed `ps` names, else in the known layout most lines fit (`assumed` says why)."""
+
+    layout: Layout
+    start: int  # the first line that may be a row
+    first_row: int  # the listing's first line: its header, else its first row
+    headers: list[int]  # the header's lines (with its wrapped tail)
+    assumed: str = ""
+
+
+def _find_columns(lines: Sequence[str], typed: str | None, problems: list[tuple[int, str]],
+                  warnings: list[str]) -> _Columns | None:
+    """The listing's columns (None: no header and no known layout); text before the header is a
+    problem, an assumed layout a warning."""
     header_at = None
     names: list[str] | None = None
     for i, line in enumerate(lines):
@@ -249,41 +272,57 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         if names is not None:
             header_at = i
             break
-    assumed = ""
     if (header_at is None or names is None) and (typed_names := typed_header(typed)) is not None:
-        names = typed_names.split()
         assumed = f"no header (cut by a pipe?): rows read in the columns the typed `ps` names: {typed_names}"
         warnings.append(assumed)
-        layout = Layout("", names)
-        start = first_row = next((i for i, line in enumerate(lines) if line.strip()), 0)
-    elif header_at is None or names is None:
+        start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        return _Columns(Layout("", typed_names.split()), start, start, [], assumed)
+    if header_at is None or names is None:
         guess = _guess_layout(lines)
         if guess is None:
-            return _no_pid_column(lines, file, first_line)
+            return None
         name, header, fits, total, others = guess
-        names = header.split()
         assumed = (f"no header: rows read as `{name}` ({header}): {fits} of {plural(total, 'line')} "
                    f"{'has' if fits == 1 else 'have'} its shape"
                    + (f"; also fits: {', '.join(others)}" if others else ""))
         warnings.append(assumed)
-        layout = Layout("", names)  # no header: the forest is measured from the end of TIME
-        start = first_row = next(i for i, line in enumerate(lines) if line.strip())
-    else:
-        problems.extend((i, "text before the listing header") for i in range(header_at) if lines[i].strip())
-        layout = Layout(lines[header_at], names)
-        start, first_row = header_at + 1, header_at
-    segment = Segment(layout)
-    segments = [segment]  # a different header starts a new segment
-    joined: list[int] = []  # wrapped lines joined to the row above
-    counts: list[TextCount] = []  # counts stated as text between the rows
-    stated: list[int] = []  # their lines
-    aligned: list[int] = []  # defunct rows read by the header's columns (blank values)
-    last_header = first_row
-    headers = [] if header_at is None else [header_at]  # every header line, repeated or new
-    if header_at is not None and start < len(lines) and _wrapped_tail(names, lines[start]):
+        start = next(i for i, line in enumerate(lines) if line.strip())
+        # no header: the forest is measured from the end of TIME
+        return _Columns(Layout("", header.split()), start, start, [], assumed)
+    problems.extend((i, "text before the listing header") for i in range(header_at) if lines[i].strip())
+    headers, start = [header_at], header_at + 1
+    if start < len(lines) and _wrapped_tail(names, lines[start]):
         headers.append(start)  # the wrapped tail of the header
         start += 1
-    i = start
+    return _Columns(Layout(lines[header_at], names), start, header_at, headers)
+
+
+@dataclass
+class _Walked:
+    """What the walk over a listing's lines found besides its rows (all line indexes)."""
+
+    segments: list[Segment]  # a different header starts a new segment
+    joined: list[int]  # wrapped lines joined to the row above
+    counts: list[TextCount]  # counts stated as text between the rows
+    stated: list[int]  # their lines
+    aligned: list[int]  # defunct rows read by the header's columns (blank values)
+    headers: list[int]  # every header line, repeated or new
+    last_header: int
+
+
+def _walk(lines: Sequence[str], found: _Columns, file: str, first_line: int,
+          problems: list[tuple[int, str]], warnings: list[str]) -> _Walked:
+    """Read the rows in bulk (`Segment.read_rows`), and each line between them on its own: a count,
+    a new header, a wrapped tail, an AIX defunct row with blank fields, else a problem."""
+    segment = Segment(found.layout)
+    segments = [segment]
+    joined: list[int] = []
+    counts: list[TextCount] = []
+    stated: list[int] = []
+    aligned: list[int] = []
+    last_header = found.first_row
+    headers = list(found.headers)
+    i = found.start
     while (i := segment.read_rows(lines, i)) < len(lines):
         line, layout = lines[i], segment.layout
         # a wrapped tail may follow a row (or another tail) directly
@@ -330,8 +369,14 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         else:
             problems.append((i, segment.layout.why_not(line, after_row)))
         i += 1
-    last = max([last_header, *(each.lines[-1] for each in segments if each.lines), *joined[-1:]])
+    return _Walked(segments, joined, counts, stated, aligned, headers, last_header)
 
+
+def _listing(lines: Sequence[str], found: _Columns, walked: _Walked, file: str, first_line: int,
+             problems: list[tuple[int, str]], warnings: list[str]) -> Listing:
+    """The `Listing`: the segments' checked columns as one table, the problems as `unparsed`."""
+    segments, joined, aligned = walked.segments, walked.joined, walked.aligned
+    last = max([walked.last_header, *(each.lines[-1] for each in segments if each.lines), *joined[-1:]])
     tables = []
     for each in segments:
         table, rejected = each.columns(file, first_line)
@@ -350,7 +395,7 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
     ppid_column = all("ppid" in each.layout.index for each in segments)
     from_tree = not ppid_column and any(each.depths for each in segments) and len(segments) == 1
     columns = segments[0].layout.names
-    source = f"{file}:{first_line + first_row}-{first_line + last}"
+    source = f"{file}:{first_line + found.first_row}-{first_line + last}"
     return Listing(
         unparsed=[Unparsed(f"{file}:{first_line + i}", lines[i], reason) for i, reason in problems],
         warnings=warnings + _warnings(processes, ppid_column, from_tree, joined, file, first_line, source),
@@ -359,11 +404,11 @@ def parse_listing(lines: Sequence[str], *, file: str = "<text>", first_line: int
         forest=any(each.depths for each in segments),
         has_ppid=ppid_column or from_tree,
         parents_from_tree=from_tree,
-        assumed_layout=assumed,
+        assumed_layout=found.assumed,
         columns=columns,
         source=source,
-        recognised=[first_line + i for i in sorted(headers + stated)],
-        counts=counts,
+        recognised=[first_line + i for i in sorted(walked.headers + walked.stated)],
+        counts=walked.counts,
     )
 
 
