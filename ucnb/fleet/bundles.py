@@ -7,17 +7,24 @@
 A PATH is a folder holding bundles, a bundle itself, or a text file listing bundle paths (one a line,
 blank lines and `#` comments, even indented, skipped; relative to the list's folder). Under a folder,
 every archive (`.zip`, `.tar`, `.tar.gz`, `.tgz`, `.tar.bz2`, `.tar.xz`) is a bundle, and so is every
-folder that holds a capture file directly (with its sub-folders); a folder holding only folders is
-walked. Hidden names and files that are not captures (`.md`, `.parquet`, `.csv`, `.json`, `.html`,
-`.pdf`, images, notebooks) do not make a folder a bundle. A PATH that is itself a bundle is one
-bundle, as `ucnb analyze PATH` reads it: an archive, a folder of captures, or a folder of node
-folders (every entry a folder holding captures directly, as an extracted multi-node bundle is; a
-file beside them, such as a README, makes them bundles of their own), given as a PATH or met in a
-walk alike. A listed path that does not exist is still a bundle (its row says it is missing).
+folder that holds a capture directly (with its sub-folders), or only node folders (folders holding
+captures directly, as an extracted multi-node bundle is: `case-7/{cucm-pub,cucm-sub1}/...`); other
+folders are walked. A PATH that is itself a bundle, as `ucnb analyze PATH` reads it, is one bundle,
+given as a PATH or met in a walk alike. A listed path that does not exist is still a bundle (its row
+says it is missing).
+
+What is not a capture never makes or splits a bundle, as `ucnb.load` reads it ("no command output
+recognised ... not a capture, not read"): hidden names, files named as documents (`.md`, `.json`,
+`.pdf`, `.html`, `.csv`, `.parquet`, images, notebooks), and a text file beside folders or archives
+whose first `SNIFF_BYTES` hold no command output (a `README.txt`, case notes). Only such a file, beside
+folders or archives, is read (its head); a folder of files alone is a bundle without reading any.
+Two folders are never nodes of one bundle: `before` and `after`, the two moments of one node as
+`ucnb verify` and the workbench's case folders hold them.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
@@ -30,6 +37,8 @@ ARCHIVE_SUFFIXES = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")
 NOT_CAPTURES = frozenset({".md", ".parquet", ".csv", ".json", ".html", ".pdf", ".png", ".svg", ".jpg",
                           ".ipynb", ".py", ".sqlite", ".damaged"})
 LIST_BYTES = 16 * 2**20  # a list of bundle paths larger than this is refused
+SNIFF_BYTES = 64 * 2**10  # read of a file beside folders or archives, to tell a capture from a note
+MOMENTS = frozenset({"before", "after"})  # folders of one node's two moments, never nodes of one bundle
 
 
 def _is_archive(name: str) -> bool:
@@ -51,22 +60,67 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
         raise InputError(f"{folder}: cannot list the folder ({error.strerror})") from None
 
 
-def _is_bundle(entries: list[os.DirEntry[str]], skip: set[str]) -> bool:
-    """Do these entries of a folder make it one bundle, as `ucnb analyze` reads it: a capture file
-    among them, or only folders (hidden names aside) each holding captures directly, as an extracted
-    multi-node bundle is (`case/{pub,sub1,sub2}/...`)? A file beside such folders (a README) makes
-    them bundles of their own (`ex1/{README.md,before,after}`: two captures of one node)."""
-    entries = [e for e in entries if not e.name.startswith(".") and os.path.abspath(e.path) not in skip]
-    if any(_is_capture_file(e) for e in entries):
+def _shown(entries: list[os.DirEntry[str]], skip: set[str]) -> list[os.DirEntry[str]]:
+    return [e for e in entries if not e.name.startswith(".") and os.path.abspath(e.path) not in skip]
+
+
+def _has_capture(entries: list[os.DirEntry[str]]) -> bool:
+    """Is a capture among these entries of a folder: files alone (a note among them is `load`'s to
+    pass over, nothing is read here), or beside folders or archives a file whose head is one?"""
+    named = [e for e in entries if _is_capture_file(e)]
+    if named and not any(_is_archive(e.name) or e.is_dir(follow_symlinks=False) for e in entries):
         return True
-    if not entries or any(e.is_symlink() or not e.is_dir(follow_symlinks=False) for e in entries):
+    return any(_looks_like_capture(e.path, _version(e)) for e in named)
+
+
+def _version(entry: os.DirEntry[str]) -> tuple[int, int, int]:
+    """What changes when a file changes (size, time, inode): a file is read once while it does not."""
+    try:
+        info = entry.stat(follow_symlinks=False)
+    except OSError:
+        return (-1, -1, -1)
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _is_bundle(entries: list[os.DirEntry[str]], skip: set[str]) -> bool:
+    """Do these entries of a folder make it one bundle, as `ucnb analyze` reads it: a capture among
+    them, or only node folders (see the module's docstring)? Files that are not captures (a README, a
+    case note, `case.json`) neither make nor split a bundle."""
+    entries = _shown(entries, skip)
+    if _has_capture(entries):
+        return True
+    folders = [e for e in entries if not e.is_symlink() and e.is_dir(follow_symlinks=False)]
+    notes = [e for e in entries if e.is_file(follow_symlinks=False) and not _is_archive(e.name)]
+    if not folders or len(folders) + len(notes) < len(entries):  # an archive, a link, a special file
         return False
-    return all(_holds_captures(e.path, skip) for e in entries)
+    if any(e.name.lower() in MOMENTS for e in folders):
+        return False
+    return all(_holds_captures(e.path, skip) for e in folders)
+
+
+@functools.lru_cache(maxsize=4096)
+def _looks_like_capture(path: str, version: tuple[int, int, int]) -> bool:
+    """Is this file (at this `version`) a capture, as `ucnb.load` would read it, judged from its first
+    `SNIFF_BYTES`? An unreadable one is taken for a capture: its bundle's row says why it is not read."""
+    # the parsers (~130 ms to import): only when a folder holds files beside folders or archives
+    from ucnb.read.bundle import is_capture
+
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return True
+            data = stream.read(SNIFF_BYTES)
+    except OSError:
+        return True
+    if len(data) == SNIFF_BYTES and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data[: data.rfind(b"\n") + 1] or data  # whole lines (a UTF-16 head is read as cut)
+    return is_capture(os.path.basename(path), data)
 
 
 def _holds_captures(folder: str, skip: set[str]) -> bool:
     try:
-        return any(_is_capture_file(e) and os.path.abspath(e.path) not in skip for e in _entries(folder))
+        return _has_capture(_shown(_entries(folder), skip))
     except InputError:
         return False
 
@@ -88,7 +142,7 @@ def _walk(folder: str, skip: set[str], warnings: list[str]) -> Iterator[str]:
 
 
 def is_one_bundle(folder: str) -> bool:
-    """Is this folder, given as a PATH, one bundle: captures in it, or only folders of captures?"""
+    """Is this folder, given as a PATH, one bundle: captures in it, or only node folders?"""
     return _is_bundle(_entries(folder), set())
 
 

@@ -110,6 +110,9 @@ def load(
         if not src.data or src.data.isspace():  # (strip() would copy a large file)
             problems.append(f"{src.name}: empty file")
             continue
+        if (kind := _document(src.data)) is not None:  # its text would read as rows (`1 0 obj`)
+            problems.append(f"{src.name}: {kind}, not a capture")
+            continue
         name, root = src.name, src.root
         if looks_like_perfmon(name, src.data[:256]):
             session = _perfmon_session(src, bundle, problems)
@@ -128,7 +131,7 @@ def load(
         bundle.texts[name] = capture.text
         parsed = _parse_capture(capture)
         bundle.warnings.extend(capture.warnings)
-        if not any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed):
+        if not _recognised(parsed):
             # a README or a case note: not a node; its lines are listed once, at bundle level
             lines = [line for session in parsed for line in _unparsed(session)]
             bundle.not_understood.extend(sorted(lines, key=lambda item: _line_number(item.source)))
@@ -145,6 +148,44 @@ def load(
     bundle.warnings.extend(f"{problem}: skipped" for problem in problems)
     bundle.nodes = _assemble_nodes(sessions)
     return bundle
+
+
+DOCUMENTS = {b"%PDF-": "a PDF document", b"{\\rtf": "an RTF document"}  # by their first bytes
+
+
+def _document(data: bytes) -> str | None:
+    """What kind of document these bytes are (a report, a letter: never a capture), or None.
+
+    >>> _document(b"%PDF-1.4\\n1 0 obj"), _document(b"admin:show status")
+    ('a PDF document', None)
+    """
+    return next((kind for magic, kind in DOCUMENTS.items() if data.startswith(magic)), None)
+
+
+def _recognised(parsed: list[_Session]) -> bool:
+    """Does a file's text hold a command's output (else it is not a capture: a README, a note)?"""
+    return any(BY_NAME.get(item.section.command) for session in parsed for item in session.parsed)
+
+
+def is_capture(name: str, data: bytes) -> bool:
+    """Would `load` read a file of these bytes (or its head) as a capture: a PerfMon log, or text in
+    which a command's output is recognised? False for what `load` calls "not a capture, not read" (a
+    README, case notes), and for empty and binary files.
+
+    >>> is_capture("README.txt", b"Captures of case 7, taken on Monday by the customer.\\n")
+    False
+    >>> is_capture("pub.txt", b"admin:show process load\\ntop - 10:29:46 up 1 day,  1 user\\n")
+    True
+    """
+    if not data or data.isspace() or _document(data) is not None:
+        return False
+    if looks_like_perfmon(name, data[:256]):
+        return True
+    try:
+        capture = capture_text(name, name, *decode(SourceFile(name, name, data)), RECOGNISER)
+    except InputError:
+        return False
+    return _recognised(_parse_capture(capture))
 
 
 # --- parsing -------------------------------------------------------------------------------------
