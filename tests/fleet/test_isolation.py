@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,43 +49,62 @@ def baseline(fleet: Path) -> pd.DataFrame:
     return scan_fleet([fleet], workers=0, cache=None).frame
 
 
+TIMEOUT = 2.0  # seconds: far above a small bundle (~0.02 s), far below the slow one (~14 s, quiet)
+COPIES = 40  # the slow bundle's node folders, each the big bundle's listing (7.5 MB, ~0.35 s)
+
+
 @pytest.fixture(scope="module")
-def timeout(fleet: Path, baseline: pd.DataFrame) -> float:
-    """A timeout between the small bundles' time and the big one's, as this machine runs now (the
-    geometric mean of the slowest small bundle and the big one, each read and diagnosed here)."""
+def slow(fleet: Path, baseline: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A bundle read in far more than `TIMEOUT` on a quiet machine, and more still on a busy one:
+    `COPIES` node folders, each holding the big bundle's listing (300 MB in all, under `--max-bytes`;
+    stopped at its timeout, it never holds much of it). Its time is bounded from one copy's, measured
+    here, and the small bundles' are measured too: far from `TIMEOUT` on either side, whatever the
+    load (it slows both; the timeout is not taken from this machine's speed at one moment)."""
     from ucnb.fleet.rows import BundleRef, bundle_rows
 
+    root = tmp_path_factory.mktemp("slow") / "zz-slow"
+    listing = (fleet / "zz-big/show_process_list_detail.txt").read_bytes()
+    for copy in range(COPIES):
+        (root / f"node-{copy:02}").mkdir(parents=True)
+        (root / f"node-{copy:02}/show_process_list_detail.txt").write_bytes(listing)
     seconds = {}
-    for path in sorted(fleet.iterdir()):
+    for path in [*_small(fleet), root / "node-00"]:
         began = time.perf_counter()
-        bundle_rows(BundleRef(str(path), None), ScanOptions(), "t")
+        rows = bundle_rows(BundleRef(str(path), None), ScanOptions(), "t")
         seconds[path.name] = time.perf_counter() - began
-    big = seconds.pop("zz-big")
-    small = max(seconds.values())
-    assert big > 8 * small, seconds  # far enough apart to tell them by time
-    return round((big * small) ** 0.5, 2)
+        assert rows[0]["error"] is None, rows
+    one = seconds.pop("node-00")
+    # (a small bundle took 0.4 s with ten busy processes beside a test niced to 19, a load of 11)
+    assert COPIES * one > 4 * TIMEOUT and 2 * max(seconds.values()) < TIMEOUT, (one, seconds)
+    yield root
+    shutil.rmtree(root.parent, ignore_errors=True)  # 300 MB: not kept with the session's files
 
 
-def _is_big(frame: pd.DataFrame) -> pd.Series:
-    return frame["bundle"].str.endswith("zz-big")
+def _small(fleet: Path) -> list[Path]:
+    return sorted(path for path in fleet.iterdir() if path.name != "zz-big")
 
 
-def _check(frame: pd.DataFrame, baseline: pd.DataFrame, message: str) -> None:
-    """The small bundles' rows as in a scan without limits; the big one one error row saying why."""
-    pd.testing.assert_frame_equal(frame[~_is_big(frame)], baseline[~_is_big(baseline)])
-    big = frame[_is_big(frame)]
-    assert len(big) == 1 and big["node"].isna().all() and message in big["error"].item(), big["error"].item()
+def _is_big(frame: pd.DataFrame, name: str = "zz-big") -> pd.Series:
+    return frame["bundle"].str.endswith(name)
+
+
+def _check(frame: pd.DataFrame, baseline: pd.DataFrame, message: str, name: str = "zz-big") -> None:
+    """The small bundles' rows as in a scan without limits; the odd one (`name`) one error row saying
+    why."""
+    pd.testing.assert_frame_equal(frame[~_is_big(frame, name)], baseline[~_is_big(baseline)])
+    odd = frame[_is_big(frame, name)]
+    assert len(odd) == 1 and odd["node"].isna().all() and message in odd["error"].item(), odd["error"].item()
     assert baseline.loc[_is_big(baseline), "zombie_count"].item() == 5  # without a limit it is read
 
 
 @pytest.mark.parametrize("workers", [0, 2])
-def test_a_bundle_past_its_timeout_is_one_error_row(fleet: Path, baseline: pd.DataFrame, timeout: float,
+def test_a_bundle_past_its_timeout_is_one_error_row(fleet: Path, baseline: pd.DataFrame, slow: Path,
                                                     workers: int) -> None:
-    result = scan_fleet([fleet], workers=workers, in_process_below=1, cache=None,
-                        options=ScanOptions(timeout=timeout))
+    result = scan_fleet([*_small(fleet), slow], workers=workers, in_process_below=1, cache=None,
+                        options=ScanOptions(timeout=TIMEOUT))
     assert result.engine == ("in-process" if workers == 0 else "local processes (2 workers)")
-    _check(result.frame, baseline, f"zz-big: took longer than {timeout:g} s to read and diagnose (the "
-                                   "per-bundle timeout, --timeout)")
+    _check(result.frame, baseline, f"zz-slow: took longer than {TIMEOUT:g} s to read and diagnose (the "
+                                   "per-bundle timeout, --timeout)", "zz-slow")
 
 
 def test_a_bundle_past_the_memory_guard_is_one_error_row(fleet: Path, baseline: pd.DataFrame) -> None:
@@ -196,13 +217,13 @@ def test_a_lost_scheduler_is_one_line_and_the_output_is_kept(fleet: Path, baseli
 
 
 def test_on_a_cluster_a_bundle_past_its_timeout_is_one_error_row(fleet: Path, baseline: pd.DataFrame,
-                                                                 timeout: float) -> None:
+                                                                 slow: Path) -> None:
     """A task cannot be stopped inside a Dask worker: the worker running the slow partition is
     restarted, the partition's bundles retried one by one, the slow one an error row."""
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   scheduler_port=0, dashboard_address=None) as cluster:
-        result = scan_fleet([fleet], scheduler=cluster.scheduler_address, cache=None,
-                            options=ScanOptions(timeout=timeout))
+        result = scan_fleet([*_small(fleet), slow], scheduler=cluster.scheduler_address, cache=None,
+                            options=ScanOptions(timeout=TIMEOUT))
         assert len(cluster.scheduler_info["workers"]) == 2  # the restarted worker is back
-    _check(result.frame, baseline, f"zz-big: took longer than {timeout:g} s to read and diagnose")
+    _check(result.frame, baseline, f"zz-slow: took longer than {TIMEOUT:g} s to read and diagnose", "zz-slow")
