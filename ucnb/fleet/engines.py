@@ -129,9 +129,12 @@ def run_local(todo: Sequence[BundleRef], options: ScanOptions, version: str, don
     from pebble import ProcessExpired, ProcessPool
 
     # Workers fork from a server process that has imported and warmed up once (`ucnb.fleet.warm`):
-    # no threads or locks inherited, and a new or replaced worker starts in milliseconds.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ucnb.fleet.warm_server"])
+    # no threads or locks inherited, and a new or replaced worker starts in milliseconds. Where there
+    # is no fork server (Windows), a fresh interpreter a worker, warmed up by `_start_worker`.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    if method == "forkserver":
+        multiprocessing.set_forkserver_preload(["ucnb.fleet.warm_server"])
     pending: dict[concurrent.futures.Future[Any], BundleRef] = {}
     queue = iter(todo)
     others = {p.pid for p in multiprocessing.active_children() if p.pid is not None}
