@@ -21,18 +21,15 @@ a vertical chain from the root (PID 1) down; the parent's row shows the parent a
 row shows the zombies in PID order, or ONE collapsed node when there are more than `max_zombies`;
 the parent's live children are one "+N live children" node. Boxes are sized from their text (a
 monospace font, so widths are exact), the figure from the boxes: nothing overlaps, whatever the
-listing's size.
+listing's size. The boxes and their layout are `tree_boxes`'; this module draws them.
 """
 
 from __future__ import annotations
 
 import io
-import math
-import textwrap
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import ucnb.faces.cachedir  # noqa: F401  (before matplotlib: its font cache goes to the kit's folder)
 
@@ -43,10 +40,17 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure  # the object API: no pyplot state, no GUI backend
 from matplotlib.ticker import MaxNLocator
 
-from ucnb.knowledge.catalogue import PRODUCTS
-from ucnb.knowledge.owner import match_process
+from ucnb.faces.tree_boxes import (
+    FONT,
+    FONT_PT,
+    MARGIN,
+    Box,
+    as_int,
+    layout_rows,
+    linestyle,
+    zombie_tree_nodes,
+)
 from ucnb.model.findings import Group
-from ucnb.model.graph import ancestors, build_graph
 from ucnb.model.results import Listing, PerfmonTimeline
 from ucnb.text import printable
 
@@ -82,250 +86,6 @@ LEGEND_TEXT = {
     "summary": "processes not drawn",
 }
 
-_FONT = "DejaVu Sans Mono"  # shipped with matplotlib: exact character widths everywhere
-_FONT_PT = 8.0
-_CHAR_IN = 0.6021 * _FONT_PT / 72  # width of one character, inches
-_LINE_IN = 1.25 * _FONT_PT / 72  # line height, inches
-_PAD_X = 0.10
-_PAD_Y = 0.08
-_GAP_X = 0.22  # between boxes of a row
-_GAP_Y = 0.42  # between rows
-_MARGIN = 0.25
-_WRAP = 24  # service names wider than this are wrapped
-_COMM_MAX = 24  # longer process names are cut (a listing's comm is CMD's basename, maybe long)
-
-
-@dataclass
-class _Box:
-    key: str
-    kind: str
-    lines: list[str]
-    pid: int | None = None
-    role: str = ""  # "parent" for the zombies' parent (or its placeholder)
-    x: float = 0.0  # centre, inches
-    y: float = 0.0
-    children: list[str] = field(default_factory=list)
-
-    @property
-    def width(self) -> float:
-        return max(len(line) for line in self.lines) * _CHAR_IN + 2 * _PAD_X
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * _LINE_IN + 2 * _PAD_Y
-
-
-def _number(value: Any) -> int | None:
-    """`value` as an int; None for None, NaN or pandas' NA (a notebook's table), without importing
-    pandas (a report's pictures need none: 85 MiB resident).
-
-    >>> [_number(v) for v in (None, float("nan"), 0, 3.0)]
-    [None, None, 0, 3]
-    """
-    if value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return int(value)
-
-
-def _as_graph(listing: Listing | pd.DataFrame | nx.DiGraph | None) -> nx.DiGraph:
-    if listing is None:
-        return nx.DiGraph()
-    if isinstance(listing, nx.DiGraph):
-        return listing
-    return build_graph(listing)
-
-
-def _short(text: str | None, limit: int) -> str:
-    text = printable((text or "").strip())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _label(g: nx.DiGraph, pid: int) -> str:
-    """ "29815 amc" (comm cut at 15 characters), "1 init" for a nameless PID 1."""
-    attrs = g.nodes[pid] if pid in g else {}
-    comm = attrs.get("comm") or ("init" if pid == 1 else "?")
-    return f"{pid} {_short(comm, _COMM_MAX)}"
-
-
-def _linestyle(kind: str) -> Literal["--", ":", "-"]:
-    """A box's outline: dashed for a missing process, dotted for a summary, else solid."""
-    return "--" if kind == "missing" else ":" if kind == "summary" else "-"
-
-
-def _service_lines(name: str | None) -> list[str]:
-    if not name:
-        return []
-    return textwrap.wrap(name, _WRAP) or [name]
-
-
-def _find_service_pid(g: nx.DiGraph, chain: Sequence[int], service: str) -> int | None:
-    """The first PID of `chain` (parent first) that the catalogue matches to `service`."""
-    for pid in chain:
-        attrs = g.nodes[pid] if pid in g else {}
-        if attrs.get("missing"):
-            return None
-        for product in PRODUCTS:
-            found = match_process(attrs.get("comm"), attrs.get("command"), product)
-            if found is not None and found.name == service:
-                return pid
-    return None
-
-
-def _pick_siblings(candidates: Iterable[int], around: int, limit: int) -> list[int]:
-    """The `limit` candidates nearest to `around` by PID (ties: lower PID), back in PID order."""
-    nearest = sorted(candidates, key=lambda pid: (abs(pid - around), pid))[: max(0, limit)]
-    return sorted(nearest)
-
-
-def _pid_ranges(pids: Sequence[int]) -> str:
-    return f"{pids[0]}-{pids[-1]}" if len(pids) > 1 else str(pids[0])
-
-
-def zombie_tree_nodes(
-    listing: Listing | pd.DataFrame | nx.DiGraph | None,
-    group: Group,
-    *,
-    service_by_pid: Mapping[int, str] | None = None,
-    max_siblings: int = 6,
-    max_zombies: int = 12,
-) -> list[list[_Box]]:
-    """The boxes of the picture, row by row from the root (what `draw_zombie_tree` lays out).
-
-    Each box has `kind` (a PALETTE key), `lines` (its label) and `pid` (None for summaries).
-    """
-    g = _as_graph(listing)
-    ppid = _number(group.ppid)
-    zombie_pids = sorted({int(p) for p in group.zombie_pids})
-    service = group.service
-
-    # The parent's PID when the listing has its row (None: unknown or missing).
-    listed = ppid if ppid is not None and ppid in g and not g.nodes[ppid].get("missing") else None
-    chain = ancestors(g, listed) if listed is not None else []  # nearest first
-    # Service names to print under PIDs, and the service process that owns the parent (coloured).
-    if service_by_pid is not None:
-        services: dict[int, str] = {int(pid): name for pid, name in service_by_pid.items() if name}
-    else:
-        services = {
-            int(entry.pid): entry.service for entry in group.ancestry if entry.service
-        }
-    owner: int | None = None
-    if service and listed is not None:
-        path = [listed, *chain]
-        hinted = group.owner_pid
-        if hinted is not None and hinted in path:
-            owner = int(hinted)
-        else:
-            owner = next((pid for pid in path if services.get(pid) == service), None)
-            if owner is None:
-                owner = _find_service_pid(g, path, service)
-        if service_by_pid is None:
-            services.setdefault(owner if owner is not None else listed, service)
-
-    rows: list[list[_Box]] = []
-    # Ancestors, root first.
-    for pid in reversed(chain):
-        attrs = g.nodes[pid]
-        if attrs.get("missing"):
-            box = _Box(f"pid:{pid}", "missing", [f"PID {pid}", "not in the listing"], pid)
-        else:
-            kind = "service" if pid == owner else "process"
-            box = _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
-        if rows:
-            rows[-1][0].children = [box.key]
-        rows.append([box])
-
-    # The parent's row: the parent and some siblings.
-    if ppid is None:
-        parent = _Box("parent", "missing", ["parent unknown", "(listing without PPID)"], None, "parent")
-    elif listed is None:
-        parent = _Box(f"pid:{ppid}", "missing", [f"PPID {ppid}", "not in the listing"], ppid, "parent")
-    else:
-        lines = [_label(g, ppid), *_service_lines(services.get(ppid))]
-        parent = _Box(f"pid:{ppid}", "parent", lines, ppid, "parent")
-    parent_row = [parent]
-    if listed is not None and chain:
-        grandparent = chain[0]
-        others = [c for c in g.successors(grandparent) if c != listed]
-        shown = _pick_siblings(others, listed, max_siblings)
-        for pid in shown:
-            kind = "zombie" if g.nodes[pid].get("zombie") else "process"
-            parent_row.append(
-                _Box(f"pid:{pid}", kind, [_label(g, pid), *_service_lines(services.get(pid))], pid)
-            )
-        parent_row.sort(key=lambda box: box.pid if box.pid is not None else -1)
-        hidden = len(others) - len(shown)
-        if hidden > 0:
-            lines = [f"+{hidden} more", f"children of {grandparent}"]
-            parent_row.append(_Box("more-siblings", "summary", lines))
-        rows[-1][0].children = [box.key for box in parent_row]
-    rows.append(parent_row)
-
-    # The zombie row.
-    zombie_row: list[_Box] = []
-    if len(zombie_pids) > max_zombies:
-        comms = [g.nodes[p].get("comm") for p in zombie_pids if p in g]
-        names = sorted({c for c in comms if c})
-        what = ", ".join(names[:3]) + (f" +{len(names) - 3} names" if len(names) > 3 else "") or "?"
-        zombie_row.append(
-            _Box(
-                "zombies",
-                "zombie",
-                [f"{len(zombie_pids)} zombies <defunct>", f"PIDs {_pid_ranges(zombie_pids)}", f"({what})"],
-            )
-        )
-    else:
-        for pid in zombie_pids:
-            comm = g.nodes[pid].get("comm") if pid in g else None
-            zombie_row.append(_Box(f"pid:{pid}", "zombie", [f"{pid} {_short(comm or '?', _COMM_MAX)}"], pid))
-    if listed is not None:
-        zombie_set = set(zombie_pids)
-        live = [c for c in g.successors(listed) if c not in zombie_set and not g.nodes[c].get("zombie")]
-        if live:
-            noun = "child" if len(live) == 1 else "children"
-            zombie_row.append(_Box("live-children", "summary", [f"+{len(live)} live", noun]))
-    parent.children = [box.key for box in zombie_row]
-    if zombie_row:
-        rows.append(zombie_row)
-    return rows
-
-
-def _layout(rows: list[list[_Box]]) -> tuple[float, float]:
-    """Set every box's centre (inches); return the drawing's (width, height)."""
-    parent_row_index = next(i for i, row in enumerate(rows) if any(box.role == "parent" for box in row))
-
-    def place_row(row: list[_Box], centre: float) -> None:
-        total = sum(box.width for box in row) + _GAP_X * (len(row) - 1)
-        left = centre - total / 2
-        for box in row:
-            box.x = left + box.width / 2
-            left += box.width + _GAP_X
-
-    # The parent's row first (centred on 0), then the chain above its centre, the zombies below
-    # the parent.
-    parent_row = rows[parent_row_index]
-    place_row(parent_row, 0.0)
-    span_centre = (parent_row[0].x + parent_row[-1].x) / 2
-    for row in rows[:parent_row_index]:
-        place_row(row, span_centre)
-    parent = next(box for box in parent_row if box.role == "parent")
-    for row in rows[parent_row_index + 1 :]:
-        place_row(row, parent.x)
-
-    heights = [max(box.height for box in row) for row in rows]
-    height = sum(heights) + _GAP_Y * (len(rows) - 1) + 2 * _MARGIN
-    top = height - _MARGIN
-    for row, row_height in zip(rows, heights, strict=True):
-        for box in row:
-            box.y = top - row_height / 2
-        top -= row_height + _GAP_Y
-    left = min(box.x - box.width / 2 for row in rows for box in row)
-    right = max(box.x + box.width / 2 for row in rows for box in row)
-    for row in rows:
-        for box in row:
-            box.x += _MARGIN - left
-    return right - left + 2 * _MARGIN, height
-
-
 def draw_zombie_tree(
     listing: Listing | pd.DataFrame | nx.DiGraph | None,
     group: Group,
@@ -346,13 +106,39 @@ def draw_zombie_tree(
     >>> fig = draw_zombie_tree(listing, Group(29815, zombie_pids=(22908,), service="Cisco AMC Service"),
     ...                        node_name="cucm-pub")
     """
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyBboxPatch, Patch
-
     rows = zombie_tree_nodes(
         listing, group, service_by_pid=service_by_pid, max_siblings=max_siblings, max_zombies=max_zombies
     )
-    width, height = _layout(rows)
+    width, height = layout_rows(rows)
+    title = _tree_title(group, node_name)
+    kinds = [k for k in PALETTE if any(box.kind == k for row in rows for box in row)]
+    title_in = 0.45
+    legend_in = 0.40
+    width = max(width, len(title) * 11 / 72 * 0.62 + 2 * MARGIN, 1.7 * len(kinds) + 0.5, 4.0)
+    fig_height = height + title_in + legend_in
+    fig = PictureFigure(figsize=(width, fig_height), dpi=100, layout=None)
+    ax = fig.add_axes((0, legend_in / fig_height, 1, height / fig_height))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+    # Centre the drawing when the title or legend made the figure wider.
+    drawing_right = max(box.x + box.width / 2 for row in rows for box in row) + MARGIN
+    shift = (width - drawing_right) / 2
+    boxes = {box.key: box for row in rows for box in row}
+    for box in boxes.values():
+        box.x += shift
+    _draw_boxes(ax, boxes)
+    fig.suptitle(printable(title), fontsize=11, y=1 - 0.12 / fig_height, va="top", parse_math=False)
+    _tree_legend(fig, kinds)
+    return fig
+
+
+def _tree_title(group: Group, node_name: str | None) -> str:
+    """ "cucm-pub: 2 zombies under PID 29815 (Cisco AMC Service)".
+
+    >>> _tree_title(Group(29815, zombie_pids=(1, 2), service="Cisco AMC Service"), "cucm-pub")
+    'cucm-pub: 2 zombies under PID 29815 (Cisco AMC Service)'
+    """
     zombie_count = len(set(group.zombie_pids))
     ppid = group.ppid
     noun = "zombie" if zombie_count == 1 else "zombies"
@@ -363,23 +149,13 @@ def draw_zombie_tree(
         title += f" ({group.service})"
     elif group.impact == "cosmetic":
         title += " (cosmetic)"
+    return title
 
-    kinds = [k for k in PALETTE if any(box.kind == k for row in rows for box in row)]
-    title_in = 0.45
-    legend_in = 0.40
-    width = max(width, len(title) * 11 / 72 * 0.62 + 2 * _MARGIN, 1.7 * len(kinds) + 0.5, 4.0)
-    fig_height = height + title_in + legend_in
-    fig = PictureFigure(figsize=(width, fig_height), dpi=100, layout=None)
-    ax = fig.add_axes((0, legend_in / fig_height, 1, height / fig_height))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
-    # Centre the drawing when the title or legend made the figure wider.
-    drawing_right = max(box.x + box.width / 2 for row in rows for box in row) + _MARGIN
-    shift = (width - drawing_right) / 2
-    boxes = {box.key: box for row in rows for box in row}
-    for box in boxes.values():
-        box.x += shift
+
+def _draw_boxes(ax: Axes, boxes: dict[str, Box]) -> None:
+    """The lines from each box to its children, then the boxes and their text, in PALETTE's colours."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch
 
     for box in boxes.values():
         for key in box.children:
@@ -405,7 +181,7 @@ def draw_zombie_tree(
                 facecolor=fill,
                 edgecolor="#000000" if box.kind != "summary" else "#777777",
                 linewidth=1.6 if box.kind in ("parent", "zombie") else 1.0,
-                linestyle=_linestyle(box.kind),
+                linestyle=linestyle(box.kind),
                 zorder=2,
             )
         )
@@ -415,20 +191,25 @@ def draw_zombie_tree(
             "\n".join(box.lines),
             ha="center",
             va="center",
-            family=_FONT,
-            fontsize=_FONT_PT,
+            family=FONT,
+            fontsize=FONT_PT,
             color=ink,
             fontweight="bold" if box.kind in ("parent", "zombie") else "normal",
             linespacing=1.1,
             zorder=3,
             parse_math=False,  # process names are text: `$x^$` is not mathtext (and must not raise)
         )
-    fig.suptitle(printable(title), fontsize=11, y=1 - 0.12 / fig_height, va="top", parse_math=False)
+
+
+def _tree_legend(fig: Figure, kinds: list[str]) -> None:
+    """One legend entry per kind of box drawn, under the picture."""
+    from matplotlib.patches import Patch
+
     handles = [
         Patch(
             facecolor=PALETTE[k][0],
             edgecolor="#000000" if k != "summary" else "#777777",
-            linestyle=_linestyle(k),
+            linestyle=linestyle(k),
             label=LEGEND_TEXT[k],
         )
         for k in kinds
@@ -443,7 +224,6 @@ def draw_zombie_tree(
         handlelength=1.4,
         columnspacing=1.2,
     )
-    return fig
 
 
 def integer_ticks(ax: Axes) -> None:
@@ -465,7 +245,7 @@ def draw_zombie_trend(
     bars took minutes to draw).
     """
     labels = [str(label) for label, _ in snapshot_counts]
-    counts = [_number(count) for _, count in snapshot_counts]
+    counts = [as_int(count) for _, count in snapshot_counts]
     width = min(14.0, max(4.0, 0.7 * len(labels) + 1.5))
     fig = PictureFigure(figsize=(width, 3.0), dpi=100, layout="constrained")
     ax = fig.add_subplot()
