@@ -422,6 +422,7 @@ def format_inspect(document: dict[str, Any]) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `ucnb` command line: one subcommand per `cmd_*` (docs/cli-contract.md's synopsis)."""
     from ucnb.collect.args import add_arguments, whole  # with the parser: not in `import ucnb.cli` (~0.7 ms)
 
     pid_max = whole(301, PID_LIMIT, "--pid-max")  # the kernel's range of pid_max
@@ -429,26 +430,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def with_limits(p: argparse.ArgumentParser, *, json_output: bool = True) -> argparse.ArgumentParser:
-        if json_output:
-            p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
-        p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
-                       help="cap on the bundle's total uncompressed size (default 512MiB)")
-        p.add_argument("--max-members", type=whole(1, 10**9, "--max-members"), default=10_000, metavar="N",
-                       help="cap on the number of entries (files, folders, links) in folders and "
-                            "archives (default 10000)")
-        return p
-
-    inspect = with_limits(sub.add_parser("inspect", help="what was found in the captures"))
+    inspect = _with_limits(sub.add_parser("inspect", help="what was found in the captures"))
     inspect.add_argument("paths", nargs="+", metavar="PATH")
     inspect.set_defaults(run=cmd_inspect)
-    analyze = with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
+    analyze = _with_limits(sub.add_parser("analyze", help="the zombie diagnosis"))
     analyze.add_argument("paths", nargs="+", metavar="PATH")
     analyze.add_argument("--pid-max", type=pid_max, default=None, metavar="N",
                          help="the node's kernel pid_max, for the PID headroom (default 32768 unless "
                          "larger PIDs show in the data)")
     analyze.set_defaults(run=cmd_analyze)
-    verify = with_limits(sub.add_parser("verify", help="did the remediation clear the zombies?"))
+    verify = _with_limits(sub.add_parser("verify", help="did the remediation clear the zombies?"))
     verify.add_argument("before", metavar="BEFORE")
     verify.add_argument("after", metavar="AFTER")
     verify.add_argument("--pair", action="append", default=[], metavar="B=A",
@@ -457,7 +448,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 unless every node is cleared (0 cleared, 1 otherwise, 2 unusable input)")
     verify.add_argument("--force-order", action="store_true", help=FORCE_ORDER_HELP)
     verify.set_defaults(run=cmd_verify)
-    report = with_limits(
+    report = _with_limits(
         sub.add_parser("report", help=f"post-incident report ({FORMATS_HELP})"),
         json_output=False,
     )
@@ -479,7 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--paper", choices=("A4", "Letter"), default="A4",
                         help="the PDF's page size (default A4)")
     report.set_defaults(run=cmd_report)
-    redact = with_limits(
+    redact = _with_limits(
         sub.add_parser("redact", help="write a redacted copy of a bundle (a folder)"), json_output=False
     )
     redact.add_argument("paths", nargs="+", metavar="PATH",
@@ -502,7 +493,27 @@ def build_parser() -> argparse.ArgumentParser:
     practice.add_argument("--key", metavar="FILE", help="where the answer key goes, outside DIR "
                           "(default: DIR.answer.json beside DIR)")
     practice.set_defaults(run=cmd_practice)
-    scan = with_limits(sub.add_parser("scan", help="fleet scan: one row per node per bundle (Dask)"))
+    _add_scan(sub, pid_max)
+    return parser
+
+
+def _with_limits(p: argparse.ArgumentParser, *, json_output: bool = True) -> argparse.ArgumentParser:
+    """`--json` (unless `json_output` is False) and the caps on what is read."""
+    from ucnb.collect.args import whole
+
+    if json_output:
+        p.add_argument("--json", action="store_true", help="machine-readable output (stable contract)")
+    p.add_argument("--max-bytes", type=_size, default=512 * 2**20, metavar="SIZE",
+                   help="cap on the bundle's total uncompressed size (default 512MiB)")
+    p.add_argument("--max-members", type=whole(1, 10**9, "--max-members"), default=10_000, metavar="N",
+                   help="cap on the number of entries (files, folders, links) in folders and "
+                        "archives (default 10000)")
+    return p
+
+
+def _add_scan(sub: argparse._SubParsersAction[_Parser], pid_max: Callable[[str], int]) -> None:
+    """`ucnb scan`, the fleet scan, and its options."""
+    scan = _with_limits(sub.add_parser("scan", help="fleet scan: one row per node per bundle (Dask)"))
     scan.add_argument("paths", nargs="+", metavar="PATH", help="folder of bundles, or a file listing them")
     scan.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.parquet, or FILE.csv")
     engine = scan.add_mutually_exclusive_group()
@@ -522,7 +533,6 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--max-memory", type=_size, metavar="SIZE",
                       help="per bundle's analysis (default 4 x --max-bytes + 300MiB)")
     scan.set_defaults(run=cmd_scan)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
