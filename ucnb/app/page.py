@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import html
-import os
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,6 +10,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from ucnb.app.cases import CaseFolder, case_numbers, completions, confined, default_root
+from ucnb.app.documents import download_links, make_documents
 from ucnb.app.triage import (
     STYLE,
     case_headline,
@@ -33,9 +31,7 @@ from ucnb.faces.viewer import CaptureViewer
 from ucnb.faces.widgets import Decisions, RemediationPicker
 from ucnb.model.actions import action, status
 from ucnb.model.findings import Group, NodeAnalysis, NodeOutcome
-from ucnb.report import render_report
 from ucnb.report.context import decisions_of
-from ucnb.report.render_pdf import CHROMIUM
 from ucnb.report.words import product_words
 from ucnb.text import plural, printable
 
@@ -59,15 +55,6 @@ def _line(text: str, *, error: bool = False, kind: str = "ucnb-status") -> str:
     classes = f"{kind} ucnb-error" if error else kind
     colour = "#b00020" if error else "inherit"
     return f'<span class="{classes}" style="color:{colour}">{html.escape(text)}</span>'
-
-
-def _download(label: str, filename: str, mime: str, data: bytes) -> str:
-    encoded = base64.b64encode(data).decode("ascii")
-    charset = ";charset=utf-8" if mime.startswith("text/") else ""
-    return (
-        f'<a class="ucnb-download" download="{html.escape(filename)}" '
-        f'href="data:{mime}{charset};base64,{encoded}">{html.escape(label)}</a>'
-    )
 
 
 class Workbench:
@@ -115,59 +102,10 @@ class Workbench:
 
     # ------------------------------------------------------------ layout
     def _build(self, by: str) -> None:
+        """The page: the case's fields on top, then its three steps (before, after, documents)."""
         W = widgets
-        wide = W.Layout(width="auto")
-        # a saved case is reopened by typing its number: completion only after COMPLETE_AFTER characters,
-        # so a customer watching a shared screen never sees the list of case numbers
-        self.number = W.Combobox(
-            description="Case number", placeholder="e.g. 698123456", ensure_option=False,
-            style={"description_width": "initial"}
-        )
-        self.number.observe(lambda _c: self._complete(), names="value")
-        self.engineer = W.Text(value=by, description="Engineer", style={"description_width": "initial"})
-        self.customer = W.Text(description="Customer", style={"description_width": "initial"})
-        self.open_button = W.Button(description="Open the case", button_style="primary", layout=wide)
-        self.case_status = W.HTML(_line("Type the case number and open the case (a saved case reopens "
-                                        "where it stands).", kind="ucnb-case-status"))
-        self.open_button.on_click(lambda _b: self._guard(self.case_status, self._open_from_fields))
-        self.engineer.observe(lambda _c: self._engineer_changed(), names="value")
-
-        self.upload_before = ChunkedUpload(
-            label="Upload the captures (before the fix)",
-            disabled=True,
-            on_files=self.store_before,
-            on_refused=lambda line: self._say(self.status, line, True),
-        )
-        self.status = W.HTML(
-            _line(
-                "Open a case, then upload what the customer sent: a .zip or .tar.gz "
-                "of the captures, or several capture files."
-            )
-        )
-        self.headline = W.HTML()
-        self.nodes = W.HTML()
-        self.triage = W.VBox()
-        self.decided = W.HTML()
-        self.viewer_box = W.VBox([W.HTML("<i>The capture files appear here once uploaded.</i>")])
-
-        self.upload_after = ChunkedUpload(
-            label="Upload the captures (after the fix)",
-            disabled=True,
-            on_files=self.store_after,
-            on_refused=lambda line: self._say(self.after_status, line, True),
-        )
-        self.after_status = W.HTML(
-            _line("After the fix, upload the new captures: now or days later.", kind="ucnb-after-status")
-        )
-        self.verification = W.HTML()
-
-        self.make_documents = W.Button(
-            description="Make the documents", button_style="primary", disabled=True, layout=wide
-        )
-        self.documents_status = W.HTML()
-        self.make_documents.on_click(lambda _b: self._guard(self.documents_status, self.documents))
-        self.downloads = W.HTML()
-
+        self._build_case_fields(by)
+        self._build_steps()
         title = W.HTML(
             STYLE + "<p class='ucnb-muted'>What the "
             "customer's captures show, what to do, and whether the fix worked. Nothing "
@@ -206,6 +144,65 @@ class Workbench:
         )
         self.widget = W.VBox([title, header, body], layout=W.Layout(width="100%"))
         self.widget.add_class("ucnb-workbench")
+
+    def _build_case_fields(self, by: str) -> None:
+        """The case number (a saved case completes after a few characters), the engineer, the customer."""
+        W = widgets
+        wide = W.Layout(width="auto")
+        # a saved case is reopened by typing its number: completion only after COMPLETE_AFTER characters,
+        # so a customer watching a shared screen never sees the list of case numbers
+        self.number = W.Combobox(
+            description="Case number", placeholder="e.g. 698123456", ensure_option=False,
+            style={"description_width": "initial"}
+        )
+        self.number.observe(lambda _c: self._complete(), names="value")
+        self.engineer = W.Text(value=by, description="Engineer", style={"description_width": "initial"})
+        self.customer = W.Text(description="Customer", style={"description_width": "initial"})
+        self.open_button = W.Button(description="Open the case", button_style="primary", layout=wide)
+        self.case_status = W.HTML(_line("Type the case number and open the case (a saved case reopens "
+                                        "where it stands).", kind="ucnb-case-status"))
+        self.open_button.on_click(lambda _b: self._guard(self.case_status, self._open_from_fields))
+        self.engineer.observe(lambda _c: self._engineer_changed(), names="value")
+
+    def _build_steps(self) -> None:
+        """The widgets of the three steps: uploads, status lines, triage, viewer, verification, documents."""
+        W = widgets
+        wide = W.Layout(width="auto")
+        self.upload_before = ChunkedUpload(
+            label="Upload the captures (before the fix)",
+            disabled=True,
+            on_files=self.store_before,
+            on_refused=lambda line: self._say(self.status, line, True),
+        )
+        self.status = W.HTML(
+            _line(
+                "Open a case, then upload what the customer sent: a .zip or .tar.gz "
+                "of the captures, or several capture files."
+            )
+        )
+        self.headline = W.HTML()
+        self.nodes = W.HTML()
+        self.triage = W.VBox()
+        self.decided = W.HTML()
+        self.viewer_box = W.VBox([W.HTML("<i>The capture files appear here once uploaded.</i>")])
+
+        self.upload_after = ChunkedUpload(
+            label="Upload the captures (after the fix)",
+            disabled=True,
+            on_files=self.store_after,
+            on_refused=lambda line: self._say(self.after_status, line, True),
+        )
+        self.after_status = W.HTML(
+            _line("After the fix, upload the new captures: now or days later.", kind="ucnb-after-status")
+        )
+        self.verification = W.HTML()
+
+        self.make_documents = W.Button(
+            description="Make the documents", button_style="primary", disabled=True, layout=wide
+        )
+        self.documents_status = W.HTML()
+        self.make_documents.on_click(lambda _b: self._guard(self.documents_status, self.documents))
+        self.downloads = W.HTML()
 
     # ------------------------------------------------------------ the case
     def _open_from_fields(self) -> None:
@@ -539,48 +536,10 @@ class Workbench:
         """Make the documents of the case, keep them in its folder and offer them as downloads."""
         if self.case is None or self.before is None:
             raise InputError("upload the captures from before the fix first")
-        made: list[tuple[str, str, str, bytes]] = []
-        failed = ""
-        records = self.decisions.latest()
-        name = re.sub(r"[^A-Za-z0-9_-]+", "_", self.case.record.case)
-        kinds = [
-            ("customer report", "customer", "html"),
-            ("customer report", "customer", "pdf"),
-            ("case note", "tac" if self.tac else "customer", "txt"),
-        ]
-        if self.tac:
-            kinds.append(("TAC report", "tac", "html"))
-        for redact in (False, True):
-            for what, audience, fmt in kinds:
-                if fmt == "pdf" and not os.path.exists(CHROMIUM):
-                    continue
-                try:
-                    output = render_report(
-                        self.before,
-                        after=self.after,
-                        decisions=records,
-                        fmt=fmt,
-                        audience=audience,
-                        case=self.label(redacted=redact),
-                        redact=redact,
-                    )
-                except InputError as error:  # a PDF that Chromium could not print: the rest is made
-                    if fmt != "pdf":
-                        raise
-                    failed = str(error)
-                    continue
-                suffix = "-redacted" if redact else ""
-                file = f"case-{name}-{what.replace(' ', '-').lower()}{suffix}.{fmt}"
-                label = f"{what[0].upper()}{what[1:]} ({fmt.upper()}{', redacted' if redact else ''})"
-                data = output.to_bytes()
-                self.case.write_document(file, data)
-                mime = {"html": "text/html", "txt": "text/plain", "pdf": "application/pdf"}[fmt]
-                made.append((label, file, mime, data))
-        self.downloads.value = (
-            "<ul>"
-            + "".join(f"<li>{_download(label, file, mime, data)}</li>" for label, file, mime, data in made)
-            + "</ul>"
-        )
+        labels = (self.label(), self.label(redacted=True))
+        made, failed = make_documents(self.case, self.before, self.after, self.decisions.latest(),
+                                      tac=self.tac, labels=labels)
+        self.downloads.value = download_links(made)
         self._say(
             self.documents_status,
             f"{plural(len(made), 'document')} made and kept with the case."
