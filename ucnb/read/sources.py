@@ -29,8 +29,8 @@ Decisions (also the test plan of tests/read/test_sources.py):
   other entry of a folder or an archive counts, skipped ones too (a zip's count is read from its
   central directory before any entry is listed). Reaching one is an `InputError` after at most one
   64 KiB chunk too many, so a zip bomb costs neither memory nor time. Folders (on disk or in an
-  archive) nested more than `MAX_DEPTH` deep are refused.
-- Error messages and warnings quote names cut to `NAME_LIMIT` characters.
+  archive) nested more than `members.MAX_DEPTH` deep are refused.
+- Error messages and warnings quote names cut to `members.NAME_LIMIT` characters.
 - Exact duplicates (same name, same bytes: a tar with a member appended twice) are kept once with
   a warning; different files under the same name are kept as `name~2`.
 - Nothing is written anywhere: archives are read from memory, nothing is extracted.
@@ -51,34 +51,40 @@ import gzip
 import io
 import lzma
 import os
-import re
 import stat
-import struct
 import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from ucnb.errors import InputError
-from ucnb.text import printable, size_text
+from ucnb.read.members import (
+    LITTER_DIRS,
+    MAX_DEPTH,
+    Saved,
+    archive_kind,
+    describe,
+    from_epoch,
+    is_litter,
+    member_name,
+    message,
+    printable_name,
+    short,
+    strip_compression,
+    tar_refusal,
+    zip_entry_count,
+    zip_time,
+)
+from ucnb.text import size_text
 
 DEFAULT_MAX_TOTAL_BYTES = 512 * 2**20
 DEFAULT_MAX_MEMBERS = 10_000
-MAX_DEPTH = 64  # folder levels below a PATH (a UC bundle has 2 or 3)
-NAME_LIMIT = 200  # characters of a name quoted in an error message or a warning
 
 _CHUNK = 64 * 2**10
 _TAR_SLACK_PER_MEMBER = 4096  # header, long-name/pax blocks and padding allowed on top of the data
-_LITTER_DIRS = frozenset({".git", ".svn", ".hg", "__MACOSX"})
-_LITTER_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
-_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_SUFFIX_KINDS = (  # fallback when the magic bytes say nothing (a garbage `x.zip` is then corrupt)
-    (".tar.gz", "gz"), (".tgz", "gz"), (".tar.bz2", "bz2"), (".tbz2", "bz2"), (".tar.xz", "xz"),
-    (".txz", "xz"), (".gz", "gz"), (".bz2", "bz2"), (".xz", "xz"), (".zip", "zip"), (".tar", "tar"),
-)
 _TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar")
 _CORRUPT = (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, zlib.error, lzma.LZMAError,
             ValueError, NotImplementedError, RuntimeError)
@@ -96,8 +102,7 @@ class SourceFile:
     mtime_from: str = field(default="", compare=False)  # "tar", "zip", "disk"; "" when unknown
 
 
-_Saved = tuple[datetime | None, str]  # (mtime, where it comes from), as on SourceFile
-_Entry = tuple[str, bytes, _Saved]  # (name inside the PATH, bytes, when saved)
+_Entry = tuple[str, bytes, Saved]  # (name inside the PATH, bytes, when saved)
 
 
 @dataclass
@@ -131,8 +136,8 @@ def read_sources(
     try:
         files = _read_all(reader, paths)
     except InputError as error:  # messages quote paths and member names: printable, like the names
-        raise InputError(_message(str(error))) from None
-    return Sources(files, [_message(warning) for warning in reader.warnings])
+        raise InputError(message(str(error))) from None
+    return Sources(files, [message(warning) for warning in reader.warnings])
 
 
 def _read_all(reader: _Reader, paths: Sequence[str | os.PathLike[str]]) -> list[SourceFile]:
@@ -195,56 +200,7 @@ def _root_name(text: str) -> str:
     base = os.path.basename(os.path.normpath(text)) or os.path.basename(os.path.abspath(text))
     if base in ("", ".", ".."):
         base = os.path.basename(os.path.abspath(text)) or text
-    return _printable(base)
-
-
-def _printable(name: str) -> str:
-    """A file name that can be printed anywhere: bytes that are not UTF-8 (surrogate escapes) become
-    U+FFFD and control characters (ESC, BEL, CR, newline...) are written `\\xNN`, so a name like
-    `ps\\x1b[31m.txt` is shown as text by every face (terminal, notebook, report), never obeyed."""
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return printable(text.replace("\n", "\\x0a").replace("\t", "\\x09"))
-
-
-def _archive_kind(name: str, data: bytes) -> str | None:
-    """"zip", "tar", "gz", "bz2", "xz" or None, by magic bytes first, then by suffix."""
-    if data[:4] in _ZIP_MAGICS:
-        return "zip"
-    if data[:2] == b"\x1f\x8b":
-        return "gz"
-    if data[:3] == b"BZh" and data[3:4].isdigit():
-        return "bz2"
-    if data[:6] == b"\xfd7zXZ\x00":
-        return "xz"
-    if data[257:262] == b"ustar":
-        return "tar"
-    lower = name.lower()
-    return next((kind for suffix, kind in _SUFFIX_KINDS if lower.endswith(suffix)), None)
-
-
-def _strip_compression(name: str) -> str:
-    stripped = re.sub(r"\.(gz|bz2|xz)$", "", name, flags=re.IGNORECASE)
-    return stripped if stripped and not stripped.endswith("/") else name
-
-
-def _member_name(label: str, raw: str) -> str:
-    """The safe posix form of an archive member's path ("" for the archive's root folder)."""
-    text = raw.replace("\\", "/")
-    if text.startswith("/") or re.match(r"[A-Za-z]:", text):
-        raise InputError(f"{label}: member {_short(raw)!r} has an absolute path (refused)")
-    parts = [part for part in text.split("/") if part not in ("", ".")]
-    if ".." in parts:
-        raise InputError(f"{label}: member {_short(raw)!r} escapes the bundle with '..' (refused)")
-    if len(parts) > MAX_DEPTH + 1:
-        raise InputError(f"{label}: member {_short(raw)!r} is nested more than {MAX_DEPTH} folders deep "
-                         "(refused)")
-    return _printable("/".join(parts))
-
-
-def _is_litter(name: str) -> bool:
-    parts = name.split("/")
-    base = parts[-1]
-    return bool(_LITTER_DIRS.intersection(parts[:-1])) or base in _LITTER_FILES or base.startswith("._")
+    return printable_name(base)
 
 
 class _TooLong(Exception):
@@ -334,7 +290,7 @@ class _Reader:
         elif stat.S_ISREG(info.st_mode):
             base = _root_name(text)
             data, saved = self._read_file(text, follow=True)
-            kind = _archive_kind(base, data)
+            kind = archive_kind(base, data)
             container = kind is not None and not self._is_plain_compressed(kind, base, data, text)
             if kind is None:
                 entries.append((base, data, saved))
@@ -343,7 +299,7 @@ class _Reader:
                     self._add(name, member, f"{text}/{name}", 1, entries, member_saved)
             else:
                 plain = self._decompress(kind, data, text)
-                self._add(_strip_compression(base), plain, text, 1, entries, saved)
+                self._add(strip_compression(base), plain, text, 1, entries, saved)
         else:
             raise InputError(f"{text}: not a regular file or folder")
         if self.litter:
@@ -354,34 +310,34 @@ class _Reader:
 
     def _walk(self, folder: str, prefix: str, entries: list[_Entry], depth: int = 0) -> None:
         if depth > MAX_DEPTH:
-            raise InputError(f"{_short(folder)}: folders nested more than {MAX_DEPTH} deep (refused)")
+            raise InputError(f"{short(folder)}: folders nested more than {MAX_DEPTH} deep (refused)")
         try:
             with os.scandir(folder) as listing:
                 children = []
                 for entry in listing:  # counted while listing: a folder of 5M entries stops early
-                    self.count_member(_short(entry.path))
+                    self.count_member(short(entry.path))
                     children.append(entry)
         except OSError as error:
-            raise InputError(f"{_short(folder)}: cannot list the folder ({error.strerror})") from None
+            raise InputError(f"{short(folder)}: cannot list the folder ({error.strerror})") from None
         children.sort(key=lambda entry: entry.name)
         for entry in children:
-            rel = prefix + _printable(entry.name)
+            rel = prefix + printable_name(entry.name)
             if entry.is_symlink():
                 self.warnings.append(f"{entry.path}: symbolic link skipped (links are never followed)")
             elif entry.is_dir(follow_symlinks=False):
-                if entry.name in _LITTER_DIRS:
+                if entry.name in LITTER_DIRS:
                     self.litter.append(rel + "/")
                 else:
                     self._walk(entry.path, rel + "/", entries, depth + 1)
             elif not entry.is_file(follow_symlinks=False):
                 self.warnings.append(f"{entry.path}: special file (fifo, socket or device) skipped")
-            elif _is_litter(rel):
+            elif is_litter(rel):
                 self.litter.append(rel)
             else:
                 data, saved = self._read_file(entry.path, follow=False)
                 self._add(rel, data, entry.path, 1, entries, saved)
 
-    def _read_file(self, path: str, *, follow: bool) -> tuple[bytes, _Saved]:
+    def _read_file(self, path: str, *, follow: bool) -> tuple[bytes, Saved]:
         """The bytes of a file on disk and its modification time (`disk`)."""
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
         try:
@@ -396,18 +352,18 @@ class _Reader:
             if info.st_size > self._limit():
                 raise self._too_big(path)
             try:
-                return self.read_capped(stream, path), (_from_epoch(info.st_mtime), "disk")
+                return self.read_capped(stream, path), (from_epoch(info.st_mtime), "disk")
             except OSError as error:
                 raise InputError(f"{path}: cannot read ({error.strerror})") from None
 
     # --- archives ---
 
     def _add(
-        self, name: str, data: bytes, label: str, depth: int, entries: list[_Entry], saved: _Saved
+        self, name: str, data: bytes, label: str, depth: int, entries: list[_Entry], saved: Saved
     ) -> None:
         """Add a file found `depth` containers deep (1: inside the PATH); open it if it is an archive.
         `saved`: the file's time (a compressed file's content keeps it; an archive's members have theirs)."""
-        kind = _archive_kind(name, data)
+        kind = archive_kind(name, data)
         if kind is None:
             entries.append((name, data, saved))
         elif depth > 1:
@@ -415,7 +371,7 @@ class _Reader:
                                  "(one level of nesting is read)")
         elif self._is_plain_compressed(kind, name, data, label):
             plain = self._decompress(kind, data, label)
-            self._add(_strip_compression(name), plain, label, depth + 1, entries, saved)
+            self._add(strip_compression(name), plain, label, depth + 1, entries, saved)
         else:
             before = len(entries)
             for member, member_data, member_saved in self._open_archive(kind, name, data, label):
@@ -438,50 +394,50 @@ class _Reader:
         try:
             head = _DECOMPRESSORS[kind](data).read(512)
         except _CORRUPT as error:
-            raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
+            raise InputError(f"{label}: corrupt or truncated archive ({describe(error)})") from None
         return head[257:262] != b"ustar"
 
     def _decompress(self, kind: str, data: bytes, label: str) -> bytes:
         try:
             return self.read_capped(_DECOMPRESSORS[kind](data), label)
         except _CORRUPT as error:
-            raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
+            raise InputError(f"{label}: corrupt or truncated archive ({describe(error)})") from None
 
     def _zip_members(self, data: bytes, label: str) -> Iterator[_Entry]:
-        declared = _zip_entry_count(data)
+        declared = zip_entry_count(data)
         if declared is not None and self.members + declared > self.max_members:
             raise InputError(f"{label}: {declared:,} entries, more than {self.max_members:,} entries (files "
                              "and folders) in the bundle (the --max-members limit)")
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
         except _CORRUPT as error:
-            raise InputError(f"{label}: corrupt or truncated archive ({_describe(error)})") from None
+            raise InputError(f"{label}: corrupt or truncated archive ({describe(error)})") from None
         with archive:
             for info in archive.infolist():
-                self.count_member(f"{label}: member {_short(info.filename)!r}")
-                name = _member_name(label, info.filename)
+                self.count_member(f"{label}: member {short(info.filename)!r}")
+                name = member_name(label, info.filename)
                 mode = info.external_attr >> 16 if info.create_system == 3 else 0  # 3: Unix file modes
                 if stat.S_ISLNK(mode):
-                    raise InputError(f"{label}: member {_short(info.filename)!r} is a symbolic link "
+                    raise InputError(f"{label}: member {short(info.filename)!r} is a symbolic link "
                                      "(refused)")
                 if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) or stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-                    raise InputError(f"{label}: member {_short(info.filename)!r} is a device, fifo or socket "
+                    raise InputError(f"{label}: member {short(info.filename)!r} is a device, fifo or socket "
                                      "(refused)")
                 if info.is_dir() or not name:
                     continue
-                if _is_litter(name):
+                if is_litter(name):
                     self.litter.append(f"{label}/{name}")
                     continue
-                where = f"{label}: member {_short(info.filename)!r}"
+                where = f"{label}: member {short(info.filename)!r}"
                 if info.flag_bits & 0x1:
                     raise InputError(f"{where} is encrypted (send the bundle without a password)")
                 try:
                     with archive.open(info) as stream:
                         member = self.read_capped(stream, where)
                 except _CORRUPT as error:
-                    raise InputError(f"{label}: corrupt or truncated archive ({_short(info.filename)!r}: "
-                                     f"{_describe(error)})") from None
-                yield name, member, _zip_time(info)
+                    raise InputError(f"{label}: corrupt or truncated archive ({short(info.filename)!r}: "
+                                     f"{describe(error)})") from None
+                yield name, member, zip_time(info)
 
     def _tar_members(self, raw: _Readable, label: str) -> Iterator[_Entry]:
         """Members of a tar read as a stream (no seeking, so no hidden decompression of skipped data)."""
@@ -491,123 +447,28 @@ class _Reader:
             # typeshed asks every mode's fileobj for write/seek/tell; a stream ("r|") only reads
             with tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
                 for info in archive:
-                    current = _short(info.name)
+                    current = short(info.name)
                     self.count_member(f"{label}: member {current!r}")
-                    name = _member_name(label, info.name)
-                    refusal = _tar_refusal(info)
+                    name = member_name(label, info.name)
+                    refusal = tar_refusal(info)
                     if refusal:
                         raise InputError(f"{label}: member {current!r} {refusal} (refused)")
                     if info.isdir() or not name:
                         continue
-                    if _is_litter(name):
+                    if is_litter(name):
                         self.litter.append(f"{label}/{name}")
                         continue
                     where = f"{label}: member {current!r}"
                     if info.size > self._limit():
                         raise self._too_big(where)
                     member = archive.extractfile(info)
-                    saved = (_from_epoch(info.mtime) if info.mtime else None, "tar")
+                    saved = (from_epoch(info.mtime) if info.mtime else None, "tar")
                     yield name, self.read_capped(member, where) if member else b"", saved
         except _TooLong:
             raise self._too_big(f"{label}: member {current!r}") from None
         except _CORRUPT as error:
             after = f"after {current!r}: " if current else ""
-            raise InputError(f"{label}: corrupt or truncated archive ({after}{_describe(error)})") from None
-
-
-def _from_epoch(seconds: float) -> datetime | None:
-    """A POSIX time as an aware UTC datetime (None when out of range), to the second."""
-    try:
-        return datetime.fromtimestamp(int(seconds), UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-_NTFS_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
-
-
-def _zip_extra_utc(extra: bytes) -> datetime | None:
-    """The UTC modification time of a zip entry's extra field: the extended timestamp (0x5455,
-    Info-ZIP) or the NTFS times (0x000a, Windows, 7-Zip); None when it holds neither."""
-    at = 0
-    while at + 4 <= len(extra):
-        kind, size = struct.unpack_from("<HH", extra, at)
-        body = extra[at + 4 : at + 4 + size]
-        at += 4 + size
-        if kind == 0x5455 and len(body) >= 5 and body[0] & 1:
-            return _from_epoch(struct.unpack_from("<i", body, 1)[0])
-        if kind == 0x000A and len(body) >= 4 + 4 + 8 and struct.unpack_from("<HH", body, 4) == (1, 24):
-            ticks = struct.unpack_from("<Q", body, 8)[0]  # 100 ns since 1601-01-01 UTC
-            try:
-                return (_NTFS_EPOCH + timedelta(microseconds=ticks // 10)).replace(microsecond=0)
-            except OverflowError:
-                return None
-    return None
-
-
-def _zip_time(info: zipfile.ZipInfo) -> _Saved:
-    """A zip member's time: UTC from its extra field, else the DOS time of the zipping machine's clock
-    (naive: the zip does not say its zone); None for the zero time 1980-01-01 00:00 or a bad one.
-
-    >>> _zip_time(zipfile.ZipInfo("x.txt", (2026, 11, 28, 9, 10, 0)))
-    (datetime.datetime(2026, 11, 28, 9, 10), 'zip')
-    """
-    utc = _zip_extra_utc(info.extra)
-    if utc is not None:
-        return utc, "zip"
-    if info.date_time[:3] == (1980, 1, 1) and not any(info.date_time[3:]):
-        return None, "zip"
-    try:
-        return datetime(*info.date_time), "zip"
-    except ValueError:
-        return None, "zip"
-
-
-def _tar_refusal(info: tarfile.TarInfo) -> str:
-    if info.issym():
-        return f"is a symbolic link to {_short(info.linkname)!r}"
-    if info.islnk():
-        return f"is a hard link to {_short(info.linkname)!r}"
-    if info.ischr() or info.isblk():
-        return "is a device"
-    if info.isfifo():
-        return "is a fifo"
-    if not (info.isreg() or info.isdir()):
-        return f"has an unsupported type {info.type!r}"
-    return ""
-
-
-def _describe(error: BaseException) -> str:
-    return _short(str(error)) or type(error).__name__
-
-
-def _message(text: str) -> str:
-    """A printable message of sane length: a long one keeps its start and its end (the reason)."""
-    text = _printable(text)
-    if len(text) <= 4 * NAME_LIMIT:
-        return text
-    return f"{text[:2 * NAME_LIMIT]} [... {len(text) - 3 * NAME_LIMIT} characters ...] {text[-NAME_LIMIT:]}"
-
-
-def _short(name: str) -> str:
-    """`name` cut to `NAME_LIMIT` characters for a message (a 20 MB member name is not printed).
-
-    >>> _short("x" * 500)[-30:]
-    'xxxxxxxx... (500 characters)'
-    """
-    if len(name) <= NAME_LIMIT:
-        return name
-    return f"{name[:NAME_LIMIT]}... ({len(name)} characters)"
-
-
-def _zip_entry_count(data: bytes) -> int | None:
-    """The number of entries a zip's end-of-central-directory record declares (zip64 included), or
-    None when it cannot be read (the archive is then opened and reported corrupt as usual)."""
-    try:  # zipfile's private reader of that record (typeshed leaves the private names out)
-        record = zipfile._EndRecData(io.BytesIO(data))  # type: ignore[attr-defined]
-    except (OSError, ValueError, struct.error):
-        return None
-    return None if not record else int(record[zipfile._ECD_ENTRIES_TOTAL])  # type: ignore[attr-defined]
+            raise InputError(f"{label}: corrupt or truncated archive ({after}{describe(error)})") from None
 
 
 _DECOMPRESSORS: dict[str, Callable[[bytes], _Readable]] = {
