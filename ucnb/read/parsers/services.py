@@ -228,18 +228,7 @@ def parse_service_restart(
                 messages.append(row["reason"])
             seen_rows.append((row["service"], row["state"], source))
 
-    names = list(dict.fromkeys(name for name, _, _ in seen_rows))
-    if service is None and names:
-        service = names[-1]
-    others = [name for name in names if name != service]
-    if others:
-        warnings.append(f"{file}: the transcript also shows states of {', '.join(others)}; read {service!r}")
-    states: list[str] = []
-    sources: list[str] = []
-    for name, state, source in seen_rows:
-        if name == service and (not states or states[-1] != state):
-            states.append(state)
-            sources.append(source)
+    service, states, sources = _restarted_states(service, seen_rows, file, warnings)
     if not states:
         warnings.append(f"{file}: no state of {service or 'the service'} in the restart transcript")
     if any(message.lower() == "service not activated" for message in messages):
@@ -258,3 +247,27 @@ def parse_service_restart(
         # every other non-blank line was read (echo, chatter, reasons, state rows): see ParseResult
         "recognised": [n for n in numbers if f"{file}:{n}" not in {u.source for u in unparsed}],
     }
+
+
+def _restarted_states(service: str | None, seen_rows: list[tuple[str, str, str]], file: str,
+                      warnings: list[str]) -> tuple[str | None, list[str], list[str]]:
+    """The service the transcript restarted (`service`, else the last one it shows), its states in
+    order (a state repeated on consecutive lines counted once) and the line of each.
+
+    >>> rows = [("A", "STOPPING", "x:3"), ("A", "STOPPING", "x:4"), ("A", "STARTED", "x:5")]
+    >>> _restarted_states(None, rows, "x", [])
+    ('A', ['STOPPING', 'STARTED'], ['x:3', 'x:5'])
+    """
+    names = list(dict.fromkeys(name for name, _, _ in seen_rows))
+    if service is None and names:
+        service = names[-1]
+    others = [name for name in names if name != service]
+    if others:
+        warnings.append(f"{file}: the transcript also shows states of {', '.join(others)}; read {service!r}")
+    states: list[str] = []
+    sources: list[str] = []
+    for name, state, source in seen_rows:
+        if name == service and (not states or states[-1] != state):
+            states.append(state)
+            sources.append(source)
+    return service, states, sources
