@@ -11,7 +11,7 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-from .desc import Example
+from .desc import Example, NodeDesc
 from .examples import CLUSTER_CAPTURE, CLUSTER_FILES, CLUSTER_NODES, CLUSTER_ZIP, EXAMPLES
 from .node import build_node, login
 from .procs import ts
@@ -44,22 +44,10 @@ def parent_lines(texts: dict[str, str], parent: int) -> list[str]:
 
 
 def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -> str:
+    """The README of one worked example: the node, its files, what to look for, the answer, after."""
     d = ex.node
     seed = d.seed
     assert seed is not None
-    gen = (
-        "procps-ng 3.3.10 (CentOS 7 based UCOS): `KiB Mem :` summary, users cut to 7 characters + `+`"
-        if d.gen == "new"
-        else "procps 3.2.8 (RHEL 6 based UCOS): `Cpu(s): ..%us` and `Mem: ...k total` summary, users "
-        "silently cut to 8 characters, ps shows numeric UIDs for longer names"
-    )
-    flavours = {
-        "ef": "`ps -ef`-like (UID PID PPID C STIME TTY TIME CMD)",
-        "elf": "`ps -elf`-like (F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD)",
-        "cmd": "forest (PID PPID STAT CMD with `\\_` markers)",
-        "user": "forest with users (USER PID PPID STAT CMD with `\\_` markers)",
-        "axjf": "`ps axjf`-like forest (PPID PID PGID SID TTY TPGID STAT UID TIME COMMAND)",
-    }
     zombies = ", ".join(str(p) for p in seed.zombie_pids)
     rows, pids = ("row", "PID") if len(seed.zombie_pids) == 1 else ("rows", "PIDs")
     lines = [
@@ -67,26 +55,9 @@ def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -
         "",
         ex.scenario,
         "",
-        f"- Node: `{d.host}` ({d.product} {d.version}, {d.role.lower()}), up since {d.boot}.",
-        f"- `show process load`: {gen}.",
-        f"- `show process list detail`: {flavours[d.detail]}; `show process list`: {flavours[d.forest]}.",
+        *_node_lines(d),
         "",
-        "## Files",
-        "",
-        "`before/`:",
-        "",
-    ]
-    style = {
-        "file": "output only (written with the CLI's `file` option)",
-        "session": "with `admin:` prompts",
-        "putty": "raw PuTTY log",
-    }
-    for spec in ex.before:
-        lines.append(f"- `{spec.name}`: {', '.join(f'`{c}`' for c in spec.commands)}; {style[spec.style]}")
-    lines += ["", "`after/`:", ""]
-    for spec in ex.after:
-        lines.append(f"- `{spec.name}`: {', '.join(f'`{c}`' for c in spec.commands)}; {style[spec.style]}")
-    lines += [
+        *_file_lines(ex),
         "",
         "## What to look for",
         "",
@@ -130,6 +101,46 @@ def example_readme(ex: Example, before: dict[str, str], after: dict[str, str]) -
         "",
     ]
     return "\n".join(lines)
+
+
+_LISTING_STYLES = {
+    "ef": "`ps -ef`-like (UID PID PPID C STIME TTY TIME CMD)",
+    "elf": "`ps -elf`-like (F S UID PID PPID C PRI NI ADDR SZ WCHAN STIME TTY TIME CMD)",
+    "cmd": "forest (PID PPID STAT CMD with `\\_` markers)",
+    "user": "forest with users (USER PID PPID STAT CMD with `\\_` markers)",
+    "axjf": "`ps axjf`-like forest (PPID PID PGID SID TTY TPGID STAT UID TIME COMMAND)",
+}
+_FILE_STYLES = {
+    "file": "output only (written with the CLI's `file` option)",
+    "session": "with `admin:` prompts",
+    "putty": "raw PuTTY log",
+}
+
+
+def _node_lines(d: NodeDesc) -> list[str]:
+    """The node, its `top` flavour and its listings' layouts, as a README's bullets."""
+    gen = (
+        "procps-ng 3.3.10 (CentOS 7 based UCOS): `KiB Mem :` summary, users cut to 7 characters + `+`"
+        if d.gen == "new"
+        else "procps 3.2.8 (RHEL 6 based UCOS): `Cpu(s): ..%us` and `Mem: ...k total` summary, users "
+        "silently cut to 8 characters, ps shows numeric UIDs for longer names"
+    )
+    return [
+        f"- Node: `{d.host}` ({d.product} {d.version}, {d.role.lower()}), up since {d.boot}.",
+        f"- `show process load`: {gen}.",
+        f"- `show process list detail`: {_LISTING_STYLES[d.detail]}; `show process list`: "
+        f"{_LISTING_STYLES[d.forest]}.",
+    ]
+
+
+def _file_lines(ex: Example) -> list[str]:
+    """The README's "Files" section: each file of `before/` and `after/`, its commands and style."""
+    lines = ["## Files"]
+    for folder, specs in (("before", ex.before), ("after", ex.after)):
+        lines += ["", f"`{folder}/`:", ""]
+        lines += [f"- `{spec.name}`: {', '.join(f'`{c}`' for c in spec.commands)}; {_FILE_STYLES[spec.style]}"
+                  for spec in specs]
+    return lines
 
 
 def index_readme() -> str:

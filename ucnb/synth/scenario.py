@@ -232,15 +232,78 @@ def node_capture(
     net = f"10.{rng.randint(1, 250)}.{rng.randint(0, 250)}"
     pub, peer_host = f"{site}{prefix}-pub", f"{site}{prefix}-sub{number if role == 'Publisher' else 0}"
     peer_host = peer_host if role == "Publisher" else pub
-    members = sorted({host, pub, peer_host})
-    cluster = tuple(
-        (f"{net}.{11 + n}", name, "Publisher" if name == pub else "Subscriber", CLUSTER_TYPE[product])
-        for n, name in enumerate(members)
-    )
+    cluster = _cluster(net, product, pub, {host, pub, peer_host})
     window = timedelta(minutes=interval_min * (snapshots - 1))
     first_capture = captured_at - window
     count = (zombies if zombies is not None else rng.randint(1, 4)) if service is not None else 0
-    desc = NodeDesc(
+    desc = _node_desc(rng, host, product, role, version, gen, boot, cluster,
+                      peer_host if service == SFTP_PEER else "")
+    seed_case = None
+    if service is not None:
+        seed_case = _seed_case(rng, desc, boot, first_capture, captured_at, spec, count, growing)
+        desc = replace(desc, seed=seed_case)
+    others: list[OtherGroup] = []
+    if also is not None:
+        desc, second = _second_group(rng, desc, spec, seed_case, also, boot, first_capture, captured_at,
+                                     growing)
+        others.append(second)
+    files = _layout(rng, host, product, snapshots, interval_min, listing)
+    state = build_node(desc, cli_at=first_capture - timedelta(seconds=rng.randint(30, 90)))
+    texts, _ = render_capture(state, files, first_capture)
+    counts = _counts(seed_case, first_capture, interval_min, snapshots)
+    for more in desc.more_seeds:  # the second group's zombies are counted too
+        counts = tuple(a + b for a, b in zip(counts, _counts(more, first_capture, interval_min, snapshots),
+                                             strict=True))
+    action, command = _remedy(service)
+    return NodeCapture(
+        host=host,
+        product=product,
+        role=role,
+        version=version,
+        service=None if service == SFTP_PEER else service,
+        zombie_pids=tuple(sorted(seed_case.zombie_pids)) if seed_case else (),
+        ppid=seed_case.parent_pid if seed_case else None,
+        action=action,
+        command=command,
+        captured_at=captured_at,
+        zombie_counts=counts,
+        peer=desc.peer,
+        files={name: text.encode("utf-8") for name, text in texts.items()},
+        other_groups=tuple(others),
+    )
+
+
+def _second_group(rng: random.Random, desc: NodeDesc, spec: ServiceDef | None, seed_case: Seed | None,
+                  also: str, boot: datetime, first_capture: datetime, captured_at: datetime,
+                  growing: bool) -> tuple[NodeDesc, OtherGroup]:
+    """The zombies (1 to 3) of a second service `also` of the node, with processes of its own."""
+    other = _leaking_service(desc.product, also, desc.gen, desc.role)
+    if seed_case is None or spec is None or other is None or other.proc is None or spec.proc is None \
+            or other.proc.comm == spec.proc.comm:
+        raise ValueError(f"{also!r}: a second group needs two services with processes of their own")
+    taken = {seed_case.parent_pid, *seed_case.zombie_pids}
+    more = _seed_case(rng, desc, boot, first_capture, captured_at, other, rng.randint(1, 3), growing,
+                      boot_share=0.0, taken=taken)
+    second = OtherGroup(more.parent_pid, tuple(sorted(more.zombie_pids)), also)
+    return replace(desc, more_seeds=(more,)), second
+
+
+def _cluster(net: str, product: str, pub: str, members: set[str]) -> tuple[tuple[str, str, str, str], ...]:
+    """`show network cluster`'s rows (address, host, role, type), the hosts in name order.
+
+    >>> _cluster("10.1.2", "CUCM", "a-pub", {"a-sub1", "a-pub"})[0]
+    ('10.1.2.11', 'a-pub', 'Publisher', 'callmanager')
+    """
+    return tuple(
+        (f"{net}.{11 + n}", name, "Publisher" if name == pub else "Subscriber", CLUSTER_TYPE[product])
+        for n, name in enumerate(sorted(members))
+    )
+
+
+def _node_desc(rng: random.Random, host: str, product: str, role: str, version: str, gen: str, boot: datetime,
+               cluster: tuple[tuple[str, str, str, str], ...], peer: str) -> NodeDesc:
+    """The node's description: what is given, and the rest drawn from `rng` (in this order)."""
+    return NodeDesc(
         host=host,
         product=product,
         role=role,
@@ -261,46 +324,7 @@ def node_capture(
         blank_before_header=rng.random() < 0.8,
         cluster=cluster,
         domain=rng.choice(DOMAINS),
-        peer=peer_host if service == SFTP_PEER else "",
-    )
-    seed_case = None
-    if service is not None:
-        seed_case = _seed_case(rng, desc, boot, first_capture, captured_at, spec, count, growing)
-        desc = replace(desc, seed=seed_case)
-    others: list[OtherGroup] = []
-    if also is not None:
-        other = _leaking_service(product, also, gen, role)
-        if seed_case is None or spec is None or other is None or other.proc is None or spec.proc is None \
-                or other.proc.comm == spec.proc.comm:
-            raise ValueError(f"{also!r}: a second group needs two services with processes of their own")
-        taken = {seed_case.parent_pid, *seed_case.zombie_pids}
-        more = _seed_case(rng, desc, boot, first_capture, captured_at, other, rng.randint(1, 3), growing,
-                          boot_share=0.0, taken=taken)
-        desc = replace(desc, more_seeds=(more,))
-        others.append(OtherGroup(more.parent_pid, tuple(sorted(more.zombie_pids)), also))
-    files = _layout(rng, host, product, snapshots, interval_min, listing)
-    state = build_node(desc, cli_at=first_capture - timedelta(seconds=rng.randint(30, 90)))
-    texts, _ = render_capture(state, files, first_capture)
-    counts = _counts(seed_case, first_capture, interval_min, snapshots)
-    for more in desc.more_seeds:
-        counts = tuple(a + b for a, b in zip(counts, _counts(more, first_capture, interval_min, snapshots),
-                                             strict=True))
-    action, command = _remedy(service)
-    return NodeCapture(
-        host=host,
-        product=product,
-        role=role,
-        version=version,
-        service=None if service == SFTP_PEER else service,
-        zombie_pids=tuple(sorted(seed_case.zombie_pids)) if seed_case else (),
-        ppid=seed_case.parent_pid if seed_case else None,
-        action=action,
-        command=command,
-        captured_at=captured_at,
-        zombie_counts=counts,
-        peer=desc.peer,
-        files={name: text.encode("utf-8") for name, text in texts.items()},
-        other_groups=tuple(others),
+        peer=peer,
     )
 
 
