@@ -151,6 +151,9 @@ def faces_of(before: Path, after: Path | None = None, decision: str | None = Non
     status, out, _ = run_cli("analyze", before)
     words.append(out)
     words.append(run_cli("analyze", "--json", before)[1])
+    words.append(run_cli("inspect", before)[1])  # (its JSON's `command` keeps the table's key)
+    inspected = json.loads(run_cli("inspect", "--json", before)[1])
+    words += [text for node in inspected["nodes"] for text in node["warnings"]]
     if after is not None:
         words += [run_cli("verify", before, after)[1], run_cli("verify", "--json", before, after)[1]]
         args += ["--after", after]

@@ -21,6 +21,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from ucnb.knowledge.catalogue import CATALOGUE, Catalogue
+from ucnb.knowledge.linux import LINUX_COUNT, LINUX_LISTING, LINUX_REBOOT, linux_words
 from ucnb.knowledge.owner import Owner, host_argument
 from ucnb.model.actions import action
 from ucnb.model.findings import Alternative
@@ -263,39 +264,12 @@ def _unknown(
 
 # --- a Linux host or container, not a UC node (issue 23): the Linux answer, never a UC command --------
 
-LINUX_LISTING = "ps -eo pid,ppid,user,stat,args"
-LINUX_COUNT = "top -b -n 1"
-LINUX_REBOOT = "reboot"
-# The kit's UCOS words and their Linux equivalents, longest first: every string of a Linux node's
-# analysis goes through `linux_words` once (`ucnb.diagnosis.diagnose`), so no face names a UCOS command.
-LINUX_WORDS = (
-    ("show process load cont", "top -b -d 60 -n 15"),
-    ("show process load counts", "top counts"),
-    ("show process load", LINUX_COUNT),
-    ("show process list detail", LINUX_LISTING),
-    ("show process list", LINUX_LISTING),
-    ("`show status` (its date)", "`date`"),
-    ("show status", "date"),
-    ("utils system restart", LINUX_REBOOT),
-)
 LINUX_COLLECT_BEFORE = (
     (LINUX_COUNT, "the zombie count and the number of tasks, with the time: the baseline to verify against"),
     ("ps -eo pid,ppid,user,stat,lstart,args",
      "the zombies, their parent and its start time: the restart ends the parent"),
 )
 
-
-def linux_words(text: str | None) -> str | None:
-    """The kit's words with the Linux commands in place of UCOS's (a Linux host or container).
-
-    >>> linux_words("capture `show process load` again later, or `show process load cont`")
-    'capture `top -b -n 1` again later, or `top -b -d 60 -n 15`'
-    """
-    if not text:
-        return text
-    for ucos, linux in LINUX_WORDS:
-        text = text.replace(ucos, linux)
-    return text
 
 # What reaps the children it adopts when it runs as PID 1 (an init, or an init made for containers).
 _INITS = frozenset({"init", "systemd", "tini", "tini-static", "dumb-init", "docker-init", "catatonit",

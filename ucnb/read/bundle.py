@@ -24,6 +24,7 @@ from typing import Any
 
 from ucnb.errors import InputError
 from ucnb.knowledge.catalogue import CATALOGUE, UCOS_PATHS
+from ucnb.knowledge.linux import PROCESS_WORDS, linux_words
 from ucnb.model.columns import LISTING_COLUMNS, SERVICE_COLUMNS, Columns, distinct, rows, values
 from ucnb.model.results import (
     Bundle,
@@ -645,7 +646,8 @@ def _finish_node(node: Node) -> None:
     if node.loads and all(s.captured_at is not None for s in node.loads):
         # oldest first, whatever the order of the files (`load_1.txt` after `host_show_process_load.txt`)
         node.loads.sort(key=lambda s: s.captured_at)  # type: ignore[arg-type,return-value]
-    if node.product == "linux":
+    if node.product == "linux":  # the captures it advises are Linux's, not UCOS's (as its analysis says)
+        node.warnings = [linux_words(text, PROCESS_WORDS) or text for text in node.warnings]
         node.warnings.append(NOT_UCOS)
         for section in node.sections:  # a Linux host's output is named as Linux names it, not as UCOS
             spec = BY_NAME.get(section.command)
