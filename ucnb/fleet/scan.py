@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -153,6 +154,7 @@ def _run(todo: list[BundleRef], options: ScanOptions, version: str, engine: str,
         if bar is not None:
             bar.update()
 
+    framing = _import_framing() if engine != "in-process" else None
     try:
         if scheduler:
             size = max(1, min(8, len(todo) // (4 * max(1, workers))))
@@ -164,6 +166,21 @@ def _run(todo: list[BundleRef], options: ScanOptions, version: str, engine: str,
     finally:
         if bar is not None:
             bar.close()
+        if framing is not None:
+            framing.join()
+
+
+def _import_framing() -> threading.Thread:
+    """pandas and pyarrow (~0.5-1 s of imports) imported in the background while the workers read:
+    the rows are framed and written after the last bundle, and would otherwise wait for them."""
+
+    def framing() -> None:
+        import pandas  # noqa: F401
+        import pyarrow  # noqa: F401
+
+    thread = threading.Thread(target=framing, name="ucnb-import-framing", daemon=True)
+    thread.start()
+    return thread
 
 
 def _open_cache(cache: str | os.PathLike[str] | None, warnings: list[str]) -> RowCache | None:
